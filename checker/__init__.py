@@ -1,0 +1,20 @@
+"""gradkit's grader: checks a student's layers against finite differences and the layer contract.
+
+The library is pure (no pytest); `checker.plugin` is the only pytest glue. Every check is a
+function that raises `checker.results.CheckFailure` with a message a student can act on.
+"""
+
+from checker.impl import Implementation, load_implementation
+from checker.names import EXERCISES, Exercise
+from checker.results import CheckFailure, NotImplementedYet, StudentCodeError, StudentTimeout
+
+__all__ = [
+    "EXERCISES",
+    "CheckFailure",
+    "Exercise",
+    "Implementation",
+    "NotImplementedYet",
+    "StudentCodeError",
+    "StudentTimeout",
+    "load_implementation",
+]

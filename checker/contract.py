@@ -1,0 +1,155 @@
+"""The layer contract, checked before any maths: types, shapes, dtypes, finiteness, no mutation,
+grads set (not accumulated), the same result twice, backward linear in `dout`.
+
+`checked_forward` and `checked_backward` are the only way the other checks call a layer, so a
+wrong shape or a NaN is reported as such, never as a confusing gradient error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from checker.guard import call
+from checker.results import CheckFailure
+
+
+def _first_index(mask: np.ndarray) -> str:
+    return str(tuple(int(i) for i in np.argwhere(mask)[0])).replace(" ", "")
+
+
+def require_array(value: Any, label: str, what: str) -> np.ndarray:
+    """`value` must be a NumPy array; `what` names it in the message ("the output", "dx")."""
+    if value is None:
+        raise CheckFailure(f"{label} returned None; it must return {what} (a missing `return`?)")
+    if isinstance(value, tuple):
+        raise CheckFailure(f"{label} returned a tuple of {len(value)}; it must return only {what}, one array")
+    if not isinstance(value, np.ndarray):
+        raise CheckFailure(f"{label} returned a {type(value).__name__}; it must return {what} as a numpy.ndarray")
+    return value
+
+
+def require_shape(value: np.ndarray, shape: tuple[int, ...], label: str, formula: str) -> None:
+    if value.shape != tuple(shape):
+        raise CheckFailure(
+            f"{label} returned shape {value.shape}; expected {tuple(shape)}\n  expected shape: {formula}",
+            tensor="shape",
+        )
+
+
+def require_dtype(value: np.ndarray, dtype: np.dtype, label: str, what: str) -> None:
+    if value.dtype != dtype:
+        raise CheckFailure(
+            f"{label} returned {what} of dtype {value.dtype} for {dtype} input; return the input's dtype "
+            f"(e.g. `.astype(x.dtype)` on the parameters before computing)",
+            tensor="dtype",
+        )
+
+
+def require_finite(value: np.ndarray, label: str, name: str) -> None:
+    bad = ~np.isfinite(value)
+    if bad.any():
+        raise CheckFailure(
+            f"{label} returned NaN or inf in {name} ({int(bad.sum())} of {value.size} entries, "
+            f"first at {name}[{_first_index(bad)[1:-1]}])",
+            tensor=name,
+        )
+
+
+def require_unchanged(before: np.ndarray, after: np.ndarray, label: str, name: str) -> None:
+    """`after` (the array the student was given) must still equal `before` (our copy)."""
+    if after.shape != before.shape or not np.array_equal(before, after, equal_nan=True):
+        if after.shape != before.shape:
+            change = f"its shape changed from {before.shape} to {after.shape}"
+        else:
+            idx = _first_index(before != after)[1:-1]
+            change = f"{name}[{idx}] changed from {before[tuple(map(int, idx.split(',')))]:.4g}"
+            change += f" to {after[tuple(map(int, idx.split(',')))]:.4g}"
+        raise CheckFailure(
+            f"{label} modified its argument {name} in place ({change}); compute on a copy, never write into {name}",
+            tensor=f"{name} (mutated)",
+        )
+
+
+def checked_forward(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], formula: str) -> np.ndarray:
+    """`layer.forward(x)` on a copy of `x`, checked: an array of `out_shape`, x's dtype, finite, x unchanged."""
+    label = f"{type(layer).__name__}.forward"
+    given = x.copy()
+    out = require_array(call(layer, "forward", given), label, "the output")
+    require_unchanged(x, given, label, "x")
+    require_shape(out, out_shape, label, formula)
+    require_dtype(out, x.dtype, label, "the output")
+    require_finite(out, label, "out")
+    return out.copy()
+
+
+def checked_backward(layer: Any, dout: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """`layer.backward(dout)` on a copy of `dout`, checked: dx like x, grads like params, finite, dout unchanged.
+
+    Returns copies of dx and of every grads[k], so later calls cannot change them.
+    """
+    label = f"{type(layer).__name__}.backward"
+    given = dout.copy()
+    dx = require_array(call(layer, "backward", given), label, "dx")
+    require_unchanged(dout, given, label, "dout")
+    require_shape(dx, x.shape, label, f"the shape of x, {x.shape}")
+    require_dtype(dx, x.dtype, label, "dx")
+    require_finite(dx, label, "dx")
+    return dx.copy(), checked_grads(layer, label)
+
+
+def checked_grads(layer: Any, label: str) -> dict[str, np.ndarray]:
+    params, grads = getattr(layer, "params", None), getattr(layer, "grads", None)
+    if not isinstance(params, dict) or not isinstance(grads, dict):
+        raise CheckFailure(f"{type(layer).__name__} must keep `params` and `grads` dicts (the constructor makes them)")
+    if set(grads) != set(params):
+        raise CheckFailure(f"after {label}, grads has keys {sorted(grads)}; expected the keys of params {sorted(params)}")
+    copies = {}
+    for key, param in params.items():
+        grad = require_array(grads[key], label, f"grads[{key!r}]")
+        if grad.shape != param.shape:
+            raise CheckFailure(
+                f"after {label}, grads[{key!r}] has shape {grad.shape}; it must match params[{key!r}] {param.shape}",
+                tensor=f"d{key}",
+            )
+        if grad.dtype != param.dtype:
+            raise CheckFailure(
+                f"after {label}, grads[{key!r}] has dtype {grad.dtype}; it must match params[{key!r}] ({param.dtype})",
+                tensor=f"d{key}",
+            )
+        require_finite(grad, label, f"d{key}")
+        copies[key] = grad.copy()
+    return copies
+
+
+def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_shape: tuple[int, ...], formula: str) -> None:
+    """The same dout twice gives the same dx and grads (grads are set, not accumulated); 2*dout doubles them."""
+    label = f"{type(layer).__name__}.backward"
+    checked_forward(layer, x, out_shape, formula)
+    dx1, g1 = checked_backward(layer, dout, x)
+    dx2, g2 = checked_backward(layer, dout, x)
+    for key in g1:
+        if not np.array_equal(g2[key], g1[key]) and np.allclose(g2[key], 2 * g1[key], rtol=1e-4):
+            raise CheckFailure(
+                f"{label} adds to grads[{key!r}] instead of setting it: a second call with the same dout doubled it; "
+                f"write `self.grads[{key!r}] = ...` (or fill it with [...] = ), never `+=` across calls",
+                tensor=f"d{key}",
+            )
+    for name, a, b in [("dx", dx1, dx2)] + [(f"d{k}", g1[k], g2[k]) for k in g1]:
+        if not np.allclose(a, b, rtol=1e-5, atol=1e-7):
+            raise CheckFailure(
+                f"{label} gave a different {name} when called twice with the same dout; backward must depend only on "
+                f"the cache from forward and on dout (is it changing its cache, or using randomness?)",
+                tensor=name,
+            )
+    dx3, g3 = checked_backward(layer, 2 * dout, x)
+    rtol = 100 * float(np.finfo(x.dtype).eps)
+    for name, once, twice in [("dx", dx1, dx3)] + [(f"d{k}", g1[k], g3[k]) for k in g1]:
+        scale = max(float(np.abs(once).max(initial=0)), 1e-12)
+        if np.abs(twice - 2 * once).max(initial=0) > rtol * scale:
+            raise CheckFailure(
+                f"{label} is not linear in dout: backward(2 * dout) did not give twice {name}; every gradient must be "
+                f"dout times something from the cache (is dout ignored, or is a constant added?)",
+                tensor=name,
+            )

@@ -1,0 +1,165 @@
+"""The pytest glue: `--impl`, the `points` marker, short failure messages, the score table, results.json.
+
+Loaded through the `pytest11` entry point, so it is active in every pytest run of an environment
+where gradkit is installed; it stays silent unless graded tests (tests with a `points` marker)
+ran. The checks themselves live in the library and know nothing of pytest.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, settings
+
+from checker.guard import time_budget
+from checker.impl import Implementation, load_implementation
+from checker.results import CheckFailure, NotImplementedYet
+from checker.scoring import NOT_IMPLEMENTED, Outcome, gradescope_results, score_table
+
+IMPL_HELP = "which implementation to grade: exercises (default), solutions, or a folder holding the six exercise files"
+JSON_HELP = "also write the results as Gradescope-format JSON to this file"
+TIME_HELP = "wall-time limit in seconds for each graded test (student code that loops forever fails that test only)"
+PROFILE_GRADING = "gradkit-grading"
+PROFILE_THOROUGH = "gradkit-thorough"
+
+# Grades must be reproducible: derandomized, no example database, one failure reported per test.
+settings.register_profile(
+    PROFILE_GRADING,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=30,
+    report_multiple_bugs=False,
+    print_blob=False,
+    phases=(Phase.explicit, Phase.generate, Phase.shrink),
+    suppress_health_check=(HealthCheck.too_slow, HealthCheck.filter_too_much),
+)
+# For the kit's own flake hunt: random seeds (--hypothesis-seed) and more examples.
+settings.register_profile(PROFILE_THOROUGH, parent=settings.get_profile(PROFILE_GRADING), derandomize=False,
+                          max_examples=60)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("gradkit", "gradkit grading")
+    group.addoption("--impl", default=None, metavar="IMPL", help=IMPL_HELP)
+    group.addoption("--gradkit-json", default=None, metavar="PATH", help=JSON_HELP)
+    group.addoption("--gradkit-time-limit", type=float, default=None, metavar="SECONDS", help=TIME_HELP)
+    parser.addini("gradkit_impl", IMPL_HELP, default="exercises")
+    parser.addini("gradkit_time_limit", TIME_HELP, default="60")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "points(n): the test is graded and worth n points; its exercise is its module's name (test_<exercise>.py)"
+    )
+    if not config.getoption("hypothesis_profile", default=None):
+        settings.load_profile(PROFILE_GRADING)
+    config.pluginmanager.register(Scoreboard(config), "gradkit-scoreboard")
+
+
+def impl_spec(config: pytest.Config) -> str:
+    return config.getoption("--impl") or config.getini("gradkit_impl")
+
+
+@pytest.fixture(scope="session")
+def impl(pytestconfig: pytest.Config) -> Implementation:
+    """The implementation under grading (`--impl`)."""
+    try:
+        return load_implementation(impl_spec(pytestconfig))
+    except CheckFailure as failure:
+        raise pytest.UsageError(str(failure)) from None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"gradkit: grading --impl {impl_spec(config)} (hypothesis profile: {settings._current_profile})"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    if item.get_closest_marker("points") is None:
+        return (yield)
+    limit = item.config.getoption("--gradkit-time-limit") or float(item.config.getini("gradkit_time_limit"))
+    try:
+        with time_budget(limit):
+            return (yield)
+    finally:
+        # Hypothesis would write a .hypothesis/patches file per failure; the case is in our message.
+        item.__dict__.pop("_hypothesis_failing_examples", None)
+
+
+def _check_failure(excinfo: pytest.ExceptionInfo[BaseException] | None) -> CheckFailure | None:
+    """The CheckFailure behind a failed test, also when hypothesis wrapped it in an exception group."""
+    if excinfo is None:
+        return None
+    error: BaseException | None = excinfo.value
+    while isinstance(error, BaseExceptionGroup):
+        error = next((e for e in error.exceptions if isinstance(e, (CheckFailure, BaseExceptionGroup))), None)
+    return error if isinstance(error, CheckFailure) else None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    report: pytest.TestReport = yield
+    marker = item.get_closest_marker("points")
+    if marker is None or (report.when != "call" and report.passed):
+        return report
+    failure = _check_failure(call.excinfo)
+    if failure is not None:
+        report.longrepr = failure.message
+    status = "passed" if report.passed else (NOT_IMPLEMENTED if isinstance(failure, NotImplementedYet) else "failed")
+    message = "" if report.passed else (failure.message if failure else _last_line(report))
+    outcome = Outcome(
+        exercise=item.path.stem.removeprefix("test_"),
+        name=getattr(item, "originalname", item.name),
+        points=float(marker.args[0] if marker.args else marker.kwargs["n"]),
+        passed=report.passed,
+        message=message,
+        status=status,
+    )
+    # user_properties travel with the report (also from pytest-xdist workers to the controller).
+    report.user_properties.append(("gradkit", outcome.to_dict()))
+    return report
+
+
+def _last_line(report: pytest.TestReport) -> str:
+    text = str(report.longrepr or "").strip().splitlines()
+    return text[-1] if text else report.outcome
+
+
+class Scoreboard:
+    """Collects graded outcomes as reports arrive (on the controller when pytest-xdist runs workers)."""
+
+    def __init__(self, config: pytest.Config):
+        self.config = config
+        self.outcomes: list[Outcome] = []
+        self.started = time.monotonic()
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for key, value in report.user_properties:
+            if key == "gradkit":
+                self.outcomes.append(Outcome(**value))
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        path = self.config.getoption("--gradkit-json")
+        if path and self.outcomes:
+            results = gradescope_results(self.outcomes, time.monotonic() - self.started)
+            Path(path).write_text(json.dumps(results, indent=2) + "\n")
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        if not self.outcomes:
+            return
+        terminalreporter.write_sep("=", f"gradkit score: --impl {impl_spec(self.config)}")
+        terminalreporter.write_line(score_table(self.outcomes))
+        if not all(o.passed for o in self.outcomes):
+            terminalreporter.write_line("a closer look at one exercise: gradkit check <exercise>")
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
+    # A stub is not a crash: its tests get their own quiet category (no traceback section), still failed.
+    for key, value in report.user_properties:
+        if key == "gradkit" and value["status"] == NOT_IMPLEMENTED:
+            return NOT_IMPLEMENTED, "N", ("NOT IMPLEMENTED", {"yellow": True})
+    return None

@@ -1,0 +1,35 @@
+"""What a failed check raises: one exception type per kind of failure, each with a short message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CheckFailure(Exception):
+    """A graded check failed. `str(failure)` is the few lines the student reads.
+
+    `tensor` names the wrong tensor ("dx", "dW", "db", "dscores", "out", ...) when one is known;
+    `details` holds numbers the diagnosis can use (never shown unless asked for).
+    """
+
+    def __init__(self, message: str, *, tensor: str | None = None, details: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.tensor = tensor
+        self.details = details or {}
+        self.case: object | None = None  # the case that failed, filled in by the check that knows it
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotImplementedYet(CheckFailure):
+    """A stub was called: the method still raises NotImplementedError."""
+
+
+class StudentCodeError(CheckFailure):
+    """Student code raised an exception (or called sys.exit)."""
+
+
+class StudentTimeout(CheckFailure):
+    """Student code did not return in time (an infinite loop?)."""

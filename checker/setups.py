@@ -1,0 +1,61 @@
+"""Building a student layer and its input for a case: the one place that knows each constructor.
+
+Parameters are overwritten (in place) with Gaussian values, so a zero bias from the constructor
+cannot hide a forward that ignores `b`. Inputs of ReLU and max-pool are `distinct` (no kinks,
+no ties); conv and linear inputs are Gaussian.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from checker import inputs
+from checker.cases import ConvCase, LinearCase, PoolCase, ReluCase
+from checker.guard import construct
+from checker.impl import Implementation
+from checker.results import CheckFailure
+
+LayerCase = ConvCase | PoolCase | ReluCase | LinearCase
+
+
+class Setup(NamedTuple):
+    layer: Any
+    x: np.ndarray  # float64 input
+    out_shape: tuple[int, ...]
+    formula: str  # how the output shape follows from the case, for messages
+
+
+def build_layer(impl: Implementation, case: LayerCase, rng: np.random.Generator) -> Any:
+    """A fresh student layer for `case`, parameters filled with Gaussian values."""
+    if isinstance(case, ConvCase):
+        layer = construct(impl.Conv2D, case.C, case.F, (case.KH, case.KW), case.stride, case.padding, rng=rng)
+    elif isinstance(case, PoolCase):
+        layer = construct(impl.MaxPool2D, (case.KH, case.KW), case.stride)
+    elif isinstance(case, ReluCase):
+        layer = construct(impl.ReLU)
+    elif isinstance(case, LinearCase):
+        layer = construct(impl.Linear, case.D, case.M, rng=rng)
+    else:  # pragma: no cover - a kit bug, not a student's
+        raise TypeError(f"no layer for {type(case).__name__}")
+    params = getattr(layer, "params", None)
+    if not isinstance(params, dict):
+        raise CheckFailure(f"{type(layer).__name__} has no `params` dict (the provided constructor makes one)")
+    for key, value in params.items():
+        if not isinstance(value, np.ndarray) or value.dtype != np.float64:
+            raise CheckFailure(f"{type(layer).__name__}.params[{key!r}] must be a float64 array after construction")
+        value[...] = inputs.gaussian(rng, value.shape)
+    return layer
+
+
+def make_input(case: LayerCase, rng: np.random.Generator) -> np.ndarray:
+    if isinstance(case, (PoolCase, ReluCase)):
+        return inputs.distinct(rng, case.x_shape)
+    return inputs.gaussian(rng, case.x_shape)
+
+
+def build(impl: Implementation, case: LayerCase, rng: np.random.Generator) -> Setup:
+    """The layer, its input, and the expected output shape for `case`."""
+    layer = build_layer(impl, case, rng)
+    return Setup(layer, make_input(case, rng), tuple(case.out_shape), case.out_formula)

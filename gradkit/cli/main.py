@@ -1,0 +1,49 @@
+"""Entry point of the `gradkit` command: builds the parser from one table of subcommands.
+
+Each subcommand lives in its own module `gradkit/cli/<name>.py` with two functions:
+``add_arguments(parser)`` and ``run(args) -> int`` (the exit code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from gradkit import __version__
+from gradkit.errors import UserError
+
+# (command, module, one line of help), in the order of a course's workflow.
+COMMANDS: list[tuple[str, str, str]] = [
+    ("grade", "gradkit.cli.grade", "Grade an implementation: score table, exit 0 only at full marks."),
+    ("check", "gradkit.cli.check", "Run one exercise's checks with full diagnosis (and --plot)."),
+    ("make-stubs", "gradkit.cli.make_stubs", "Regenerate exercises/ from solutions/ (maintainers)."),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gradkit", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"gradkit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, module_name, help_text in COMMANDS:
+        module = importlib.import_module(module_name)
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command)
+        command.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args._run(args) or 0)
+    except UserError as error:
+        print(f"gradkit {args.command}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"gradkit {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

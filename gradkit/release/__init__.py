@@ -1,0 +1,1 @@
+"""Everything generated from solutions/: stubs, fixtures, the student release and nbgrader notebooks."""

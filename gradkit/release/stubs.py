@@ -1,0 +1,134 @@
+"""Turn solution files into student stubs: every fenced region becomes one ``raise NotImplementedError``.
+
+``make_stub`` works on one file's text; ``write_stubs`` and ``check_stubs`` apply it to every ``*.py`` file of
+``solutions/`` and write or compare ``exercises/`` (``gradkit make-stubs`` and ``gradkit make-stubs --check``).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from gradkit.errors import UserError
+from gradkit.release.markers import MarkerError, Region, find_regions
+
+HEADER = (
+    "# Generated from {source} by `gradkit make-stubs`. Students: write your code in this file.\n"
+    "# Maintainers: edit {source} instead and regenerate; `gradkit make-stubs --check` finds drift.\n"
+)
+
+
+def _string_literal(text: str) -> str:
+    """A double-quoted Python literal for text."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _scopes(tree: ast.Module) -> list[tuple[int, int, str, bool]]:
+    """(first line, last line, qualified name, is a function) for every def and class in tree."""
+    scopes = []
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                name = prefix + child.name
+                is_function = not isinstance(child, ast.ClassDef)
+                scopes.append((child.lineno, child.end_lineno or child.lineno, name, is_function))
+                visit(child, name + ".")
+            else:
+                visit(child, prefix)
+
+    visit(tree, "")
+    return scopes
+
+
+def _replacement(region: Region, scopes: list[tuple[int, int, str, bool]]) -> str:
+    """The stub line for one region: a raise inside a function, a comment elsewhere (so the module imports)."""
+    enclosing = [s for s in scopes if s[0] < region.begin <= s[1]]
+    innermost = max(enclosing, key=lambda s: s[0], default=None)
+    if innermost is not None and innermost[3]:
+        hint = region.hint or f"write {innermost[2]}"
+        return f"{region.indent}raise NotImplementedError({_string_literal(hint)})\n"
+    inside = [s for s in scopes if region.begin < s[0] < region.end]
+    defined = [s[2].rsplit(".", 1)[-1] for s in inside if not any(o[0] < s[0] <= o[1] for o in inside)]
+    hint = region.hint or ("write " + ", ".join(defined) if defined else "write the code removed here")
+    return f"{region.indent}# TODO: {hint}\n"
+
+
+def make_stub(source: str, path: str) -> str:
+    """Return the student version of a solution file's text.
+
+    Each region from ``### BEGIN SOLUTION`` to ``### END SOLUTION`` (markers included) becomes one line at the
+    region's indentation: ``raise NotImplementedError("<hint>")`` inside a function, where the hint is the
+    region's ``# hint:`` text or ``write <Class.method>``; a ``# TODO: <hint>`` comment outside functions. A
+    two-line header naming ``path`` is added on top. A file without regions comes back unchanged.
+
+    ``path`` (e.g. ``solutions/conv.py``) appears in the header and in errors. Raises
+    :class:`~gradkit.release.markers.MarkerError` for bad markers, a solution that is not valid Python, or a
+    stub that would not be.
+    """
+    regions = find_regions(source, path)
+    if not regions:
+        return source
+    try:
+        tree = ast.parse(source, filename=path)
+    except SyntaxError as error:
+        raise MarkerError(f"{path}:{error.lineno}: not valid Python ({error.msg})") from None
+    scopes = _scopes(tree)
+
+    lines = source.splitlines(keepends=True)
+    pieces = [HEADER.format(source=path)]
+    previous_end = 0  # 1-based line of the last END written
+    for region in regions:
+        pieces.extend(lines[previous_end : region.begin - 1])
+        pieces.append(_replacement(region, scopes))
+        previous_end = region.end
+    pieces.extend(lines[previous_end:])
+    stub = "".join(pieces)
+
+    try:
+        compile(stub, path, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        raise MarkerError(
+            f"{path}: the generated stub is not valid Python (stub line {error.lineno}: {error.msg}); "
+            "does a region cover only part of a block?"
+        ) from None
+    return stub
+
+
+def expected_stubs(solutions_dir: Path | str) -> dict[str, str]:
+    """Map the name of every ``*.py`` file in solutions_dir to the text its stub should have."""
+    solutions_dir = Path(solutions_dir)
+    files = sorted(solutions_dir.glob("*.py"))
+    if not files:
+        raise UserError(f"no .py files in {solutions_dir}")
+    return {
+        file.name: make_stub(file.read_text(encoding="utf-8"), f"{solutions_dir.name}/{file.name}") for file in files
+    }
+
+
+def write_stubs(solutions_dir: Path | str, exercises_dir: Path | str) -> list[Path]:
+    """Write the stub of every solution file into exercises_dir; return the files that changed.
+
+    Every stub is computed before anything is written, so a marker error leaves exercises_dir untouched.
+    """
+    stubs = expected_stubs(solutions_dir)
+    exercises_dir = Path(exercises_dir)
+    exercises_dir.mkdir(parents=True, exist_ok=True)
+    changed = []
+    for name, text in stubs.items():
+        target = exercises_dir / name
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8", newline="\n")
+            changed.append(target)
+    return changed
+
+
+def check_stubs(solutions_dir: Path | str, exercises_dir: Path | str) -> list[Path]:
+    """Return the files of exercises_dir that are missing or differ from what ``write_stubs`` would write."""
+    exercises_dir = Path(exercises_dir)
+    drifted = []
+    for name, text in expected_stubs(solutions_dir).items():
+        target = exercises_dir / name
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            drifted.append(target)
+    return drifted

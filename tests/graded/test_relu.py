@@ -1,0 +1,32 @@
+"""Exercise 3/6: ReLU (exercises/relu.py). Run: pytest tests/graded/test_relu.py, or gradkit check relu."""
+
+import pytest
+from hypothesis import given
+
+from checker.fixtures import check_forward_examples
+from checker.gradcheck import check_layer_gradient
+from checker.layer_checks import check_backward_contract, check_forward_contract
+from checker.strategies import relu_cases
+
+
+@pytest.mark.points(2)
+@given(case=relu_cases())
+def test_relu_forward_returns_the_right_shape_and_dtype(impl, case):
+    check_forward_contract(impl, case)
+
+
+@pytest.mark.points(3)
+def test_relu_forward_matches_stored_examples(impl):
+    check_forward_examples(impl, "relu")
+
+
+@pytest.mark.points(2)
+@given(case=relu_cases())
+def test_relu_backward_keeps_the_contract(impl, case):
+    check_backward_contract(impl, case)
+
+
+@pytest.mark.points(3)
+@given(case=relu_cases())
+def test_relu_dx_matches_numerical_gradient(impl, case):
+    check_layer_gradient(impl, case, "x")

@@ -1,0 +1,31 @@
+"""Exercise 6/6: SGDMomentum (exercises/sgd_momentum.py). Run: pytest tests/graded/test_sgd_momentum.py."""
+
+import pytest
+from hypothesis import given
+
+from checker import momentum
+from checker.strategies import sgd_cases
+
+
+@pytest.mark.points(6)
+@given(case=sgd_cases())
+def test_sgd_momentum_follows_the_closed_form_for_a_constant_gradient(impl, case):
+    momentum.check_constant_gradient(impl, case)
+
+
+@pytest.mark.points(6)
+@given(case=sgd_cases())
+def test_sgd_momentum_keeps_one_velocity_per_parameter(impl, case):
+    momentum.check_changing_gradients(impl, case)
+
+
+@pytest.mark.points(4)
+@given(case=sgd_cases(weight_decay=True))
+def test_sgd_momentum_applies_weight_decay(impl, case):
+    momentum.check_changing_gradients(impl, case)
+
+
+@pytest.mark.points(4)
+@given(case=sgd_cases())
+def test_sgd_momentum_descends_a_quadratic(impl, case):
+    momentum.check_descends_quadratic(impl, case)
