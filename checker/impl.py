@@ -18,7 +18,7 @@ from types import ModuleType
 
 from checker.guard import display_path
 from checker.names import EXERCISES, Exercise
-from checker.results import CheckFailure, StudentCodeError
+from checker.results import CannotLoad, CheckFailure
 
 PACKAGES = ("exercises", "solutions")
 
@@ -33,7 +33,7 @@ class Implementation:
         self.spec = spec
         self.folder = folder
         self._package = package
-        self._modules: dict[str, ModuleType | CheckFailure] = {}
+        self._modules: dict[str, ModuleType | CannotLoad] = {}
 
     def __repr__(self) -> str:
         return f"Implementation({self.spec!r}, folder={display_path(self.folder)!r})"
@@ -42,7 +42,7 @@ class Implementation:
         if exercise.name not in self._modules:
             self._modules[exercise.name] = self._import(exercise)
         found = self._modules[exercise.name]
-        if isinstance(found, CheckFailure):
+        if isinstance(found, CannotLoad):
             raise found
         return found
 
@@ -52,7 +52,7 @@ class Implementation:
             return getattr(module, exercise.cls)
         except AttributeError:
             where = display_path(self.folder / exercise.file)
-            raise CheckFailure(f"{where} defines no class {exercise.cls} (the exercise contract names it)") from None
+            raise CannotLoad(f"{where} defines no class {exercise.cls} (the exercise contract names it)") from None
 
     def __getattr__(self, name: str) -> type:
         for exercise in EXERCISES.values():
@@ -60,17 +60,17 @@ class Implementation:
                 return self.cls(exercise)
         raise AttributeError(name)
 
-    def _import(self, exercise: Exercise) -> ModuleType | CheckFailure:
+    def _import(self, exercise: Exercise) -> ModuleType | CannotLoad:
         path = self.folder / exercise.file
         where = display_path(path)
         if not path.is_file():
-            return CheckFailure(f"missing file: {where} (a submission holds the six exercise files)")
+            return CannotLoad(f"missing file: {where} (a submission holds the six exercise files)")
         try:
             if self._package is not None:
                 return importlib.import_module(f"{self._package}.{exercise.name}")
             return _import_file(path, _module_name(self.folder, exercise.name))
         except SyntaxError as error:
-            return StudentCodeError(
+            return CannotLoad(
                 f"{where} does not import: SyntaxError at line {error.lineno}: {error.msg}"
             )
         except BaseException as error:  # noqa: BLE001 - import-time student code can raise anything
@@ -78,7 +78,7 @@ class Implementation:
                 raise
             frames = [f for f in traceback.extract_tb(error.__traceback__) if os.path.abspath(f.filename) == str(path)]
             line = f" (line {frames[-1].lineno})" if frames else ""
-            return StudentCodeError(f"{where} does not import: {type(error).__name__}: {error}{line}")
+            return CannotLoad(f"{where} does not import: {type(error).__name__}: {error}{line}")
 
 
 def load_implementation(spec: str = "exercises") -> Implementation:

@@ -9,12 +9,12 @@ import numpy as np
 
 from checker import contract, inputs
 from checker.impl import Implementation
-from checker.results import CheckFailure, NotImplementedYet
+from checker.results import CannotLoad, CheckFailure, NotImplementedYet
 from checker.setups import LayerCase, build
 
 
 def _with_case(failure: CheckFailure, case: LayerCase) -> CheckFailure:
-    if "\n  case:" not in failure.message and not isinstance(failure, NotImplementedYet):
+    if "\n  case:" not in failure.message and not isinstance(failure, (NotImplementedYet, CannotLoad)):
         failure.message += f"\n  case: {case}"
     failure.case = case
     return failure

@@ -31,7 +31,7 @@ settings.register_profile(
     derandomize=True,
     database=None,
     deadline=None,
-    max_examples=30,
+    max_examples=50,
     report_multiple_bugs=False,
     print_blob=False,
     phases=(Phase.explicit, Phase.generate, Phase.shrink),
@@ -39,7 +39,7 @@ settings.register_profile(
 )
 # For the kit's own flake hunt: random seeds (--hypothesis-seed) and more examples.
 settings.register_profile(PROFILE_THOROUGH, parent=settings.get_profile(PROFILE_GRADING), derandomize=False,
-                          max_examples=60)
+                          max_examples=100)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -118,6 +118,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         passed=report.passed,
         message=message,
         status=status,
+        tensor=failure.tensor if failure is not None else None,
     )
     # user_properties travel with the report (also from pytest-xdist workers to the controller).
     report.user_properties.append(("gradkit", outcome.to_dict()))

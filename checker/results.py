@@ -27,6 +27,10 @@ class NotImplementedYet(CheckFailure):
     """A stub was called: the method still raises NotImplementedError."""
 
 
+class CannotLoad(CheckFailure):
+    """The exercise file is missing, does not import, or lacks the contract's class."""
+
+
 class StudentCodeError(CheckFailure):
     """Student code raised an exception (or called sys.exit)."""
 

@@ -25,6 +25,7 @@ class Outcome:
     passed: bool
     message: str = ""  # the failure message ("" when passed)
     status: str = "passed"  # "passed", "failed" or NOT_IMPLEMENTED
+    tensor: str | None = None  # the wrong tensor the failure names ("dx", "dW", "out", ...), if any
 
     @property
     def score(self) -> float:
@@ -86,6 +87,8 @@ def gradescope_results(outcomes: list[Outcome], execution_time: float | None = N
             for o in outcomes
         ],
         "output": score_table(outcomes),
+        # Not read by Gradescope: the outcomes themselves, so other gradkit tools can re-read them.
+        "gradkit_outcomes": [o.to_dict() for o in outcomes],
     }
     if execution_time is not None:
         results["execution_time"] = round(execution_time, 2)

@@ -179,4 +179,4 @@ class Conv2D:
         Also sets ``self.grads["W"]`` (F, C, KH, KW) to dL/dW and ``self.grads["b"]`` (F,) to dL/db, in the
         parameters' dtype (float64). Set them, do not add to them: each call replaces the previous gradient.
         """
-        raise NotImplementedError("write Conv2D.backward: db is a sum, dW and d(cols) are matrix products, then col2im")
+        raise NotImplementedError("write Conv2D.backward: db is a sum, dW and dcols are matrix products, then col2im")

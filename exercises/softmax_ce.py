@@ -91,4 +91,4 @@ class SoftmaxCrossEntropy:
         dscores : ndarray, shape (N, K), dtype of scores
             dL/dscores.
         """
-        raise NotImplementedError("write SoftmaxCrossEntropy.backward: a closed form in the cached probabilities and labels")
+        raise NotImplementedError("write SoftmaxCrossEntropy.backward: a closed form in probs and y")

@@ -199,7 +199,7 @@ class Conv2D:
         parameters' dtype (float64). Set them, do not add to them: each call replaces the previous gradient.
         """
         ### BEGIN SOLUTION
-        # hint: write Conv2D.backward: db is a sum, dW and d(cols) are matrix products, then col2im
+        # hint: write Conv2D.backward: db is a sum, dW and dcols are matrix products, then col2im
         x, cols = self.x, self.cols
         N, C, H, W = x.shape
         F = self.out_channels

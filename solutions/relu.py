@@ -28,7 +28,7 @@ Traps
 
 Hints
 -----
-* ``np.maximum`` and a boolean mask are all you need. Ours is 4 lines for both methods.
+* ``np.maximum`` and a boolean mask are all you need. Ours is 3 lines for both methods.
 
 How to check
 ------------

@@ -56,6 +56,11 @@ def _number(name, value, *, low, high=math.inf, low_inclusive=True):
     return value
 
 
+def _keys(value):
+    """The sorted keys of a dict, or the type name of anything else, for error messages."""
+    return sorted(value) if isinstance(value, dict) else type(value).__name__
+
+
 class SGDMomentum:
     """Stochastic gradient descent with (heavy-ball) momentum and optional L2 weight decay.
 
@@ -63,7 +68,7 @@ class SGDMomentum:
     ----------
     layers : list
         The layers to train: objects with ``params`` and ``grads`` dicts holding arrays with the same keys
-        and shapes. Layers with empty dicts (ReLU, MaxPool2D, ...) are allowed and skipped.
+        and shapes. Layers without parameters (empty dicts, or no such attributes) are skipped.
     lr : float, default 0.01
         The learning rate, > 0.
     momentum : float, default 0.9
@@ -82,16 +87,15 @@ class SGDMomentum:
         self.momentum = _number("momentum", momentum, low=0.0, high=1.0)
         self.weight_decay = _number("weight_decay", weight_decay, low=0.0)
         self.layers = list(layers)
+        self.velocities = []
         for i, layer in enumerate(self.layers):
-            params, grads = getattr(layer, "params", None), getattr(layer, "grads", None)
-            if not isinstance(params, dict) or not isinstance(grads, dict):
-                raise TypeError(f"layers[{i}] ({layer!r}) needs params and grads dicts (empty if it has no parameters)")
-            if params.keys() != grads.keys():
+            params, grads = getattr(layer, "params", {}), getattr(layer, "grads", {})
+            if not isinstance(params, dict) or not isinstance(grads, dict) or params.keys() != grads.keys():
                 raise ValueError(
-                    f"layers[{i}] ({layer!r}) has params {sorted(params)} but grads {sorted(grads)}; "
-                    "they need the same keys"
+                    f"layers[{i}] ({layer!r}) needs params and grads dicts with the same keys, "
+                    f"got params {_keys(params)} and grads {_keys(grads)}"
                 )
-        self.velocities = [{k: np.zeros_like(w) for k, w in layer.params.items()} for layer in self.layers]
+            self.velocities.append({k: np.zeros_like(w) for k, w in params.items()})
 
     def __repr__(self):
         return (

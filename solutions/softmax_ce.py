@@ -97,7 +97,7 @@ class SoftmaxCrossEntropy:
             dL/dscores.
         """
         ### BEGIN SOLUTION
-        # hint: write SoftmaxCrossEntropy.backward: a closed form in the cached probabilities and labels
+        # hint: write SoftmaxCrossEntropy.backward: a closed form in probs and y
         N = self.probs.shape[0]
         dscores = self.probs.copy()
         dscores[np.arange(N), self.y] -= 1

@@ -197,7 +197,8 @@ def cifar10_folder(split: str, data_dir: Path, *, version: str = "auto", downloa
     try:
         path = download(remote, data_dir / "cifar10" / remote.name, opener=opener, progress=progress)
     except DownloadError as error:
-        raise DownloadError(cifar10_missing_message(data_dir, f"could not be downloaded ({error.reason})")) from None
+        raise DownloadError(cifar10_missing_message(data_dir, f"could not be downloaded ({error.reason})"),
+                            error.reason) from None
     return tar_version, extract_cifar10(path, tar_version, path.parent)
 
 

@@ -105,7 +105,9 @@ def mnist_paths(split: str, data_dir: Path, *, download_missing: bool = True,
             found[key] = download(MNIST_FILES[key], data_dir / "mnist" / MNIST_FILES[key].name,
                                   opener=opener, progress=progress)
         except DownloadError as error:
-            raise DownloadError(mnist_missing_message(data_dir, missing, f"could not be downloaded ({error.reason})")) from None
+            absent = [k for k in MNIST_FILES if find_mnist_file(k, data_dir) is None]
+            raise DownloadError(mnist_missing_message(data_dir, absent, f"could not be downloaded ({error.reason})"),
+                                error.reason) from None
     return found[keys[0]], found[keys[1]]
 
 

@@ -60,8 +60,9 @@ def find_regions(source: str, path: str) -> list[Region]:
     """Return the solution regions of ``source`` in file order.
 
     ``path`` is used only in error messages. Raises :class:`MarkerError` for an END without a BEGIN, a BEGIN
-    inside a region, a BEGIN never closed, END indented differently from its BEGIN, an empty ``# hint:``,
-    or a line that looks like a marker but is not exactly one.
+    inside a region, a BEGIN never closed, END indented differently from its BEGIN, a line inside a region
+    indented less than its markers, an empty ``# hint:``, or a line that looks like a marker but is not
+    exactly one.
     """
     regions: list[Region] = []
     open_line = 0  # line number of the open BEGIN, 0 if none
@@ -73,7 +74,9 @@ def find_regions(source: str, path: str) -> list[Region]:
         indent = line[: len(line) - len(line.lstrip())]
         if stripped == BEGIN:
             if open_line:
-                raise _error(path, lineno, f"{BEGIN} inside the region opened at line {open_line} (regions cannot nest)")
+                raise _error(
+                    path, lineno, f"{BEGIN} inside the region opened at line {open_line} (regions cannot nest)"
+                )
             open_line, open_indent, hint = lineno, indent, None
             if lineno < len(lines) and lines[lineno].strip().startswith(HINT_PREFIX):
                 hint = lines[lineno].strip()[len(HINT_PREFIX):].strip()
@@ -91,6 +94,13 @@ def find_regions(source: str, path: str) -> list[Region]:
         elif _MARKER_LIKE.search(line):
             raise _error(
                 path, lineno, f"malformed marker {stripped!r}: write exactly '{BEGIN}' or '{END}' on a line of its own"
+            )
+        elif open_line and stripped and not line.startswith(open_indent):
+            raise _error(
+                path,
+                lineno,
+                f"this line is indented less than the {BEGIN} at line {open_line}; "
+                "a region must sit inside one block (close it before this line)",
             )
     if open_line:
         raise _error(path, open_line, f"{BEGIN} without a matching {END}")

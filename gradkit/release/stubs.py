@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import NamedTuple
 
 from gradkit.errors import UserError
 from gradkit.release.markers import MarkerError, Region, find_regions
@@ -23,8 +24,15 @@ def _string_literal(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _scopes(tree: ast.Module) -> list[tuple[int, int, str, bool]]:
-    """(first line, last line, qualified name, is a function) for every def and class in tree."""
+class _Scope(NamedTuple):
+    first: int  # line of the def or class statement
+    last: int
+    name: str  # qualified, e.g. "Conv2D.backward"
+    is_function: bool
+
+
+def _scopes(tree: ast.Module) -> list[_Scope]:
+    """Every def and class in tree, outer ones first."""
     scopes = []
 
     def visit(node: ast.AST, prefix: str) -> None:
@@ -32,7 +40,7 @@ def _scopes(tree: ast.Module) -> list[tuple[int, int, str, bool]]:
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 name = prefix + child.name
                 is_function = not isinstance(child, ast.ClassDef)
-                scopes.append((child.lineno, child.end_lineno or child.lineno, name, is_function))
+                scopes.append(_Scope(child.lineno, child.end_lineno or child.lineno, name, is_function))
                 visit(child, name + ".")
             else:
                 visit(child, prefix)
@@ -41,15 +49,17 @@ def _scopes(tree: ast.Module) -> list[tuple[int, int, str, bool]]:
     return scopes
 
 
-def _replacement(region: Region, scopes: list[tuple[int, int, str, bool]]) -> str:
+def _replacement(region: Region, scopes: list[_Scope]) -> str:
     """The stub line for one region: a raise inside a function, a comment elsewhere (so the module imports)."""
-    enclosing = [s for s in scopes if s[0] < region.begin <= s[1]]
-    innermost = max(enclosing, key=lambda s: s[0], default=None)
-    if innermost is not None and innermost[3]:
-        hint = region.hint or f"write {innermost[2]}"
+    enclosing = [scope for scope in scopes if scope.first < region.begin <= scope.last]
+    innermost = max(enclosing, key=lambda scope: scope.first, default=None)
+    if innermost is not None and innermost.is_function:
+        hint = region.hint or f"write {innermost.name}"
         return f"{region.indent}raise NotImplementedError({_string_literal(hint)})\n"
-    inside = [s for s in scopes if region.begin < s[0] < region.end]
-    defined = [s[2].rsplit(".", 1)[-1] for s in inside if not any(o[0] < s[0] <= o[1] for o in inside)]
+    # Outside functions (module or class level) a raise would run at import: leave a comment naming what to write.
+    inside = [scope for scope in scopes if region.begin < scope.first < region.end]
+    outermost = [s for s in inside if not any(o.first < s.first <= o.last for o in inside)]
+    defined = [scope.name.rsplit(".", 1)[-1] for scope in outermost]
     hint = region.hint or ("write " + ", ".join(defined) if defined else "write the code removed here")
     return f"{region.indent}# TODO: {hint}\n"
 

@@ -86,6 +86,9 @@ def load_splits(dataset: str, data_dir: str | Path | None = None, *, val: int = 
         x_train, y_train = load_sample(dataset, "train")
         x_test, y_test = load_sample(dataset, "test")
         source = f"the shipped sample {sample_path(dataset).name}: {sample_source(dataset)}"
+    if sample and val > len(x_train) // 5:
+        val = len(x_train) // 5
+        notes.append(f"the sample has {len(x_train):,} training images: holding out {val:,} for validation")
     if not 0 <= val < len(x_train):
         raise UserError(f"--val {val}: the training split has only {len(x_train):,} images")
     cut = len(x_train) - val

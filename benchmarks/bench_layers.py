@@ -1,0 +1,228 @@
+"""Speed of an implementation's layers against PyTorch CPU, side by side in one run.
+
+    python benchmarks/bench_layers.py                       # reference layers, 1 thread, batch 64
+    python benchmarks/bench_layers.py --threads 2 --impl exercises
+
+Prints, for the CIFAR-10 network's layers at their real shapes (float32): forward and backward times of
+the NumPy implementation and of PyTorch (``torch.nn.functional`` with autograd), then whole training
+steps (forward, loss, backward, SGD momentum update) of the MNIST and CIFAR-10 networks, and the
+single-core-equivalent matrix-multiply rate (``float32`` 2048 x 2048 ``@``) measured in the same run:
+the step's useful GFLOP/s as a fraction of it says how close to the machine's peak the layers run.
+
+PyTorch is optional (``pip install torch==2.13.0``); without it the NumPy figures and the SGEMM
+fraction are still printed. Thread counts are set with threadpoolctl (NumPy's BLAS) and
+``torch.set_num_threads``. Times are medians over ``--repeats`` runs, NumPy and PyTorch alternating so
+that drift on a shared machine hits both alike. These are numbers to read, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from gradkit.cli.train import load_impl  # noqa: E402
+from gradkit.train.models import cifar10_net, mnist_net  # noqa: E402
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def median_times(fns: dict, repeats: int, warmup: int = 2) -> dict:
+    """Median seconds of each zero-argument function, run in turn ``repeats`` times after ``warmup``."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    samples = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            samples[name].append(timed(fn))
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def sgemm_gflops(repeats: int, n: int = 2048) -> float:
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((n, n), dtype=np.float32)
+    b = rng.standard_normal((n, n), dtype=np.float32)
+    seconds = median_times({"mm": lambda: a @ b}, repeats)["mm"]
+    return 2 * n**3 / seconds / 1e9
+
+
+# (name, kind, arguments, input shape without the batch axis) of the CIFAR-10 network's layers
+CIFAR_LAYERS = [
+    ("conv1 3->32 @32", "conv", (3, 32), (3, 32, 32)),
+    ("conv2 32->32 @32", "conv", (32, 32), (32, 32, 32)),
+    ("conv3 32->64 @16", "conv", (32, 64), (32, 16, 16)),
+    ("conv4 64->64 @16", "conv", (64, 64), (64, 16, 16)),
+    ("pool 32 @32", "pool", (), (32, 32, 32)),
+    ("relu 32x32x32", "relu", (), (32, 32, 32)),
+    ("fc1 4096->256", "linear", (4096, 256), (4096,)),
+    ("softmax-CE 10", "ce", (), (10,)),
+]
+
+
+def numpy_layer(impl, kind, args, x, rng):
+    """(forward, backward) closures of one NumPy layer on input x."""
+    if kind == "ce":
+        layer = impl.SoftmaxCrossEntropy()
+        y = rng.integers(0, x.shape[1], len(x))
+        return (lambda: layer.forward(x, y)), layer.backward
+    layer = {"conv": lambda: impl.Conv2D(*args, 3, padding=1, rng=rng), "pool": lambda: impl.MaxPool2D(2),
+             "relu": impl.ReLU, "linear": lambda: impl.Linear(*args, rng=rng)}[kind]()
+    out = layer.forward(x)
+    dout = rng.standard_normal(out.shape).astype(np.float32)
+    return (lambda: layer.forward(x)), (lambda: layer.backward(dout))
+
+
+def torch_layer(torch, kind, args, x_np, rng):
+    F = torch.nn.functional
+    x = torch.from_numpy(x_np).requires_grad_(True)
+    if kind == "conv":
+        w = torch.randn(args[1], args[0], 3, 3, requires_grad=True)
+        b = torch.zeros(args[1], requires_grad=True)
+        forward = lambda: F.conv2d(x, w, b, padding=1)  # noqa: E731
+    elif kind == "pool":
+        forward = lambda: F.max_pool2d(x, 2)  # noqa: E731
+    elif kind == "relu":
+        forward = lambda: F.relu(x)  # noqa: E731
+    elif kind == "linear":
+        w = torch.randn(args[0], args[1], requires_grad=True)
+        b = torch.zeros(args[1], requires_grad=True)
+        forward = lambda: x @ w + b  # noqa: E731
+    else:
+        y = torch.from_numpy(rng.integers(0, x_np.shape[1], len(x_np)))
+        forward = lambda: F.cross_entropy(x, y)  # noqa: E731
+    out = forward()
+    dout = torch.ones_like(out) if out.dim() == 0 else torch.randn_like(out)
+
+    def backward():
+        out = forward()
+        out.backward(dout)
+
+    return (lambda: forward().detach()), backward
+
+
+def numpy_step(impl, build, x, y):
+    net = build(impl, np.random.default_rng(0))
+    loss = impl.SoftmaxCrossEntropy()
+    opt = impl.SGDMomentum(net.layers, lr=0.01, momentum=0.9, weight_decay=5e-4)
+
+    def step():
+        loss.forward(net.forward(x), y)
+        net.backward(loss.backward())
+        opt.step()
+
+    return step
+
+
+def torch_step(torch, dataset, x_np, y_np):
+    nn = torch.nn
+    if dataset == "mnist":
+        model = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                              nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                              nn.Linear(1568, 128), nn.ReLU(), nn.Linear(128, 10))
+    else:
+        model = nn.Sequential(nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(), nn.Conv2d(32, 32, 3, padding=1), nn.ReLU(),
+                              nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(),
+                              nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                              nn.Linear(4096, 256), nn.ReLU(), nn.Linear(256, 10))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
+    x, y = torch.from_numpy(x_np), torch.from_numpy(y_np)
+
+    def step():
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    return step
+
+
+def forward_flops(net) -> int:
+    """Multiply-adds x 2 of the conv and linear layers for one image."""
+    x = np.zeros((1, *net.input_shape), np.float32)
+    flops = 0
+    for layer in net.layers:
+        out = layer.forward(x)
+        W = layer.params.get("W")
+        if W is not None:
+            per_output = W.size // (W.shape[0] if W.ndim == 4 else W.shape[1])
+            flops += 2 * per_output * out.size
+        x = out
+    return flops
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--impl", default="solutions")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--no-layers", dest="layers", action="store_false", help="whole steps only")
+    args = parser.parse_args(argv)
+
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(args.threads)
+    try:
+        import torch
+        torch.set_num_threads(args.threads)
+        torch_note = f"torch {torch.__version__}, {torch.get_num_threads()} thread(s)"
+    except ImportError:
+        torch = None
+        torch_note = "PyTorch not installed (pip install torch==2.13.0): NumPy figures only"
+    impl = load_impl(args.impl)
+    rng = np.random.default_rng(0)
+    N = args.batch
+    print(f"numpy {np.__version__}, --impl {args.impl}, {args.threads} BLAS thread(s), batch {N}, float32; {torch_note}")
+    gflops = sgemm_gflops(args.repeats)
+    print(f"SGEMM 2048x2048 (float32 @, {args.threads} thread(s)): {gflops:.1f} GFLOP/s\n")
+
+    if args.layers:
+        print(f"{'layer':<20}{'numpy fwd':>11}{'torch fwd':>11}{'ratio':>7}{'numpy bwd':>11}{'torch bwd':>11}{'ratio':>7}")
+        for name, kind, layer_args, shape in CIFAR_LAYERS:
+            x = rng.standard_normal((N, *shape)).astype(np.float32)
+            fns = dict(zip(("nf", "nb"), numpy_layer(impl, kind, layer_args, x, rng)))
+            if torch is not None:
+                tf, tb = torch_layer(torch, kind, layer_args, x, rng)
+                fns.update(tf=tf, tb=tb)
+            t = median_times(fns, args.repeats)
+            # torch's backward closure runs forward + backward: subtract its forward
+            row = f"{name:<20}{1e3 * t['nf']:>9.2f}ms"
+            if torch is not None:
+                tb_only = max(t["tb"] - t["tf"], 1e-7)
+                row += f"{1e3 * t['tf']:>9.2f}ms{t['nf'] / t['tf']:>7.2f}{1e3 * t['nb']:>9.2f}ms{1e3 * tb_only:>9.2f}ms"
+                row += f"{t['nb'] / tb_only:>7.2f}"
+            else:
+                row += f"{'-':>11}{'-':>7}{1e3 * t['nb']:>9.2f}ms"
+            print(row)
+        print()
+
+    print(f"{'training step':<24}{'numpy':>10}{'torch':>10}{'ratio':>7}{'useful GFLOP/s':>16}{'of SGEMM':>10}")
+    for dataset, build, shape in (("mnist", mnist_net, (1, 28, 28)), ("cifar10", cifar10_net, (3, 32, 32))):
+        x = rng.standard_normal((N, *shape)).astype(np.float32)
+        y = rng.integers(0, 10, N)
+        fns = {"numpy": numpy_step(impl, build, x, y)}
+        if torch is not None:
+            fns["torch"] = torch_step(torch, dataset, x, y)
+        t = median_times(fns, args.repeats)
+        flops = 3 * forward_flops(build(impl, np.random.default_rng(0))) * N
+        useful = flops / t["numpy"] / 1e9
+        row = f"{dataset + f' (batch {N})':<24}{1e3 * t['numpy']:>8.1f}ms"
+        row += f"{1e3 * t['torch']:>8.1f}ms{t['numpy'] / t['torch']:>7.2f}" if torch is not None else f"{'-':>10}{'-':>7}"
+        row += f"{useful:>16.1f}{100 * useful / gflops:>9.1f}%"
+        print(row)
+    print("\nratio = numpy time / torch time (lower is better); useful GFLOP/s counts 3x the forward "
+          "multiply-adds of conv and linear layers")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Run the graded suite in a child process and read back its outcomes.
+
+`gradkit grade`, `gradkit check`, the nbgrader cells and batch grading all grade through this
+one function, so every caller runs the same checks with the same points. The child is plain
+`python -m pytest tests/graded/... --impl SPEC --gradkit-json FILE`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from checker.names import EXERCISES
+from checker.scoring import Outcome
+
+# tests/graded sits beside the checker package, in the repository and in a student release alike.
+GRADED_DIR = Path(__file__).resolve().parent.parent / "tests" / "graded"
+
+
+@dataclasses.dataclass
+class SuiteRun:
+    """What one run of the graded suite produced."""
+
+    outcomes: list[Outcome]
+    returncode: int
+    output: str  # pytest's terminal output (stdout and stderr)
+
+    @property
+    def score(self) -> float:
+        return sum(o.score for o in self.outcomes)
+
+    @property
+    def max_score(self) -> float:
+        return sum(o.points for o in self.outcomes)
+
+
+def graded_files(exercises: Sequence[str] | None = None) -> list[Path]:
+    """The graded test modules of `exercises` (all six when None)."""
+    names = list(EXERCISES) if not exercises else list(exercises)
+    unknown = [n for n in names if n not in EXERCISES]
+    if unknown:
+        raise ValueError(f"unknown exercise {unknown[0]!r}; choose from {', '.join(EXERCISES)}")
+    return [GRADED_DIR / f"test_{name}.py" for name in names]
+
+
+def pytest_command(impl: str, exercises: Sequence[str] | None, json_path: Path, extra: Sequence[str] = ()) -> list[str]:
+    files = [str(p) for p in graded_files(exercises)]
+    return [sys.executable, "-m", "pytest", *files, "--impl", impl, "--gradkit-json", str(json_path),
+            "-p", "no:cacheprovider", "--rootdir", str(GRADED_DIR.parent.parent), *extra]
+
+
+def run_suite(impl: str, exercises: Sequence[str] | None = None, *, extra: Sequence[str] = (),
+              timeout: float | None = None, capture: bool = True, env: dict[str, str] | None = None,
+              json_out: Path | None = None) -> SuiteRun:
+    """Run the graded suite on `impl` in a child process; outcomes come from its results file.
+
+    With `capture=False` pytest's output goes straight to the terminal; `json_out` keeps a copy of
+    the Gradescope-format results file.
+    """
+    with tempfile.TemporaryDirectory(prefix="gradkit-") as tmp:
+        json_path = Path(json_out) if json_out else Path(tmp) / "results.json"
+        command = pytest_command(impl, exercises, json_path, extra)
+        completed = subprocess.run(
+            command, capture_output=capture, text=True, timeout=timeout, env=env or os.environ.copy(),
+            cwd=os.getcwd(), stdin=subprocess.DEVNULL,
+        )
+        outcomes = read_outcomes(json_path) if json_path.exists() else []
+    output = (completed.stdout or "") + (completed.stderr or "") if capture else ""
+    return SuiteRun(outcomes, completed.returncode, output)
+
+
+def read_outcomes(path: Path) -> list[Outcome]:
+    """Outcomes back from a Gradescope results file written by the plugin."""
+    data = json.loads(Path(path).read_text())
+    return [Outcome(**o) for o in data.get("gradkit_outcomes", [])]

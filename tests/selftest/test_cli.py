@@ -1,0 +1,50 @@
+"""`gradkit grade` and `gradkit check` from a shell, as students and graders call them."""
+
+import json
+import subprocess
+import sys
+
+pytest_plugins = ["pytester"]
+
+
+def gradkit(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "gradkit.cli.main", *args], capture_output=True, text=True,
+                          cwd=cwd, stdin=subprocess.DEVNULL, timeout=600)
+
+
+def test_grade_writes_gradescope_results_and_exits_zero_at_full_marks(tmp_path):
+    done = gradkit("grade", "--impl", "solutions", "--json", str(tmp_path / "results.json"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "total          100/100" in done.stdout
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["score"] == 100
+    assert len(results["tests"]) == 30
+    assert {"name", "score", "max_score", "output"} <= set(results["tests"][0])
+    assert sum(t["max_score"] for t in results["tests"]) == 100
+
+
+def test_grade_exits_non_zero_below_full_marks():
+    done = gradkit("grade", "relu")
+    assert done.returncode == 1
+    assert "relu             0/10    not implemented yet: exercises/relu.py ReLU.forward" in done.stdout
+
+
+def test_grade_rejects_an_unknown_exercise_in_one_line():
+    done = gradkit("grade", "convolution")
+    assert done.returncode == 2
+    assert done.stderr.strip() == "gradkit grade: unknown exercise 'convolution'; choose from conv, pool, relu, " \
+                                  "linear, softmax_ce, sgd_momentum"
+
+
+def test_check_runs_one_exercise_verbosely():
+    done = gradkit("check", "pool", "--impl", "solutions")
+    assert done.returncode == 0, done.stdout
+    assert "test_pool_dx_goes_to_one_maximum_when_values_tie PASSED" in done.stdout
+    assert "test_conv" not in done.stdout
+
+
+def test_the_plugin_stays_silent_in_other_projects(pytester):
+    pytester.makepyfile("def test_plain():\n    assert 1 + 1 == 2\n")
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=1)
+    assert "gradkit score" not in result.stdout.str()

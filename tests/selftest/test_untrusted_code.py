@@ -1,0 +1,103 @@
+"""Student code that raises, loops, exits, returns the wrong thing or does not import fails only
+the checks it reaches, each with one clear line, and grading of everything else goes on."""
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from checker.runner import run_suite
+
+SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
+
+BROKEN = {
+    # forward never returns
+    "conv.py": """
+        from solutions.conv import Conv2D as Reference
+
+        class Conv2D(Reference):
+            def forward(self, x):
+                while True:
+                    pass
+    """,
+    "pool.py": """
+        class MaxPool2D:
+            def forward(self, x)
+                return x
+    """,
+    "relu.py": """
+        from solutions.relu import ReLU as Reference
+
+        class ReLU(Reference):
+            def forward(self, x):
+                return x.tolist()
+    """,
+    "linear.py": """
+        import numpy as np
+        from solutions.linear import Linear as Reference
+
+        class Linear(Reference):
+            def forward(self, x):
+                out = super().forward(x)
+                out[..., 0] = np.nan
+                return out
+    """,
+    "sgd_momentum.py": """
+        import sys
+        from solutions.sgd_momentum import SGDMomentum as Reference
+
+        class SGDMomentum(Reference):
+            def step(self):
+                sys.exit(0)
+    """,
+    # softmax_ce.py is missing altogether
+}
+
+EXPECTED = {
+    "conv": "Conv2D.forward did not return within",
+    "pool": "does not import: SyntaxError at line 3",
+    "relu": "ReLU.forward returned a list; it must return the output as a numpy.ndarray",
+    "linear": "Linear.forward returned NaN or inf in out",
+    "softmax_ce": "missing file:",
+    "sgd_momentum": "SGDMomentum.step called sys.exit(0)",
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("broken")
+    for name, source in BROKEN.items():
+        (folder / name).write_text(textwrap.dedent(source))
+    return run_suite(str(folder), extra=["--gradkit-time-limit", "1"], timeout=300)
+
+
+@pytest.mark.parametrize("exercise", sorted(EXPECTED))
+def test_each_kind_of_broken_code_gets_its_own_clear_message(graded, exercise):
+    mine = [o for o in graded.outcomes if o.exercise == exercise]
+    assert mine and not any(o.passed for o in mine)
+    failures = [o for o in mine if EXPECTED[exercise] in o.message]
+    assert failures, [o.message for o in mine]
+
+
+def test_broken_code_shows_no_traceback_and_the_run_finishes(graded):
+    assert len(graded.outcomes) == 30
+    assert "Traceback" not in graded.output
+    assert "gradkit score" in graded.output
+
+
+def test_a_raising_method_is_reported_with_its_file_and_line(tmp_path):
+    for name in ("pool.py", "relu.py", "linear.py", "softmax_ce.py", "sgd_momentum.py"):
+        shutil.copy(SOLUTIONS / name, tmp_path / name)
+    (tmp_path / "conv.py").write_text(textwrap.dedent("""
+        from solutions.conv import Conv2D as Reference
+
+        class Conv2D(Reference):
+            def backward(self, dout):
+                return dout[99]
+    """))
+    run = run_suite(str(tmp_path), ["conv"])
+    messages = [o.message for o in run.outcomes if not o.passed]
+    assert any("Conv2D.backward raised IndexError" in m and "conv.py:6: return dout[99]" in m for m in messages), messages
+    # forward is fine, so the forward checks still earn their points
+    assert any(o.passed and "forward" in o.name for o in run.outcomes)
