@@ -15,8 +15,12 @@ from checker.guard import call
 from checker.results import CheckFailure
 
 
-def _first_index(mask: np.ndarray) -> str:
-    return str(tuple(int(i) for i in np.argwhere(mask)[0])).replace(" ", "")
+def _first_index(mask: np.ndarray) -> tuple[int, ...]:
+    return tuple(int(i) for i in np.argwhere(mask)[0])
+
+
+def _fmt(index: tuple[int, ...]) -> str:
+    return ",".join(map(str, index))
 
 
 def require_array(value: Any, label: str, what: str) -> np.ndarray:
@@ -34,7 +38,7 @@ def require_shape(value: np.ndarray, shape: tuple[int, ...], label: str, formula
     if value.shape != tuple(shape):
         raise CheckFailure(
             f"{label} returned shape {value.shape}; expected {tuple(shape)}\n  expected shape: {formula}",
-            tensor="shape",
+            tensor="shape", hint="shape",
         )
 
 
@@ -43,7 +47,7 @@ def require_dtype(value: np.ndarray, dtype: np.dtype, label: str, what: str) -> 
         raise CheckFailure(
             f"{label} returned {what} of dtype {value.dtype} for {dtype} input; return the input's dtype "
             f"(e.g. `.astype(x.dtype)` on the parameters before computing)",
-            tensor="dtype",
+            tensor="dtype", hint="dtype",
         )
 
 
@@ -52,7 +56,7 @@ def require_finite(value: np.ndarray, label: str, name: str) -> None:
     if bad.any():
         raise CheckFailure(
             f"{label} returned NaN or inf in {name} ({int(bad.sum())} of {value.size} entries, "
-            f"first at {name}[{_first_index(bad)[1:-1]}])",
+            f"first at {name}[{_fmt(_first_index(bad))}])",
             tensor=name,
         )
 
@@ -63,12 +67,11 @@ def require_unchanged(before: np.ndarray, after: np.ndarray, label: str, name: s
         if after.shape != before.shape:
             change = f"its shape changed from {before.shape} to {after.shape}"
         else:
-            idx = _first_index(before != after)[1:-1]
-            change = f"{name}[{idx}] changed from {before[tuple(map(int, idx.split(',')))]:.4g}"
-            change += f" to {after[tuple(map(int, idx.split(',')))]:.4g}"
+            idx = _first_index(before != after)
+            change = f"{name}[{_fmt(idx)}] changed from {before[idx]:.4g} to {after[idx]:.4g}"
         raise CheckFailure(
             f"{label} modified its argument {name} in place ({change}); compute on a copy, never write into {name}",
-            tensor=f"{name} (mutated)",
+            tensor=f"{name} (mutated)", hint="mutation",
         )
 
 
@@ -107,16 +110,22 @@ def checked_grads(layer: Any, label: str) -> dict[str, np.ndarray]:
         raise CheckFailure(f"after {label}, grads has keys {sorted(grads)}; expected the keys of params {sorted(params)}")
     copies = {}
     for key, param in params.items():
-        grad = require_array(grads[key], label, f"grads[{key!r}]")
+        grad = grads[key]
+        if not isinstance(grad, np.ndarray):
+            raise CheckFailure(
+                f"after {label}, grads[{key!r}] is a {type(grad).__name__}; it must be an array shaped like "
+                f"params[{key!r}] {param.shape} (one gradient per parameter entry)", tensor=f"d{key}", hint="shape",
+            )
         if grad.shape != param.shape:
             raise CheckFailure(
-                f"after {label}, grads[{key!r}] has shape {grad.shape}; it must match params[{key!r}] {param.shape}",
-                tensor=f"d{key}",
+                f"after {label}, grads[{key!r}] has shape {grad.shape}; it must match params[{key!r}] {param.shape}"
+                + (" (yours is transposed)" if grad.shape == param.shape[::-1] else ""),
+                tensor=f"d{key}", hint="transpose" if grad.shape == param.shape[::-1] else "shape",
             )
         if grad.dtype != param.dtype:
             raise CheckFailure(
                 f"after {label}, grads[{key!r}] has dtype {grad.dtype}; it must match params[{key!r}] ({param.dtype})",
-                tensor=f"d{key}",
+                tensor=f"d{key}", hint="dtype",
             )
         require_finite(grad, label, f"d{key}")
         copies[key] = grad.copy()
@@ -134,7 +143,7 @@ def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_sha
             raise CheckFailure(
                 f"{label} adds to grads[{key!r}] instead of setting it: a second call with the same dout doubled it; "
                 f"write `self.grads[{key!r}] = ...` (or fill it with [...] = ), never `+=` across calls",
-                tensor=f"d{key}",
+                tensor=f"d{key}", hint="accumulate",
             )
     for name, a, b in [("dx", dx1, dx2)] + [(f"d{k}", g1[k], g2[k]) for k in g1]:
         if not np.allclose(a, b, rtol=1e-5, atol=1e-7):

@@ -27,6 +27,7 @@ from checker.impl import Implementation
 from checker.results import CheckFailure
 from checker.setups import LayerCase, build
 from checker.softmax import checked_dscores, checked_loss, make_scores
+from checker.diagnose import diagnose_layer, diagnose_softmax
 
 H = 1e-5
 RTOL = 1e-6
@@ -90,7 +91,7 @@ def gradient_failure(label: str, tensor_name: str, case: object, result: Directi
     wrt = "x" if tensor_name == "dx" else tensor_name[1:]
     failure = CheckFailure(
         f"{label}: the gradient with respect to {wrt} ({tensor_name}) is wrong\n"
-        f"  case: {case}\n"
+        f"  smallest failing case: {case}\n"
         f"  along a random direction u: your <{tensor_name}, u> = {result.analytic:+.6g}, "
         f"numerical = {result.numerical:+.6g} (error {result.error:.1e}, tolerance {result.tolerance:.1e})",
         tensor=tensor_name,
@@ -100,8 +101,8 @@ def gradient_failure(label: str, tensor_name: str, case: object, result: Directi
     return failure
 
 
-def check_layer_gradient(impl: Implementation, case: LayerCase, tensor: str) -> None:
-    """Check d(loss)/d(tensor) of a layer's backward, where tensor is "x" or a parameter ("W", "b")."""
+def layer_directional(impl: Implementation, case: LayerCase, tensor: str) -> Directional:
+    """The directional check of d(loss)/d(tensor) for a layer, tensor "x" or a parameter ("W", "b")."""
     rng = np.random.default_rng(case.seed)
     setup = build(impl, case, rng)
     layer, x = setup.layer, setup.x
@@ -110,11 +111,18 @@ def check_layer_gradient(impl: Implementation, case: LayerCase, tensor: str) -> 
     dx, grads = checked_backward(layer, v, x)
     grad = dx if tensor == "x" else grads[tensor]
     u = inputs.unit_direction(rng, grad.shape)
-    result = directional_check(perturbed_loss(layer, x, v, tensor, u, setup.out_shape, setup.formula), grad, u)
+    return directional_check(perturbed_loss(layer, x, v, tensor, u, setup.out_shape, setup.formula), grad, u)
+
+
+def check_layer_gradient(impl: Implementation, case: LayerCase, tensor: str) -> None:
+    """Check d(loss)/d(tensor) of a layer's backward, where tensor is "x" or a parameter ("W", "b")."""
+    result = layer_directional(impl, case, tensor)
     if result.kink:
         reject()  # the step crossed a kink or a tie: this example proves nothing either way
     if not result.passed:
-        raise gradient_failure(f"{type(layer).__name__}.backward", f"d{tensor}", case, result)
+        failure = gradient_failure(f"{_class_name(impl, case)}.backward", f"d{tensor}", case, result)
+        failure.diagnose = lambda verbose: diagnose_layer(impl, case, tensor, verbose)
+        raise failure
 
 
 def check_softmax_gradient(impl: Implementation, case: SoftmaxCase) -> None:
@@ -127,5 +135,12 @@ def check_softmax_gradient(impl: Implementation, case: SoftmaxCase) -> None:
     u = inputs.unit_direction(rng, scores.shape)
     result = directional_check(lambda t: checked_loss(loss_fn, scores + t * u, y), dscores, u, kink_guard=False)
     if not result.passed:
-        raise gradient_failure("SoftmaxCrossEntropy.backward", "dscores", case, result)
+        failure = gradient_failure("SoftmaxCrossEntropy.backward", "dscores", case, result)
+        failure.diagnose = lambda verbose: diagnose_softmax(impl, case, verbose)
+        raise failure
 
+
+
+def _class_name(impl: Implementation, case: LayerCase) -> str:
+    names = {"ConvCase": "Conv2D", "PoolCase": "MaxPool2D", "ReluCase": "ReLU", "LinearCase": "Linear"}
+    return names[type(case).__name__]

@@ -18,6 +18,17 @@ from checker.impl import Implementation
 from checker.results import CheckFailure
 
 
+HINTS = {
+    "momentum": "v = momentum * v - lr * g, then w += v; v starts at 0 and is kept between steps",
+    "scale": "v = momentum * v - lr * g, then w += v: lr appears once, in the velocity",
+    "momentum_sign": "a step goes against the gradient: v = momentum * v - lr * g, then w += v",
+    "momentum_state": "each parameter (each layer and key) keeps its own velocity, from one step to the next; "
+                      "key the velocities by layer and name, or keep them in a list parallel to the parameters",
+    "weight_decay": "weight decay adds weight_decay * w to the gradient inside the update: "
+                    "v = momentum * v - lr * (g + weight_decay * w)",
+}
+
+
 class ToyLayer:
     """A stand-in layer: just `params` and `grads`, as every layer has."""
 
@@ -30,13 +41,18 @@ class ToyLayer:
 
 
 def make_layers(case: SGDCase, rng: np.random.Generator) -> list[ToyLayer]:
-    """Two toy layers holding the case's parameters between them, plus a layer with none (like ReLU)."""
-    names = [f"p{i}" for i in range(len(case.shapes))]
-    half = (len(names) + 1) // 2
-    layers = [ToyLayer({n: inputs.gaussian(rng, s) for n, s in zip(names[:half], case.shapes[:half])}),
-              ToyLayer({}),
-              ToyLayer({n: inputs.gaussian(rng, s) for n, s in zip(names[half:], case.shapes[half:])})]
-    return layers
+    """Two toy layers sharing the case's parameters, plus one with none (like ReLU).
+
+    Both layers name their parameters "W", "b", ... as real layers do, so a velocity kept per
+    name instead of per parameter shows.
+    """
+    half = (len(case.shapes) + 1) // 2
+    names = ["W", "b", "c", "d"]
+
+    def layer(shapes: tuple[tuple[int, ...], ...]) -> ToyLayer:
+        return ToyLayer({n: inputs.gaussian(rng, s) for n, s in zip(names, shapes)})
+
+    return [layer(case.shapes[:half]), ToyLayer({}), layer(case.shapes[half:])]
 
 
 def _optimizer(impl: Implementation, layers: list[ToyLayer], case: SGDCase) -> Any:
@@ -57,24 +73,28 @@ def _step(optimizer: Any, layers: list[ToyLayer]) -> None:
     for layer, k, grad in grads:
         if not np.array_equal(layer.grads[k], grad):
             raise CheckFailure(f"SGDMomentum.step modified grads[{k!r}]; read the gradients, never write them",
-                               tensor="grads (mutated)")
+                               tensor="grads (mutated)", hint="mutation")
 
 
 def _compare(layers: list[ToyLayer], expected: list[dict[str, np.ndarray]], start: list[dict[str, np.ndarray]],
-             what: str, case: SGDCase) -> None:
-    for layer, want, w0 in zip(layers, expected, start):
+             what: str, case: SGDCase, hint: str) -> None:
+    for number, (layer, want, w0) in enumerate(zip(layers, expected, start)):
         for k in want:
             got = layer.params[k]
             if not np.allclose(got, want[k], rtol=1e-9, atol=1e-12):
                 moved, should = got - w0[k], want[k] - w0[k]
                 ratio = _ratio(moved, should)
-                hint = f"\n  your total update is {ratio:+.3g} times the expected one" if ratio is not None else ""
+                text = f"\n  your total update is {ratio:+.3g} times the expected one" if ratio is not None else ""
+                if ratio is not None and ratio > 0:
+                    hint = "scale"
+                    text += " (a missing or extra factor: is lr applied twice, or the velocity scaled?)"
                 if ratio is not None and ratio < 0:
-                    hint += " (a sign error: v = momentum*v - lr*g, then w += v)"
+                    hint, text = "momentum_sign", text + " (a sign error: v = momentum*v - lr*g, then w += v)"
                 raise CheckFailure(
-                    f"SGDMomentum.step: params[{k!r}] is wrong {what}\n"
+                    f"SGDMomentum.step: params[{k!r}] of layer {number} is wrong {what}\n"
                     f"  first entry: yours {got.flat[0]:+.6g}, expected {want[k].flat[0]:+.6g} "
-                    f"(started at {w0[k].flat[0]:+.6g}){hint}\n  case: {case}", tensor=f"params[{k!r}]",
+                    f"(started at {w0[k].flat[0]:+.6g}){text}\n  hint: {HINTS[hint]}\n  case: {case}",
+                    tensor=f"params[{k!r}]", hint=hint,
                 )
 
 
@@ -99,7 +119,7 @@ def check_constant_gradient(impl: Implementation, case: SGDCase) -> None:
     mu, k = case.momentum, case.steps
     factor = sum((1 - mu**j) / (1 - mu) for j in range(1, k + 1))
     expected = [{n: w0[n] - case.lr * factor * layer.grads[n] for n in w0} for layer, w0 in zip(layers, start)]
-    _compare(layers, expected, start, f"after {k} steps with a constant gradient", case)
+    _compare(layers, expected, start, f"after {k} steps with a constant gradient", case, "momentum")
 
 
 def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dict[str, np.ndarray]]],
@@ -131,7 +151,8 @@ def check_changing_gradients(impl: Implementation, case: SGDCase) -> None:
         history.append(step_grads)
         _step(optimizer, layers)
     expected = expected_trajectory(start, history, case)
-    _compare(layers, expected, start, f"after {case.steps} steps with changing gradients", case)
+    _compare(layers, expected, start, f"after {case.steps} steps with changing gradients", case,
+             "weight_decay" if case.weight_decay else "momentum_state")
 
 
 def check_descends_quadratic(impl: Implementation, case: SGDCase) -> None:
@@ -158,5 +179,5 @@ def check_descends_quadratic(impl: Implementation, case: SGDCase) -> None:
             f"SGDMomentum does not descend: on a simple quadratic bowl, 200 steps (lr 0.05, momentum 0.9) moved the "
             f"parameters from distance {before:.3g} to {after:.3g} of the minimum (expected below {before / 100:.3g})"
             "\n  hint: a step goes against the gradient: v = momentum*v - lr*g, then w += v",
-            tensor="params",
+            tensor="params", hint="momentum_sign",
         )

@@ -7,6 +7,7 @@ ran. The checks themselves live in the library and know nothing of pytest.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from pathlib import Path
@@ -22,6 +23,7 @@ from checker.scoring import NOT_IMPLEMENTED, Outcome, gradescope_results, score_
 IMPL_HELP = "which implementation to grade: exercises (default), solutions, or a folder holding the six exercise files"
 JSON_HELP = "also write the results as Gradescope-format JSON to this file"
 TIME_HELP = "wall-time limit in seconds for each graded test (student code that loops forever fails that test only)"
+PLOT_HELP = "draw yours, the numerical gradient and their difference for the first failed gradient check"
 PROFILE_GRADING = "gradkit-grading"
 PROFILE_THOROUGH = "gradkit-thorough"
 
@@ -47,6 +49,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--impl", default=None, metavar="IMPL", help=IMPL_HELP)
     group.addoption("--gradkit-json", default=None, metavar="PATH", help=JSON_HELP)
     group.addoption("--gradkit-time-limit", type=float, default=None, metavar="SECONDS", help=TIME_HELP)
+    group.addoption("--gradkit-plot", default=None, metavar="FILE.png", help=PLOT_HELP)
     parser.addini("gradkit_impl", IMPL_HELP, default="exercises")
     parser.addini("gradkit_time_limit", TIME_HELP, default="60")
 
@@ -108,6 +111,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         return report
     failure = _check_failure(call.excinfo)
     if failure is not None:
+        _diagnose(item, failure)
         report.longrepr = failure.message
     status = "passed" if report.passed else (NOT_IMPLEMENTED if isinstance(failure, NotImplementedYet) else "failed")
     message = "" if report.passed else (failure.message if failure else _last_line(report))
@@ -119,10 +123,32 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         message=message,
         status=status,
         tensor=failure.tensor if failure is not None else None,
+        hint=failure.hint if failure is not None else None,
     )
     # user_properties travel with the report (also from pytest-xdist workers to the controller).
     report.user_properties.append(("gradkit", outcome.to_dict()))
     return report
+
+
+def _diagnose(item: pytest.Item, failure: CheckFailure) -> None:
+    """Add the diagnosis of a failed gradient check to its message (once, on the shrunk case)."""
+    plot = item.config.getoption("--gradkit-plot")
+    if plot and failure.case is not None and not Path(plot).exists():
+        with time_budget(120), contextlib.suppress(Exception):
+            from checker.plots import plot_gradients
+
+            plot_gradients(load_implementation(impl_spec(item.config)), failure.case, Path(plot))
+    if failure.diagnose is None:
+        return
+    try:
+        with time_budget(60):
+            diagnosis = failure.diagnose(item.config.getoption("verbose") > 0)
+    except Exception as error:  # noqa: BLE001 - a diagnosis must never hide the failure itself
+        failure.message += f"\n  (no further diagnosis: {str(error).splitlines()[0]})"
+        return
+    failure.message += "\n" + "\n".join(diagnosis.lines)
+    failure.hint = failure.hint or (diagnosis.hint.id if diagnosis.hint else None)
+    failure.diagnose = None
 
 
 def _last_line(report: pytest.TestReport) -> str:
@@ -144,12 +170,27 @@ class Scoreboard:
                 self.outcomes.append(Outcome(**value))
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        plot = self.config.getoption("--gradkit-plot")
+        if plot and self.outcomes and not Path(plot).exists():
+            self._plot_default_case(Path(plot))
         path = self.config.getoption("--gradkit-json")
         if path and self.outcomes:
             results = gradescope_results(self.outcomes, time.monotonic() - self.started)
             Path(path).write_text(json.dumps(results, indent=2) + "\n")
 
+    def _plot_default_case(self, path: Path) -> None:
+        """Every gradient check passed: draw the exercise's standard case (so --plot always draws)."""
+        from checker.plots import DEFAULT_CASES, plot_gradients
+
+        exercise = next((o.exercise for o in self.outcomes if o.exercise in DEFAULT_CASES), None)
+        if exercise is not None:
+            with time_budget(120), contextlib.suppress(CheckFailure):
+                plot_gradients(load_implementation(impl_spec(self.config)), DEFAULT_CASES[exercise], path)
+
     def pytest_terminal_summary(self, terminalreporter) -> None:
+        plot = self.config.getoption("--gradkit-plot")
+        if plot and Path(plot).exists():
+            terminalreporter.write_line(f"gradkit: gradient picture written to {plot}")
         if not self.outcomes:
             return
         terminalreporter.write_sep("=", f"gradkit score: --impl {impl_spec(self.config)}")

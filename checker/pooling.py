@@ -47,7 +47,7 @@ def check_ties(impl: Implementation, case: PoolCase) -> None:
             raise CheckFailure(
                 f"MaxPool2D.backward sent the gradient of {where} to x[{','.join(map(str, k))}], outside its window "
                 f"x[{n},{c},{rows.start}:{rows.stop},{cols.start}:{cols.stop}]; window (i, j) starts at "
-                f"(i*stride, j*stride)\n  case: {case}", tensor="dx",
+                f"(i*stride, j*stride)\n  case: {case}", tensor="dx", hint="stride",
             )
         off_max = (window_dx != 0) & (window_x != window_x.max())
         if off_max.any():
@@ -55,16 +55,20 @@ def check_ties(impl: Implementation, case: PoolCase) -> None:
                 f"MaxPool2D.backward sent the gradient of {where} to a cell that is not a maximum of its window\n"
                 f"  window x: {_fmt(window_x)}\n  your dx:  {_fmt(window_dx)}   (dout = {g:+.3g})\n"
                 "  hint: only the maximum passes the gradient back; the other cells get 0\n"
-                f"  case: {case}", tensor="dx",
+                f"  case: {case}", tensor="dx", hint="pool_non_max",
             )
         if abs(window_dx.sum() - g) > 1e-9 * abs(g):
             ties = int(np.sum(window_x == window_x.max()))
+            times = window_dx.sum() / g
+            if times > 1 and ties > 1:
+                hint, why = "pool_all_ties", ("when several cells tie for the maximum, send the gradient to one of them "
+                                              "(or split it evenly), not a full copy to each")
+            else:
+                hint, why = None, "the gradient of each output must arrive in its window exactly once, at a maximum"
             raise CheckFailure(
-                f"MaxPool2D.backward: the gradient of {where} (dout = {g:+.3g}) arrived {window_dx.sum() / g:.3g} "
+                f"MaxPool2D.backward: the gradient of {where} (dout = {g:+.3g}) arrived {times:.3g} "
                 f"times in its window\n  window x: {_fmt(window_x)} ({ties} tied maxima)\n  your dx:  {_fmt(window_dx)}\n"
-                "  hint: when several cells tie for the maximum, send the gradient to one of them (or split it "
-                "evenly), not a full copy to each\n"
-                f"  case: {case}", tensor="dx",
+                f"  hint: {why}\n  case: {case}", tensor="dx", hint=hint,
             )
 
 

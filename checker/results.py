@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -12,12 +13,16 @@ class CheckFailure(Exception):
     `details` holds numbers the diagnosis can use (never shown unless asked for).
     """
 
-    def __init__(self, message: str, *, tensor: str | None = None, details: dict[str, Any] | None = None):
+    def __init__(self, message: str, *, tensor: str | None = None, hint: str | None = None,
+                 details: dict[str, Any] | None = None):
         super().__init__(message)
         self.message = message
         self.tensor = tensor
+        self.hint = hint  # the id of the mistake the message explains ("flip", "scale", ...), if known
         self.details = details or {}
         self.case: object | None = None  # the case that failed, filled in by the check that knows it
+        # Called once, after hypothesis has shrunk the case: returns a `Diagnosis` (see checker.diagnose).
+        self.diagnose: Callable[[bool], Any] | None = None
 
     def __str__(self) -> str:
         return self.message

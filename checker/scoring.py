@@ -26,6 +26,7 @@ class Outcome:
     message: str = ""  # the failure message ("" when passed)
     status: str = "passed"  # "passed", "failed" or NOT_IMPLEMENTED
     tensor: str | None = None  # the wrong tensor the failure names ("dx", "dW", "out", ...), if any
+    hint: str | None = None  # the id of the mistake the feedback explains ("flip", "scale", ...), if any
 
     @property
     def score(self) -> float:

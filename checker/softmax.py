@@ -80,14 +80,14 @@ def check_rows_sum_to_zero(impl: Implementation, case: SoftmaxCase) -> None:
         raise CheckFailure(
             f"row {worst} of dscores sums to {sums[worst]:.3g}; every row must sum to 0 "
             "(probabilities sum to 1, minus the one-hot label)\n"
-            f"  case: {case}", tensor="dscores",
+            f"  case: {case}", tensor="dscores", hint="rows_not_zero",
         )
     rows = np.arange(case.N)
     if np.any(dscores[rows, y] >= 0):
         n = int(np.argmax(dscores[rows, y] >= 0))
         raise CheckFailure(
             f"dscores[{n}, y[{n}]={y[n]}] = {dscores[n, y[n]]:.3g} is not negative; raising the right class's "
-            "score must lower the loss (a sign error?)", tensor="dscores",
+            "score must lower the loss (a sign error?)", tensor="dscores", hint="sign",
         )
 
 
@@ -107,10 +107,10 @@ def check_huge_scores(impl: Implementation, case: SoftmaxCase) -> None:
         raise CheckFailure(
             f"with scores of about 1e4: {failure}\n  hint: exp(1e4) overflows to inf; subtract each row's maximum "
             "score first (softmax does not change) and compute log-softmax as shifted - log(sum(exp(shifted)))",
-            tensor="loss",
+            tensor="loss", hint="overflow",
         ) from None
     if abs(shifted - base) > 1e-6 * max(1.0, abs(base)) or not np.allclose(d_shifted, d_base, atol=1e-8):
         raise CheckFailure(
             f"adding 1e4 to every score changed the loss from {base:.6g} to {shifted:.6g}; softmax is unchanged by a "
-            "shift, so subtract the row maximum and keep the rest exact", tensor="loss",
+            "shift, so subtract the row maximum and keep the rest exact", tensor="loss", hint="overflow",
         )

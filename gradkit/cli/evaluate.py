@@ -35,7 +35,7 @@ def run(args) -> int:
     config: TrainConfig = model.config
     data = load_splits(config.dataset, args.data_dir or config.data_dir, val=config.val,
                        sample=args.sample or config.sample, download=args.download, partial=config.partial,
-                       progress=True)
+                       verify=config.verify, progress=True)
     for note in data.notes:
         print(f"note: {note}")
     split = args.split or ("test" if data.x_test is not None else "val")

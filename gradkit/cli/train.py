@@ -58,6 +58,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit-train", type=int, help="train on the first N training images only")
     parser.add_argument("--sample", action="store_true", help="use the shipped sample even if the full data is there")
     parser.add_argument("--no-download", dest="download", action="store_false", help="never download")
+    parser.add_argument("--no-verify", dest="verify", action="store_false",
+                        help="skip the official checksums (your own files in the official formats, e.g. Fashion-MNIST)")
     parser.add_argument("--allow-partial", action="store_true",
                         help="CIFAR-10: accept a folder with only some training batches and no test batch")
     parser.add_argument("--checkpoint-every", type=float, default=600.0, metavar="SECONDS",
@@ -73,7 +75,7 @@ def config_from_args(args) -> TrainConfig:
         if getattr(args, key) is not None:
             values[key] = getattr(args, key)
     return TrainConfig(dataset=args.dataset, impl=args.impl, threads=args.threads, data_dir=args.data_dir,
-                       sample=args.sample, partial=args.allow_partial, **values)
+                       sample=args.sample, partial=args.allow_partial, verify=args.verify, **values)
 
 
 def run(args) -> int:
@@ -89,8 +91,8 @@ def run(args) -> int:
         if (out / "checkpoint.npz").exists():
             raise UserError(f"{out} already holds a run: add --resume to continue it, or choose another --out")
     data = load_splits(config.dataset, config.data_dir, val=config.val, sample=config.sample,
-                       download=args.download, partial=config.partial, limit_train=config.limit_train,
-                       progress=args.progress)
+                       download=args.download, partial=config.partial, verify=config.verify,
+                       limit_train=config.limit_train, progress=args.progress)
     for note in data.notes:
         print(f"note: {note}")
     print(f"data: {data.source}")

@@ -18,6 +18,7 @@ Retry and resume behaviour:
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import socket
 import time
@@ -123,6 +124,9 @@ def _fetch_once(remote: RemoteFile, url: str, part: Path, *, opener, timeout, pr
                 bar.update(len(block))
             out.flush()
             os.fsync(out.fileno())
+    received = part.stat().st_size
+    if remote.size is not None and received < remote.size:  # keep the .part: the next try resumes it
+        raise ConnectionError(f"connection closed after {received:,} of {remote.size:,} bytes")
 
 
 def _is_permanent(error: Exception) -> bool:
@@ -162,7 +166,7 @@ def download(
                 time.sleep(backoff * 2 ** (attempt - 1))
             try:
                 _fetch_once(remote, url, part, opener=opener, timeout=timeout, progress=progress)
-            except (urllib.error.URLError, OSError, ValueError) as error:
+            except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
                 last_error = f"{type(error).__name__}: {getattr(error, 'reason', error)}"
                 if _is_permanent(error):
                     break  # no such host or file: next mirror, no retry

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -63,7 +64,7 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
         compressed = handle.read(2) == b"\x1f\x8b"
     try:
         data = gzip.open(path).read() if compressed else path.read_bytes()
-    except (OSError, EOFError) as error:  # bad gzip CRC, truncated stream
+    except (OSError, EOFError, zlib.error) as error:  # bad gzip CRC, truncated or corrupted stream
         raise UserError(f"{path} is not a readable gzip file ({error})") from None
     magic = int.from_bytes(data[:4], "big")
     if magic not in IDX_MAGIC:

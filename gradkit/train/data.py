@@ -40,23 +40,27 @@ class Splits:
     notes: list[str]      # things the user should know (sample used, batches missing, no test split)
 
 
-def _load_full(dataset: str, split: str, data_dir: Path, *, download: bool, partial: bool, progress: bool):
+def _load_full(dataset: str, split: str, data_dir: Path, *, download: bool, partial: bool, verify: bool,
+               progress: bool):
     """(images, labels, warnings) of one split of the full data set."""
     if dataset == "mnist":
-        return (*load_mnist(split, data_dir, download=download, progress=progress), [])
+        return (*load_mnist(split, data_dir, download=download, verify=verify, progress=progress), [])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        images, labels = load_cifar10(split, data_dir, download=download, partial=partial, progress=progress)
+        images, labels = load_cifar10(split, data_dir, download=download, partial=partial, verify=verify,
+                                      progress=progress)
     return images, labels, [str(w.message) for w in caught]
 
 
 def load_splits(dataset: str, data_dir: str | Path | None = None, *, val: int = 0, sample: bool = False,
-                download: bool = True, partial: bool = False, limit_train: int | None = None,
-                progress: bool = True) -> Splits:
+                download: bool = True, partial: bool = False, verify: bool = True,
+                limit_train: int | None = None, progress: bool = True) -> Splits:
     """Load ``dataset`` ("mnist" or "cifar10") and cut the validation split from the end of train.
 
     ``partial`` (CIFAR-10): accept a folder with only some training batches and no test batch, as in a
     development copy of the data; the run then reports validation accuracy instead of test accuracy.
+    ``verify=False`` skips the official checksums, for your own files in the official formats (e.g.
+    Fashion-MNIST's IDX files); CIFAR-10 python batches are checked before unpickling regardless.
     ``limit_train`` keeps only the first N training images (after the validation split is cut off).
     """
     if dataset not in DATASETS:
@@ -66,7 +70,8 @@ def load_splits(dataset: str, data_dir: str | Path | None = None, *, val: int = 
     x_test = y_test = None
     if not sample:
         try:
-            loaded = _load_full(dataset, "train", data_dir, download=download, partial=partial, progress=progress)
+            loaded = _load_full(dataset, "train", data_dir, download=download, partial=partial, verify=verify,
+                                progress=progress)
         except DownloadError as error:
             notes.append(f"{error.args[0]}")
             notes.append(f"USING THE SHIPPED SAMPLE {sample_path(dataset)} instead of the full data set")
@@ -77,7 +82,7 @@ def load_splits(dataset: str, data_dir: str | Path | None = None, *, val: int = 
             source = f"{dataset} from {data_dir}"
             try:
                 x_test, y_test, _ = _load_full(dataset, "test", data_dir, download=download and not partial,
-                                               partial=partial, progress=progress)
+                                               partial=partial, verify=verify, progress=progress)
             except UserError as error:
                 if not partial:
                     raise

@@ -2,8 +2,8 @@
 
 ``impl`` is what ``checker.impl.load_implementation("exercises" | "solutions" | PATH)`` returns: an object
 with the classes ``Conv2D``, ``MaxPool2D``, ``ReLU``, ``Linear`` as attributes. Every weight is
-re-initialised here from ``rng`` (He: N(0, 2 / fan_in), biases 0), so the same seed starts your layers
-and the reference from the same point and their training curves can be compared.
+re-initialised here from ``rng`` (He: N(0, 2 / fan_in), biases 0) and stored as float32, so the same
+seed starts your layers and the reference from the same point and their training curves can be compared.
 
 MNIST net (``mnist_net``), input (N, 1, 28, 28), 206,922 parameters, 2.4 MFLOP per image forward::
 
@@ -113,9 +113,17 @@ def he_init(layer, rng: np.random.Generator) -> None:
 
 
 def _initialised(layers: list, rng: np.random.Generator) -> list:
+    """He-initialise every layer with weights, then store all parameters and gradients as float32.
+
+    Training runs in float32 throughout: the layers then never cast their weights, and the optimizer's
+    velocities (made with ``zeros_like``) are float32 too. Gradient checks keep float64.
+    """
     for layer in layers:
         if "W" in layer.params:
             he_init(layer, rng)
+        for key in layer.params:
+            layer.params[key] = layer.params[key].astype(np.float32)
+            layer.grads[key] = np.zeros_like(layer.params[key])
     return layers
 
 

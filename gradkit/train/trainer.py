@@ -33,7 +33,7 @@ from gradkit.train.data import Splits
 from gradkit.train.metrics import accuracy, write_metrics
 from gradkit.train.models import ARCHITECTURES, Network
 
-EVAL_BATCH = 500
+EVAL_BATCH = 100
 
 
 @dataclass
@@ -57,6 +57,7 @@ class TrainConfig:
     data_dir: str | None = None
     sample: bool = False
     partial: bool = False
+    verify: bool = True               # check the files against the official checksums
 
     @classmethod
     def from_dict(cls, values: dict) -> "TrainConfig":

@@ -1,0 +1,289 @@
+"""After a gradient check failed: find the mistake, on the smallest failing case.
+
+Runs once per failed test, after hypothesis has shrunk the case, so the full numerical gradient
+is cheap. A diagnosis says which tensors are right, how many entries of the wrong one are wrong
+and where (a text heat map), what one output position sends back (the probe, for conv and
+pooling), and a hint when the error has a recognisable pattern or disappears when one feature
+of the case is removed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from checker import fingerprints, hints, inputs
+from checker.cases import ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
+from checker.contract import checked_backward, checked_forward
+from checker.guard import construct
+from checker.hints import Hint
+from checker.impl import Implementation
+from checker.numgrad import layer_loss, numerical_gradient, probe_position
+from checker.results import CheckFailure
+from checker.setups import LayerCase, build
+
+SHADES = " .:-=+*#%@"
+MAX_MAP_ROWS = 6
+
+
+@dataclasses.dataclass
+class Diagnosis:
+    """Extra lines for a failure message, the hint found (if any), and arrays for a picture."""
+
+    lines: list[str]
+    hint: Hint | None = None
+    arrays: dict[str, dict[str, np.ndarray]] = dataclasses.field(default_factory=dict)  # tensor -> yours/numerical
+
+
+# ---------------------------------------------------------------- text rendering
+
+def fmt_index(index: tuple[int, ...]) -> str:
+    return ",".join(str(int(i)) for i in index)
+
+
+def spatial(err: np.ndarray) -> tuple[np.ndarray, str]:
+    """A 2-D map of an error array and a description of its axes."""
+    if err.ndim == 4:
+        return err.sum(axis=(0, 1)), "summed over the first two axes"
+    if err.ndim == 1:
+        return err[None, :], ""
+    if err.ndim == 2:
+        return err, ""
+    return err.reshape(-1, err.shape[-1]), "leading axes stacked"
+
+
+def heat_map(err: np.ndarray) -> list[str]:
+    """Rows of shade characters, darkest where the error is largest (at most MAX_MAP_ROWS rows)."""
+    top = float(err.max(initial=0))
+    rows = []
+    for row in err[:MAX_MAP_ROWS]:
+        levels = np.zeros(row.shape, dtype=int) if top == 0 else np.ceil(row / top * (len(SHADES) - 1)).astype(int)
+        rows.append("     " + " ".join(SHADES[k] for k in levels))
+    if len(err) > MAX_MAP_ROWS:
+        rows.append(f"     ... ({len(err) - MAX_MAP_ROWS} more rows)")
+    return rows
+
+
+def side_by_side(left: np.ndarray, right: np.ndarray, titles: tuple[str, str]) -> list[str]:
+    def rows(a: np.ndarray) -> list[str]:
+        return [" ".join(f"{v:+6.2f}" for v in row) for row in np.atleast_2d(a)[:MAX_MAP_ROWS]]
+
+    lr, rr = rows(left), rows(right)
+    width = max(len(r) for r in lr + [titles[0]])
+    lines = [f"     {titles[0]:<{width}}    {titles[1]}"]
+    lines += [f"     {a:<{width}}    {b}" for a, b in zip(lr, rr)]
+    return lines
+
+
+# ---------------------------------------------------------------- counterfactual cases
+
+def variants(case: LayerCase) -> Iterator[tuple[str, LayerCase]]:
+    """The case with one feature removed, keeping the number of output positions where possible.
+
+    Order matters: the first variant that passes names the hint, most specific first.
+    """
+    if isinstance(case, ConvCase):
+        H_out, W_out = case.H_out, case.W_out
+        if case.KH * case.KW > 1:
+            yield "kernel", case._replace(KH=1, KW=1, H=(H_out - 1) * case.stride + 1 - 2 * case.padding or 1,
+                                          W=(W_out - 1) * case.stride + 1 - 2 * case.padding or 1)
+        if case.stride > 1:
+            yield "stride", case._replace(stride=1, H=max(H_out - 1 + case.KH - 2 * case.padding, 1),
+                                          W=max(W_out - 1 + case.KW - 2 * case.padding, 1))
+        if case.padding > 0:
+            yield "padding", case._replace(padding=0, H=case.H + 2 * case.padding, W=case.W + 2 * case.padding)
+        if case.N > 1:
+            yield "batch", case._replace(N=1)
+        if case.C > 1 or case.F > 1:
+            yield "channels", case._replace(C=1, F=1)
+        if H_out * W_out > 1:
+            yield "positions", case._replace(H=case.KH, W=case.KW, padding=0)
+    elif isinstance(case, PoolCase):
+        if case.overlapping:
+            s = max(case.KH, case.KW)
+            H_out, W_out = case.out_shape[2:]
+            yield "overlap", case._replace(stride=s, H=(H_out - 1) * s + case.KH, W=(W_out - 1) * s + case.KW)
+        if case.N > 1:
+            yield "batch", case._replace(N=1)
+    elif isinstance(case, LinearCase):
+        if case.N > 1:
+            yield "batch", case._replace(N=1)
+
+
+def _valid(case: LayerCase) -> bool:
+    if isinstance(case, ConvCase):
+        return case.H >= 1 and case.W >= 1 and case.H_out >= 1 and case.W_out >= 1
+    return True
+
+
+POSITIONS_HINT = Hint("sum", "correct when there is one output position, wrong with several: a parameter's gradient "
+                             "is a sum over every output position and image; add each contribution (+=) rather than "
+                             "overwriting (=)")
+
+
+def counterfactual_hint(impl: Implementation, case: LayerCase, tensor: str) -> Hint | None:
+    from checker.gradcheck import layer_directional  # late: gradcheck imports this module
+
+    for feature, variant in variants(case):
+        if not _valid(variant):
+            continue
+        try:
+            result = layer_directional(impl, variant, tensor)
+        except CheckFailure:
+            continue
+        if result.passed and not result.kink:
+            return POSITIONS_HINT if feature == "positions" else hints.COUNTERFACTUAL[feature]
+    return None
+
+
+# ---------------------------------------------------------------- layers
+
+def _student_forward(layer: Any, out_shape: tuple[int, ...], formula: str) -> Callable[..., np.ndarray]:
+    """forward(x, params) through the student's layer, restoring its parameters afterwards."""
+
+    def forward(x: np.ndarray, params: dict[str, np.ndarray]) -> np.ndarray:
+        saved = {k: p.copy() for k, p in layer.params.items()}
+        try:
+            for k, value in params.items():
+                layer.params[k][...] = value
+            return checked_forward(layer, x, out_shape, formula)
+        finally:
+            for k, value in saved.items():
+                layer.params[k][...] = value
+
+    return forward
+
+
+def _window(case: LayerCase, position: tuple[int, ...]) -> tuple[slice, slice] | None:
+    """The input cells under one output position (clipped to the unpadded image)."""
+    if isinstance(case, ConvCase):
+        i, j = position[2] * case.stride - case.padding, position[3] * case.stride - case.padding
+        return slice(max(i, 0), min(i + case.KH, case.H)), slice(max(j, 0), min(j + case.KW, case.W))
+    if isinstance(case, PoolCase):
+        i, j = position[2] * case.stride, position[3] * case.stride
+        return slice(i, i + case.KH), slice(j, j + case.KW)
+    return None
+
+
+def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: bool = False) -> Diagnosis:
+    """Why d{tensor} of a layer is wrong on `case` (the shrunk failing case)."""
+    from checker.gradcheck import layer_directional
+
+    rng = np.random.default_rng(case.seed)
+    setup = build(impl, case, rng)
+    layer, x = setup.layer, setup.x
+    out = checked_forward(layer, x, setup.out_shape, setup.formula)
+    v = inputs.gaussian(rng, out.shape)
+    dx, grads = checked_backward(layer, v, x)
+    params = {k: p.copy() for k, p in layer.params.items()}
+    forward = _student_forward(layer, setup.out_shape, setup.formula)
+    name = f"d{tensor}"
+    lines = []
+
+    others = []
+    for other in ["x", *params]:
+        if other != tensor:
+            result = layer_directional(impl, case, other)
+            others.append(f"d{other}: {'OK' if result.passed else 'wrong too'}")
+    if others:
+        lines.append("  " + "   ".join(others))
+
+    mine = dx if tensor == "x" else grads[tensor]
+    numerical = numerical_gradient(layer_loss(forward, x, params, v, tensor), mine.shape)
+    err = np.abs(mine - numerical)
+    scale = max(float(np.abs(mine).max(initial=0)), float(np.abs(numerical).max(initial=0)), 1e-12)
+    wrong = err > 1e-6 * scale
+    worst = np.unravel_index(int(np.argmax(err)), err.shape)
+    lines.append(f"  {int(wrong.sum())} of {err.size} entries of {name} are wrong; worst {name}[{fmt_index(worst)}]: "
+                 f"yours {mine[worst]:+.6g}, numerical {numerical[worst]:+.6g}")
+    error_map, axes = spatial(err)
+    if error_map.size > 1:
+        lines.append(f"  where {name} is wrong (darker = larger error{', ' + axes if axes else ''}):")
+        lines += heat_map(error_map)
+    if verbose:
+        lines.append(f"  your {name}:\n{np.array2string(mine, precision=4)}")
+        lines.append(f"  numerical {name}:\n{np.array2string(numerical, precision=4)}")
+
+    hint = hints.zeros(mine, numerical, name) or hints.ratio(mine, numerical, name, batch=getattr(case, "N", None))
+    if tensor == "x" and isinstance(case, (ConvCase, PoolCase)):
+        probe_lines, probe_hint = _probe(layer, x, out.shape, forward, params, case)
+        lines += probe_lines
+        hint = hint or probe_hint
+    hint = hint or hints.rotated(mine, numerical, name) or hints.transposed(mine, numerical, name)
+    if tensor == "x" and isinstance(case, ReluCase):
+        leak = (mine != 0) & (x <= 0)
+        if leak.any():
+            hint = hint or Hint("mask", "your dx is not zero where x < 0: the mask comes from the forward input x "
+                                        "(cache it in forward), not from dout")
+    hint = hint or counterfactual_hint(impl, case, tensor)
+    hint = _known_bug(impl, EXERCISE_OF_CASE[type(case)], name, hint, lines)
+    return Diagnosis(lines, hint, {name: {"yours": mine, "numerical": numerical}})
+
+
+EXERCISE_OF_CASE = {ConvCase: "conv", PoolCase: "pool", ReluCase: "relu", LinearCase: "linear", SoftmaxCase: "softmax_ce"}
+
+
+def _known_bug(impl: Implementation, exercise: str, name: str, hint: Hint | None, lines: list[str]) -> Hint | None:
+    """Print the hint, then a catalogue match if your gradient is exactly a known mistake's."""
+    if hint is not None:
+        lines.append(f"  hint: {hint.text}")
+    known = fingerprints.match(impl, exercise, name)
+    if known is not None:
+        lines.append(f"  known mistake: {known.explanation}")
+        if hint is None and known.hint:
+            hint = Hint(known.hint, known.explanation)
+    return hint
+
+
+def _probe(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], forward: Callable[..., np.ndarray],
+           params: dict[str, np.ndarray], case: LayerCase) -> tuple[list[str], Hint | None]:
+    """Send a gradient of 1 from one output position; compare the window it lands on."""
+    position = probe_position(out_shape)
+    dout = np.zeros(out_shape)
+    dout[position] = 1.0
+    checked_forward(layer, x, out_shape, "")
+    mine, _ = checked_backward(layer, dout, x)
+    expected = numerical_gradient(layer_loss(forward, x, params, dout, "x"), x.shape)
+    rows, cols = _window(case, position)
+    n = position[0]
+    lines = [f"  probe: gradient 1 sent from out[{fmt_index(position)}] only; dx[{n}, :, {rows.start}:{rows.stop}, "
+             f"{cols.start}:{cols.stop}] summed over channels:"]
+    yours_w, expected_w = mine[n, :, rows, cols].sum(axis=0), expected[n, :, rows, cols].sum(axis=0)
+    lines += side_by_side(yours_w, expected_w, ("yours", "expected"))
+    outside = mine.copy()
+    outside[n, :, rows, cols] = 0
+    hint = hints.probe_rotated(yours_w, expected_w)
+    if np.any(outside) and hint is None:
+        hint = Hint("stride", "the gradient of one output lands outside the window that output came from: "
+                              "window (i, j) starts at (i*stride, j*stride) in backward as in forward")
+    if hint is None and isinstance(case, PoolCase) and np.any((mine != 0) & (expected == 0)):
+        hint = Hint("pool_non_max", "the gradient lands on cells that are not the window's maximum: only the "
+                                    "maximum passes the gradient back, every other cell gets 0")
+    return lines, hint
+
+
+# ---------------------------------------------------------------- softmax
+
+def diagnose_softmax(impl: Implementation, case: SoftmaxCase, verbose: bool = False) -> Diagnosis:
+    from checker.softmax import checked_dscores, checked_loss, make_scores
+
+    rng = np.random.default_rng(case.seed)
+    scores, y = make_scores(case, rng)
+    loss_fn = construct(impl.SoftmaxCrossEntropy)
+    checked_loss(loss_fn, scores, y)
+    mine = checked_dscores(loss_fn, scores)
+    numerical = numerical_gradient(lambda delta: checked_loss(loss_fn, scores + delta, y), scores.shape)
+    err = np.abs(mine - numerical)
+    worst = np.unravel_index(int(np.argmax(err)), err.shape)
+    lines = [f"  worst dscores[{fmt_index(worst)}]: yours {mine[worst]:+.6g}, numerical {numerical[worst]:+.6g}"]
+    lines += side_by_side(mine[:MAX_MAP_ROWS], numerical[:MAX_MAP_ROWS], ("your dscores", "numerical"))
+    sums = mine.sum(axis=1)
+    hint = (hints.zeros(mine, numerical, "dscores") or hints.ratio(mine, numerical, "dscores", batch=case.N))
+    if hint is None and np.abs(sums).max() > 1e-6 * max(np.abs(mine).max(), 1e-12):
+        hint = Hint("rows_not_zero", f"rows of your dscores sum to {np.array2string(sums, precision=3)}, not 0: "
+                                     "dscores = (softmax(scores) - one_hot(y)) / N")
+    hint = _known_bug(impl, "softmax_ce", "dscores", hint, lines)
+    return Diagnosis(lines, hint, {"dscores": {"yours": mine, "numerical": numerical}})

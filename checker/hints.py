@@ -1,0 +1,101 @@
+"""Recognisable patterns in a wrong gradient, each turned into a hint that names the mistake.
+
+Every function takes your gradient `a` and the numerical one `n` (same shape) and returns a
+`Hint` or None. Each pattern is verified on the kit's catalogue of buggy implementations
+(`tests/bugs/`, checked by `tests/selftest/test_feedback.py`); none may fire on correct code,
+which is why each one demands an exact relation (to 1e-6), not a resemblance.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+EXACT = 1e-6
+
+
+class Hint(NamedTuple):
+    id: str  # a stable name for the mistake ("flip", "scale", ...), used by the kit's own tests
+    text: str
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    scale = max(float(np.abs(b).max(initial=0)), float(np.abs(a).max(initial=0)), 1e-12)
+    return a.shape == b.shape and float(np.abs(a - b).max(initial=0)) <= EXACT * scale
+
+
+def zeros(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:
+    if not np.any(a) and np.any(n):
+        return Hint("zeros", f"your {name} is all zeros: nothing was computed, or it was never stored "
+                             f"(backward must return dx and set self.grads[...])")
+    return None
+
+
+def ratio(a: np.ndarray, n: np.ndarray, name: str, batch: int | None = None) -> Hint | None:
+    """`a` is a constant multiple r of `n` (r != 1)."""
+    if not np.any(n) or not np.any(a):
+        return None
+    r = float(np.sum(a * n) / np.sum(n * n))
+    if abs(r - 1) < 1e-3 or not _close(a, r * n):
+        return None
+    by_batch = bool(batch and batch > 1 and (abs(r - batch) < 1e-6 * batch or abs(r * batch - 1) < 1e-6))
+    if np.count_nonzero(n) < 2 and not (by_batch or abs(r + 1) < 1e-6):
+        return None  # one number is always "a multiple" of another: only a telling factor means something
+    if abs(r + 1) < 1e-6:
+        return Hint("sign", f"your {name} is exactly -1 x the true one: a sign error")
+    if by_batch:
+        how = "divided by" if r < 1 else "multiplied by"
+        return Hint("scale", f"your {name} = {r:.4g} x the true one everywhere: {how} the batch size N = {batch}; "
+                             "sum over the batch where the forward pass sums, average only where it averages")
+    return Hint("scale", f"your {name} = {r:.4g} x the true one everywhere: a missing or extra scale factor")
+
+
+def rotated(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:
+    """The last two axes of `a` are those of `n` rotated by 180 degrees."""
+    if a.ndim < 2 or _close(n, n[..., ::-1, ::-1]):
+        return None
+    if _close(a, n[..., ::-1, ::-1]):
+        return Hint("flip", f"your {name} is the true one rotated by 180 degrees over its last two axes: "
+                            "a convolution where the layer computes a cross-correlation (or a kernel flipped once too "
+                            "often); index the window exactly as forward does")
+    return None
+
+
+def transposed(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:
+    """`a` equals `n` with its last two axes swapped."""
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2] or _close(n, np.swapaxes(n, -1, -2)):
+        return None
+    if _close(a, np.swapaxes(n, -1, -2)):
+        return Hint("transpose", f"your {name} is the true one with its last two axes swapped (a transpose)")
+    return None
+
+
+def probe_rotated(mine: np.ndarray, expected: np.ndarray) -> Hint | None:
+    """A single-output probe window that comes back mirrored."""
+    if mine.ndim == 2 and min(mine.shape) >= 1 and mine.size > 1 and rotated(mine, expected, "window"):
+        return Hint("flip", "the window under one output comes back rotated by 180 degrees: in the backward pass "
+                            "each output gradient is spread with W itself (not a flipped W) onto the window it came "
+                            "from: dx_pad[window] += dout[n, f, i, j] * W[f]")
+    return None
+
+
+# Hints from what makes the failure go away: hypothesis has shrunk the case, so each remaining
+# feature matters; removing one that makes the check pass points at the code that handles it.
+COUNTERFACTUAL: dict[str, Hint] = {
+    "stride": Hint("stride", "correct with stride 1, wrong with stride > 1 (correct only at some output positions): "
+                             "in backward, the window of output (i, j) starts at (i*stride, j*stride), as in forward"),
+    "padding": Hint("border", "correct without padding, wrong with it (errors at the border): pad x the same way in "
+                              "forward and backward, and crop the padded gradient back with "
+                              "dx_pad[:, :, p:p+H, p:p+W] (note that [p:-p] is empty when p = 0)"),
+    "overlap": Hint("overlap", "correct when pooling windows do not overlap, wrong when they do (stride < kernel): a "
+                               "cell then belongs to several windows, so add each window's gradient (+=) instead of "
+                               "overwriting it (=)"),
+    "batch": Hint("batch", "correct for one image, wrong for several: gradients of parameters are sums over the "
+                           "batch (db sums dout over N too); for dx, each image gets its own gradient"),
+    "channels": Hint("channels", "correct with one channel and one filter, wrong with more: check the axes you sum "
+                                 "over (C for dx, N and the output pixels for dW) and the order of W's axes (F, C, KH, KW)"),
+    "kernel": Hint("flip", "correct for 1x1 kernels, wrong for larger ones: the kernel's orientation or the window "
+                           "indexing; forward is a cross-correlation, so in backward spread dout[n, f, i, j] * W[f] "
+                           "(not a flipped W) onto the window it came from"),
+}

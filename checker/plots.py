@@ -1,0 +1,124 @@
+"""The `--plot` picture: for each checked tensor, yours, the numerical gradient, and their difference.
+
+A 4-D tensor is drawn as a mosaic of its 2-D slices (rows: first axis, columns: second axis),
+separated by thin gaps, so every entry is visible. Yours and the numerical gradient share one
+colour scale; the difference has its own, centred on zero.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from checker import inputs
+from checker.cases import ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
+from checker.contract import checked_backward, checked_forward
+from checker.diagnose import _student_forward
+from checker.guard import construct
+from checker.impl import Implementation
+from checker.numgrad import layer_loss, numerical_gradient
+from checker.setups import build
+
+# What `gradkit check EXERCISE --plot` draws when every check passed.
+DEFAULT_CASES = {
+    "conv": ConvCase(N=2, C=2, F=2, H=6, W=6, KH=3, KW=3, stride=1, padding=1, seed=0),
+    "pool": PoolCase(N=2, C=2, H=6, W=6, KH=2, KW=2, stride=2, seed=0),
+    "relu": ReluCase(shape=(4, 6), seed=0),
+    "linear": LinearCase(N=4, D=6, M=5, seed=0),
+    "softmax_ce": SoftmaxCase(N=6, K=5, seed=0),
+}
+
+
+def enlarged(case: object) -> object:
+    """The same settings (stride, padding, kernel) on a larger input, so patterns are visible in a picture."""
+    if isinstance(case, ConvCase):
+        H, W = max(case.H, 6), max(case.W, 6)
+        return case._replace(N=max(case.N, 2), C=max(case.C, 2), F=max(case.F, 2), H=H, W=W)
+    if isinstance(case, PoolCase):
+        return case._replace(N=max(case.N, 2), C=max(case.C, 2), H=max(case.H, 6), W=max(case.W, 6))
+    if isinstance(case, LinearCase):
+        return case._replace(N=max(case.N, 4), D=max(case.D, 6), M=max(case.M, 5))
+    if isinstance(case, ReluCase):
+        return case._replace(shape=(max(int(np.prod(case.shape[:-1])), 4), max(case.shape[-1], 6)))
+    if isinstance(case, SoftmaxCase):
+        return case._replace(N=max(case.N, 6), K=max(case.K, 5))
+    return case
+
+
+def mosaic(a: np.ndarray) -> np.ndarray:
+    """A 2-D picture of `a`: 4-D (A, B, H, W) as an A x B grid of H x W tiles with NaN gaps."""
+    if a.ndim == 1:
+        return a[None, :]
+    if a.ndim == 2:
+        return a
+    if a.ndim != 4:
+        return a.reshape(-1, a.shape[-1])
+    A, B, H, W = a.shape
+    out = np.full((A * (H + 1) - 1, B * (W + 1) - 1), np.nan)
+    for i in range(A):
+        for j in range(B):
+            out[i * (H + 1):i * (H + 1) + H, j * (W + 1):j * (W + 1) + W] = a[i, j]
+    return out
+
+
+def gradients(impl: Implementation, case: object) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """{tensor name: (yours, numerical)} for every tensor of the exercise on `case`."""
+    rng = np.random.default_rng(case.seed)
+    if isinstance(case, SoftmaxCase):
+        from checker.softmax import checked_dscores, checked_loss, make_scores
+
+        scores, y = make_scores(case, rng)
+        loss_fn = construct(impl.SoftmaxCrossEntropy)
+        checked_loss(loss_fn, scores, y)
+        mine = checked_dscores(loss_fn, scores)
+        return {"dscores": (mine, numerical_gradient(lambda d: checked_loss(loss_fn, scores + d, y), scores.shape))}
+    setup = build(impl, case, rng)
+    out = checked_forward(setup.layer, setup.x, setup.out_shape, setup.formula)
+    v = inputs.gaussian(rng, out.shape)
+    dx, grads = checked_backward(setup.layer, v, setup.x)
+    params = {k: p.copy() for k, p in setup.layer.params.items()}
+    forward = _student_forward(setup.layer, setup.out_shape, setup.formula)
+    result = {}
+    for tensor, mine in [("x", dx), *grads.items()]:
+        result[f"d{tensor}"] = (mine, numerical_gradient(layer_loss(forward, setup.x, params, v, tensor), mine.shape))
+    return result
+
+
+def plot_gradients(impl: Implementation, case: object, path: Path) -> Path:
+    """Write the figure for `case` to `path` (PNG) and return the path."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    case = enlarged(case)
+    tensors = gradients(impl, case)
+    fig, axes = plt.subplots(len(tensors), 3, figsize=(12, 3.4 * len(tensors)), squeeze=False,
+                             layout="constrained")
+    for row, (name, (mine, numerical)) in enumerate(tensors.items()):
+        # One colour scale for all three panels: a difference that is pale is small next to the gradient.
+        limit = max(float(np.abs(mine).max(initial=0)), float(np.abs(numerical).max(initial=0)), 1e-12)
+        diff = mine - numerical
+        worst = float(np.abs(diff).max(initial=0))
+        verdict = "right" if worst <= 1e-6 * limit else "WRONG"
+        panels = [(mine, f"your {name}"), (numerical, f"numerical {name}"),
+                  (diff, f"yours - numerical: {verdict} (max {worst:.1e})")]
+        for col, (data, title) in enumerate(panels):
+            ax = axes[row, col]
+            image = ax.imshow(mosaic(data), cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
+            ax.set_title(title, fontsize=11, color="black" if col < 2 or verdict == "right" else "darkred")
+            ax.set_xticks([])
+            ax.set_yticks([])
+        fig.colorbar(image, ax=axes[row, :].tolist(), fraction=0.02, pad=0.02)
+        axes[row, 0].set_ylabel(_axes_label(name, mine.ndim), fontsize=9)
+    fig.suptitle(f"{type(case).__name__.removesuffix('Case')}: {case}", fontsize=11)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def _axes_label(name: str, ndim: int) -> str:
+    if ndim == 4:
+        return f"{name}: tiles = (image or filter) x channel" if name == "dx" else f"{name}: tiles = filter x channel"
+    return name

@@ -1,0 +1,373 @@
+"""The sandboxed evaluator: the only process that runs student code. It decides nothing.
+
+Started by `proxy.Evaluator` as ``python -I -m gradkit.batch.evaluator REQ_FD REPLY_FD SETUP_JSON``. It
+reads the six submission files, redirects its own stdout and stderr to /dev/null (student prints
+cannot corrupt the protocol), applies the rlimits and `sandbox.lock_down`, and then serves
+requests: load an exercise's class, construct an object, call a method, read an attribute. Every
+reply carries back the student's arrays (results, arguments changed in place, each object's
+``params`` and ``grads``); the grader checks them. Whatever this process sends, it cannot give
+itself points: at worst it makes its own calls fail.
+
+Objects of the grader that student code receives (the checker's toy layers handed to
+``SGDMomentum``) exist here as stand-ins with the same ``params``/``grads`` dicts, kept in sync in
+both directions, so in-place updates and "replaced the array" are seen exactly as in-process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+import traceback
+import types
+from typing import Any
+
+import numpy as np
+
+from gradkit.batch import sandbox
+from gradkit.batch.limits import Limits, set_process_limits
+from gradkit.batch.protocol import Codec, ProtocolError, read_frame, write_frame
+
+MAX_SOURCE_BYTES = 2 * 2**20
+MIRRORED = ("params", "grads")
+MISSING = object()
+
+
+class StandIn:
+    """A grader object (a toy layer) as student code sees it: just `params` and `grads`."""
+
+    def __repr__(self) -> str:
+        keys = sorted(getattr(self, "params", {}) or {}, key=str)
+        return f"{type(self).__name__}({keys})"
+
+
+class ChildCodec(Codec):
+    """Encodes student objects as handles; decodes the grader's handles, stand-ins and generators."""
+
+    def __init__(self, server: "Server"):
+        super().__init__()
+        self.server = server
+
+    def encode_object(self, value: Any, buffers: list[bytes]) -> Any:
+        for kind, table in (("P", self.server.standins), ("H", self.server.objects)):
+            for key, obj in table.items():
+                if obj is value:
+                    return {kind: [key, sandbox_name(value)]}
+        if type(value).__module__.startswith("gradkit_submission"):
+            return {"H": [self.server.register(value), sandbox_name(value)]}
+        return None
+
+    def decode_tag(self, tag: str, body: Any, buffers: list[bytes]) -> Any:
+        if tag == "H":
+            return self.server.objects[int(body[0])]
+        if tag == "P":
+            return self.server.standin(int(body[0]), str(body[1]))
+        if tag == "R":
+            name = body.get("bit_generator")
+            if name not in ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64"):
+                raise ProtocolError(f"unknown bit generator {name!r}")
+            generator = np.random.Generator(getattr(np.random, name)())
+            generator.bit_generator.state = body
+            return generator
+        return super().decode_tag(tag, body, buffers)
+
+
+def sandbox_name(obj: Any) -> str:
+    return str(getattr(type(obj), "__name__", "object"))[:80]
+
+
+def read_sources(folder: str, files: dict[str, str]) -> dict[str, tuple[str, str | None, str]]:
+    """{exercise: (path, text or None, problem)} read before the lock-down, refusing symlinks and huge files."""
+    found = {}
+    for exercise, name in files.items():
+        path = os.path.join(folder, name)
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except FileNotFoundError:
+            found[exercise] = (path, None, "missing")
+            continue
+        except OSError:
+            found[exercise] = (path, None, "not a regular file (symbolic links are not graded)")
+            continue
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                found[exercise] = (path, None, "not a regular file")
+            elif info.st_size > MAX_SOURCE_BYTES:
+                found[exercise] = (path, None, f"larger than {MAX_SOURCE_BYTES // 2**20} MiB")
+            else:
+                with os.fdopen(os.dup(fd), "rb") as handle:
+                    data = handle.read(MAX_SOURCE_BYTES + 1)
+                try:
+                    found[exercise] = (path, data.decode("utf-8"), "")
+                except UnicodeDecodeError as error:
+                    found[exercise] = (path, None, f"not UTF-8 text ({error.reason} at byte {error.start})")
+        finally:
+            os.close(fd)
+    return found
+
+
+def describe_exception(error: BaseException, student_files: set[str]) -> dict[str, Any]:
+    """What the grader needs to re-raise `error` like in-process grading would: kind, type, text, place."""
+    if isinstance(error, NotImplementedError):
+        kind = "notimpl"
+    elif isinstance(error, SystemExit):
+        kind = "exit"
+    else:
+        kind = "error"
+    try:
+        message = str(error)
+    except BaseException:  # noqa: BLE001 - a student __str__ may raise
+        message = "<unprintable>"
+    frames = traceback.extract_tb(error.__traceback__)
+    mine = [f for f in frames if f.filename in student_files]
+    frame = mine[-1] if mine else None
+    code = error.code if isinstance(error, SystemExit) else None
+    return {
+        "kind": kind, "type": sandbox_name(error), "message": message[:4000],
+        "file": frame.filename if frame else None, "line": frame.lineno if frame else None,
+        "code": code if isinstance(code, (int, str, type(None))) else repr(code)[:200],
+    }
+
+
+class Server:
+    """The request loop and the evaluator's tables of objects."""
+
+    def __init__(self, sources: dict[str, tuple[str, str | None, str]], requests: int, replies: int):
+        self.sources = sources
+        self.requests, self.replies = requests, replies
+        self.codec = ChildCodec(self)
+        self.objects: dict[int, Any] = {}  # handle -> student object
+        self.standins: dict[int, StandIn] = {}  # grader id -> stand-in
+        self.standin_types: dict[str, type] = {}
+        self.modules: dict[str, types.ModuleType | dict[str, Any]] = {}
+        # (kind, id) -> {attr: the dict last synced, (attr, key): the array last synced}
+        self.installed: dict[tuple[str, int], dict[Any, Any]] = {}
+        self.next_handle = 1
+        self.student_files = {path for path, text, _ in sources.values() if text is not None}
+
+    # ---- tables ---------------------------------------------------------------------------------
+    def register(self, obj: Any) -> int:
+        handle = self.next_handle
+        self.next_handle += 1
+        self.objects[handle] = obj
+        return handle
+
+    def standin(self, key: int, name: str) -> StandIn:
+        if key not in self.standins:
+            if name not in self.standin_types:
+                clean = name if name.isidentifier() else "Layer"
+                self.standin_types[name] = type(clean, (StandIn,), {})
+            self.standins[key] = self.standin_types[name]()
+        return self.standins[key]
+
+    def target(self, kind: str, key: int) -> Any:
+        return self.objects[key] if kind == "H" else self.standins[key]
+
+    # ---- loading --------------------------------------------------------------------------------
+    def load(self, exercise: str, cls_name: str) -> dict[str, Any]:
+        if exercise not in self.modules:
+            self.modules[exercise] = self._import(exercise)
+        module = self.modules[exercise]
+        if isinstance(module, dict):
+            return module
+        path, text, _ = self.sources[exercise]
+        cls = getattr(module, cls_name, None)
+        if not isinstance(cls, type):
+            return {"ok": False, "problem": "no_class"}
+        lines = {}
+        for name in dir(cls):
+            if name.startswith("_") and name != "__init__" or name in MIRRORED:
+                continue
+            member = getattr(cls, name, None)
+            code = getattr(getattr(member, "__func__", member), "__code__", None)
+            if callable(member) and code is not None and code.co_filename == path:
+                lines[name] = code.co_firstlineno
+            elif callable(member) and not isinstance(member, type):
+                lines[name] = 1
+        return {"ok": True, "cls": cls.__name__, "file": path, "lines": lines, "source": text}
+
+    def _import(self, exercise: str) -> types.ModuleType | dict[str, Any]:
+        path, text, problem = self.sources[exercise]
+        if text is None:
+            return {"ok": False, "problem": "missing" if problem == "missing" else "unreadable", "detail": problem}
+        name = f"gradkit_submission.{exercise}"
+        module = types.ModuleType(name)
+        module.__file__ = path
+        sys.modules[name] = module
+        try:
+            code = compile(text, path, "exec", dont_inherit=True)
+            exec(code, module.__dict__)
+        except SyntaxError as error:
+            del sys.modules[name]
+            return {"ok": False, "problem": "syntax", "line": error.lineno, "detail": str(error.msg)[:500]}
+        except BaseException as error:  # noqa: BLE001 - import-time student code can raise anything
+            del sys.modules[name]
+            return {"ok": False, "problem": "import", "error": describe_exception(error, self.student_files)}
+        return module
+
+    # ---- synchronising params and grads ---------------------------------------------------------
+    def apply_sync(self, entries: list) -> list[tuple[str, int]]:
+        """Write the grader's params/grads into the objects (in place where shapes allow)."""
+        synced = []
+        for kind, key, name, attrs in entries:
+            obj = self.standin(key, name) if kind == "P" else self.objects[key]
+            seen = self.installed.setdefault((kind, key), {})
+            synced.append((kind, key))
+            for attr, tree in attrs.items():
+                incoming = self.codec.decode(tree, self._buffers)
+                current = getattr(obj, attr, MISSING)
+                if not isinstance(current, dict) or seen.get(attr) is not current:
+                    current = dict(incoming)
+                    setattr(obj, attr, current)
+                for k in [k for k in current if k not in incoming]:
+                    del current[k]
+                for k, value in incoming.items():
+                    mine = current.get(k, MISSING)
+                    if (isinstance(mine, np.ndarray) and isinstance(value, np.ndarray) and mine.shape == value.shape
+                            and mine.dtype == value.dtype):
+                        if not np.array_equal(mine, value, equal_nan=True):
+                            try:
+                                mine[...] = value
+                            except ValueError:  # a read-only array: replace it
+                                current[k] = value
+                    else:
+                        current[k] = value
+                # What the grader now holds: only later changes by student code count as "replaced".
+                seen[attr] = current
+                for k, item in current.items():
+                    seen[(attr, k)] = item
+        return synced
+
+    def report_state(self, synced: list[tuple[str, int]], buffers: list[bytes]) -> list:
+        """The params/grads of every synced object, saying which arrays student code replaced."""
+        state = []
+        for kind, key in synced:
+            obj = self.target(kind, key)
+            seen = self.installed.setdefault((kind, key), {})
+            attrs = {}
+            for attr in MIRRORED:
+                value = getattr(obj, attr, MISSING)
+                if value is MISSING:
+                    attrs[attr] = {"missing": True}
+                    continue
+                dict_replaced = seen.get(attr) is not value
+                seen[attr] = value
+                replaced = []
+                if isinstance(value, dict):
+                    for k, item in value.items():
+                        if dict_replaced or seen.get((attr, k)) is not item:
+                            replaced.append(self.codec.encode(k, buffers))
+                        seen[(attr, k)] = item
+                attrs[attr] = {"value": self.codec.encode(value, buffers), "replaced": replaced,
+                               "dict_replaced": dict_replaced}
+            state.append([kind, key, attrs])
+        return state
+
+    # ---- requests -------------------------------------------------------------------------------
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        for key in request.get("release", []):
+            self.objects.pop(key, None)
+            self.installed.pop(("H", key), None)
+        for key in request.get("release_layers", []):
+            self.standins.pop(key, None)
+            self.installed.pop(("P", key), None)
+        op = request.get("op")
+        if op == "load":
+            return self.load(str(request["exercise"]), str(request["cls"]))
+        synced = self.apply_sync(request.get("sync", []))
+        buffers: list[bytes] = []
+        if op == "getattr":
+            try:
+                value = getattr(self.objects[request["handle"]], str(request["name"]))
+            except BaseException as error:  # noqa: BLE001
+                return {"ok": False, "exc": describe_exception(error, self.student_files)}
+            return {"ok": True, "value": self.codec.encode(value, buffers), "_buffers": buffers}
+        args = self.codec.decode(request.get("args", []), self._buffers)
+        kwargs = self.codec.decode(request.get("kwargs", {"D": []}), self._buffers)
+        before = [(i, a.copy()) for i, a in enumerate(args) if isinstance(a, np.ndarray)]
+        try:
+            if op == "new":
+                module = self.modules.get(request["exercise"])
+                if not isinstance(module, types.ModuleType):
+                    loaded = self.load(str(request["exercise"]), str(request["cls"]))
+                    if not loaded.get("ok"):
+                        return {"ok": False, "exc": {"kind": "error", "type": "ImportError",
+                                                     "message": "the exercise no longer imports", "file": None,
+                                                     "line": None, "code": None}}
+                    module = self.modules[request["exercise"]]
+                obj = getattr(module, str(request["cls"]))(*args, **{str(k): v for k, v in kwargs.items()})
+                handle = self.register(obj)
+                synced.append(("H", handle))
+                value: Any = None
+                reply: dict[str, Any] = {"ok": True, "handle": handle}
+            else:
+                obj = self.objects[request["handle"]]
+                value = getattr(obj, str(request["method"]))(*args, **{str(k): v for k, v in kwargs.items()})
+                reply = {"ok": True}
+        except BaseException as error:  # noqa: BLE001 - everything student code raises goes back as data
+            reply = {"ok": False, "exc": describe_exception(error, self.student_files)}
+            value = None
+        for extra in args:  # grader objects first seen as arguments (toy layers) keep being synced
+            if isinstance(extra, StandIn):
+                pair = ("P", next(k for k, v in self.standins.items() if v is extra))
+                if pair not in synced:
+                    synced.append(pair)
+        try:
+            if reply["ok"]:
+                reply["value"] = self.codec.encode(value, buffers)
+            reply["args_after"] = [[i, self.codec.encode(args[i], buffers)] for i, copy in before
+                                   if isinstance(args[i], np.ndarray) and (args[i].shape != copy.shape
+                                   or not np.array_equal(args[i], copy, equal_nan=True))]
+            reply["state"] = self.report_state(synced, buffers)
+        except BaseException as error:  # noqa: BLE001 - a student object that cannot even be encoded
+            reply = {"ok": False, "exc": describe_exception(error, self.student_files)}
+            buffers = []
+        reply["_buffers"] = buffers
+        return reply
+
+    def serve(self) -> None:
+        while True:
+            try:
+                request, self._buffers = read_frame(self.requests)
+            except (EOFError, OSError, ProtocolError):
+                return
+            if request.get("op") == "exit":
+                return
+            reply = self.handle(request)
+            buffers = reply.pop("_buffers", [])
+            write_frame(self.replies, reply, buffers)
+
+
+def die_with_parent(parent: int) -> None:
+    """Let the kernel kill us when the grader dies (say, killed at its wall-time limit mid-loop)."""
+    if sys.platform == "linux":
+        sandbox._prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+        if os.getppid() != parent:  # the grader died before the line above
+            os._exit(1)
+
+
+def main(argv: list[str]) -> None:
+    requests, replies = int(argv[0]), int(argv[1])
+    setup = json.loads(argv[2])
+    die_with_parent(int(setup["parent"]))
+    sources = read_sources(setup["folder"], setup["files"])
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):  # student prints go nowhere; the protocol has its own pipes
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    set_process_limits(Limits.from_dict(setup["limits"]))
+    os.chdir(setup["scratch"])
+    applied = sandbox.lock_down(setup["scratch"])
+    sys.dont_write_bytecode = True
+    sys.path[:] = [p for p in sys.path if "site-packages" not in p and "__editable__" not in p]
+    server = Server(sources, requests, replies)
+    write_frame(replies, {"ok": True, "ready": True, "sandbox": applied}, [])
+    del setup, argv
+    server.serve()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
+    os._exit(0)  # skip interpreter teardown: student objects' __del__ must not run after we are done

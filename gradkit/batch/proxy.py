@@ -1,0 +1,585 @@
+"""The grader's side of the sandbox: student classes as proxies whose methods run in the evaluator.
+
+`SandboxedImplementation(folder)` looks like `checker.impl.Implementation` to the graded suite:
+``impl.Conv2D(...)`` returns a proxy, ``guard.call(layer, "forward", x)`` runs ``forward`` in the
+sandboxed evaluator (`evaluator.py`) and returns the student's array, and ``layer.params`` /
+``layer.grads`` are local dicts of arrays kept in sync with the student's after every call. So all
+checks (contracts, finite differences, scoring) run unchanged in this process, which never
+imports student code and only ever sees arrays.
+
+Failures look like in-process ones: a student exception is re-raised here with its type name,
+message, file and line (from a code object that carries the student's file name), so
+`checker.guard` writes the same message. A crash, a timeout or an unreadable reply kills the
+evaluator; the current test fails with the reason and the next test gets a fresh evaluator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import linecache
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import types
+import weakref
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from checker.guard import display_path
+from checker.names import EXERCISES, Exercise
+from checker.results import CheckFailure, StudentCodeError, StudentTimeout
+from gradkit.batch.limits import Limits
+from gradkit.batch.protocol import Codec, PeerGone, ProtocolError, forget, read_frame, write_frame
+
+MIRRORED = ("params", "grads")
+STARTUP_SECONDS = 60.0
+
+
+class SandboxFailure(Exception):
+    """The evaluator died, hung or misbehaved during a call; the message says which."""
+
+
+class CallTimeout(SandboxFailure):
+    """A call did not return within `Limits.call_seconds`."""
+
+
+class ProcessDied(SandboxFailure):
+    """The evaluator process ended during a call (os._exit, a crash, a resource limit)."""
+
+
+class BadReply(SandboxFailure):
+    """The evaluator sent something that is not a valid reply."""
+
+
+class EarlierFailure(SandboxFailure):
+    """The evaluator already died once in this test; later calls of the test fail at once."""
+
+
+def _exception_type(name: str, cache: dict[str, type] = {}) -> type:  # noqa: B006 - a deliberate cache
+    """An Exception subclass called `name` (so messages name the student's exception type)."""
+    clean = name if name.isidentifier() else "StudentException"
+    if clean not in cache:
+        cache[clean] = type(clean, (Exception,), {"__module__": "builtins"})
+    return cache[clean]
+
+
+def _raise_at(error: BaseException, filename: str, lineno: int, function: str) -> None:
+    """Raise `error` from a frame that claims to be `filename:lineno` (the student's line)."""
+    code = compile("raise __error__", filename, "exec").replace(co_firstlineno=max(int(lineno), 1),
+                                                                  co_name=function if function.isidentifier() else "f")
+    exec(code, {"__error__": error})  # noqa: S102 - a fixed one-line program
+
+
+def _exit_reason(returncode: int | None, limits: Limits) -> str:
+    if returncode is None:
+        return "it stopped answering"
+    if returncode < 0:
+        sig = -returncode
+        if sig == signal.SIGXCPU:
+            return f"it used up its CPU time ({limits.cpu_seconds} s)"
+        if sig == signal.SIGKILL:
+            return "it was killed (out of memory, or a grader timeout)"
+        if sig == signal.SIGSEGV:
+            return "it crashed (segmentation fault)"
+        try:
+            return f"it was killed by signal {signal.Signals(sig).name}"
+        except ValueError:
+            return f"it was killed by signal {sig}"
+    return f"the process exited with status {returncode} (os._exit? never exit from a layer)"
+
+
+class ParentCodec(Codec):
+    """Sends proxies as handles, the grader's layers as stand-in references, generators as copies."""
+
+    def __init__(self, evaluator: "Evaluator"):
+        super().__init__()
+        self.evaluator = evaluator
+        self.seen: list[Any] = []  # proxies and layers met while encoding one request
+
+    def encode_object(self, value: Any, buffers: list[bytes]) -> Any:
+        if isinstance(value, RemoteObject):
+            if value._generation != self.evaluator.generation:
+                raise SandboxFailure(f"this {type(value).__name__} was lost when the evaluator restarted")
+            self.seen.append(value)
+            return {"H": [value._handle, type(value).__name__]}
+        if isinstance(value, np.random.Generator):
+            # A copy of the state: student code can never steer the grader's own random stream.
+            return {"R": value.bit_generator.state}
+        if isinstance(getattr(value, "params", None), dict) and isinstance(getattr(value, "grads", None), dict):
+            self.evaluator.layers[id(value)] = value
+            self.seen.append(value)
+            return {"P": [id(value), type(value).__name__]}
+        raise TypeError(f"gradkit cannot send a {type(value).__name__} to the sandbox")
+
+    def decode_tag(self, tag: str, body: Any, buffers: list[bytes]) -> Any:
+        if tag == "H" and isinstance(body, list) and len(body) == 2 and isinstance(body[0], int):
+            found = self.evaluator.proxies.get(body[0])
+            return found if found is not None else self.evaluator.adopt(body[0], str(body[1]))
+        if tag == "P" and isinstance(body, list) and len(body) == 2 and isinstance(body[0], int):
+            layer = self.evaluator.layers.get(body[0])
+            return layer if layer is not None else self.opaque(str(body[1]))
+        raise ProtocolError(f"unknown tag {tag!r}")
+
+
+class Evaluator:
+    """One sandboxed evaluator process at a time for one submission folder; restarted after failures."""
+
+    def __init__(self, folder: Path, limits: Limits):
+        self.folder = Path(folder)
+        self.limits = limits
+        self.process: subprocess.Popen | None = None
+        self.generation = 0
+        self.restarts = -1  # the first start is not a restart
+        self.proxies: weakref.WeakValueDictionary[int, RemoteObject] = weakref.WeakValueDictionary()
+        self.layers: dict[int, Any] = {}
+        self.pending_release: list[int] = []
+        self.poisoned: str | None = None  # why the evaluator died during the current test
+        self.sandbox: dict[str, Any] = {}
+        self.codec = ParentCodec(self)
+        self._fds: tuple[int, int] | None = None
+        self._scratch: str | None = None
+
+    # ---- process --------------------------------------------------------------------------------
+    def start(self) -> None:
+        self.restarts += 1
+        if self.restarts > self.limits.max_restarts:
+            raise SandboxFailure(f"the evaluator was restarted {self.limits.max_restarts} times; giving up")
+        request_r, request_w = os.pipe()
+        reply_r, reply_w = os.pipe()
+        self._scratch = tempfile.mkdtemp(prefix="gradkit-sandbox-")
+        setup = {"folder": str(self.folder), "files": {e.name: e.file for e in EXERCISES.values()},
+                 "limits": self.limits.to_dict(), "scratch": self._scratch, "parent": os.getpid()}
+        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+               "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-m", "gradkit.batch.evaluator", str(request_r), str(reply_w), json.dumps(setup)],
+            pass_fds=(request_r, reply_w), start_new_session=True, env=env, cwd=self._scratch,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        os.close(request_r)
+        os.close(reply_w)
+        self._fds = (request_w, reply_r)
+        self.generation += 1
+        self.layers.clear()
+        self.pending_release.clear()
+        try:
+            ready, _ = read_frame(reply_r, time.monotonic() + STARTUP_SECONDS)
+        except (ProtocolError, TimeoutError, OSError) as error:
+            detail = self._stop()
+            raise SandboxFailure(f"the sandboxed evaluator did not start ({error}){detail}") from None
+        self.sandbox = ready.get("sandbox", {}) if isinstance(ready, dict) else {}
+
+    def _stop(self) -> str:
+        """Kill the evaluator's process group and clean up; return stderr text from a failed start."""
+        detail = ""
+        if self.process is not None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self.process.wait()
+            if self.process.stderr is not None:
+                text = self.process.stderr.read(4000).decode(errors="replace").strip()
+                detail = f": {text.splitlines()[-1]}" if text else ""
+                self.process.stderr.close()
+                self.process.stderr = None
+        if self._fds is not None:
+            for fd in self._fds:
+                forget(fd)
+                os.close(fd)
+            self._fds = None
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+        return detail
+
+    def close(self) -> None:
+        if self.process is not None and self._fds is not None:
+            try:
+                write_frame(self._fds[0], {"op": "exit"}, [], time.monotonic() + 1)
+            except (OSError, ProtocolError, TimeoutError):
+                pass
+        self._stop()
+        self.process = None
+
+    def alive(self) -> bool:
+        return self.process is not None and self._fds is not None and self.process.poll() is None
+
+    def new_test(self) -> None:
+        """A new graded test starts: forget an earlier death (the next call starts a fresh evaluator)."""
+        self.poisoned = None
+
+    # ---- requests -------------------------------------------------------------------------------
+    def request(self, message: dict[str, Any], *, seconds: float,
+                ignore_poison: bool = False) -> tuple[dict[str, Any], list[bytes]]:
+        """Send one request and read its reply; any failure kills the evaluator and raises SandboxFailure."""
+        if self.poisoned and not ignore_poison:
+            raise EarlierFailure(f"{self.poisoned} earlier in this test; not run again")
+        if not self.alive():
+            if self.process is not None:
+                self._stop()
+            self.start()
+        assert self._fds is not None
+        if self.pending_release:
+            message["release"], self.pending_release = self.pending_release, []
+        buffers: list[bytes] = []
+        self.codec.seen = []
+        message = self._encode_fields(message, buffers)
+        deadline = time.monotonic() + seconds
+        try:
+            write_frame(self._fds[0], message, buffers, deadline)
+            reply, reply_buffers = read_frame(self._fds[1], deadline)
+            if not isinstance(reply, dict):
+                raise ProtocolError("a reply that is not an object")
+            return reply, reply_buffers
+        except PeerGone:
+            reason = self._reason_for_silence()
+            self._die(reason)
+            raise ProcessDied(f"the call never returned: {reason}") from None
+        except TimeoutError:
+            self._die(f"a call did not return within {seconds:g} s")
+            raise CallTimeout(f"the call did not return within {seconds:g} s (an infinite loop?)") from None
+        except ProtocolError as error:
+            self._die("it sent an unreadable reply")
+            raise BadReply(f"the sandbox sent an unreadable reply ({error})") from None
+        except BaseException:
+            # The grader's own time budget (checker.guard's alarm) or Ctrl-C interrupted the wait.
+            self._die("it did not return in time")
+            raise
+
+    def _encode_fields(self, message: dict[str, Any], buffers: list[bytes]) -> dict[str, Any]:
+        out = dict(message)
+        if "args" in message:
+            out["args"] = self.codec.encode(list(message["args"]), buffers)
+            out["kwargs"] = self.codec.encode(dict(message["kwargs"]), buffers)
+        if "sync" in message:
+            objects = list(message["sync"]) + [o for o in self.codec.seen if not any(o is s for s in message["sync"])]
+            out["sync"] = [self._sync_entry(o, buffers) for o in objects]
+        return out
+
+    def _sync_entry(self, obj: Any, buffers: list[bytes]) -> list[Any]:
+        kind, key = ("H", obj._handle) if isinstance(obj, RemoteObject) else ("P", id(obj))
+        if kind == "P":
+            self.layers[key] = obj
+        attrs = {a: self.codec.encode(getattr(obj, a), buffers) for a in MIRRORED
+                 if isinstance(getattr(obj, a, None), dict)}
+        return [kind, key, type(obj).__name__, attrs]
+
+    def _reason_for_silence(self) -> str:
+        """Why the evaluator closed its pipe: its exit status, or "closed its pipe" if it still runs."""
+        assert self.process is not None
+        try:
+            self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return "student code closed the sandbox's reply pipe"
+        return _exit_reason(self.process.returncode, self.limits)
+
+    def _die(self, reason: str) -> None:
+        self.poisoned = f"the sandboxed evaluator stopped ({reason})"
+        self._stop()
+        self.process = None
+
+    # ---- replies --------------------------------------------------------------------------------
+    def decode(self, tree: Any, buffers: list[bytes]) -> Any:
+        try:
+            return self.codec.decode(tree, buffers)
+        except (ProtocolError, RecursionError, ValueError, TypeError) as error:
+            self._die("it sent an unreadable reply")
+            raise BadReply(f"the sandbox sent an unreadable reply ({error})") from None
+
+    def apply_state(self, state: Any, buffers: list[bytes]) -> None:
+        """Mirror the student's params/grads into the proxies and the grader's layers."""
+        if not isinstance(state, list):
+            raise BadReply("the sandbox sent an unreadable reply (state)")
+        for entry in state:
+            if not (isinstance(entry, list) and len(entry) == 3 and entry[0] in ("H", "P")
+                    and isinstance(entry[1], int) and isinstance(entry[2], dict)):
+                raise BadReply("the sandbox sent an unreadable reply (state entry)")
+            kind, key, attrs = entry
+            obj = self.proxies.get(key) if kind == "H" else self.layers.get(key)
+            if obj is None:
+                continue
+            for attr in MIRRORED:
+                if isinstance(attrs.get(attr), dict):
+                    self._apply_attr(obj, attr, attrs[attr], buffers)
+
+    def _apply_attr(self, obj: Any, attr: str, info: dict[str, Any], buffers: list[bytes]) -> None:
+        if info.get("missing"):
+            if attr in vars(obj):
+                delattr(obj, attr)
+            return
+        value = self.decode(info.get("value"), buffers)
+        current = getattr(obj, attr, None)
+        if not isinstance(value, dict) or info.get("dict_replaced") or not isinstance(current, dict):
+            setattr(obj, attr, value)
+            return
+        replaced = {self._key(k, buffers) for k in info.get("replaced", []) if k is not None}
+        for k in [k for k in current if k not in value]:
+            del current[k]
+        for k, item in value.items():
+            mine = current.get(k)
+            same_array = (isinstance(mine, np.ndarray) and isinstance(item, np.ndarray)
+                          and mine.shape == item.shape and mine.dtype == item.dtype)
+            if k in replaced or not same_array:
+                current[k] = item
+            elif not np.array_equal(mine, item, equal_nan=True):
+                mine[...] = item
+
+    def _key(self, tree: Any, buffers: list[bytes]) -> Any:
+        key = self.decode(tree, buffers)
+        try:
+            hash(key)
+        except TypeError:
+            return None
+        return key
+
+    def adopt(self, handle: int, name: str) -> "RemoteObject":
+        """A proxy for a student object the evaluator returned without our asking (methods found on use)."""
+        cls = type(name if name.isidentifier() else "StudentObject", (RemoteObject,), {})
+        proxy = object.__new__(cls)
+        proxy._bind(self, handle, {})
+        return proxy
+
+
+class RemoteObject:
+    """Base of every proxy: the handle of the student object in the current evaluator."""
+
+    _evaluator: Evaluator
+    _handle: int
+    _generation: int
+    _links: list[Any]
+    _info: dict[str, Any]
+
+    def _bind(self, evaluator: Evaluator, handle: int, info: dict[str, Any]) -> None:
+        object.__setattr__(self, "_evaluator", evaluator)
+        object.__setattr__(self, "_handle", handle)
+        object.__setattr__(self, "_generation", evaluator.generation)
+        object.__setattr__(self, "_links", [])
+        object.__setattr__(self, "_info", info)
+        evaluator.proxies[handle] = self
+
+    def __del__(self) -> None:
+        evaluator = getattr(self, "_evaluator", None)
+        if evaluator is not None and self._generation == evaluator.generation:
+            evaluator.pending_release.append(self._handle)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} (sandboxed)>"
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name in MIRRORED:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        reply, buffers = self._evaluator.request({"op": "getattr", "handle": self._handle, "name": name},
+                                                 seconds=self._evaluator.limits.call_seconds)
+        if not reply.get("ok"):
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        return self._evaluator.decode(reply.get("value"), buffers)
+
+    def _remote_call(self, method: str, args: tuple, kwargs: dict) -> Any:
+        evaluator = self._evaluator
+        if self._generation != evaluator.generation or evaluator.poisoned:
+            reason = evaluator.poisoned or "the sandboxed evaluator restarted after an earlier failure"
+            _raise_from_method(EarlierFailure(f"{reason}; this object is gone"), self._info, method)
+        message = {"op": "call", "handle": self._handle, "method": method, "args": args, "kwargs": kwargs,
+                   "sync": [self, *self._links]}
+        try:
+            reply, buffers = evaluator.request(message, seconds=evaluator.limits.call_seconds)
+            self._remember_links(evaluator.codec.seen)
+            return _finish(evaluator, reply, buffers, args, self._info, method)
+        except SandboxFailure as failure:
+            _raise_from_method(failure, self._info, method)
+
+    def _remember_links(self, seen: list[Any]) -> None:
+        for obj in seen:
+            if obj is not self and not any(obj is known for known in self._links):
+                self._links.append(obj)
+
+
+def _finish(evaluator: Evaluator, reply: dict[str, Any], buffers: list[bytes], args: tuple,
+            info: dict[str, Any], method: str) -> Any:
+    """Apply a call's reply: mirror state and mutated arguments, then return the value or raise."""
+    evaluator.apply_state(reply.get("state", []), buffers)
+    for entry in reply.get("args_after", []) if isinstance(reply.get("args_after"), list) else []:
+        if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], int) and 0 <= entry[0] < len(args):
+            original, after = args[entry[0]], evaluator.decode(entry[1], buffers)
+            if isinstance(original, np.ndarray) and isinstance(after, np.ndarray) and original.size == after.size:
+                try:
+                    if original.shape != after.shape:
+                        original.shape = after.shape
+                    original[...] = after.astype(original.dtype, copy=False)
+                except (AttributeError, ValueError, TypeError):
+                    pass
+    if reply.get("ok"):
+        return evaluator.decode(reply.get("value"), buffers)
+    _reraise(reply.get("exc"), info, method)
+
+
+def _reraise(exc: Any, info: dict[str, Any], method: str) -> None:
+    """Raise, here, what the student's code raised there (type name, message, file and line)."""
+    if not isinstance(exc, dict):
+        raise BadReply("the sandbox sent an unreadable reply (exception)")
+    message = str(exc.get("message", ""))[:4000]
+    kind = exc.get("kind")
+    if kind == "notimpl":
+        error: BaseException = NotImplementedError(message)
+    elif kind == "exit":
+        code = exc.get("code")
+        error = SystemExit(code if isinstance(code, (int, str, type(None))) else str(code))
+    else:
+        error = _exception_type(str(exc.get("type", "Exception"))[:80])(message)
+    file, line = info.get("file"), exc.get("line")
+    if exc.get("file") != file or not isinstance(line, int) or not 0 < line < 10**7:
+        line = info.get("lines", {}).get(method, 1)
+    if file:
+        _prime_linecache(info)
+        _raise_at(error, file, line, method)
+    raise error
+
+
+def _raise_from_method(failure: SandboxFailure, info: dict[str, Any], method: str) -> None:
+    """Raise a sandbox failure from the method's `def` line, the only place in student code we know."""
+    if info.get("file"):
+        _prime_linecache(info)
+        _raise_at(failure, info["file"], info.get("lines", {}).get(method, 1), method)
+    raise failure
+
+
+def _prime_linecache(info: dict[str, Any]) -> None:
+    """Give linecache the student's source as the evaluator read it (this process never opens it)."""
+    source = info.get("source")
+    if isinstance(source, str) and info.get("file"):
+        lines = source.splitlines(keepends=True)
+        linecache.cache[info["file"]] = (len(source), None, lines, info["file"])
+
+
+def _method(name: str, filename: str, lineno: int):
+    """A proxy method whose code object names the student's file and line (for checker.guard's labels)."""
+    method_name = name
+    if name == "__init__":
+        def function(self, *args, **kwargs):
+            self._construct(args, kwargs)
+    else:
+        def function(self, *args, **kwargs):
+            return self._remote_call(method_name, args, kwargs)
+    function.__code__ = function.__code__.replace(co_filename=filename, co_firstlineno=max(1, lineno), co_name=name)
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
+class RemoteClassBase(RemoteObject):
+    """Base of the proxy class made for each exercise's student class."""
+
+    _exercise: Exercise
+    _class_info: dict[str, Any]
+    _class_evaluator: Evaluator
+
+    def _construct(self, args: tuple, kwargs: dict) -> None:
+        evaluator = self._class_evaluator
+        exercise = self._exercise
+        message = {"op": "new", "exercise": exercise.name, "cls": exercise.cls, "args": args, "kwargs": kwargs,
+                   "sync": []}
+        try:
+            reply, buffers = evaluator.request(message, seconds=evaluator.limits.call_seconds)
+            seen = list(evaluator.codec.seen)
+            if reply.get("ok") and isinstance(reply.get("handle"), int):
+                self._bind(evaluator, reply["handle"], self._class_info)
+                self._remember_links(seen)
+            _finish(evaluator, reply, buffers, args, self._class_info, "__init__")
+        except SandboxFailure as failure:
+            _raise_from_method(failure, self._class_info, "__init__")
+
+
+class SandboxedImplementation:
+    """The six student classes of a submission folder, as proxies (the graded suite's `impl`)."""
+
+    def __init__(self, folder: str | Path, limits: Limits | None = None):
+        self.folder = Path(folder).resolve()
+        self.spec = str(folder)
+        self.limits = limits or Limits()
+        self.evaluator = Evaluator(self.folder, self.limits)
+        self._classes: dict[str, type | CheckFailure] = {}
+        digest = hashlib.sha1(str(self.folder).encode()).hexdigest()[:10]
+        self._module_prefix = f"gradkit_sandboxed_{digest}"
+
+    def __repr__(self) -> str:
+        return f"SandboxedImplementation({self.spec!r})"
+
+    def close(self) -> None:
+        self.evaluator.close()
+
+    def cls(self, exercise: Exercise) -> type:
+        if exercise.name not in self._classes:
+            self._classes[exercise.name] = self._load(exercise)
+        found = self._classes[exercise.name]
+        if isinstance(found, CheckFailure):
+            raise found
+        return found
+
+    def __getattr__(self, name: str) -> type:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        for exercise in EXERCISES.values():
+            if exercise.cls == name:
+                return self.cls(exercise)
+        raise AttributeError(name)
+
+    def _load(self, exercise: Exercise) -> type | CheckFailure:
+        where = display_path(self.folder / exercise.file)
+        poisoned = self.evaluator.poisoned
+        try:
+            reply, _ = self.evaluator.request({"op": "load", "exercise": exercise.name, "cls": exercise.cls},
+                                              seconds=self.limits.call_seconds, ignore_poison=True)
+        except SandboxFailure as failure:
+            self.evaluator.poisoned = poisoned  # an import-time crash fails this exercise's checks only
+            if isinstance(failure, CallTimeout):
+                return StudentTimeout(f"{where} does not import: importing it did not finish within "
+                                      f"{self.limits.call_seconds:g} s (an infinite loop at module level?)")
+            return StudentCodeError(f"{where} does not import: {failure}")
+        if reply.get("ok") is not True:
+            return self._load_failure(exercise, where, reply)
+        return self._make_class(exercise, reply)
+
+    def _load_failure(self, exercise: Exercise, where: str, reply: dict[str, Any]) -> CheckFailure:
+        problem = reply.get("problem")
+        if problem == "missing":
+            return CheckFailure(f"missing file: {where} (a submission holds the six exercise files)")
+        if problem == "syntax":
+            return StudentCodeError(f"{where} does not import: SyntaxError at line {reply.get('line')}: "
+                                    f"{str(reply.get('detail'))[:300]}")
+        if problem == "import":
+            error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
+            line = f" (line {error['line']})" if isinstance(error.get("line"), int) else ""
+            name = str(error.get("type", "Exception"))[:80]
+            text = f"{name}: {str(error.get('message', ''))[:1000]}"
+            if error.get("kind") == "exit":
+                text = f"SystemExit: {error.get('code')!r}"
+            return StudentCodeError(f"{where} does not import: {text}{line}")
+        if problem == "no_class":
+            return CheckFailure(f"{where} defines no class {exercise.cls} (the exercise contract names it)")
+        return CheckFailure(f"{where} cannot be graded: {str(reply.get('detail', problem))[:300]}")
+
+    def _make_class(self, exercise: Exercise, reply: dict[str, Any]) -> type:
+        file = str(self.folder / exercise.file)
+        lines = reply.get("lines") if isinstance(reply.get("lines"), dict) else {}
+        info = {"file": file, "source": reply.get("source") if isinstance(reply.get("source"), str) else "",
+                "lines": {k: v for k, v in lines.items() if isinstance(k, str) and isinstance(v, int)}}
+        module_name = f"{self._module_prefix}.{exercise.name}"
+        module = types.ModuleType(module_name)
+        module.__file__ = file
+        sys.modules[module_name] = module  # so inspect.getsourcefile(proxy class) names the student's file
+        namespace: dict[str, Any] = {"__module__": module_name, "_exercise": exercise, "_class_info": info,
+                                     "_class_evaluator": self.evaluator}
+        namespace["__init__"] = _method("__init__", file, info["lines"].get("__init__", 1))
+        for name, line in info["lines"].items():
+            if name.isidentifier() and not name.startswith("_") and name not in MIRRORED:
+                namespace[name] = _method(name, file, line)
+        name = str(reply.get("cls", exercise.cls))
+        _prime_linecache(info)
+        return type(name if name.isidentifier() else exercise.cls, (RemoteClassBase,), namespace)

@@ -1,0 +1,114 @@
+"""The class's grades as CSV files: one row per student, and the pass rate of every check.
+
+``grades.csv``: student, status, score, max_score, one column per exercise, one per test (points
+earned), and the reason a submission was not graded or the first failure message.
+``grades.passrates.csv``: per test, how many students passed it, worst first, with the most
+common failure message: the checks most students fail (an unclear instruction or a bad test).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from checker.names import EXERCISES
+from checker.scoring import Outcome
+from gradkit.batch.submission import StudentResult
+
+
+def _exercise_rank(exercise: str) -> tuple[int, str]:
+    """Contract order; an exercise's hidden tests ("conv_hidden") right after its public ones."""
+    names = list(EXERCISES)
+    base = exercise.removesuffix("_hidden")
+    return (names.index(base) * 2 + (exercise != base) if base in names else len(names) * 2, exercise)
+
+
+def test_columns(results: Sequence[StudentResult]) -> list[tuple[str, str, float]]:
+    """(exercise, test name, points) of every test seen, in contract order, then first appearance."""
+    seen: dict[tuple[str, str], float] = {}
+    for result in results:
+        for o in result.outcomes:
+            seen.setdefault((o.exercise, o.name), o.points)
+    order = {key: i for i, key in enumerate(seen)}
+    keys = sorted(seen, key=lambda k: (_exercise_rank(k[0]), order[k]))
+    return [(e, n, seen[(e, n)]) for e, n in keys]
+
+
+def column_name(exercise: str, name: str) -> str:
+    short = name.removeprefix("test_").removeprefix(exercise.removesuffix("_hidden") + "_")
+    return f"{exercise}: {short}"
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
+def _number(x: float) -> str:
+    return f"{x:g}"
+
+
+def write_grades(results: Sequence[StudentResult], path: Path) -> Path:
+    """The wide table: one row per student (sorted), per-exercise totals and per-test points."""
+    columns = test_columns(results)
+    exercises = sorted({e for e, _, _ in columns}, key=_exercise_rank)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", "status", "score", "max_score", *exercises,
+                         *(column_name(e, n) for e, n, _ in columns), "reason"])
+        full = sum(p for _, _, p in columns)
+        for result in sorted(results, key=lambda r: r.student):
+            mine = {(o.exercise, o.name): o for o in result.outcomes}
+            per_exercise = [_number(sum(o.score for o in result.outcomes if o.exercise == e)) for e in exercises]
+            per_test = [_number(mine[(e, n)].score) if (e, n) in mine else "0" for e, n, _ in columns]
+            failed = [o for o in result.outcomes if not o.passed]
+            reason = result.reason or (_first_line(failed[0].message) if failed else "")
+            writer.writerow([result.student, result.status, _number(result.score), _number(full),
+                             *per_exercise, *per_test, reason])
+    return path
+
+
+def pass_rates(results: Sequence[StudentResult]) -> list[dict[str, object]]:
+    """Per test: points, passed, graded, rate, most common failure; the lowest pass rate first."""
+    rows = []
+    graded = [r for r in results if r.outcomes or r.status != "graded"]
+    for exercise, name, points in test_columns(results):
+        outcomes: list[Outcome] = []
+        for result in graded:
+            outcomes += [o for o in result.outcomes if (o.exercise, o.name) == (exercise, name)]
+        missing = sum(1 for r in graded if not any((o.exercise, o.name) == (exercise, name) for o in r.outcomes))
+        passed = sum(o.passed for o in outcomes)
+        total = len(outcomes) + missing
+        failures = Counter(_first_line(o.message) for o in outcomes if not o.passed and o.message)
+        rows.append({
+            "test": column_name(exercise, name), "exercise": exercise, "points": points, "passed": passed,
+            "graded": total, "pass_rate": passed / total if total else 0.0,
+            "most_common_failure": failures.most_common(1)[0][0] if failures else "",
+        })
+    return sorted(rows, key=lambda r: (r["pass_rate"], _exercise_rank(str(r["exercise"]))))
+
+
+def write_pass_rates(results: Sequence[StudentResult], path: Path) -> Path:
+    rows = pass_rates(results)
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["test", "exercise", "points", "passed", "graded", "pass_rate",
+                                                    "most_common_failure"])
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "pass_rate": f"{row['pass_rate']:.3f}"})
+    return path
+
+
+def pass_rate_table(results: Sequence[StudentResult], limit: int = 10) -> str:
+    """The `limit` checks with the lowest pass rate, as text for the terminal."""
+    rows = pass_rates(results)[:limit]
+    if not rows:
+        return ""
+    width = max(len(str(r["test"])) for r in rows)
+    lines = [f"{'check':<{width}}  passed  most common failure"]
+    for r in rows:
+        share = f"{r['passed']}/{r['graded']}"
+        lines.append(f"{r['test']:<{width}}  {share:>6}  {str(r['most_common_failure'])[:70]}")
+    return "\n".join(lines)

@@ -1,0 +1,89 @@
+"""`grade-all`: grade every submission folder, `jobs` at a time, each in its own processes.
+
+Threads only wait on child processes (the work happens in them), so a thread pool is enough for
+parallelism. Each finished grade is stored at once (`store.py`); a re-run grades only students
+without a stored grade or whose files, tests or limits changed, unless forced.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from gradkit.batch import report, store
+from gradkit.batch.limits import Limits
+from gradkit.batch.submission import ERROR, StudentResult, fingerprint, grade_submission, test_files
+from gradkit.errors import UserError
+
+
+@dataclasses.dataclass
+class BatchSummary:
+    """What one grade-all run did."""
+
+    results: list[StudentResult]  # every student of the folder, graded now or before
+    graded_now: list[str]
+    skipped: list[str]
+    seconds: float
+
+    @property
+    def per_minute(self) -> float:
+        return 60.0 * len(self.graded_now) / self.seconds if self.seconds > 0 and self.graded_now else 0.0
+
+    @property
+    def errors(self) -> list[StudentResult]:
+        return [r for r in self.results if r.status == ERROR]
+
+
+def student_folders(submissions: Path) -> dict[str, Path]:
+    """{student: folder} for every sub-folder (names starting with '.' or '_' are ignored)."""
+    if not submissions.is_dir():
+        raise UserError(f"no submissions folder at {submissions}")
+    found = {p.name: p for p in sorted(submissions.iterdir())
+             if p.is_dir() and not p.is_symlink() and not p.name.startswith((".", "_"))}
+    if not found:
+        raise UserError(f"{submissions} holds no student folders (one folder per student, each with the six files)")
+    return found
+
+
+def plan(folders: dict[str, Path], stored: dict[str, StudentResult | None], files: Sequence[Path], limits: Limits,
+         *, only: Sequence[str] = (), force: bool = False) -> list[str]:
+    """The students to grade now: the named ones (always), else those without an up-to-date grade."""
+    if only:
+        unknown = [s for s in only if s not in folders]
+        if unknown:
+            raise UserError(f"no submission folder for student {unknown[0]!r}")
+        return list(only)
+    return [s for s, folder in folders.items()
+            if force or stored[s] is None or stored[s].fingerprint != fingerprint(folder, files, limits)]
+
+
+def grade_all(submissions: Path, out_csv: Path, *, jobs: int = 2, limits: Limits | None = None,
+              only: Sequence[str] = (), force: bool = False, include_hidden: bool = True,
+              progress: Callable[[int], object] | None = None,
+              on_result: Callable[[StudentResult], None] | None = None) -> BatchSummary:
+    """Grade the submissions that need it, store each grade, write grades.csv and the pass rates."""
+    limits = limits or Limits()
+    files = test_files(include_hidden)
+    folders = student_folders(Path(submissions))
+    directory = store.results_dir(Path(out_csv))
+    stored = {s: store.load(directory, s) for s in folders}
+    todo = plan(folders, stored, files, limits, only=only, force=force)
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(grade_submission, folders[s], limits=limits, files=files, student=s): s for s in todo}
+        for future in as_completed(futures):
+            result = future.result()
+            store.save(directory, result)
+            stored[result.student] = result
+            if on_result:
+                on_result(result)
+            if progress:
+                progress(1)
+    seconds = time.monotonic() - started
+    results = [r for r in stored.values() if r is not None]
+    report.write_grades(results, Path(out_csv))
+    report.write_pass_rates(results, Path(out_csv).with_name(Path(out_csv).stem + ".passrates.csv"))
+    return BatchSummary(results, todo, [s for s in folders if s not in todo], seconds)

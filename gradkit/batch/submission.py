@@ -1,0 +1,140 @@
+"""Grade one submission folder: the graded suite in a child pytest, student code in its sandbox.
+
+The child pytest is the grader's own code (checks, points, results file); it reaches student code
+only through `gradkit.batch.plugin`'s proxies. It writes its results into a fresh temporary
+folder chosen here, which the sandboxed evaluator cannot open. A submission that makes grading
+overrun `Limits.wall_seconds` has its whole process group killed and gets no points, with that
+reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from checker.names import EXERCISES
+from checker.runner import read_outcomes
+from checker.scoring import Outcome
+from gradkit.batch.limits import Limits
+
+ROOT = Path(__file__).resolve().parents[2]
+GRADED_TESTS = ROOT / "tests" / "graded"
+HIDDEN_TESTS = ROOT / "tests" / "hidden"
+
+GRADED, TIMED_OUT, ERROR = "graded", "timed out", "error"
+
+
+@dataclasses.dataclass
+class StudentResult:
+    """The grade of one submission, as stored between runs."""
+
+    student: str
+    status: str  # GRADED, TIMED_OUT or ERROR
+    outcomes: list[Outcome]
+    reason: str = ""  # why status is not GRADED
+    seconds: float = 0.0
+    fingerprint: str = ""  # of the submission, the suite and the limits: a change means "grade again"
+
+    @property
+    def score(self) -> float:
+        return sum(o.score for o in self.outcomes)
+
+    @property
+    def max_score(self) -> float:
+        return sum(o.points for o in self.outcomes)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["outcomes"] = [o.to_dict() for o in self.outcomes]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "StudentResult":
+        return cls(**{**data, "outcomes": [Outcome(**o) for o in data["outcomes"]]})
+
+
+def test_files(include_hidden: bool = True) -> list[Path]:
+    """The graded suite, then the instructor-only hidden tests when present and wanted."""
+    files = [GRADED_TESTS / f"test_{name}.py" for name in EXERCISES]
+    if include_hidden and HIDDEN_TESTS.is_dir():
+        files += sorted(HIDDEN_TESTS.glob("test_*.py"))
+    return files
+
+
+def _digest_files(paths: Sequence[Path], hasher: "hashlib._Hash") -> None:
+    for path in paths:
+        hasher.update(path.name.encode())
+        if path.is_symlink():
+            hasher.update(b"symlink:" + os.fsencode(os.readlink(path)))
+        elif path.is_file():
+            hasher.update(path.read_bytes())
+        else:
+            hasher.update(b"missing")
+
+
+def fingerprint(folder: Path, files: Sequence[Path], limits: Limits) -> str:
+    """What a stored grade depends on: the six files, the test files, the checker, the limits."""
+    hasher = hashlib.sha256()
+    _digest_files([folder / e.file for e in EXERCISES.values()], hasher)
+    _digest_files(list(files), hasher)
+    _digest_files(sorted((ROOT / "checker").glob("*.py")), hasher)
+    hasher.update(json.dumps(limits.to_dict(), sort_keys=True).encode())
+    return hasher.hexdigest()[:20]
+
+
+def pytest_command(folder: Path, files: Sequence[Path], json_path: Path, limits: Limits) -> list[str]:
+    return [
+        sys.executable, "-m", "pytest", *map(str, files), "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+        "-p", "no:benchmark", "--rootdir", str(ROOT), "-p", "gradkit.batch.plugin",
+        "--gradkit-sandbox", str(folder), "--impl", str(folder), "--gradkit-json", str(json_path),
+        "--gradkit-time-limit", str(limits.test_seconds), "--gradkit-limits", json.dumps(limits.to_dict()),
+    ]
+
+
+def grade_submission(folder: Path, *, limits: Limits | None = None, files: Sequence[Path] | None = None,
+                     student: str | None = None) -> StudentResult:
+    """Grade `folder` (the six files) and return its outcomes; never raises for student behaviour."""
+    folder = Path(folder).resolve()
+    limits = limits or Limits()
+    files = list(files) if files is not None else test_files()
+    name = student or folder.name
+    started = time.monotonic()
+    stamp = fingerprint(folder, files, limits)
+    with tempfile.TemporaryDirectory(prefix="gradkit-grade-") as tmp:
+        json_path = Path(tmp) / "results.json"
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        process = subprocess.Popen(
+            pytest_command(folder, files, json_path, limits), cwd=folder.parent, env=env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        try:
+            output, _ = process.communicate(timeout=limits.wall_seconds)
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            return StudentResult(name, TIMED_OUT, [], f"grading took longer than {limits.wall_seconds:g} s; "
+                                 "stopped", time.monotonic() - started, stamp)
+        seconds = time.monotonic() - started
+        if not json_path.exists():
+            tail = output.decode(errors="replace").strip().splitlines()[-3:]
+            return StudentResult(name, ERROR, [], "the grader produced no results: " + " | ".join(tail),
+                                 seconds, stamp)
+        outcomes = read_outcomes(json_path)
+    return StudentResult(name, GRADED, outcomes, "", seconds, stamp)
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.communicate()

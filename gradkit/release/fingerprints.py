@@ -1,0 +1,104 @@
+"""Write the known-bug fingerprints (`checker/fingerprints/`) from the catalogue in `tests/bugs/`.
+
+For every catalogue entry and probe case, store each tensor the bug gets wrong (compared with the
+reference); the bug's docstring headline becomes the explanation a student sees on a match.
+Run `python -m gradkit.release.fingerprints` after changing the catalogue; a self-test fails while
+the stored files are out of date.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from checker.fingerprints import FINGERPRINT_DIR, PROBE_CASES, tensors_on
+from checker.impl import load_implementation
+from checker.names import EXERCISES
+from checker.results import CheckFailure
+
+ROOT = Path(__file__).resolve().parents[2]
+BUGS_DIR = ROOT / "tests" / "bugs"
+SOLUTIONS_DIR = ROOT / "solutions"
+
+
+def bug_files(bugs_dir: Path = BUGS_DIR) -> list[Path]:
+    return sorted(p for p in bugs_dir.glob("*.py") if not p.name.startswith("_"))
+
+
+def read_entry(path: Path) -> tuple[dict, str]:
+    """(EXPECT, docstring headline) of a catalogue file, read without importing it."""
+    tree = ast.parse(path.read_text())
+    value = next(node.value for node in tree.body
+                 if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "EXPECT" for t in node.targets))
+    if isinstance(value, ast.Call) and getattr(value.func, "id", "") == "dict":  # EXPECT = dict(key=value, ...)
+        expect = {kw.arg: ast.literal_eval(kw.value) for kw in value.keywords}
+    else:
+        expect = ast.literal_eval(value)
+    if not isinstance(expect, dict):
+        raise ValueError(f"{path}: EXPECT must be a dict")
+    doc = (ast.get_docstring(tree) or "").strip()
+    return expect, doc.split("\n\n")[0].replace("\n", " ")
+
+
+def submission_with(bug: Path, exercise: str, folder: Path) -> Path:
+    """A submission folder: the reference, with `bug` as the exercise's file."""
+    for e in EXERCISES.values():
+        shutil.copy(SOLUTIONS_DIR / e.file, folder / e.file)
+    shutil.copy(bug, folder / EXERCISES[exercise].file)
+    return folder
+
+
+def compute() -> tuple[dict[str, dict[str, np.ndarray]], dict[str, dict]]:
+    reference = load_implementation("solutions")
+    truth = {e: [tensors_on(reference, c) for c in cases] for e, cases in PROBE_CASES.items()}
+    per_exercise: dict[str, dict[str, np.ndarray]] = {e: {} for e in PROBE_CASES}
+    explanations = {}
+    for path in bug_files():
+        expect, headline = read_entry(path)
+        exercise = expect["exercise"]
+        if exercise not in PROBE_CASES:
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            impl = load_implementation(str(submission_with(path, exercise, Path(tmp))))
+            stored = 0
+            for i, case in enumerate(PROBE_CASES[exercise]):
+                try:
+                    found = tensors_on(impl, case)
+                except CheckFailure:
+                    continue
+                for name, value in found.items():
+                    right = truth[exercise][i][name]
+                    if name.startswith("d") and not _close(value, right):
+                        per_exercise[exercise][f"{path.stem}/{i}/{name}"] = value
+                        stored += 1
+        if stored:
+            explanations[path.stem] = {"exercise": exercise, "hint": expect.get("hint"), "explanation": headline}
+    return per_exercise, explanations
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and float(np.abs(a - b).max(initial=0)) <= 1e-8 * max(float(np.abs(b).max(initial=0)), 1e-12)
+
+
+def write(directory: Path = FINGERPRINT_DIR) -> list[Path]:
+    per_exercise, explanations = compute()
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for exercise, entries in per_exercise.items():
+        path = directory / f"{exercise}.npz"
+        np.savez_compressed(path, **entries)
+        written.append(path)
+    (directory / "explanations.json").write_text(json.dumps(explanations, indent=1, sort_keys=True) + "\n")
+    return written + [directory / "explanations.json"]
+
+
+if __name__ == "__main__":
+    for p in write():
+        print(f"wrote {p}")
+    sys.exit(0)

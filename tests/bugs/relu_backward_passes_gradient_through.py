@@ -1,0 +1,16 @@
+"""ReLU backward is a no-op: it returns dout unchanged (bug-catalogue S2).
+
+CNN-scratcher called `diff_relu(d_relued_again)` as a bare statement and discarded the result, so the
+gradient flowed through as if the ReLU were the identity. Right only where the input was positive.
+"""
+
+from solutions.relu import ReLU as Reference
+
+EXPECT = dict(exercise="relu", tensor="dx", hint=None)
+
+
+class ReLU(Reference):
+    def backward(self, dout):
+        dx = dout
+        dx * self.mask  # BUG: the result is thrown away; dx = dout * self.mask
+        return dx
