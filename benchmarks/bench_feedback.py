@@ -10,7 +10,6 @@ Run: python benchmarks/bench_feedback.py [--jobs 2]
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
 import tempfile
@@ -21,9 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from checker.names import EXERCISES  # noqa: E402
 from checker.runner import run_suite  # noqa: E402
-from gradkit.release.fingerprints import bug_files, read_entry, submission_with  # noqa: E402
+from gradkit.release.catalogue import bug_files, read_expect, submission_with  # noqa: E402
 
 
 def timed_run(impl: str) -> tuple[float, object]:
@@ -33,7 +31,7 @@ def timed_run(impl: str) -> tuple[float, object]:
 
 
 def grade_bug(path: Path) -> dict:
-    expect, _ = read_entry(path)
+    _, expect = read_expect(path)
     with tempfile.TemporaryDirectory() as tmp:
         seconds, run = timed_run(str(submission_with(path, expect["exercise"], Path(tmp))))
     failed = [o for o in run.outcomes if not o.passed]

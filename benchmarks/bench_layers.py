@@ -1,6 +1,7 @@
 """Speed of an implementation's layers against PyTorch CPU, side by side in one run.
 
-    python benchmarks/bench_layers.py                       # reference layers, 1 thread, batch 64
+    python benchmarks/bench_layers.py                        # reference layers, 1 thread, batch 64
+    python benchmarks/bench_layers.py --impl solutions tuned   # also the proposed faster conv
     python benchmarks/bench_layers.py --threads 2 --impl exercises
 
 Prints, for the CIFAR-10 network's layers at their real shapes (float32): forward and backward times of
@@ -9,6 +10,8 @@ steps (forward, loss, backward, SGD momentum update) of the MNIST and CIFAR-10 n
 single-core-equivalent matrix-multiply rate (``float32`` 2048 x 2048 ``@``) measured in the same run:
 the step's useful GFLOP/s as a fraction of it says how close to the machine's peak the layers run.
 
+``--impl`` takes ``exercises``, ``solutions``, a folder with the six files, or ``tuned`` (the reference
+with ``benchmarks/tuned_conv.py`` as its conv). Parameters are float32, as in ``gradkit train``.
 PyTorch is optional (``pip install torch==2.13.0``); without it the NumPy figures and the SGEMM
 fraction are still printed. Thread counts are set with threadpoolctl (NumPy's BLAS) and
 ``torch.set_num_threads``. Times are medians over ``--repeats`` runs, NumPy and PyTorch alternating so
@@ -18,8 +21,10 @@ that drift on a shared machine hits both alike. These are numbers to read, not a
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,6 +33,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gradkit.cli.train import load_impl  # noqa: E402
+from gradkit.datasets.datadir import PROJECT_DATA_DIR  # noqa: E402
 from gradkit.train.models import cifar10_net, mnist_net  # noqa: E402
 
 
@@ -78,6 +84,9 @@ def numpy_layer(impl, kind, args, x, rng):
         return (lambda: layer.forward(x, y)), layer.backward
     layer = {"conv": lambda: impl.Conv2D(*args, 3, padding=1, rng=rng), "pool": lambda: impl.MaxPool2D(2),
              "relu": impl.ReLU, "linear": lambda: impl.Linear(*args, rng=rng)}[kind]()
+    for key in layer.params:  # float32 parameters, as gradkit train uses them
+        layer.params[key] = layer.params[key].astype(np.float32)
+        layer.grads[key] = np.zeros_like(layer.params[key])
     out = layer.forward(x)
     dout = rng.standard_normal(out.shape).astype(np.float32)
     return (lambda: layer.forward(x)), (lambda: layer.backward(dout))
@@ -160,9 +169,22 @@ def forward_flops(net) -> int:
     return flops
 
 
+def resolve_impl(spec: str, scratch: Path):
+    """load_impl(spec), where "tuned" is the reference with benchmarks/tuned_conv.py as conv.py."""
+    if spec != "tuned":
+        return load_impl(spec)
+    folder = scratch / "tuned"
+    folder.mkdir()
+    for path in (PROJECT_DATA_DIR.parent / "solutions").glob("*.py"):
+        if path.name != "__init__.py":
+            shutil.copy(path, folder / path.name)
+    shutil.copy(Path(__file__).with_name("tuned_conv.py"), folder / "conv.py")
+    return load_impl(str(folder))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--impl", default="solutions")
+    parser.add_argument("--impl", nargs="+", default=["solutions"], help="implementations to time (see above)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--repeats", type=int, default=15)
@@ -178,14 +200,17 @@ def main(argv=None) -> int:
     except ImportError:
         torch = None
         torch_note = "PyTorch not installed (pip install torch==2.13.0): NumPy figures only"
-    impl = load_impl(args.impl)
+    scratch = Path(tempfile.mkdtemp(prefix="gradkit-bench-"))
+    impls = {spec: resolve_impl(spec, scratch) for spec in args.impl}
     rng = np.random.default_rng(0)
     N = args.batch
-    print(f"numpy {np.__version__}, --impl {args.impl}, {args.threads} BLAS thread(s), batch {N}, float32; {torch_note}")
+    print(f"numpy {np.__version__}, {args.threads} BLAS thread(s), batch {N}, float32, median of {args.repeats}; "
+          f"{torch_note}")
     gflops = sgemm_gflops(args.repeats)
-    print(f"SGEMM 2048x2048 (float32 @, {args.threads} thread(s)): {gflops:.1f} GFLOP/s\n")
+    print(f"SGEMM 2048x2048 (float32 @, {args.threads} thread(s)): {gflops:.1f} GFLOP/s")
 
-    if args.layers:
+    for spec, impl in impls.items() if args.layers else ():
+        print(f"\n--impl {spec}: CIFAR-10 net layers")
         print(f"{'layer':<20}{'numpy fwd':>11}{'torch fwd':>11}{'ratio':>7}{'numpy bwd':>11}{'torch bwd':>11}{'ratio':>7}")
         for name, kind, layer_args, shape in CIFAR_LAYERS:
             x = rng.standard_normal((N, *shape)).astype(np.float32)
@@ -203,24 +228,29 @@ def main(argv=None) -> int:
             else:
                 row += f"{'-':>11}{'-':>7}{1e3 * t['nb']:>9.2f}ms"
             print(row)
-        print()
 
-    print(f"{'training step':<24}{'numpy':>10}{'torch':>10}{'ratio':>7}{'useful GFLOP/s':>16}{'of SGEMM':>10}")
+    print(f"\n{'training step':<34}{'numpy':>10}{'torch':>10}{'ratio':>7}{'useful GFLOP/s':>16}{'of SGEMM':>10}")
     for dataset, build, shape in (("mnist", mnist_net, (1, 28, 28)), ("cifar10", cifar10_net, (3, 32, 32))):
         x = rng.standard_normal((N, *shape)).astype(np.float32)
         y = rng.integers(0, 10, N)
-        fns = {"numpy": numpy_step(impl, build, x, y)}
+        fns = {spec: numpy_step(impl, build, x, y) for spec, impl in impls.items()}
         if torch is not None:
             fns["torch"] = torch_step(torch, dataset, x, y)
         t = median_times(fns, args.repeats)
-        flops = 3 * forward_flops(build(impl, np.random.default_rng(0))) * N
-        useful = flops / t["numpy"] / 1e9
-        row = f"{dataset + f' (batch {N})':<24}{1e3 * t['numpy']:>8.1f}ms"
-        row += f"{1e3 * t['torch']:>8.1f}ms{t['numpy'] / t['torch']:>7.2f}" if torch is not None else f"{'-':>10}{'-':>7}"
-        row += f"{useful:>16.1f}{100 * useful / gflops:>9.1f}%"
-        print(row)
+        flops = 3 * forward_flops(build(impls[args.impl[0]], np.random.default_rng(0))) * N
+        for spec in impls:
+            useful = flops / t[spec] / 1e9
+            row = f"{dataset} {spec} (batch {N})"
+            row = f"{row:<34}{1e3 * t[spec]:>8.1f}ms"
+            row += f"{1e3 * t['torch']:>8.1f}ms{t[spec] / t['torch']:>7.2f}" if torch is not None else f"{'-':>10}{'-':>7}"
+            row += f"{useful:>16.1f}{100 * useful / gflops:>9.1f}%"
+            print(row)
+    if torch is not None:
+        torch_useful = flops / t["torch"] / 1e9
+        print(f"{'(torch, cifar10)':<34}{'':>27}{torch_useful:>16.1f}{100 * torch_useful / gflops:>9.1f}%")
     print("\nratio = numpy time / torch time (lower is better); useful GFLOP/s counts 3x the forward "
-          "multiply-adds of conv and linear layers")
+          "multiply-adds of the conv and linear layers (forward, dx, dW)")
+    shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 

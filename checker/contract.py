@@ -46,7 +46,7 @@ def require_dtype(value: np.ndarray, dtype: np.dtype, label: str, what: str) -> 
     if value.dtype != dtype:
         raise CheckFailure(
             f"{label} returned {what} of dtype {value.dtype} for {dtype} input; return the input's dtype "
-            f"(e.g. `.astype(x.dtype)` on the parameters before computing)",
+            f"(cast with `.astype(x.dtype)`: parameters, masks and constants can turn float32 into float64)",
             tensor="dtype", hint="dtype",
         )
 
@@ -96,6 +96,12 @@ def checked_backward(layer: Any, dout: np.ndarray, x: np.ndarray) -> tuple[np.nd
     given = dout.copy()
     dx = require_array(call(layer, "backward", given), label, "dx")
     require_unchanged(dout, given, label, "dout")
+    if dx.shape != x.shape and dx.ndim == x.ndim and 0 in dx.shape:
+        raise CheckFailure(
+            f"{label} returned an empty dx of shape {dx.shape}; expected the shape of x, {x.shape}\n"
+            "  hint: crop the padded gradient with dx_pad[:, :, p:p+H, p:p+W]; [p:-p] is empty when p = 0",
+            tensor="shape", hint="border",
+        )
     require_shape(dx, x.shape, label, f"the shape of x, {x.shape}")
     require_dtype(dx, x.dtype, label, "dx")
     require_finite(dx, label, "dx")

@@ -87,6 +87,8 @@ def variants(case: LayerCase) -> Iterator[tuple[str, LayerCase]]:
     """
     if isinstance(case, ConvCase):
         H_out, W_out = case.H_out, case.W_out
+        if case.C > 1 or case.F > 1:
+            yield "channels", case._replace(C=1, F=1)
         if case.KH * case.KW > 1:
             yield "kernel", case._replace(KH=1, KW=1, H=(H_out - 1) * case.stride + 1 - 2 * case.padding or 1,
                                           W=(W_out - 1) * case.stride + 1 - 2 * case.padding or 1)
@@ -97,8 +99,6 @@ def variants(case: LayerCase) -> Iterator[tuple[str, LayerCase]]:
             yield "padding", case._replace(padding=0, H=case.H + 2 * case.padding, W=case.W + 2 * case.padding)
         if case.N > 1:
             yield "batch", case._replace(N=1)
-        if case.C > 1 or case.F > 1:
-            yield "channels", case._replace(C=1, F=1)
         if H_out * W_out > 1:
             yield "positions", case._replace(H=case.KH, W=case.KW, padding=0)
     elif isinstance(case, PoolCase):
@@ -127,6 +127,8 @@ POSITIONS_HINT = Hint("sum", "correct when there is one output position, wrong w
 def counterfactual_hint(impl: Implementation, case: LayerCase, tensor: str) -> Hint | None:
     from checker.gradcheck import layer_directional  # late: gradcheck imports this module
 
+    if layer_directional(impl, case, tensor).passed:
+        return None  # nothing to explain
     for feature, variant in variants(case):
         if not _valid(variant):
             continue
@@ -227,14 +229,17 @@ EXERCISE_OF_CASE = {ConvCase: "conv", PoolCase: "pool", ReluCase: "relu", Linear
 
 
 def _known_bug(impl: Implementation, exercise: str, name: str, hint: Hint | None, lines: list[str]) -> Hint | None:
-    """Print the hint, then a catalogue match if your gradient is exactly a known mistake's."""
-    if hint is not None:
-        lines.append(f"  hint: {hint.text}")
+    """Print the hint, and a catalogue match if your gradient is exactly a known mistake's.
+
+    An exact match is more specific than a pattern: when the two disagree, only the match is shown.
+    """
     known = fingerprints.match(impl, exercise, name)
+    if known is not None and known.hint and (hint is None or hint.id != known.hint):
+        hint = Hint(known.hint, known.explanation)
+    elif hint is not None:
+        lines.append(f"  hint: {hint.text}")
     if known is not None:
         lines.append(f"  known mistake: {known.explanation}")
-        if hint is None and known.hint:
-            hint = Hint(known.hint, known.explanation)
     return hint
 
 
@@ -255,7 +260,7 @@ def _probe(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], forward: Calla
     lines += side_by_side(yours_w, expected_w, ("yours", "expected"))
     outside = mine.copy()
     outside[n, :, rows, cols] = 0
-    hint = hints.probe_rotated(yours_w, expected_w)
+    hint = hints.probe_rotated(yours_w, expected_w) if isinstance(case, ConvCase) else None
     if np.any(outside) and hint is None:
         hint = Hint("stride", "the gradient of one output lands outside the window that output came from: "
                               "window (i, j) starts at (i*stride, j*stride) in backward as in forward")

@@ -18,17 +18,6 @@ from checker.impl import Implementation
 from checker.results import CheckFailure
 
 
-HINTS = {
-    "momentum": "v = momentum * v - lr * g, then w += v; v starts at 0 and is kept between steps",
-    "scale": "v = momentum * v - lr * g, then w += v: lr appears once, in the velocity",
-    "momentum_sign": "a step goes against the gradient: v = momentum * v - lr * g, then w += v",
-    "momentum_state": "each parameter (each layer and key) keeps its own velocity, from one step to the next; "
-                      "key the velocities by layer and name, or keep them in a list parallel to the parameters",
-    "weight_decay": "weight decay adds weight_decay * w to the gradient inside the update: "
-                    "v = momentum * v - lr * (g + weight_decay * w)",
-}
-
-
 class ToyLayer:
     """A stand-in layer: just `params` and `grads`, as every layer has."""
 
@@ -69,6 +58,7 @@ def _step(optimizer: Any, layers: list[ToyLayer]) -> None:
             raise CheckFailure(
                 f"SGDMomentum.step replaced params[{k!r}] with a new array; update it in place (`w += v`), "
                 "because the layer and the optimizer must share the same array", tensor="params (in place)",
+                hint="not_in_place",
             )
     for layer, k, grad in grads:
         if not np.array_equal(layer.grads[k], grad):
@@ -76,83 +66,109 @@ def _step(optimizer: Any, layers: list[ToyLayer]) -> None:
                                tensor="grads (mutated)", hint="mutation")
 
 
-def _compare(layers: list[ToyLayer], expected: list[dict[str, np.ndarray]], start: list[dict[str, np.ndarray]],
-             what: str, case: SGDCase, hint: str) -> None:
-    for number, (layer, want, w0) in enumerate(zip(layers, expected, start)):
-        for k in want:
-            got = layer.params[k]
-            if not np.allclose(got, want[k], rtol=1e-9, atol=1e-12):
-                moved, should = got - w0[k], want[k] - w0[k]
-                ratio = _ratio(moved, should)
-                text = f"\n  your total update is {ratio:+.3g} times the expected one" if ratio is not None else ""
-                if ratio is not None and ratio > 0:
-                    hint = "scale"
-                    text += " (a missing or extra factor: is lr applied twice, or the velocity scaled?)"
-                if ratio is not None and ratio < 0:
-                    hint, text = "momentum_sign", text + " (a sign error: v = momentum*v - lr*g, then w += v)"
-                raise CheckFailure(
-                    f"SGDMomentum.step: params[{k!r}] of layer {number} is wrong {what}\n"
-                    f"  first entry: yours {got.flat[0]:+.6g}, expected {want[k].flat[0]:+.6g} "
-                    f"(started at {w0[k].flat[0]:+.6g}){text}\n  hint: {HINTS[hint]}\n  case: {case}",
-                    tensor=f"params[{k!r}]", hint=hint,
-                )
+def _matches(layers: list[ToyLayer], expected: list[dict[str, np.ndarray]]) -> bool:
+    return all(np.allclose(layer.params[k], want[k], rtol=1e-9, atol=1e-12)
+               for layer, want in zip(layers, expected) for k in want)
 
 
-def _ratio(moved: np.ndarray, should: np.ndarray) -> float | None:
-    if not np.any(should):
-        return None
-    r = float(np.sum(moved * should) / np.sum(should * should))
-    return r if np.allclose(moved, r * should, rtol=1e-6, atol=1e-12) else None
+# Known ways to get the update wrong, as changes to the case; the first one that reproduces
+# your parameters names the mistake.
+def _alternatives(case: SGDCase) -> list[tuple[str, str, SGDCase, dict[str, float]]]:
+    found = [("momentum_sign", "your parameters moved exactly as with the opposite sign of the step",
+              case._replace(lr=-case.lr), {}),
+             ("scale", "your parameters moved exactly as with twice the learning rate (lr applied twice?)",
+              case._replace(lr=2 * case.lr), {}),
+             ("scale", "your parameters moved exactly as with w += lr * v: lr is applied twice (it is already in v)",
+              case, {"step_scale": case.lr})]
+    if case.momentum:
+        found.append(("momentum_state", "your parameters moved exactly as plain SGD without momentum would: "
+                                        "the velocity is not kept from one step to the next",
+                      case._replace(momentum=0.0), {}))
+    if case.weight_decay:
+        found += [("weight_decay", "your parameters moved exactly as without weight decay",
+                   case._replace(weight_decay=0.0), {}),
+                  ("weight_decay", "your parameters moved exactly as with weight decay of the opposite sign",
+                   case._replace(weight_decay=-case.weight_decay), {}),
+                  ("weight_decay", "your parameters moved exactly as with weight_decay * w outside the lr factor",
+                   case, {"decay_lr": 1.0})]
+    return found
 
 
-def check_constant_gradient(impl: Implementation, case: SGDCase) -> None:
-    """k steps with a constant gradient and no weight decay land where the closed form says."""
-    rng = np.random.default_rng(case.seed)
-    layers = make_layers(case, rng)
-    start = [{k: v.copy() for k, v in layer.params.items()} for layer in layers]
-    for layer in layers:
-        for k in layer.grads:
-            layer.grads[k][...] = inputs.gaussian(rng, layer.grads[k].shape)
-    optimizer = _optimizer(impl, layers, case)
-    for _ in range(case.steps):
-        _step(optimizer, layers)
-    mu, k = case.momentum, case.steps
-    factor = sum((1 - mu**j) / (1 - mu) for j in range(1, k + 1))
-    expected = [{n: w0[n] - case.lr * factor * layer.grads[n] for n in w0} for layer, w0 in zip(layers, start)]
-    _compare(layers, expected, start, f"after {k} steps with a constant gradient", case, "momentum")
+def _compare_trajectory(layers: list[ToyLayer], start: list[dict[str, np.ndarray]],
+                        history: list[list[dict[str, np.ndarray]]], case: SGDCase, what: str,
+                        expected: list[dict[str, np.ndarray]]) -> None:
+    """Your parameters after the steps in `history` must equal `expected`; if not, say how they differ."""
+    if _matches(layers, expected):
+        return
+    number, k = next((i, k) for i, (layer, want) in enumerate(zip(layers, expected)) for k in want
+                     if not np.allclose(layer.params[k], want[k], rtol=1e-9, atol=1e-12))
+    got, want, w0 = layers[number].params[k], expected[number][k], start[number][k]
+    hint, why = "momentum_state", ("each parameter (each layer and key) keeps its own velocity from one step to the "
+                                   "next; two layers can both have a parameter named 'W'")
+    for alt_hint, alt_why, alternative, options in _alternatives(case):
+        if _matches(layers, expected_trajectory(start, history, alternative, **options)):
+            hint, why = alt_hint, alt_why
+            break
+    steps = f"{case.steps} step" + ("" if case.steps == 1 else "s")
+    raise CheckFailure(
+        f"SGDMomentum.step: params[{k!r}] of layer {number} is wrong after {steps} {what}\n"
+        f"  first entry: yours {got.flat[0]:+.6g}, expected {want.flat[0]:+.6g} (started at {w0.flat[0]:+.6g})\n"
+        f"  hint: {why}; the update is v = momentum * v - lr * (g + weight_decay * w), then w += v\n"
+        f"  case: {case}", tensor=f"params[{k!r}]", hint=hint,
+    )
 
 
-def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dict[str, np.ndarray]]],
-                        case: SGDCase) -> list[dict[str, np.ndarray]]:
-    """The contract's update, applied step by step to copies (the oracle for changing gradients)."""
-    w = [{k: v.copy() for k, v in p.items()} for p in start]
-    v = [{k: np.zeros_like(a) for k, a in p.items()} for p in start]
-    for step_grads in grads:
-        for wl, vl, gl in zip(w, v, step_grads):
-            for k in wl:
-                vl[k] = case.momentum * vl[k] - case.lr * (gl[k] + case.weight_decay * wl[k])
-                wl[k] = wl[k] + vl[k]
-    return w
-
-
-def check_changing_gradients(impl: Implementation, case: SGDCase) -> None:
-    """New gradients every step, one velocity per parameter (and weight decay when the case has it)."""
+def _run(impl: Implementation, case: SGDCase, fresh_gradients: bool) -> None:
     rng = np.random.default_rng(case.seed)
     layers = make_layers(case, rng)
     start = [{k: v.copy() for k, v in layer.params.items()} for layer in layers]
     optimizer = _optimizer(impl, layers, case)
     history = []
-    for _ in range(case.steps):
-        step_grads = []
-        for layer in layers:
-            for k in layer.grads:
-                layer.grads[k][...] = inputs.gaussian(rng, layer.grads[k].shape)
-            step_grads.append({k: g.copy() for k, g in layer.grads.items()})
-        history.append(step_grads)
+    for step in range(case.steps):
+        if fresh_gradients or step == 0:
+            for layer in layers:
+                for k in layer.grads:
+                    layer.grads[k][...] = inputs.gaussian(rng, layer.grads[k].shape)
+        history.append([{k: g.copy() for k, g in layer.grads.items()} for layer in layers])
         _step(optimizer, layers)
-    expected = expected_trajectory(start, history, case)
-    _compare(layers, expected, start, f"after {case.steps} steps with changing gradients", case,
-             "weight_decay" if case.weight_decay else "momentum_state")
+    if fresh_gradients:
+        expected = expected_trajectory(start, history, case)
+    else:  # the closed form, an oracle independent of the step-by-step recurrence
+        mu = case.momentum
+        factor = sum((1 - mu**j) / (1 - mu) for j in range(1, case.steps + 1))
+        expected = [{k: w0[k] - case.lr * factor * g[k] for k in w0} for w0, g in zip(start, history[0])]
+    what = "with changing gradients" if fresh_gradients else "with a constant gradient"
+    _compare_trajectory(layers, start, history, case, what, expected)
+
+
+def check_constant_gradient(impl: Implementation, case: SGDCase) -> None:
+    """k steps with a constant gradient and no weight decay land where the closed form says:
+    w_k - w_0 = -lr * g * sum_{j=1..k} (1 - momentum**j) / (1 - momentum)."""
+    _run(impl, case, fresh_gradients=False)
+
+
+def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dict[str, np.ndarray]]],
+                        case: SGDCase, *, decay_lr: float | None = None,
+                        step_scale: float = 1.0) -> list[dict[str, np.ndarray]]:
+    """The contract's update, applied step by step to copies (the oracle).
+
+    `decay_lr` (the factor of weight_decay * w, lr by default) and `step_scale` (w += step_scale * v)
+    describe known wrong variants, used to name a mistake.
+    """
+    decay_lr = case.lr if decay_lr is None else decay_lr
+    w = [{k: v.copy() for k, v in p.items()} for p in start]
+    v = [{k: np.zeros_like(a) for k, a in p.items()} for p in start]
+    for step_grads in grads:
+        for wl, vl, gl in zip(w, v, step_grads):
+            for k in wl:
+                vl[k] = case.momentum * vl[k] - case.lr * gl[k] - decay_lr * case.weight_decay * wl[k]
+                wl[k] = wl[k] + step_scale * vl[k]
+    return w
+
+
+def check_changing_gradients(impl: Implementation, case: SGDCase) -> None:
+    """New gradients every step, one velocity per parameter (and weight decay when the case has it)."""
+    _run(impl, case, fresh_gradients=True)
 
 
 def check_descends_quadratic(impl: Implementation, case: SGDCase) -> None:

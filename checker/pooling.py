@@ -66,7 +66,7 @@ def check_ties(impl: Implementation, case: PoolCase) -> None:
             else:
                 hint, why = None, "the gradient of each output must arrive in its window exactly once, at a maximum"
             raise CheckFailure(
-                f"MaxPool2D.backward: the gradient of {where} (dout = {g:+.3g}) arrived {times:.3g} "
+                f"MaxPool2D.backward: the gradient of {where} (dout = {g:+.3g}) arrived {times + 0.0:.3g} "
                 f"times in its window\n  window x: {_fmt(window_x)} ({ties} tied maxima)\n  your dx:  {_fmt(window_dx)}\n"
                 f"  hint: {why}\n  case: {case}", tensor="dx", hint=hint,
             )

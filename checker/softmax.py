@@ -33,11 +33,11 @@ def checked_loss(loss_fn: Any, scores: np.ndarray, y: np.ndarray) -> float:
     if isinstance(loss, np.ndarray):
         raise CheckFailure(
             f"{label} returned an array of shape {loss.shape}; it must return the mean loss as a Python float "
-            "(`return float(loss)`)", tensor="loss",
+            "(`return float(loss)`)", tensor="loss", hint="dtype",
         )
     if not isinstance(loss, float):
-        raise CheckFailure(f"{label} returned a {type(loss).__name__}; it must return the mean loss as a float",
-                           tensor="loss")
+        raise CheckFailure(f"{label} returned a {type(loss).__name__}; it must return the mean loss as a Python "
+                           "float (`return float(loss)`)", tensor="loss", hint="dtype")
     if not np.isfinite(loss):
         raise CheckFailure(f"{label} returned {loss} (not finite): subtract each row's maximum before exp "
                            "(softmax is unchanged by a shift) and use log-sum-exp", tensor="loss")
@@ -64,7 +64,8 @@ def check_contract(impl: Implementation, case: SoftmaxCase) -> None:
         again = checked_dscores(loss_fn, scores.astype(dtype))
         if not np.array_equal(first, again):
             raise CheckFailure("SoftmaxCrossEntropy.backward gave a different dscores when called twice; it must "
-                               "depend only on what forward cached", tensor="dscores")
+                               "depend only on what forward cached, so never write into the cache (work on a copy)",
+                               tensor="dscores", hint="mutation")
 
 
 def check_rows_sum_to_zero(impl: Implementation, case: SoftmaxCase) -> None:

@@ -30,6 +30,8 @@ from gradkit.batch.limits import Limits, set_process_limits
 from gradkit.batch.protocol import Codec, ProtocolError, read_frame, write_frame
 
 MAX_SOURCE_BYTES = 2 * 2**20
+# Bound before any student code runs: a student who monkeypatches numpy changes only their own calls.
+_array_equal, _copyto, _ndarray = np.array_equal, np.copyto, np.ndarray
 MIRRORED = ("params", "grads")
 MISSING = object()
 
@@ -120,7 +122,8 @@ def describe_exception(error: BaseException, student_files: set[str]) -> dict[st
         message = str(error)
     except BaseException:  # noqa: BLE001 - a student __str__ may raise
         message = "<unprintable>"
-    frames = traceback.extract_tb(error.__traceback__)
+    # lookup_lines=False: reading source lines would open files, which the sandbox refuses (and reports).
+    frames = traceback.StackSummary.extract(traceback.walk_tb(error.__traceback__), lookup_lines=False)
     mine = [f for f in frames if f.filename in student_files]
     frame = mine[-1] if mine else None
     code = error.code if isinstance(error, SystemExit) else None
@@ -227,11 +230,10 @@ class Server:
                     mine = current.get(k, MISSING)
                     if (isinstance(mine, np.ndarray) and isinstance(value, np.ndarray) and mine.shape == value.shape
                             and mine.dtype == value.dtype):
-                        if not np.array_equal(mine, value, equal_nan=True):
-                            try:
-                                mine[...] = value
-                            except ValueError:  # a read-only array: replace it
-                                current[k] = value
+                        try:
+                            _copyto(mine, value)  # in place: the student's references stay valid
+                        except ValueError:  # a read-only array: replace it
+                            current[k] = value
                     else:
                         current[k] = value
                 # What the grader now holds: only later changes by student code count as "replaced".
@@ -318,8 +320,8 @@ class Server:
             if reply["ok"]:
                 reply["value"] = self.codec.encode(value, buffers)
             reply["args_after"] = [[i, self.codec.encode(args[i], buffers)] for i, copy in before
-                                   if isinstance(args[i], np.ndarray) and (args[i].shape != copy.shape
-                                   or not np.array_equal(args[i], copy, equal_nan=True))]
+                                   if isinstance(args[i], _ndarray) and (args[i].shape != copy.shape
+                                   or not _array_equal(args[i], copy, equal_nan=True))]
             reply["state"] = self.report_state(synced, buffers)
         except BaseException as error:  # noqa: BLE001 - a student object that cannot even be encoded
             reply = {"ok": False, "exc": describe_exception(error, self.student_files)}
@@ -336,6 +338,8 @@ class Server:
             if request.get("op") == "exit":
                 return
             reply = self.handle(request)
+            if sandbox.REFUSALS:  # what the sandbox refused since the last reply, for the grader's report
+                reply["refused"], sandbox.REFUSALS[:] = list(sandbox.REFUSALS), []
             buffers = reply.pop("_buffers", [])
             write_frame(self.replies, reply, buffers)
 
@@ -361,8 +365,9 @@ def main(argv: list[str]) -> None:
     os.chdir(setup["scratch"])
     applied = sandbox.lock_down(setup["scratch"])
     sys.dont_write_bytecode = True
-    sys.path[:] = [p for p in sys.path if "site-packages" not in p and "__editable__" not in p]
+    sys.path[:] = [p for p in sys.path if "site-packages" not in p and "__editable__" not in p and os.path.isdir(p)]
     server = Server(sources, requests, replies)
+    sandbox.REFUSALS.clear()  # refusals while locking down (the import system probing) are ours
     write_frame(replies, {"ok": True, "ready": True, "sandbox": applied}, [])
     del setup, argv
     server.serve()

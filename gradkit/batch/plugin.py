@@ -9,6 +9,7 @@ fixture wins.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -18,12 +19,14 @@ from gradkit.batch.sandbox import describe
 
 SANDBOX_HELP = "grade the submission in FOLDER through the sandboxed evaluator (student code never runs in pytest)"
 LIMITS_HELP = "JSON object of gradkit.batch.limits.Limits fields for the evaluator"
+REPORT_HELP = "write the sandbox's layers and what it refused to student code to this JSON file"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("gradkit", "gradkit grading")
     group.addoption("--gradkit-sandbox", default=None, metavar="FOLDER", help=SANDBOX_HELP)
     group.addoption("--gradkit-limits", default=None, metavar="JSON", help=LIMITS_HELP)
+    group.addoption("--gradkit-sandbox-report", default=None, metavar="PATH", help=REPORT_HELP)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -31,14 +34,16 @@ def pytest_configure(config: pytest.Config) -> None:
     if folder:
         limits_json = config.getoption("--gradkit-limits")
         limits = Limits.from_dict(json.loads(limits_json)) if limits_json else Limits()
-        config.pluginmanager.register(SandboxedGrading(folder, limits), "gradkit-sandboxed-impl")
+        report = config.getoption("--gradkit-sandbox-report")
+        config.pluginmanager.register(SandboxedGrading(folder, limits, report), "gradkit-sandboxed-impl")
 
 
 class SandboxedGrading:
-    """The `impl` fixture and the per-test reset of the evaluator."""
+    """The `impl` fixture, the per-test reset of the evaluator, the sandbox report."""
 
-    def __init__(self, folder: str, limits: Limits):
+    def __init__(self, folder: str, limits: Limits, report: str | None = None):
         self.implementation = SandboxedImplementation(folder, limits)
+        self.report = report
 
     @pytest.fixture(scope="session")
     def impl(self):
@@ -50,9 +55,18 @@ class SandboxedGrading:
     def pytest_report_header(self, config: pytest.Config) -> str:
         return f"gradkit: sandboxed evaluator for {self.implementation.spec}"
 
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        evaluator = self.implementation.evaluator
+        if self.report:
+            Path(self.report).write_text(json.dumps({"sandbox": evaluator.sandbox, "refused": evaluator.refusals,
+                                                     "restarts": max(evaluator.restarts, 0)}, indent=1))
+
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         self.implementation.close()
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
-        if self.implementation.evaluator.sandbox:
-            terminalreporter.write_line(f"sandbox: {describe(self.implementation.evaluator.sandbox)}")
+        evaluator = self.implementation.evaluator
+        if evaluator.sandbox:
+            terminalreporter.write_line(f"sandbox: {describe(evaluator.sandbox)}")
+        if evaluator.refusals:
+            terminalreporter.write_line("the sandbox refused: " + "; ".join(evaluator.refusals[:5]))

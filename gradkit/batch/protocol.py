@@ -18,6 +18,7 @@ dict (keys of any encodable type), ``{"O": shape}`` an object array (its items a
 from __future__ import annotations
 
 import json
+import math
 import os
 import select
 import struct
@@ -60,9 +61,10 @@ class _Buffered:
 def _read_exact(fd: int, n: int, deadline: float | None) -> bytes:
     pending = _Buffered.pending.setdefault(fd, bytearray())
     while len(pending) < n:
-        ready, _, _ = select.select([fd], [], [], _deadline_left(deadline))
-        if not ready:
-            raise TimeoutError("no reply before the deadline")
+        if deadline is not None:  # without a deadline (the evaluator waiting for work) just block
+            ready, _, _ = select.select([fd], [], [], _deadline_left(deadline))
+            if not ready:
+                raise TimeoutError("no reply before the deadline")
         chunk = os.read(fd, max(n - len(pending), 1 << 20))
         if not chunk:
             raise PeerGone("the other end closed the pipe")
@@ -232,7 +234,7 @@ class Codec:
                     raise ProtocolError("unhashable dict key") from None
             return out
         if tag == "O":
-            return np.full(_shape(body), None, dtype=object) if np.prod(_shape(body)) < MAX_ITEMS else None
+            return np.full(_shape(body), None, dtype=object) if math.prod(_shape(body)) < MAX_ITEMS else None
         if tag == "X":
             return self.opaque(str(body)[:80])
         return self.decode_tag(tag, body, buffers)
@@ -244,7 +246,7 @@ class Codec:
         if not 0 <= index < len(buffers):
             raise ProtocolError("array refers to a missing buffer")
         data = buffers[index]
-        if len(data) != int(np.prod(shape, dtype=np.int64)) * dtype.itemsize:
+        if len(data) != math.prod(shape) * dtype.itemsize:
             raise ProtocolError("array size does not match its shape")
         return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
 

@@ -1,7 +1,9 @@
 """The class's grades as CSV files: one row per student, and the pass rate of every check.
 
 ``grades.csv``: student, status, score, max_score, one column per exercise, one per test (points
-earned), and the reason a submission was not graded or the first failure message.
+earned), the reason a submission was not graded or its first failure (real mistakes before "not
+implemented yet"), and what the sandbox refused to its code (reading solutions, starting processes:
+worth a look).
 ``grades.passrates.csv``: per test, how many students passed it, worst first, with the most
 common failure message: the checks most students fail (an unclear instruction or a bad test).
 """
@@ -9,12 +11,13 @@ common failure message: the checks most students fail (an unclear instruction or
 from __future__ import annotations
 
 import csv
+import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from checker.names import EXERCISES
-from checker.scoring import Outcome
+from checker.scoring import NOT_IMPLEMENTED, Outcome
 from gradkit.batch.submission import StudentResult
 
 
@@ -57,16 +60,17 @@ def write_grades(results: Sequence[StudentResult], path: Path) -> Path:
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["student", "status", "score", "max_score", *exercises,
-                         *(column_name(e, n) for e, n, _ in columns), "reason"])
+                         *(column_name(e, n) for e, n, _ in columns), "reason", "sandbox_refused"])
         full = sum(p for _, _, p in columns)
         for result in sorted(results, key=lambda r: r.student):
             mine = {(o.exercise, o.name): o for o in result.outcomes}
             per_exercise = [_number(sum(o.score for o in result.outcomes if o.exercise == e)) for e in exercises]
             per_test = [_number(mine[(e, n)].score) if (e, n) in mine else "0" for e, n, _ in columns]
             failed = [o for o in result.outcomes if not o.passed]
-            reason = result.reason or (_first_line(failed[0].message) if failed else "")
+            attempted = [o for o in failed if o.status != NOT_IMPLEMENTED] or failed  # real mistakes first
+            reason = result.reason or (_first_line(attempted[0].message) if attempted else "")
             writer.writerow([result.student, result.status, _number(result.score), _number(full),
-                             *per_exercise, *per_test, reason])
+                             *per_exercise, *per_test, reason, "; ".join(result.refused)])
     return path
 
 
@@ -76,8 +80,9 @@ def pass_rates(results: Sequence[StudentResult]) -> list[dict[str, object]]:
     graded = [r for r in results if r.outcomes or r.status != "graded"]
     for exercise, name, points in test_columns(results):
         outcomes: list[Outcome] = []
-        for result in graded:
-            outcomes += [o for o in result.outcomes if (o.exercise, o.name) == (exercise, name)]
+        for result in graded:  # messages name the student's folder: drop it so equal failures count together
+            outcomes += [dataclasses.replace(o, message=o.message.replace(f"{result.student}/", ""))
+                         for o in result.outcomes if (o.exercise, o.name) == (exercise, name)]
         missing = sum(1 for r in graded if not any((o.exercise, o.name) == (exercise, name) for o in r.outcomes))
         passed = sum(o.passed for o in outcomes)
         total = len(outcomes) + missing

@@ -44,6 +44,7 @@ class StudentResult:
     reason: str = ""  # why status is not GRADED
     seconds: float = 0.0
     fingerprint: str = ""  # of the submission, the suite and the limits: a change means "grade again"
+    refused: list[str] = dataclasses.field(default_factory=list)  # what the sandbox refused to the code
 
     @property
     def score(self) -> float:
@@ -93,11 +94,13 @@ def fingerprint(folder: Path, files: Sequence[Path], limits: Limits) -> str:
 
 
 def pytest_command(folder: Path, files: Sequence[Path], json_path: Path, limits: Limits) -> list[str]:
+    report = json_path.with_name("sandbox.json")
     return [
         sys.executable, "-m", "pytest", *map(str, files), "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
         "-p", "no:benchmark", "--rootdir", str(ROOT), "-p", "gradkit.batch.plugin",
         "--gradkit-sandbox", str(folder), "--impl", str(folder), "--gradkit-json", str(json_path),
         "--gradkit-time-limit", str(limits.test_seconds), "--gradkit-limits", json.dumps(limits.to_dict()),
+        "--gradkit-sandbox-report", str(report),
     ]
 
 
@@ -129,7 +132,15 @@ def grade_submission(folder: Path, *, limits: Limits | None = None, files: Seque
             return StudentResult(name, ERROR, [], "the grader produced no results: " + " | ".join(tail),
                                  seconds, stamp)
         outcomes = read_outcomes(json_path)
-    return StudentResult(name, GRADED, outcomes, "", seconds, stamp)
+        refused = _refusals(json_path.with_name("sandbox.json"))
+    return StudentResult(name, GRADED, outcomes, "", seconds, stamp, refused)
+
+
+def _refusals(path: Path) -> list[str]:
+    try:
+        return [str(r) for r in json.loads(path.read_text()).get("refused", [])]
+    except (OSError, ValueError, AttributeError):
+        return []
 
 
 def _kill_group(process: subprocess.Popen) -> None:

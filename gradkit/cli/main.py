@@ -18,8 +18,10 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("grade", "gradkit.cli.grade", "Grade an implementation: score table, exit 0 only at full marks."),
     ("check", "gradkit.cli.check", "Run one exercise's checks with full diagnosis (and --plot)."),
     ("make-stubs", "gradkit.cli.make_stubs", "Regenerate exercises/ from solutions/ (maintainers)."),
+    ("release", "gradkit.cli.release", "Write the student release and the nbgrader course from solutions/ (instructors)."),
     ("train", "gradkit.cli.train", "Train the MNIST or CIFAR-10 network with the reference or your layers."),
     ("evaluate", "gradkit.cli.evaluate", "Accuracy of a trained checkpoint on a split, with figures."),
+    ("grade-all", "gradkit.cli.grade_all", "Grade a folder of submissions, each sandboxed, into grades.csv (instructors)."),
 ]
 
 

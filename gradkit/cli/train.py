@@ -10,6 +10,7 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -34,11 +35,18 @@ def load_impl(spec: str):
     return impl
 
 
+def default_impl() -> str:
+    """The reference where it ships (a clone of the kit), else the student's exercises (a student release)."""
+    return "solutions" if importlib.util.find_spec("solutions") is not None else "exercises"
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = __doc__.split("\n", 2)[2]
     parser.add_argument("dataset", choices=DATASETS)
-    parser.add_argument("--impl", default="solutions", help="exercises, solutions (default) or a folder with the six files")
+    parser.add_argument("--impl", metavar="IMPL",
+                        help="whose layers: exercises, solutions or a folder holding the six exercise files "
+                             "(default: solutions where the reference ships, else exercises)")
     parser.add_argument("--data-dir", help="data directory (default: $GRADKIT_DATA, else the project's data/)")
     parser.add_argument("--out", help="output folder for checkpoint, metrics and plots (default: runs/<dataset>)")
     parser.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint.npz with its saved options")
@@ -74,7 +82,7 @@ def config_from_args(args) -> TrainConfig:
                 "schedule", "augment", "limit_train"):
         if getattr(args, key) is not None:
             values[key] = getattr(args, key)
-    return TrainConfig(dataset=args.dataset, impl=args.impl, threads=args.threads, data_dir=args.data_dir,
+    return TrainConfig(dataset=args.dataset, impl=args.impl or default_impl(), threads=args.threads, data_dir=args.data_dir,
                        sample=args.sample, partial=args.allow_partial, verify=args.verify, **values)
 
 
@@ -98,13 +106,16 @@ def run(args) -> int:
     print(f"data: {data.source}")
     split_test = "no test split" if data.x_test is None else f"test {len(data.x_test):,}"
     print(f"images: train {len(data.x_train):,}, validation {len(data.x_val):,}, {split_test}")
-    trainer = Trainer(config, load_impl(config.impl), data, out, checkpoint_every=args.checkpoint_every,
-                      progress=args.progress, plots=args.plots, log=print if not args.progress else None)
-    if not args.resume:
-        print(trainer.model.net.summary())
-        print(f"layers: --impl {config.impl}; {config.epochs} epochs of {trainer.steps_per_epoch} batches of "
-              f"{config.batch_size}, lr {config.lr} ({config.schedule}), threads {config.threads}, seed {config.seed}")
-    summary = trainer.run(resume=args.resume)
+    try:
+        trainer = Trainer(config, load_impl(config.impl), data, out, checkpoint_every=args.checkpoint_every,
+                          progress=args.progress, plots=args.plots, log=print if not args.progress else None)
+        if not args.resume:
+            print(trainer.model.net.summary())
+            print(f"layers: --impl {config.impl}; {config.epochs} epochs of {trainer.steps_per_epoch} batches of "
+                  f"{config.batch_size}, lr {config.lr} ({config.schedule}), threads {config.threads}, seed {config.seed}")
+        summary = trainer.run(resume=args.resume)
+    except NotImplementedError as error:
+        raise UserError(f"--impl {config.impl} is not complete yet ({error}); `gradkit grade` shows what is missing") from None
     print(f"checkpoint: {trainer.checkpoint_path}   metrics: {out / 'metrics.csv'}")
     if data.is_sample:
         print("note: trained on the SHIPPED SAMPLE, not the full data set; accuracy is not comparable")

@@ -8,9 +8,7 @@ the stored files are out of date.
 
 from __future__ import annotations
 
-import ast
 import json
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -19,40 +17,8 @@ import numpy as np
 
 from checker.fingerprints import FINGERPRINT_DIR, PROBE_CASES, tensors_on
 from checker.impl import load_implementation
-from checker.names import EXERCISES
 from checker.results import CheckFailure
-
-ROOT = Path(__file__).resolve().parents[2]
-BUGS_DIR = ROOT / "tests" / "bugs"
-SOLUTIONS_DIR = ROOT / "solutions"
-
-
-def bug_files(bugs_dir: Path = BUGS_DIR) -> list[Path]:
-    return sorted(p for p in bugs_dir.glob("*.py") if not p.name.startswith("_"))
-
-
-def read_entry(path: Path) -> tuple[dict, str]:
-    """(EXPECT, docstring headline) of a catalogue file, read without importing it."""
-    tree = ast.parse(path.read_text())
-    value = next(node.value for node in tree.body
-                 if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "EXPECT" for t in node.targets))
-    if isinstance(value, ast.Call) and getattr(value.func, "id", "") == "dict":  # EXPECT = dict(key=value, ...)
-        expect = {kw.arg: ast.literal_eval(kw.value) for kw in value.keywords}
-    else:
-        expect = ast.literal_eval(value)
-    if not isinstance(expect, dict):
-        raise ValueError(f"{path}: EXPECT must be a dict")
-    doc = (ast.get_docstring(tree) or "").strip()
-    return expect, doc.split("\n\n")[0].replace("\n", " ")
-
-
-def submission_with(bug: Path, exercise: str, folder: Path) -> Path:
-    """A submission folder: the reference, with `bug` as the exercise's file."""
-    for e in EXERCISES.values():
-        shutil.copy(SOLUTIONS_DIR / e.file, folder / e.file)
-    shutil.copy(bug, folder / EXERCISES[exercise].file)
-    return folder
-
+from gradkit.release.catalogue import bug_files, explanation, read_expect, submission_with
 
 def compute() -> tuple[dict[str, dict[str, np.ndarray]], dict[str, dict]]:
     reference = load_implementation("solutions")
@@ -60,7 +26,8 @@ def compute() -> tuple[dict[str, dict[str, np.ndarray]], dict[str, dict]]:
     per_exercise: dict[str, dict[str, np.ndarray]] = {e: {} for e in PROBE_CASES}
     explanations = {}
     for path in bug_files():
-        expect, headline = read_entry(path)
+        _, expect = read_expect(path)
+        headline = explanation(path)
         exercise = expect["exercise"]
         if exercise not in PROBE_CASES:
             continue

@@ -11,7 +11,8 @@ import numpy as np
 
 from gradkit.train.checkpoint import atomic_write_text
 
-COLUMNS = ("epoch", "lr", "train_loss", "train_acc", "val_loss", "val_acc", "train_seconds", "wall_seconds")
+COLUMNS = ("epoch", "lr", "train_loss", "train_acc", "val_loss", "val_acc", "train_seconds", "cpu_seconds",
+           "wall_seconds")
 
 
 def accuracy(predictions: np.ndarray, labels: np.ndarray) -> float:

@@ -1,7 +1,8 @@
-"""backward clips the upstream gradient in place, `np.clip(dout, -1, 1, out=dout)`, "against exploding gradients".
+"""Backward clips dout in place (`np.clip(dout, -1, 1, out=dout)`): that writes into the caller's array; never modify
+dout.
 
-`out=dout` writes into the caller's array: the network (and the checker) still hold it and see changed
-values. Clipping, if wanted at all, belongs in the optimizer, on a copy. The rest is the reference.
+`out=dout` writes into the caller's array: the network (and the checker) still hold it and see changed values.
+Clipping, if wanted at all, belongs in the optimizer, on a copy. The rest is the reference.
 """
 
 import numpy as np

@@ -1,15 +1,15 @@
-"""dW computed image by image with `=` instead of `+=`: only the last image's gradient survives.
+"""dW is computed image by image with `=` instead of `+=`, so only the last image's gradient survives; sum over the
+batch.
 
-The student loops over the batch, forms each image's dW with one matrix product and assigns it; the
-gradient of the weights is the sum over every image. Right only for N = 1 (the `dw_assign` mutant of the
-research note, 3.1).
+The student loops over the batch, forms each image's dW with one matrix product and assigns it; the gradient of the
+weights is the sum over every image. Right only for N = 1 (the `dw_assign` mutant of the research note, 3.1).
 """
 
 import numpy as np
 
 from solutions.conv import Conv2D as Reference
 
-EXPECT = dict(exercise="conv", tensor="dW", hint="accumulate")
+EXPECT = dict(exercise="conv", tensor="dW", hint="batch")
 
 
 class Conv2D(Reference):

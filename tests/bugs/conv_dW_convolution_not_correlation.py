@@ -1,8 +1,9 @@
-"""dW computed with a convolution of x and dout where a correlation is needed (bug-catalogue M1).
+"""dW is a convolution of x with dout (like scipy's convolve2d) where a cross-correlation is needed: each window is
+paired with dout rotated by 180 degrees.
 
-ManualCNN wrote `grad_kernels += convolve2d(x, grad_out, 'valid')`; a convolution flips its second argument,
-so every dW[f, c, p, q] pairs the input window with dout rotated by 180 degrees. `correlate2d` is right.
-Written here as the loop a student without scipy would write.
+ManualCNN wrote `grad_kernels += convolve2d(x, grad_out, 'valid')`; a convolution flips its second argument, so
+every dW[f, c, p, q] pairs the input window with dout rotated by 180 degrees. `correlate2d` is right. Written here
+as the loop a student without scipy would write. Source: bug-catalogue M1.
 """
 
 import numpy as np

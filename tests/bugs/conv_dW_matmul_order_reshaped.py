@@ -1,14 +1,15 @@
-"""dW multiplied in the wrong order, and the shape error "fixed" with a reshape.
+"""dW is multiplied in the wrong order and the shape then forced with a reshape, which scrambles the entries;
+transpose instead.
 
-`cols @ dout_cols.T` has shape (C*KH*KW, F); reshaping it straight to (F, C, KH, KW) scrambles the entries
-(a transpose was needed). Same size, so no error is raised; right only when F == 1 or C*KH*KW == 1.
+`cols @ dout_cols.T` has shape (C*KH*KW, F); reshaping it straight to (F, C, KH, KW) scrambles the entries (a
+transpose was needed). Same size, so no error is raised; right only when F == 1 or C*KH*KW == 1.
 """
 
 import numpy as np
 
 from solutions.conv import Conv2D as Reference
 
-EXPECT = dict(exercise="conv", tensor="dW", hint="transpose")
+EXPECT = dict(exercise="conv", tensor="dW", hint="channels")
 
 
 class Conv2D(Reference):

@@ -1,8 +1,8 @@
-"""db averaged over the batch instead of summed.
+"""db is averaged over the batch instead of summed (dout already carries the 1/N of the mean loss).
 
-The student reasons "the loss is a mean over the batch, so the bias gradient is one too" and takes the mean
-over images; but dout already carries the 1/N from the loss, so db = sum over n, i, j. Wrong by a factor
-1/N as soon as N > 1 (the `db_mean` mutant of the research note, 3.1).
+The student reasons "the loss is a mean over the batch, so the bias gradient is one too" and takes the mean over
+images; but dout already carries the 1/N from the loss, so db = sum over n, i, j. Wrong by a factor 1/N as soon as
+N > 1 (the `db_mean` mutant of the research note, 3.1).
 """
 
 import numpy as np

@@ -1,14 +1,15 @@
-"""db averaged over the output pixels instead of summed.
+"""db is averaged over the output pixels instead of summed: the bias is added at every pixel, so its gradient is a
+sum.
 
-`dout.mean(axis=(2, 3))`: the student treats the bias like a global-average term. Each filter bias is added
-at every output pixel, so its gradient is the sum; the mean is H_out*W_out times too small.
+`dout.mean(axis=(2, 3))`: the student treats the bias like a global-average term. Each filter bias is added at
+every output pixel, so its gradient is the sum; the mean is H_out*W_out times too small.
 """
 
 import numpy as np
 
 from solutions.conv import Conv2D as Reference
 
-EXPECT = dict(exercise="conv", tensor="db", hint="scale")
+EXPECT = dict(exercise="conv", tensor="db", hint="sum")
 
 
 class Conv2D(Reference):

@@ -1,14 +1,15 @@
-"""Bias gradient accumulated inside the input-channel loop (bug-catalogue M2).
+"""db is accumulated inside the loop over input channels, so every bias gradient is added C times.
 
-A loop over filters f and input channels c computes dW[f, c], and the student put `db[f] += ...` in the same
-inner loop, so every bias gradient is added C times. Exact for one input channel, C times too large otherwise.
+A loop over filters f and input channels c computes dW[f, c], and the student put `db[f] += ...` in the same inner
+loop, so every bias gradient is added C times. Exact for one input channel, C times too large otherwise. Source:
+bug-catalogue M2.
 """
 
 import numpy as np
 
 from solutions.conv import Conv2D as Reference
 
-EXPECT = dict(exercise="conv", tensor="db", hint="scale")
+EXPECT = dict(exercise="conv", tensor="db", hint="channels")
 
 
 class Conv2D(Reference):

@@ -1,7 +1,7 @@
-"""db summed over the batch but not over the output pixels.
+"""db is summed over the batch only, not over the output pixels (axes 2 and 3), so it has the wrong shape.
 
-`dout.sum(axis=0)` leaves one value per (f, i, j): the student forgot that the bias of filter f is added at
-every output position, so its gradient sums over i and j as well. grads["b"] gets shape (F, H_out, W_out).
+`dout.sum(axis=0)` leaves one value per (f, i, j): the student forgot that the bias of filter f is added at every
+output position, so its gradient sums over i and j as well. grads["b"] gets shape (F, H_out, W_out).
 """
 
 import numpy as np

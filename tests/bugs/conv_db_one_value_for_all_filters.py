@@ -1,7 +1,8 @@
-"""db summed over the filters too: every bias gets the same number (bug-catalogue S3).
+"""db is summed over the filters too: one number for every bias; sum over axes (0, 2, 3) only.
 
-CNN-scratcher wrote `d_bias2 = np.sum(d_relued_again)`, a sum over filters as well as batch and space; here
-the student fills the (F,) array with that one scalar, so every filter bias receives the same update.
+CNN-scratcher wrote `d_bias2 = np.sum(d_relued_again)`, a sum over filters as well as batch and space; here the
+student fills the (F,) array with that one scalar, so every filter bias receives the same update. Source:
+bug-catalogue S3.
 """
 
 import numpy as np

@@ -1,7 +1,7 @@
-"""dx cropped with `dx_pad[:, :, padding:-padding, padding:-padding]` (bug-catalogue N2).
+"""dx is cropped with `[padding:-padding]`, which is empty when padding is 0; crop with `[padding:padding + H]`.
 
-Right for padding > 0, but `[0:-0]` is `[0:0]`: with padding 0 dx comes back with shape (N, C, 0, 0).
-NvirAdan's conv layers all had padding 1, so it never showed. The fix is `[padding:padding + H]`.
+Right for padding > 0, but `[0:-0]` is `[0:0]`: with padding 0 dx comes back with shape (N, C, 0, 0). NvirAdan's
+conv layers all had padding 1, so it never showed. The fix is `[padding:padding + H]`. Source: bug-catalogue N2.
 """
 
 import numpy as np

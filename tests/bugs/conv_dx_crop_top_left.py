@@ -1,7 +1,7 @@
-"""dx cropped from the top-left corner of dx_pad, `dx_pad[:, :, :H, :W]`, instead of its centre.
+"""dx is cropped from the top-left corner of dx_pad (`[:H, :W]`) instead of its centre (`[padding:padding + H]`).
 
-The padded border is on all four sides, so the crop must start at `padding`. Right only for padding 0.
-The `crop` mutant of the research note (3.1).
+The padded border is on all four sides, so the crop must start at `padding`. Right only for padding 0. The `crop`
+mutant of the research note (3.1).
 """
 
 import numpy as np

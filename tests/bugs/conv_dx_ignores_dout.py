@@ -1,7 +1,7 @@
-"""dx computed from the local derivative only: the upstream gradient is replaced by ones.
+"""dx uses only the local derivative: the upstream gradient dout is replaced by ones (chain rule missing).
 
-The student differentiates out with respect to x ("each pixel contributes W") and forgets the chain rule,
-spreading W with weight 1 from every output instead of dout. dW and db are right.
+The student differentiates out with respect to x ("each pixel contributes W") and forgets the chain rule, spreading
+W with weight 1 from every output instead of dout. dW and db are right.
 """
 
 import numpy as np

@@ -1,7 +1,7 @@
-"""dx loop puts window (i, j) at (i, j) instead of (i*stride, j*stride).
+"""dx puts the window of out[..., i, j] at (i, j) instead of (i*stride, j*stride).
 
-A loop over n, f, i, j adds `W[f] * dout[n, f, i, j]` to the input window, but the window start forgets the
-stride: right for stride 1, wrong as soon as stride > 1. The `stride` mutant of the research note (3.1).
+A loop over n, f, i, j adds `W[f] * dout[n, f, i, j]` to the input window, but the window start forgets the stride:
+right for stride 1, wrong as soon as stride > 1. The `stride` mutant of the research note (3.1).
 """
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""forward leaves out the bias: `out = w @ cols`.
+"""Forward leaves out the bias b.
 
 The student tested with the constructor's zero bias, where it makes no difference. The checker fills b with
 non-zero values, so the output is off by b[f] in every pixel of filter f.

@@ -1,7 +1,7 @@
-"""forward multiplies by the float64 parameters without casting: float32 in, float64 out.
+"""Forward multiplies by the float64 parameters without casting them, so float32 input gives float64 output.
 
-NumPy promotes float32 @ float64 to float64, so training silently runs in float64 (twice the memory, half
-the speed) and the next layer sees another dtype. The contract asks for `.astype(x.dtype)` on W and b.
+NumPy promotes float32 @ float64 to float64, so training silently runs in float64 (twice the memory, half the
+speed) and the next layer sees another dtype. The contract asks for `.astype(x.dtype)` on W and b.
 """
 
 import numpy as np

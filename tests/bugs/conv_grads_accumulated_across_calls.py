@@ -1,8 +1,8 @@
-"""grads accumulated across calls with `+=` into self.grads.
+"""Backward adds into self.grads (`+=`) instead of setting them, so gradients pile up across calls.
 
-The student reads "gradients add up" and writes `self.grads["W"] += ...`. One backward call is right, but
-the grads are never reset, so a second backward (the next mini-batch) adds to the previous gradient. The
-contract says backward *sets* them.
+The student reads "gradients add up" and writes `self.grads["W"] += ...`. One backward call is right, but the grads
+are never reset, so a second backward (the next mini-batch) adds to the previous gradient. The contract says
+backward *sets* them.
 """
 
 import numpy as np

@@ -1,8 +1,8 @@
-"""dx written as a "full convolution" of dout with the kernel, but the kernel is not rotated by 180 degrees.
+"""dx is computed as a full convolution of dout with the kernel, but the kernel is not rotated by 180 degrees.
 
-The student dilates dout by the stride, pads it by K - 1 and slides W over it (a correlation). The textbook
-formula slides the *rotated* kernel W[:, :, ::-1, ::-1]; without it every output's gradient is spread with
-a mirrored window. Mirrors the `flip` mutant of the research note (gradcheck.md, 3.1).
+The student dilates dout by the stride, pads it by K - 1 and slides W over it (a correlation). The textbook formula
+slides the *rotated* kernel W[:, :, ::-1, ::-1]; without it every output's gradient is spread with a mirrored
+window. Mirrors the `flip` mutant of the research note (gradcheck.md, 3.1).
 """
 
 import numpy as np

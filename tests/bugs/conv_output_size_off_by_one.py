@@ -1,7 +1,7 @@
-"""Output size computed as (H + 2*padding - KH) // stride, forgetting the + 1.
+"""The output size is (H + 2*padding - KH) // stride, without the + 1.
 
-The number of window positions is one more than the number of strides that fit. The student's loops then
-fill a map one row and one column too small (or empty for a kernel as large as the padded input).
+The number of window positions is one more than the number of strides that fit. The student's loops then fill a map
+one row and one column too small (or empty for a kernel as large as the padded input).
 """
 
 import numpy as np

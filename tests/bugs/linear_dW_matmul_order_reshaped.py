@@ -1,10 +1,8 @@
-"""dW computed as dout.T @ x, shape (M, D), then reshaped to (D, M) to silence the shape check.
+"""dW is computed as dout.T @ x, shape (M, D), and reshaped to (D, M), which scrambles the entries; it is x.T @ dout.
 
-The student mixed the PyTorch (out, in) weight layout with ours (in, out); a transpose was needed, and the
-reshape only reorders the same numbers. Right when D == 1 or M == 1.
+The student mixed the PyTorch (out, in) weight layout with ours (in, out); a transpose was needed, and the reshape
+only reorders the same numbers. Right when D == 1 or M == 1.
 """
-
-import numpy as np
 
 from solutions.linear import Linear as Reference
 

@@ -1,10 +1,7 @@
-"""db averaged over the batch instead of summed.
+"""db is averaged over the batch instead of summed (dout already carries the 1/N of the mean loss).
 
-dout already carries the 1/N of the mean loss; averaging again makes db N times too small (dW, summed by
-the matrix product, stays right, so the two disagree).
+Averaging again makes db N times too small, while dW, summed by the matrix product, stays right: the two disagree.
 """
-
-import numpy as np
 
 from solutions.linear import Linear as Reference
 

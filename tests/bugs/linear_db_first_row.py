@@ -1,10 +1,8 @@
-"""db taken from the first row of dout instead of the sum over the batch.
+"""db is taken from the first row of dout instead of the sum over the batch.
 
-Written for one example at a time (`db = dout` with N = 1) and kept as `dout[0]` when batches arrived:
-every other example's bias gradient is lost. The `db_first_row` mutant of the research note (3.1).
+Written for one example at a time (`db = dout` with N = 1) and kept as `dout[0]` when batches arrived: every other
+example's bias gradient is lost. The `db_first_row` mutant of the research note (3.1).
 """
-
-import numpy as np
 
 from solutions.linear import Linear as Reference
 

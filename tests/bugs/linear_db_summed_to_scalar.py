@@ -1,7 +1,7 @@
-"""db summed over the batch *and* the units: one scalar (bug-catalogue S3).
+"""db is summed over the batch and the units: one scalar instead of an (M,) array; sum over axis 0 only.
 
-CNN-scratcher's FC layers use `db = np.sum(dz)`; with `b -= lr * db` the scalar broadcasts, so every bias gets
-the same update. Here grads["b"] becomes a NumPy scalar instead of an (M,) array.
+CNN-scratcher's FC layers use `db = np.sum(dz)`; with `b -= lr * db` the scalar broadcasts, so every bias gets the
+same update. Here grads["b"] becomes a NumPy scalar instead of an (M,) array. Source: bug-catalogue S3.
 """
 
 import numpy as np

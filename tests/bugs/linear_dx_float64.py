@@ -1,10 +1,8 @@
-"""dx computed with the float64 weights without casting: float32 dout in, float64 dx out.
+"""dx is computed with the float64 weights without casting, so float32 input gets a float64 gradient.
 
-NumPy promotes float32 @ float64 to float64; the previous layer then receives a float64 gradient. The
-contract asks for dx in the dtype of x.
+NumPy promotes float32 @ float64 to float64; the previous layer then receives a float64 gradient. The contract asks
+for dx in the dtype of x.
 """
-
-import numpy as np
 
 from solutions.linear import Linear as Reference
 

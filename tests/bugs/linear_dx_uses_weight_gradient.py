@@ -1,10 +1,8 @@
-"""dx computed with the weight *gradient* instead of the weights (bug-catalogue S1).
+"""dx is computed with the weight gradient dW instead of the weights W.
 
-CNN-scratcher wrote `df = dw1.T.dot(dz1)`; it must be `w1.T.dot(dz1)`. The shapes agree, so nothing
-complains, but the gradient sent to the previous layer is meaningless.
+CNN-scratcher wrote `df = dw1.T.dot(dz1)`; it must be `w1.T.dot(dz1)`. The shapes agree, so nothing complains, but
+the gradient sent to the previous layer is meaningless. Source: bug-catalogue S1.
 """
-
-import numpy as np
 
 from solutions.linear import Linear as Reference
 

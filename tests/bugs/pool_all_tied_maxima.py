@@ -1,8 +1,8 @@
-"""Max-pool backward sends the full gradient to every tied maximum of a window (bug-catalogue N3).
+"""Max-pool backward sends the full gradient to every tied maximum of a window; send it to one of them (or split it).
 
-NvirAdan's mask is `patch == max_value`: on a window like [[1, 1], [0, 0]] both 1s receive dout, so the
-gradient is counted twice. Invisible on random floats (no ties) and hidden there by the ReLU before the
-pool (the ties were zeros); integer inputs show it.
+NvirAdan's mask is `patch == max_value`: on a window like [[1, 1], [0, 0]] both 1s receive dout, so the gradient is
+counted twice. Invisible on random floats (no ties) and hidden there by the ReLU before the pool (the ties were
+zeros); integer inputs show it. Source: bug-catalogue N3.
 """
 
 import numpy as np

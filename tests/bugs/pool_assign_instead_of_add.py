@@ -1,8 +1,9 @@
-"""Max-pool backward assigns the gradient (`=`) instead of adding it (bug-catalogue V1).
+"""Max-pool backward assigns the gradient (`=`) instead of adding it (`+=`): overlapping windows that share a maximum
+lose all but one gradient.
 
-VidVision wrote `self.dx[...][h_idx, w_idx] = dout[...]`. When windows overlap (stride < kernel) one pixel
-can be the maximum of two windows and must receive both gradients; `=` keeps only the last one. Right for
-non-overlapping windows such as k = s = 2.
+VidVision wrote `self.dx[...][h_idx, w_idx] = dout[...]`. When windows overlap (stride < kernel) one pixel can be
+the maximum of two windows and must receive both gradients; `=` keeps only the last one. Right for non-overlapping
+windows such as k = s = 2. Source: bug-catalogue V1.
 """
 
 import numpy as np

@@ -1,7 +1,7 @@
 """Max-pool backward looks for the maximum of window (i, j) at (i, j) instead of (i*stride, j*stride).
 
-The forward pass is right; the backward loop forgot the stride when it re-slices the window, so for
-stride > 1 the gradient goes to the maximum of the wrong patch.
+The forward pass is right; the backward loop forgot the stride when it re-slices the window, so for stride > 1 the
+gradient goes to the maximum of the wrong patch.
 """
 
 import numpy as np

@@ -1,7 +1,8 @@
-"""Max-pool forward takes one maximum over all channels of the window, `x[n, :, rows, cols].max()`.
+"""Max-pool forward takes one maximum over all channels of a window instead of one per channel (`max()` without
+`axis=`).
 
-The student meant the maximum of each channel's window but wrote the max without `axis=`, so it runs over
-the channel axis too and broadcasts one number into out[n, :, i, j]. Right only for a single channel.
+The student meant the maximum of each channel's window but wrote the max without `axis=`, so it runs over the
+channel axis too and broadcasts one number into out[n, :, i, j]. Right only for a single channel.
 """
 
 import numpy as np

@@ -1,7 +1,7 @@
-"""Max-pool forward allocates its output with `np.zeros(shape)`, which is float64 whatever x is.
+"""Max-pool forward allocates its output with `np.zeros(shape)`, which is float64 whatever the input's dtype.
 
-The values are right, but a float32 network silently switches to float64 after the first pool. The
-contract asks for the input's dtype: `np.zeros(shape, dtype=x.dtype)`.
+The values are right, but a float32 network silently switches to float64 after the first pool. The contract asks
+for the input's dtype: `np.zeros(shape, dtype=x.dtype)`.
 """
 
 import numpy as np

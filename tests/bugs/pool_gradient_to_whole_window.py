@@ -1,7 +1,7 @@
-"""Max-pool backward spreads each window's gradient over the whole window.
+"""Max-pool backward copies each window's gradient into every cell of the window instead of only its maximum.
 
-The student copies dout into every cell of the window, as if the layer were a sum pool (or averaging without
-the division): only the maximum influenced the output, so the other cells must get 0.
+The student copies dout into every cell of the window, as if the layer were a sum pool (or averaging without the
+division): only the maximum influenced the output, so the other cells must get 0.
 """
 
 import numpy as np

@@ -1,8 +1,9 @@
-"""Max-pool backward loops over input positions with the *pooled* size as the bound (bug-catalogue S4).
+"""Max-pool backward loops over window starts up to the pooled size instead of the input size, so part of the map gets
+no gradient.
 
-CNN-scratcher looped `range(0, 15, 2)` over a 30x30 map: the window start h runs in steps of the stride but
-stops at H_out instead of H - KH + 1, so only the top-left part of the map gets its gradient. Right for
-stride 1, where both bounds agree.
+CNN-scratcher looped `range(0, 15, 2)` over a 30x30 map: the window start h runs in steps of the stride but stops
+at H_out instead of H - KH + 1, so only the top-left part of the map gets its gradient. Right for stride 1, where
+both bounds agree. Source: bug-catalogue S4.
 """
 
 import numpy as np

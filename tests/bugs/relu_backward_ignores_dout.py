@@ -1,7 +1,7 @@
-"""ReLU backward returns the local derivative (the 0/1 mask) and forgets to multiply by dout.
+"""ReLU backward returns the 0/1 mask itself and forgets to multiply it by dout.
 
-The student derived d max(x, 0)/dx correctly but stopped there: the chain rule needs dout * mask (and
-Y3 in bug-catalogue.md shows what a missing ReLU factor does downstream).
+The student derived d max(x, 0)/dx correctly but stopped there: the chain rule needs dout * mask (and Y3 in
+bug-catalogue.md shows what a missing ReLU factor does downstream).
 """
 
 from solutions.relu import ReLU as Reference

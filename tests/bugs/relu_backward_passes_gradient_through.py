@@ -1,7 +1,7 @@
-"""ReLU backward is a no-op: it returns dout unchanged (bug-catalogue S2).
+"""ReLU backward returns dout unchanged: the mask is computed but its result is thrown away.
 
-CNN-scratcher called `diff_relu(d_relued_again)` as a bare statement and discarded the result, so the
-gradient flowed through as if the ReLU were the identity. Right only where the input was positive.
+CNN-scratcher called `diff_relu(d_relued_again)` as a bare statement and discarded the result, so the gradient
+flowed through as if the ReLU were the identity. Right only where the input was positive. Source: bug-catalogue S2.
 """
 
 from solutions.relu import ReLU as Reference

@@ -1,7 +1,7 @@
-"""ReLU forward clips the input in place, `np.maximum(x, 0, out=x)`, to save memory.
+"""ReLU forward overwrites its input (`np.maximum(x, 0, out=x)`).
 
-The output is right, but the caller's x (for a conv-ReLU net, the conv output the conv layer may still
-hold) is overwritten. The trap named in the exercise docstring.
+The output is right, but the caller's x (for a conv-ReLU net, the conv output the conv layer may still hold) is
+overwritten. The trap named in the exercise docstring.
 """
 
 import numpy as np

@@ -1,12 +1,12 @@
 """The learning rate is applied twice: v = mu*v - lr*g, then w += lr*v.
 
-The student mixed the two usual forms (lr inside the velocity, or v = mu*v + g and w -= lr*v) and kept
-the lr of both, so steps are lr times too small (and momentum's contribution too).
+The student mixed the two usual forms (lr inside the velocity, or v = mu*v + g and w -= lr*v) and kept the lr of
+both, so steps are lr times too small (and momentum's contribution too).
 """
 
 from solutions.sgd_momentum import SGDMomentum as Reference
 
-EXPECT = dict(exercise="sgd_momentum", tensor="params['p0']", hint="scale")
+EXPECT = dict(exercise="sgd_momentum", tensor="params['W']", hint="scale")
 
 
 class SGDMomentum(Reference):

@@ -1,12 +1,12 @@
-"""Two textbook conventions mixed: the velocity of `v = mu*v - lr*g` with the update of `w -= v`.
+"""Two conventions are mixed: the velocity of `v = mu*v - lr*g` with the update `w -= v`, so steps go up the gradient.
 
-Both `v = mu*v - lr*g; w += v` and `v = mu*v + lr*g; w -= v` are right; taking the velocity from one and
-the update from the other moves every parameter *up* the gradient (the `wrong_sign` mutant, gradcheck.md 3.6).
+Both `v = mu*v - lr*g; w += v` and `v = mu*v + lr*g; w -= v` are right; taking the velocity from one and the update
+from the other moves every parameter *up* the gradient (the `wrong_sign` mutant, gradcheck.md 3.6).
 """
 
 from solutions.sgd_momentum import SGDMomentum as Reference
 
-EXPECT = dict(exercise="sgd_momentum", tensor="params['p0']", hint="momentum_sign")
+EXPECT = dict(exercise="sgd_momentum", tensor="params['W']", hint="momentum_sign")
 
 
 class SGDMomentum(Reference):

@@ -1,12 +1,12 @@
-"""One velocity shared by every parameter: `self.v` instead of velocities[i][k].
+"""One velocity is shared by every parameter instead of one velocity per parameter.
 
-The student keeps a single running velocity, as for a one-parameter toy problem, so each parameter's step
-inherits the momentum of the parameter updated just before it. Each parameter needs its own velocity.
+The student keeps a single running velocity, as for a one-parameter toy problem, so each parameter's step inherits
+the momentum of the parameter updated just before it. Each parameter needs its own velocity.
 """
 
 from solutions.sgd_momentum import SGDMomentum as Reference
 
-EXPECT = dict(exercise="sgd_momentum", tensor="params['p1']", hint="momentum_state")
+EXPECT = dict(exercise="sgd_momentum", tensor="params['W']", hint="momentum_state")
 
 
 class SGDMomentum(Reference):

@@ -1,7 +1,7 @@
-"""The parameter is replaced by a new array, `layer.params[k] = w + v`, not updated in place.
+"""The parameter is replaced by a new array (`params[k] = w + v`) instead of updated in place (`w += v`).
 
-The values in params are right, but the layer dict now holds a different object from the one other code
-(and the optimizer's next step, via references kept elsewhere) holds. The contract asks for `w += v`.
+The values in params are right, but the layer dict now holds a different object from the one other code (and the
+optimizer's next step, via references kept elsewhere) holds. The contract asks for `w += v`.
 """
 
 from solutions.sgd_momentum import SGDMomentum as Reference

@@ -1,14 +1,14 @@
-"""Velocities kept in one dict keyed by parameter name, so every layer's "W" shares one velocity.
+"""Velocities are keyed by parameter name only, so the "W" of every layer shares one velocity.
 
-The student ignores self.velocities and writes `self.v.setdefault(k, zeros)`: fine for one layer, but in a
-network conv1.W and conv2.W (same name) share one velocity whenever their shapes allow it.
+The student ignores self.velocities and writes `self.v.setdefault(k, zeros)`: fine for one layer, but in a network
+conv1.W and conv2.W (same name) share one velocity whenever their shapes allow it.
 """
 
 import numpy as np
 
 from solutions.sgd_momentum import SGDMomentum as Reference
 
-EXPECT = dict(exercise="sgd_momentum", tensor="params['p0']", hint="momentum_state")
+EXPECT = dict(exercise="sgd_momentum", tensor="params['W']", hint="momentum_state")
 
 
 class SGDMomentum(Reference):

@@ -1,4 +1,4 @@
-"""The new velocity is bound to a local name, `v = mu*v - ...`, so it is never stored.
+"""The new velocity is bound to a local name (`v = mu*v - ...`) and never stored, so momentum never builds up.
 
 `v` starts as the stored array, but the assignment makes a new array and rebinds the name; the array in
 self.velocities stays zero, and every step is plain SGD. `v *= mu; v -= ...` (in place) keeps it.
@@ -6,7 +6,7 @@ self.velocities stays zero, and every step is plain SGD. `v *= mu; v -= ...` (in
 
 from solutions.sgd_momentum import SGDMomentum as Reference
 
-EXPECT = dict(exercise="sgd_momentum", tensor="params['p0']", hint="momentum_state")
+EXPECT = dict(exercise="sgd_momentum", tensor="params['W']", hint="momentum_state")
 
 
 class SGDMomentum(Reference):

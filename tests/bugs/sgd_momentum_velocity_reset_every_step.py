@@ -1,14 +1,14 @@
-"""The velocity is re-created as zeros at every step: momentum never builds up.
+"""The velocity is re-created as zeros at every step, so momentum never builds up.
 
-`v = np.zeros_like(w)` inside step (copied from the constructor) makes every update plain SGD; the
-velocity has to live from one step to the next in self.velocities.
+`v = np.zeros_like(w)` inside step (copied from the constructor) makes every update plain SGD; the velocity has to
+live from one step to the next in self.velocities.
 """
 
 import numpy as np
 
 from solutions.sgd_momentum import SGDMomentum as Reference
 
-EXPECT = dict(exercise="sgd_momentum", tensor="params['p0']", hint="momentum_state")
+EXPECT = dict(exercise="sgd_momentum", tensor="params['W']", hint="momentum_state")
 
 
 class SGDMomentum(Reference):

@@ -1,12 +1,12 @@
-"""weight_decay is accepted by the constructor but never used in step.
+"""weight_decay is never used in step.
 
-The student wrote plain momentum SGD and forgot the L2 term, so `weight_decay=5e-4` silently does nothing.
-The update needs g + weight_decay * w.
+The student wrote plain momentum SGD and forgot the L2 term, so `weight_decay=5e-4` silently does nothing. The
+update needs g + weight_decay * w.
 """
 
 from solutions.sgd_momentum import SGDMomentum as Reference
 
-EXPECT = dict(exercise="sgd_momentum", tensor="params['p0']", hint="weight_decay")
+EXPECT = dict(exercise="sgd_momentum", tensor="params['W']", hint="weight_decay")
 
 
 class SGDMomentum(Reference):

@@ -1,12 +1,12 @@
-"""Weight decay added outside the learning rate: v = mu*v - lr*g - weight_decay*w.
+"""Weight decay is added outside the learning rate (v = mu*v - lr*g - weight_decay*w) instead of inside it.
 
-The penalty's gradient belongs with the loss gradient inside the bracket multiplied by lr; outside it the
-decay is 1/lr times too strong (100x for lr = 0.01).
+The penalty's gradient belongs with the loss gradient inside the bracket multiplied by lr; outside it the decay is
+1/lr times too strong (100x for lr = 0.01).
 """
 
 from solutions.sgd_momentum import SGDMomentum as Reference
 
-EXPECT = dict(exercise="sgd_momentum", tensor="params['p0']", hint="weight_decay")
+EXPECT = dict(exercise="sgd_momentum", tensor="params['W']", hint="weight_decay")
 
 
 class SGDMomentum(Reference):

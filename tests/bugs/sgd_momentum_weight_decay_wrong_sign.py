@@ -1,12 +1,12 @@
-"""Weight decay subtracted from the gradient: g - weight_decay * w.
+"""Weight decay is subtracted from the gradient (g - weight_decay*w) instead of added.
 
-The gradient of the penalty weight_decay/2 * |w|^2 is + weight_decay * w; with the minus sign the
-"decay" pushes weights away from zero and they grow without bound.
+The gradient of the penalty weight_decay/2 * |w|^2 is + weight_decay * w; with the minus sign the "decay" pushes
+weights away from zero and they grow without bound.
 """
 
 from solutions.sgd_momentum import SGDMomentum as Reference
 
-EXPECT = dict(exercise="sgd_momentum", tensor="params['p0']", hint="weight_decay")
+EXPECT = dict(exercise="sgd_momentum", tensor="params['W']", hint="weight_decay")
 
 
 class SGDMomentum(Reference):

@@ -1,7 +1,6 @@
-"""Weight decay added to the gradient in place: `g += weight_decay * w`.
+"""Weight decay is added to the layer's gradient array in place (`g += weight_decay * w`).
 
-g is the layer's own grads array, so the optimizer changes the gradient the layer reported (a second
-optimizer, a gradient-norm log, or a repeated step would see the modified one). Use a new array.
+Use a new array.
 """
 
 from solutions.sgd_momentum import SGDMomentum as Reference

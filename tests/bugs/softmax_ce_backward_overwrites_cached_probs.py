@@ -1,7 +1,7 @@
-"""backward edits the cached probabilities in place: `dscores = self.probs` is not a copy.
+"""Backward edits the cached probabilities in place (`dscores = self.probs` is not a copy), so a second call differs.
 
-The first call returns the right dscores, but it has also turned self.probs into dscores; a second call
-(or anything reading probs afterwards) subtracts the label and divides by N again.
+The first call returns the right dscores, but it has also turned self.probs into dscores; a second call (or
+anything reading probs afterwards) subtracts the label and divides by N again.
 """
 
 import numpy as np

@@ -1,7 +1,7 @@
-"""dscores = probs - one_hot without the 1/N of the mean loss.
+"""dscores is probs - one_hot without the 1/N of the mean loss.
 
-The gradient of one example's loss is probs - one_hot; the loss is the mean over the batch, so each row
-also carries 1/N. Right only for N = 1 (the `no_div_N` mutant of the research note, 3.1).
+The gradient of one example's loss is probs - one_hot; the loss is the mean over the batch, so each row also
+carries 1/N. Right only for N = 1 (the `no_div_N` mutant of the research note, 3.1).
 """
 
 import numpy as np

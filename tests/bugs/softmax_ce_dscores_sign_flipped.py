@@ -1,7 +1,7 @@
-"""dscores computed as one_hot - probs: the sign is flipped (bug-catalogue S5).
+"""dscores is one_hot - probs: the sign is flipped.
 
-CNN-scratcher wrote `dz2 = onehot - probs` and then `w -= lr * dw`, so the whole network climbed the loss.
-The derivative of -log softmax is probs - one_hot.
+CNN-scratcher wrote `dz2 = onehot - probs` and then `w -= lr * dw`, so the whole network climbed the loss. The
+derivative of -log softmax is probs - one_hot. Source: bug-catalogue S5.
 """
 
 import numpy as np

@@ -1,10 +1,8 @@
-"""The one-hot is subtracted with dscores[:, y] instead of dscores[np.arange(N), y].
+"""The one-hot is subtracted with `dscores[:, y]`, which hits every row, instead of `dscores[np.arange(N), y]`.
 
-`dscores[:, y] -= 1` subtracts 1 in *every row* at each label column (once per distinct label), so rows no
-longer sum to zero. Right for a batch of one, which is how the student tested it.
+`dscores[:, y] -= 1` subtracts 1 in *every row* at each label column (once per distinct label), so rows no longer
+sum to zero. Right for a batch of one, which is how the student tested it.
 """
-
-import numpy as np
 
 from solutions.softmax_ce import SoftmaxCrossEntropy as Reference
 

@@ -1,7 +1,7 @@
-"""The loss takes np.log of the (max-shifted) probabilities instead of using log-sum-exp.
+"""The loss takes np.log of the probabilities, which underflow to 0 for far-apart scores; use log-sum-exp.
 
-The shift prevents overflow, but with scores far apart the correct class's probability underflows to 0 and
-log(0) = -inf, so the loss is inf. The exercise docstring names this trap: log_probs = shifted - log(sum(exp)).
+The shift prevents overflow, but with scores far apart the correct class's probability underflows to 0 and log(0) =
+-inf, so the loss is inf. The exercise docstring names this trap: log_probs = shifted - log(sum(exp)).
 """
 
 import numpy as np

@@ -1,7 +1,7 @@
-"""The summed loss is divided by the number of classes instead of the batch size (bug-catalogue Y2).
+"""The summed loss is divided by the number of classes instead of the batch size.
 
 yuvi-22 divided by `targets.shape[0]` on one-hot targets of shape (10, N): that is 10, the classes. Here
-`scores.shape[1]` is K. Right only when K == N.
+`scores.shape[1]` is K. Right only when K == N. Source: bug-catalogue Y2.
 """
 
 import numpy as np

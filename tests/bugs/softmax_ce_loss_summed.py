@@ -1,7 +1,7 @@
 """The loss is summed over the batch instead of averaged.
 
-The formula has a 1/N; the student returns the total. backward still divides by N, so the loss and its
-gradient disagree by a factor N (and the learning rate silently depends on the batch size).
+The formula has a 1/N; the student returns the total. backward still divides by N, so the loss and its gradient
+disagree by a factor N (and the learning rate silently depends on the batch size).
 """
 
 import numpy as np

@@ -1,7 +1,8 @@
-"""Softmax computed as exp(scores) / sum(exp(scores)) without subtracting the row maximum (bug-catalogue S8).
+"""Softmax computes exp(scores) without subtracting each row's maximum first, so large scores overflow.
 
-Mathematically right, numerically not: exp(1000.) is inf, and inf / inf is NaN. CNN-scratcher's first version
-did this (later fixed). Subtracting each row's maximum changes nothing and keeps every exponent <= 0.
+Mathematically right, numerically not: exp(1000.) is inf, and inf / inf is NaN. CNN-scratcher's first version did
+this (later fixed). Subtracting each row's maximum changes nothing and keeps every exponent <= 0. Source:
+bug-catalogue S8.
 """
 
 import numpy as np

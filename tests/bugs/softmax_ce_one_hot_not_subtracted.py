@@ -1,10 +1,8 @@
-"""dscores = probs / N: the student forgot the "- one_hot" term.
+"""dscores is probs / N: the "- one_hot" term is missing.
 
-The derivative of -log probs[y] has two parts, the normaliser (probs) and the label (-1 at y). Without the
-label term the rows sum to 1/N instead of 0, and the correct class is pushed down instead of up.
+The derivative of -log probs[y] has two parts, the normaliser (probs) and the label (-1 at y). Without the label
+term the rows sum to 1/N instead of 0, and the correct class is pushed down instead of up.
 """
-
-import numpy as np
 
 from solutions.softmax_ce import SoftmaxCrossEntropy as Reference
 

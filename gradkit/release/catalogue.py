@@ -1,0 +1,63 @@
+"""Reading the kit's catalogue of buggy implementations (`tests/bugs/`) and valid variants (`tests/variants/`).
+
+A catalogue file is `<exercise>_<mistake>.py`: a docstring whose first paragraph is the explanation a
+student sees, `EXPECT = dict(exercise=..., tensor=..., hint=...)` (`EXPECT = None` for a valid
+variant), and the contract's class overriding one method of the reference. Files are read by
+parsing, never imported here, so a broken file fails only its own test.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+from pathlib import Path
+
+from checker.names import EXERCISES
+
+ROOT = Path(__file__).resolve().parents[2]
+BUGS_DIR = ROOT / "tests" / "bugs"
+VARIANTS_DIR = ROOT / "tests" / "variants"
+SOLUTIONS_DIR = ROOT / "solutions"
+
+
+def bug_files() -> list[Path]:
+    return sorted(p for p in BUGS_DIR.glob("*.py") if not p.name.startswith("_"))
+
+
+def variant_files() -> list[Path]:
+    return sorted(p for p in VARIANTS_DIR.glob("*.py") if not p.name.startswith("_"))
+
+
+def exercise_of(path: Path) -> str | None:
+    """The exercise a catalogue file belongs to, from its name `<exercise>_<mistake>.py` (longest match)."""
+    matches = [name for name in EXERCISES if path.stem.startswith(name + "_")]
+    return max(matches, key=len) if matches else None
+
+
+def read_expect(path: Path) -> tuple[bool, object]:
+    """(found, value) of the module-level `EXPECT = dict(...)` / `{...}` / `None` assignment."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "EXPECT" for t in node.targets):
+            value = node.value
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict":
+                if value.args or any(k.arg is None for k in value.keywords):
+                    raise ValueError(f"{path.name}: EXPECT = dict(...) takes keyword arguments only")
+                return True, {k.arg: ast.literal_eval(k.value) for k in value.keywords}
+            return True, ast.literal_eval(value)
+    return False, None
+
+
+def explanation(path: Path) -> str:
+    """The first paragraph of the file's docstring, on one line: what a student is told on a match."""
+    doc = (ast.get_docstring(ast.parse(path.read_text())) or "").strip()
+    return " ".join(doc.split("\n\n")[0].split())
+
+
+def submission_with(replacement: Path, exercise: str, folder: Path) -> Path:
+    """Fill `folder` with the six reference files, `<exercise>.py` replaced by `replacement`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for e in EXERCISES.values():
+        shutil.copyfile(SOLUTIONS_DIR / e.file, folder / e.file)
+    shutil.copyfile(replacement, folder / EXERCISES[exercise].file)
+    return folder

@@ -1,0 +1,26 @@
+"""Instructor-only checks of SoftmaxCrossEntropy (never released): many classes, larger batches."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checker import softmax
+from checker.cases import SoftmaxCase
+from checker.gradcheck import check_softmax_gradient
+from checker.strategies import seeds
+
+many = st.builds(SoftmaxCase, N=st.integers(6, 32), K=st.integers(11, 60), seed=seeds)
+
+
+@pytest.mark.points(2)
+@settings(max_examples=8)
+@given(case=many)
+def test_softmax_ce_hidden_dscores_with_many_classes(impl, case):
+    check_softmax_gradient(impl, case)
+
+
+@pytest.mark.points(1)
+@settings(max_examples=8)
+@given(case=many)
+def test_softmax_ce_hidden_stable_with_many_classes(impl, case):
+    softmax.check_huge_scores(impl, case)

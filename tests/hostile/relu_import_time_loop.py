@@ -1,0 +1,8 @@
+"""Loop forever while the module is imported."""
+
+while True:
+    pass
+
+
+class ReLU:
+    pass

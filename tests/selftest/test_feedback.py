@@ -1,0 +1,114 @@
+"""The feedback's promises: short messages, hints only for real mistakes, fingerprints in sync, a picture."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from checker import hints
+from checker.cases import ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
+from checker.diagnose import diagnose_layer, diagnose_softmax
+from checker.fingerprints import FINGERPRINT_DIR, load
+from checker.impl import load_implementation
+from gradkit.release.catalogue import bug_files, read_expect, submission_with
+from gradkit.release.fingerprints import compute
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES = [
+    (ConvCase(N=2, C=2, F=3, H=5, W=4, KH=3, KW=2, stride=2, padding=1, seed=1), ["x", "W", "b"]),
+    (ConvCase(N=1, C=1, F=1, H=3, W=3, KH=3, KW=3, stride=1, padding=1, seed=2), ["x", "W", "b"]),
+    (PoolCase(N=2, C=1, H=5, W=4, KH=3, KW=2, stride=1, seed=3), ["x"]),
+    (ReluCase(shape=(3, 4), seed=4), ["x"]),
+    (LinearCase(N=3, D=4, M=4, seed=5), ["x", "W", "b"]),
+]
+CORRECT = ["solutions", str(ROOT / "tests" / "naive")]
+
+
+@pytest.mark.parametrize("spec", CORRECT, ids=["reference", "naive"])
+def test_correct_code_never_gets_a_hint(spec):
+    impl = load_implementation(spec)
+    for case, tensors in CASES:
+        for tensor in tensors:
+            diagnosis = diagnose_layer(impl, case, tensor)
+            assert diagnosis.hint is None, (case, tensor, diagnosis.lines)
+            assert not any("known mistake" in line for line in diagnosis.lines)
+    diagnosis = diagnose_softmax(impl, SoftmaxCase(N=4, K=5, seed=6))
+    assert diagnosis.hint is None and not any("known mistake" in line for line in diagnosis.lines)
+
+
+def test_pattern_hints_stay_silent_when_only_round_off_differs():
+    rng = np.random.default_rng(0)
+    for shape in [(3,), (2, 3), (2, 2, 3, 3), (1, 1, 2, 2)]:
+        n = rng.standard_normal(shape)
+        a = n * (1 + 1e-10 * rng.standard_normal(shape))
+        for check in (hints.zeros, hints.rotated, hints.transposed):
+            assert check(a, n, "dx") is None
+        assert hints.ratio(a, n, "dx", batch=2) is None
+
+
+def test_pattern_hints_name_exact_relations():
+    n = np.arange(1.0, 13.0).reshape(1, 1, 3, 4)
+    assert hints.ratio(-n, n, "dW").id == "sign"
+    assert hints.ratio(n / 4, n, "db", batch=4).id == "scale"
+    assert hints.rotated(n[..., ::-1, ::-1], n, "dW").id == "flip"
+    square = np.arange(9.0).reshape(3, 3)
+    assert hints.transposed(square.T, square, "dW").id == "transpose"
+    assert hints.zeros(np.zeros(3), np.ones(3), "dx").id == "zeros"
+    assert hints.ratio(np.array([2.0]), np.array([3.0]), "db") is None  # one number proves no pattern
+
+
+def test_at_least_80_percent_of_the_catalogue_expects_a_targeted_hint():
+    entries = [read_expect(path)[1] for path in bug_files()]
+    with_hint = [e for e in entries if e.get("hint")]
+    assert len(with_hint) >= 0.8 * len(entries), f"{len(with_hint)} of {len(entries)}"
+
+
+def test_stored_fingerprints_match_the_catalogue():
+    per_exercise, explanations = compute()
+    assert json.loads((FINGERPRINT_DIR / "explanations.json").read_text()) == explanations
+    for exercise, entries in per_exercise.items():
+        stored, _ = load(exercise)
+        flat = {f"{bug}/{key}": value for bug, values in stored.items() for key, value in values.items()}
+        assert sorted(flat) == sorted(entries), f"regenerate: python -m gradkit.release.fingerprints ({exercise})"
+        for key, value in entries.items():
+            np.testing.assert_allclose(flat[key], value, rtol=1e-12, atol=1e-15)
+
+
+def gradkit(*args):
+    return subprocess.run([sys.executable, "-m", "gradkit.cli.main", *args], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=600)
+
+
+def failure_section(output: str, test: str) -> list[str]:
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("_") and test in line)
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith(("_", "=")))
+    return lines[start + 1:end]
+
+
+def test_a_failed_gradient_reads_in_a_few_lines_and_says_where_and_why(tmp_path):
+    bug = ROOT / "tests" / "bugs" / "conv_kernel_not_flipped.py"
+    folder = submission_with(bug, "conv", tmp_path)
+    done = subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "tests" / "graded" / "test_conv.py"),
+                           "--impl", str(folder)], capture_output=True, text=True, timeout=600)
+    section = failure_section(done.stdout, "test_conv_dx_matches_numerical_gradient")
+    text = "\n".join(section)
+    assert len(section) <= 15, text
+    assert "the gradient with respect to x (dx) is wrong" in text
+    assert "smallest failing case:" in text and "dW: OK   db: OK" in text
+    assert "worst dx[" in text and "probe: gradient 1 sent from out[" in text
+    assert "rotated by 180 degrees" in text
+    assert "Traceback" not in done.stdout
+
+
+def test_check_draws_the_gradients_as_a_picture(tmp_path):
+    bug = ROOT / "tests" / "bugs" / "conv_kernel_not_flipped.py"
+    folder = submission_with(bug, "conv", tmp_path / "submission")
+    picture = tmp_path / "conv.png"
+    done = gradkit("check", "conv", "--impl", str(folder), "--plot", str(picture))
+    assert done.returncode == 1
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"gradient picture written to {picture}" in done.stdout

@@ -1,0 +1,110 @@
+"""`grade-all`: a class graded in parallel into grades.csv and pass rates, re-runs skip, one student alone."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gradkit.batch.limits import Limits
+from gradkit.batch.samples import BUGS, SOLUTIONS, write_bug, write_reference, write_stubs
+from gradkit.batch.scheduler import grade_all
+from gradkit.batch.submission import TIMED_OUT, grade_submission
+from gradkit.errors import UserError
+
+BUG = BUGS / "conv_db_averaged_over_batch.py"  # fails the public db check (3 points) and the hidden one (1)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    base = tmp_path_factory.mktemp("class")
+    submissions = base / "submissions"
+    write_reference(submissions / "ada")
+    write_stubs(submissions / "bob")
+    write_bug(submissions / "cy", BUG)
+    out = base / "grades.csv"
+    summary = grade_all(submissions, out, jobs=2)
+    return {"submissions": submissions, "out": out, "summary": summary,
+            "results": {r.student: r for r in summary.results}}
+
+
+def rows(path: Path) -> dict[str, dict[str, str]]:
+    with path.open() as handle:
+        return {row["student"]: row for row in csv.DictReader(handle)}
+
+
+def test_every_student_gets_the_points_of_the_tests_they_pass(graded):
+    results = graded["results"]
+    assert (results["ada"].score, results["ada"].max_score) == (120, 120)  # 100 public + 20 hidden
+    assert results["bob"].score == 0
+    assert results["cy"].score == 120 - 3 - 1
+    assert {o.exercise for o in results["ada"].outcomes} >= {"conv", "conv_hidden", "sgd_momentum_hidden"}
+
+
+def test_grades_csv_has_totals_exercises_and_every_test(graded):
+    table = rows(graded["out"])
+    assert set(table) == {"ada", "bob", "cy"}
+    cy = table["cy"]
+    assert (cy["status"], cy["score"], cy["max_score"], cy["conv"], cy["conv_hidden"]) == ("graded", "116", "120",
+                                                                                            "22", "4")
+    assert cy["conv: db_matches_numerical_gradient"] == "0"
+    assert cy["conv_hidden: db_on_larger_images"] == "0"
+    assert "db" in cy["reason"]
+    assert table["bob"]["reason"].startswith("not implemented yet")
+
+
+def test_pass_rates_put_the_checks_most_students_fail_first(graded):
+    with graded["out"].with_name("grades.passrates.csv").open() as handle:
+        ranked = list(csv.DictReader(handle))
+    assert {ranked[0]["test"], ranked[1]["test"]} == {"conv: db_matches_numerical_gradient",
+                                                      "conv_hidden: db_on_larger_images"}
+    assert (ranked[0]["passed"], ranked[0]["graded"]) == ("1", "3")
+    assert "db" in ranked[0]["most_common_failure"]
+    assert all(float(r["pass_rate"]) == pytest.approx(2 / 3, abs=1e-3) for r in ranked[2:])
+
+
+def test_a_rerun_skips_what_is_graded_and_one_student_can_be_regraded_alone(graded):
+    again = grade_all(graded["submissions"], graded["out"], jobs=2)
+    assert again.graded_now == [] and sorted(again.skipped) == ["ada", "bob", "cy"]
+    alone = grade_all(graded["submissions"], graded["out"], only=["bob"])
+    assert alone.graded_now == ["bob"]
+    assert {r.student for r in alone.results} == {"ada", "bob", "cy"}  # grades.csv still lists everyone
+    with pytest.raises(UserError, match="no submission folder for student 'nobody'"):
+        grade_all(graded["submissions"], graded["out"], only=["nobody"])
+
+
+def test_a_changed_submission_is_graded_again_on_the_next_run(graded, tmp_path):
+    submissions = tmp_path / "submissions"
+    shutil.copytree(graded["submissions"] / "bob", submissions / "bob")
+    out = tmp_path / "grades.csv"
+    shutil.copytree(graded["out"].with_name("grades.results"), tmp_path / "grades.results")
+    (tmp_path / "grades.results" / "ada.json").unlink()
+    (tmp_path / "grades.results" / "cy.json").unlink()
+    assert grade_all(submissions, out).graded_now == []  # bob's stored grade still fits his files
+    shutil.copyfile(SOLUTIONS / "relu.py", submissions / "bob" / "relu.py")
+    summary = grade_all(submissions, out)
+    assert summary.graded_now == ["bob"]
+    assert summary.results[0].score == 10
+
+
+def test_a_submission_over_its_wall_time_gets_nothing_and_says_why(tmp_path):
+    folder = write_reference(tmp_path / "slow")
+    result = grade_submission(folder, limits=Limits(wall_seconds=1.0))
+    assert result.status == TIMED_OUT and result.score == 0
+    assert "longer than 1 s" in result.reason
+
+
+def test_the_command_prints_throughput_and_the_hardest_checks(graded, tmp_path):
+    out = tmp_path / "cli.csv"
+    shutil.copytree(graded["out"].with_name("grades.results"), tmp_path / "cli.results")
+    command = [sys.executable, "-m", "gradkit.cli.main", "grade-all", str(graded["submissions"]), "--out", str(out),
+               "--jobs", "2", "--no-progress", "--student", "bob"]
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    assert "graded 1 submission(s)" in completed.stdout and "per minute" in completed.stdout
+    assert "checks with the lowest pass rate" in completed.stdout
+    assert set(rows(out)) == {"ada", "bob", "cy"}

@@ -1,0 +1,121 @@
+"""The course runs through the real nbgrader: generate_assignment, autograde three students, feedback.
+
+ada submits the reference code, bob the untouched release, cy the reference with one catalogue bug in
+conv (db averaged over the batch: fails the public db check, 3 of 25 points, and the hidden one, 1 of 5).
+The graded cell scales public + hidden points to the cell's 25, so cy's conv scores 25 * 26 / 30.
+
+Slow (about two minutes on 2 cores: 18 notebooks, each a kernel and a sandboxed grading run). It is part
+of the project's test command; deselect locally with `-k "not nbgrader"`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from gradkit.batch.samples import BUGS, SOLUTIONS, materialise_bug
+from gradkit.release import leakcheck
+from gradkit.release.course import ASSIGNMENT, build_course
+from gradkit.release.student import secrets
+
+pytest.importorskip("nbgrader")
+nbgrader_api = pytest.importorskip("nbgrader.api")
+
+BUG = BUGS / "conv_db_averaged_over_batch.py"
+CY_CONV = 25 * (25 - 3 + 5 - 1) / (25 + 5)
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    completed = subprocess.run(["nbgrader", *args], cwd=course, capture_output=True, text=True, timeout=900)
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    return completed
+
+
+def answer_cells(folder: Path) -> dict[str, str]:
+    """{exercise: source of the answer cell} of every notebook in folder."""
+    found = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        book = nbformat.read(str(path), as_version=4)
+        found[path.stem.split("_", 1)[1]] = next(c.source for c in book.cells if c.metadata["nbgrader"]["solution"])
+    return found
+
+
+def submit(course: Path, student: str, answers: dict[str, str]) -> None:
+    """Copy the release into submitted/<student>/ and write the given answer cells."""
+    folder = course / "submitted" / student / ASSIGNMENT
+    shutil.copytree(course / "release" / ASSIGNMENT, folder)
+    for path in sorted(folder.glob("*.ipynb")):
+        exercise = path.stem.split("_", 1)[1]
+        if exercise in answers:
+            book = nbformat.read(str(path), as_version=4)
+            next(c for c in book.cells if c.metadata["nbgrader"]["solution"]).source = answers[exercise]
+            nbformat.write(book, str(path))
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    course = build_course(tmp_path_factory.mktemp("nbgrader") / "course")
+    nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    reference = answer_cells(course / "source" / ASSIGNMENT)
+    submit(course, "ada", reference)
+    submit(course, "bob", {})
+    buggy = materialise_bug(BUG.read_text(), (SOLUTIONS / "conv.py").read_text())
+    submit(course, "cy", {**reference, "conv": "%%writefile conv.py\n" + buggy})
+    nbgrader(course, "autograde", ASSIGNMENT)
+    nbgrader(course, "generate_feedback", ASSIGNMENT)
+    return course
+
+
+def scores(course: Path, student: str) -> dict[str, float]:
+    with nbgrader_api.Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        submission = gradebook.find_submission(ASSIGNMENT, student)
+        return {"total": submission.score, **{nb.name.split("_", 1)[1]: nb.score for nb in submission.notebooks}}
+
+
+def feedback_text(course: Path, student: str, notebook: str) -> str:
+    page = (course / "feedback" / student / ASSIGNMENT / f"{notebook}.html").read_text()
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def test_the_released_notebooks_hold_no_solution_and_no_hidden_test(course):
+    release = course / "release" / ASSIGNMENT
+    assert leakcheck.find_leaks(release, secrets()) == []
+    for path in release.glob("*.ipynb"):
+        text = path.read_text()
+        assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text and "hidden = True" not in text
+    assert not (release / "hidden").exists() and not list(release.rglob("*_hidden.py"))
+
+
+def test_the_reference_gets_full_points(course):
+    assert scores(course, "ada") == {"total": 100, "conv": 25, "pool": 15, "relu": 10, "linear": 15,
+                                     "softmax_ce": 15, "sgd_momentum": 20}
+
+
+def test_the_untouched_release_gets_zero(course):
+    assert scores(course, "bob")["total"] == 0
+
+
+def test_one_buggy_exercise_gets_the_exact_partial_score(course):
+    cy = scores(course, "cy")
+    assert cy["conv"] == pytest.approx(CY_CONV, abs=1e-4)
+    assert cy["total"] == pytest.approx(75 + CY_CONV, abs=1e-4)
+
+
+def test_feedback_shows_no_hidden_test_code_and_no_hidden_expected_values(course):
+    text = feedback_text(course, "cy", "01_conv")
+    assert "BEGIN HIDDEN TESTS" not in text and "hidden = True" not in text
+    hidden_source = (course / "hidden" / "test_conv_hidden.py").read_text()
+    for line in hidden_source.splitlines():
+        if len(line.strip()) > 20:
+            assert line.strip() not in text
+    assert "larger_images" not in text and "larger images" not in text  # hidden test names
+    # The public db failure is explained (its message once); the hidden one only counted, never shown.
+    assert text.count("the gradient with respect to b (db) is wrong") == 1
+    assert "instructor's further checks: 4 of 5 points" in text
+    assert "conv: 21.6667 of 25 points" in text

@@ -1,0 +1,141 @@
+"""`gradkit release`: a student release that grades with plain `pytest` and leaks nothing, and the nbgrader
+course folder; both from solutions/ alone, refusing leaks and bad markers with file and line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from checker.names import EXERCISES
+from gradkit.release import leakcheck
+from gradkit.release.course import build_course
+from gradkit.release.markers import MarkerError
+from gradkit.release.student import ROOT, build_student_release, secrets
+
+SOLUTION_LINE = "x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))"
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    return build_student_release(tmp_path_factory.mktemp("out") / "student")
+
+
+def fake_root(tmp_path: Path) -> Path:
+    """A copy of the kit's sources that a test may spoil."""
+    root = tmp_path / "kit"
+    for part in ("solutions", "checker", "tests/graded", "tests/hidden", "data"):
+        shutil.copytree(ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__", "mnist", "cifar*"))
+    return root
+
+
+def test_the_release_holds_stubs_checker_public_tests_data_readme_pyproject(release):
+    names = {str(p.relative_to(release)) for p in release.rglob("*") if p.is_file()}
+    assert {f"exercises/{e.file}" for e in EXERCISES.values()} <= names
+    assert {f"tests/graded/test_{e}.py" for e in EXERCISES} <= names
+    assert {"README.md", "pyproject.toml", "conftest.py", "checker/plugin.py", "data/mnist-sample.npz"} <= names
+    assert not any(n.startswith(("solutions", "tests/hidden", "tests/bugs", "tests/naive")) for n in names)
+    assert not any("__pycache__" in n for n in names)
+    assert "| 2-D convolution | `exercises/conv.py` | `Conv2D` | 25 |" in (release / "README.md").read_text()
+
+
+def test_no_solution_or_hidden_test_line_is_in_the_release(release):
+    table = secrets()
+    assert SOLUTION_LINE in table and any(origin.startswith("hidden/") for origin in table.values())
+    assert "KH, KW = self.kernel_size" not in table  # shown by the provided code: not a secret
+    assert leakcheck.find_leaks(release, table) == []
+
+
+def test_plain_pytest_in_the_release_grades_the_exercises(release, tmp_path):
+    copy = tmp_path / "student"
+    shutil.copytree(release, copy)
+    for name in ("relu.py", "softmax_ce.py"):
+        shutil.copyfile(ROOT / "solutions" / name, copy / "exercises" / name)
+    completed = subprocess.run([sys.executable, "-m", "pytest", "--gradkit-json", "out.json"], cwd=copy,
+                               capture_output=True, text=True, timeout=600)
+    results = json.loads((copy / "out.json").read_text())
+    assert results["score"] == 25 and results["max_score"] == 100, completed.stdout[-2000:]
+    assert "gradkit score: --impl exercises" in completed.stdout
+
+
+def test_a_leak_stops_the_release_naming_file_and_line_and_writes_nothing(tmp_path):
+    root = fake_root(tmp_path)
+    hints = root / "checker" / "hints.py"
+    hints.write_text(hints.read_text() + f"\n# {SOLUTION_LINE}\n    {SOLUTION_LINE}\n")
+    out = tmp_path / "out" / "student"
+    with pytest.raises(leakcheck.LeakError) as raised:
+        build_student_release(out, root)
+    message = str(raised.value)
+    lineno = len(hints.read_text().splitlines())
+    assert f"checker/hints.py line {lineno}" in message and "solutions/conv.py:" in message
+    assert not out.exists() and not [p for p in out.parent.iterdir() if p.name != "student"]
+
+
+def test_bad_markers_stop_release_and_course_with_file_and_line(tmp_path):
+    root = fake_root(tmp_path)
+    relu = root / "solutions" / "relu.py"
+    lines = relu.read_text().splitlines()
+    end = max(i for i, line in enumerate(lines) if line.strip() == "### END SOLUTION")
+    lines[end] = lines[end].replace("### END SOLUTION", "## END SOLUTION")
+    relu.write_text("\n".join(lines) + "\n")
+    with pytest.raises(MarkerError, match=rf"solutions/relu.py:{end + 1}: malformed marker"):
+        build_student_release(tmp_path / "out" / "student", root)
+    with pytest.raises(MarkerError, match=rf"solutions/relu.py:{end + 1}: malformed marker"):
+        build_course(tmp_path / "out" / "course", root)
+
+
+def test_the_course_is_nbgrader_ready(tmp_path):
+    course = build_course(tmp_path / "course")
+    source = course / "source" / "cnn-layers"
+    notebooks = sorted(source.glob("*.ipynb"))
+    assert [p.name for p in notebooks] == [f"{i:02d}_{e}.ipynb" for i, e in enumerate(EXERCISES, start=1)]
+    config = (course / "nbgrader_config.py").read_text()
+    assert "c.Autograde.exclude_overwriting = {'cnn-layers': ['conv.py', 'pool.py', 'relu.py', 'linear.py', " \
+           "'softmax_ce.py', 'sgd_momentum.py']}" in config
+    assert "c.Execute.timeout = 300" in config and "ClearHiddenTests" in config
+    total = 0.0
+    for path in notebooks:
+        book = nbformat.read(str(path), as_version=4)
+        nbformat.validate(book)
+        meta = [c.metadata["nbgrader"] for c in book.cells]
+        assert len({m["grade_id"] for m in meta}) == len(meta) and all(m["schema_version"] == 3 for m in meta)
+        answer = next(c for c in book.cells if c.metadata["nbgrader"]["solution"])
+        graded = next(c for c in book.cells if c.metadata["nbgrader"]["grade"])
+        assert answer.source.startswith("%%writefile ") and "### BEGIN SOLUTION" in answer.source
+        assert "### BEGIN HIDDEN TESTS\nhidden = True\n### END HIDDEN TESTS" in graded.source
+        assert graded.source.rstrip().endswith("points") and graded.metadata["nbgrader"]["locked"]
+        total += graded.metadata["nbgrader"]["points"]
+    assert total == 100
+    assert sorted(p.name for p in (course / "hidden").iterdir()) == [f"test_{e}_hidden.py" for e in sorted(EXERCISES)]
+    assert not (source / "tests" / "hidden").exists()
+
+
+def test_hints_stay_above_the_fence_so_nbgrader_keeps_them(tmp_path):
+    book = nbformat.read(str(build_course(tmp_path / "course") / "source" / "cnn-layers" / "01_conv.ipynb"), 4)
+    answer = next(c for c in book.cells if c.metadata["nbgrader"]["solution"]).source.splitlines()
+    begin = answer.index("        ### BEGIN SOLUTION")
+    assert answer[begin - 1].strip().startswith("# hint: write Conv2D.forward")
+
+
+def test_the_graded_cell_returns_a_float_and_never_writes_to_stderr(tmp_path, capsys, monkeypatch):
+    course = build_course(tmp_path / "course")
+    assignment = course / "source" / "cnn-layers"
+    monkeypatch.syspath_prepend(str(assignment))
+    monkeypatch.delenv("GRADKIT_SANDBOX", raising=False)
+    import gradkit_notebook
+
+    shutil.copyfile(ROOT / "solutions" / "relu.py", assignment / "relu.py")
+    score = gradkit_notebook.grade("relu", 10, folder=str(assignment))
+    missing = gradkit_notebook.grade("pool", 15, folder=str(assignment))
+    hidden = gradkit_notebook.grade("relu", 10, hidden=True, folder=str(assignment))
+    captured = capsys.readouterr()
+    assert (type(score), score, missing) == (float, 10.0, 0.0)
+    assert hidden == 0.0 and "hidden tests are not available" in captured.out
+    assert captured.err == ""
+    assert "relu: 10 of 10 points" in captured.out and "missing file" in captured.out
+    sys.modules.pop("gradkit_notebook", None)
