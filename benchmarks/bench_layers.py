@@ -211,7 +211,8 @@ def main(argv=None) -> int:
 
     for spec, impl in impls.items() if args.layers else ():
         print(f"\n--impl {spec}: CIFAR-10 net layers")
-        print(f"{'layer':<20}{'numpy fwd':>11}{'torch fwd':>11}{'ratio':>7}{'numpy bwd':>11}{'torch bwd':>11}{'ratio':>7}")
+        print(f"{'layer':<20}{'numpy fwd':>11}{'torch fwd':>11}{'ratio':>7}"
+              f"{'numpy bwd':>11}{'torch bwd':>11}{'ratio':>7}")
         for name, kind, layer_args, shape in CIFAR_LAYERS:
             x = rng.standard_normal((N, *shape)).astype(np.float32)
             fns = dict(zip(("nf", "nb"), numpy_layer(impl, kind, layer_args, x, rng)))
@@ -242,7 +243,10 @@ def main(argv=None) -> int:
             useful = flops / t[spec] / 1e9
             row = f"{dataset} {spec} (batch {N})"
             row = f"{row:<34}{1e3 * t[spec]:>8.1f}ms"
-            row += f"{1e3 * t['torch']:>8.1f}ms{t[spec] / t['torch']:>7.2f}" if torch is not None else f"{'-':>10}{'-':>7}"
+            if torch is not None:
+                row += f"{1e3 * t['torch']:>8.1f}ms{t[spec] / t['torch']:>7.2f}"
+            else:
+                row += f"{'-':>10}{'-':>7}"
             row += f"{useful:>16.1f}{100 * useful / gflops:>9.1f}%"
             print(row)
     if torch is not None:

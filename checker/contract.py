@@ -166,5 +166,5 @@ def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_sha
             raise CheckFailure(
                 f"{label} is not linear in dout: backward(2 * dout) did not give twice {name}; every gradient must be "
                 f"dout times something from the cache (is dout ignored, or is a constant added?)",
-                tensor=name,
+                tensor=name, hint="ignores_dout",
             )

@@ -13,7 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from checker import hints
+from checker.cases import ConvCase, PoolCase
 from checker.contract import checked_forward
+from checker.hints import Hint
+from checker.textmaps import fmt_index, heat_map, spatial
 from checker.guard import construct
 from checker.impl import Implementation
 from checker.results import CheckFailure
@@ -62,8 +66,34 @@ def build_from_config(impl: Implementation, exercise: str, config: dict[str, int
     return construct(impl.SoftmaxCrossEntropy)
 
 
+def _formula(exercise: str, config: dict[str, int], x_shape: tuple[int, ...]) -> str:
+    """The output-shape formula for an example, in the same words as the graded checks."""
+    if exercise == "conv":
+        N, C, H, W = x_shape
+        return ConvCase(N=N, C=C, F=config["F"], H=H, W=W, KH=config["KH"], KW=config["KW"], stride=config["stride"],
+                        padding=config["padding"], seed=0).out_formula
+    if exercise == "pool":
+        N, C, H, W = x_shape
+        return PoolCase(N=N, C=C, H=H, W=W, KH=config["KH"], KW=config["KW"], stride=config["stride"], seed=0).out_formula
+    return "(N, out_features)" if exercise == "linear" else "the shape of x"
+
+
+def _forward_hint(layer: Any, out: np.ndarray, expected: np.ndarray) -> Hint | None:
+    bias = getattr(layer, "params", {}).get("b")
+    if bias is not None and out.ndim >= 2:
+        shaped = bias.reshape((1, -1) + (1,) * (out.ndim - 2))
+        if np.allclose(out + shaped, expected, rtol=1e-9, atol=1e-9):
+            return Hint("bias", "your output is exactly the expected one minus b: add the bias b[f] to every "
+                                "output of filter f")
+    return hints.ratio(out, expected, "output")
+
+
 def check_forward_examples(impl: Implementation, exercise: str) -> None:
-    """Every stored example's forward output matches the stored one (to 1e-9, relative to its size)."""
+    """Every stored example's forward output matches the stored one (to 1e-9, relative to its size).
+
+    When several examples fail, the smallest one is reported.
+    """
+    failures = []
     for number, example in enumerate(load_examples(exercise), start=1):
         config = dict(zip(CONFIG_FIELDS[exercise], (int(v) for v in example.get("config", ()))))
         layer = build_from_config(impl, exercise, config)
@@ -72,22 +102,30 @@ def check_forward_examples(impl: Implementation, exercise: str) -> None:
             loss = checked_loss(layer, example["scores"], example["y"])
             expected = float(example["loss"])
             if abs(loss - expected) > 1e-9 * max(1.0, abs(expected)):
-                raise CheckFailure(f"SoftmaxCrossEntropy.forward gives the wrong loss on {what}: yours {loss:.6g}, "
-                                   f"expected {expected:.6g} (ratio {loss / expected:.3g})", tensor="loss")
+                hint = hints.ratio(np.array([loss, loss]), np.array([expected, expected]), "loss")
+                failures.append((example["scores"].size, CheckFailure(
+                    f"SoftmaxCrossEntropy.forward gives the wrong loss on {what}: yours {loss:.6g}, "
+                    f"expected {expected:.6g} (ratio {loss / expected:.3g}); the loss is the mean over the batch of "
+                    "-log softmax(scores)[n, y[n]]", tensor="loss", hint=hint.id if hint else None)))
             continue
         for key in getattr(layer, "params", {}):
             layer.params[key][...] = example[key]
         expected = example["out"]
-        formula = f"{expected.shape} (the stored example's output shape)"
-        out = checked_forward(layer, example["x"], expected.shape, formula)
+        out = checked_forward(layer, example["x"], expected.shape, _formula(exercise, config, example["x"].shape))
         wrong = ~np.isclose(out, expected, rtol=1e-9, atol=1e-9 * max(1.0, np.abs(expected).max()))
         if wrong.any():
             worst = np.unravel_index(np.argmax(np.abs(out - expected)), out.shape)
-            index = ",".join(str(int(i)) for i in worst)
-            failure = CheckFailure(
-                f"{type(layer).__name__}.forward gives wrong values on {what}\n"
-                f"  {int(wrong.sum())} of {out.size} output entries differ; worst out[{index}]: "
-                f"yours {out[worst]:+.6g}, expected {expected[worst]:+.6g}",
-                tensor="out", details={"yours": out, "expected": expected},
-            )
-            raise failure
+            lines = [f"{type(layer).__name__}.forward gives wrong values on {what}",
+                     f"  {int(wrong.sum())} of {out.size} output entries differ; worst out[{fmt_index(worst)}]: "
+                     f"yours {out[worst]:+.6g}, expected {expected[worst]:+.6g}"]
+            error_map, axes = spatial(wrong.astype(float))
+            if error_map.size > 1:
+                lines.append(f"  which entries differ (darker = more of them{', ' + axes if axes else ''}):")
+                lines += heat_map(error_map)
+            hint = _forward_hint(layer, out, expected)
+            if hint is not None:
+                lines.append(f"  hint: {hint.text}")
+            failures.append((example["x"].size, CheckFailure("\n".join(lines), tensor="out",
+                                                             hint=hint.id if hint else None)))
+    if failures:
+        raise min(failures, key=lambda pair: pair[0])[1]

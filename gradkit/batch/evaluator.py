@@ -36,6 +36,13 @@ MIRRORED = ("params", "grads")
 MISSING = object()
 
 
+def _signature(item: Any) -> tuple | None:
+    """What an array holds (dtype, shape, bytes), to tell a changed array from an unchanged one."""
+    if isinstance(item, _ndarray) and item.dtype.kind in "biufc":
+        return (item.dtype.str, item.shape, item.tobytes())
+    return None
+
+
 class StandIn:
     """A grader object (a toy layer) as student code sees it: just `params` and `grads`."""
 
@@ -47,7 +54,7 @@ class StandIn:
 class ChildCodec(Codec):
     """Encodes student objects as handles; decodes the grader's handles, stand-ins and generators."""
 
-    def __init__(self, server: "Server"):
+    def __init__(self, server: Server):
         super().__init__()
         self.server = server
 
@@ -201,7 +208,7 @@ class Server:
         sys.modules[name] = module
         try:
             code = compile(text, path, "exec", dont_inherit=True)
-            exec(code, module.__dict__)
+            exec(code, module.__dict__)  # noqa: S102 - running student code is the point
         except SyntaxError as error:
             del sys.modules[name]
             return {"ok": False, "problem": "syntax", "line": error.lineno, "detail": str(error.msg)[:500]}
@@ -212,23 +219,28 @@ class Server:
 
     # ---- synchronising params and grads ---------------------------------------------------------
     def apply_sync(self, entries: list) -> list[tuple[str, int]]:
-        """Write the grader's params/grads into the objects (in place where shapes allow)."""
+        """Write the grader's params/grads into the objects (in place where shapes allow).
+
+        An attribute arrives as ``{"keys": [...], "changed": {...}}``: its full key list, and only
+        the arrays the grader changed since the last sync (the others are already equal here).
+        """
         synced = []
         for kind, key, name, attrs in entries:
             obj = self.standin(key, name) if kind == "P" else self.objects[key]
             seen = self.installed.setdefault((kind, key), {})
             synced.append((kind, key))
-            for attr, tree in attrs.items():
-                incoming = self.codec.decode(tree, self._buffers)
+            for attr, sent in attrs.items():
+                keys = self.codec.decode(sent["keys"], self._buffers)
+                incoming = self.codec.decode(sent["changed"], self._buffers)
                 current = getattr(obj, attr, MISSING)
                 if not isinstance(current, dict) or seen.get(attr) is not current:
                     current = dict(incoming)
                     setattr(obj, attr, current)
-                for k in [k for k in current if k not in incoming]:
+                for k in [k for k in current if k not in keys]:
                     del current[k]
                 for k, value in incoming.items():
                     mine = current.get(k, MISSING)
-                    if (isinstance(mine, np.ndarray) and isinstance(value, np.ndarray) and mine.shape == value.shape
+                    if (isinstance(mine, _ndarray) and isinstance(value, _ndarray) and mine.shape == value.shape
                             and mine.dtype == value.dtype):
                         try:
                             _copyto(mine, value)  # in place: the student's references stay valid
@@ -240,10 +252,12 @@ class Server:
                 seen[attr] = current
                 for k, item in current.items():
                     seen[(attr, k)] = item
+                    seen[("bytes", attr, k)] = _signature(item)
         return synced
 
     def report_state(self, synced: list[tuple[str, int]], buffers: list[bytes]) -> list:
-        """The params/grads of every synced object, saying which arrays student code replaced."""
+        """The params/grads of every synced object: the arrays that changed since the last sync, and
+        which of them student code replaced (a new array object) rather than changed in place."""
         state = []
         for kind, key in synced:
             obj = self.target(kind, key)
@@ -256,14 +270,21 @@ class Server:
                     continue
                 dict_replaced = seen.get(attr) is not value
                 seen[attr] = value
-                replaced = []
-                if isinstance(value, dict):
-                    for k, item in value.items():
-                        if dict_replaced or seen.get((attr, k)) is not item:
-                            replaced.append(self.codec.encode(k, buffers))
-                        seen[(attr, k)] = item
-                attrs[attr] = {"value": self.codec.encode(value, buffers), "replaced": replaced,
-                               "dict_replaced": dict_replaced}
+                if not isinstance(value, dict):
+                    attrs[attr] = {"value": self.codec.encode(value, buffers), "dict_replaced": True}
+                    continue
+                replaced, changed = [], {}
+                for k, item in value.items():
+                    signature = _signature(item)
+                    if dict_replaced or seen.get((attr, k)) is not item:
+                        replaced.append(k)
+                    if k in replaced or signature is None or seen.get(("bytes", attr, k)) != signature:
+                        changed[k] = item
+                    seen[(attr, k)] = item
+                    seen[("bytes", attr, k)] = signature
+                attrs[attr] = {"keys": self.codec.encode(list(value), buffers),
+                               "value": self.codec.encode(changed, buffers),
+                               "replaced": self.codec.encode(replaced, buffers), "dict_replaced": dict_replaced}
             state.append([kind, key, attrs])
         return state
 
@@ -272,9 +293,6 @@ class Server:
         for key in request.get("release", []):
             self.objects.pop(key, None)
             self.installed.pop(("H", key), None)
-        for key in request.get("release_layers", []):
-            self.standins.pop(key, None)
-            self.installed.pop(("P", key), None)
         op = request.get("op")
         if op == "load":
             return self.load(str(request["exercise"]), str(request["cls"]))
@@ -285,6 +303,8 @@ class Server:
                 value = getattr(self.objects[request["handle"]], str(request["name"]))
             except BaseException as error:  # noqa: BLE001
                 return {"ok": False, "exc": describe_exception(error, self.student_files)}
+            if callable(value) and not isinstance(value, type):
+                return {"ok": True, "callable": True}
             return {"ok": True, "value": self.codec.encode(value, buffers), "_buffers": buffers}
         args = self.codec.decode(request.get("args", []), self._buffers)
         kwargs = self.codec.decode(request.get("kwargs", {"D": []}), self._buffers)
@@ -337,7 +357,11 @@ class Server:
                 return
             if request.get("op") == "exit":
                 return
-            reply = self.handle(request)
+            try:
+                reply = self.handle(request)
+            except Exception as error:  # noqa: BLE001 - a request we cannot serve fails that call, not the process
+                reply = {"ok": False, "exc": {"kind": "error", "type": "SandboxError", "file": None, "line": None,
+                                              "code": None, "message": f"{type(error).__name__}: {error}"[:500]}}
             if sandbox.REFUSALS:  # what the sandbox refused since the last reply, for the grader's report
                 reply["refused"], sandbox.REFUSALS[:] = list(sandbox.REFUSALS), []
             buffers = reply.pop("_buffers", [])

@@ -30,7 +30,7 @@ class Limits:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Limits":
+    def from_dict(cls, data: dict[str, Any]) -> Limits:
         fields = {f.name: f.type for f in dataclasses.fields(cls)}
         return cls(**{k: (float(v) if "float" in str(fields[k]) else int(v)) for k, v in data.items() if k in fields})
 
@@ -44,9 +44,12 @@ def set_process_limits(limits: Limits) -> None:
     seccomp filter blocks them for everyone).
     """
     def cap(kind: int, value: int) -> None:
-        soft, hard = resource.getrlimit(kind)
+        _, hard = resource.getrlimit(kind)
         value = value if hard == resource.RLIM_INFINITY else min(value, hard)
-        resource.setrlimit(kind, (value, value))
+        try:
+            resource.setrlimit(kind, (value, value))
+        except (ValueError, OSError):  # a limit this system does not let us set (RLIMIT_AS on macOS)
+            pass
 
     cap(resource.RLIMIT_CPU, int(limits.cpu_seconds))
     cap(resource.RLIMIT_AS, int(limits.memory_mb) * 2**20)

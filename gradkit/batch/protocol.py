@@ -12,7 +12,8 @@ A frame is::
 Tagged values inside a message are one-key dicts: ``{"A": [i, dtype, shape]}`` an array stored in
 buffer i, ``{"S": [i, dtype]}`` a NumPy scalar, ``{"T": [...]}`` a tuple, ``{"D": [[k, v], ...]}`` a
 dict (keys of any encodable type), ``{"O": shape}`` an object array (its items are not sent),
-``{"X": type name}`` any other object (only its type name crosses). Subclasses add tags (handles).
+``{"X": type name}`` any other object (only its type name crosses), ``{"N": [[key, i, dtype, shape],
+...]}`` a dict of str keys to arrays (params and grads, the hot path). Subclasses add tags (handles).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import os
 import select
 import struct
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -55,7 +56,7 @@ def _deadline_left(deadline: float | None) -> float | None:
 class _Buffered:
     """Bytes read from one pipe but not consumed yet (one read syscall usually brings a whole frame)."""
 
-    pending: dict[int, bytearray] = {}
+    pending: ClassVar[dict[int, bytearray]] = {}
 
 
 def _read_exact(fd: int, n: int, deadline: float | None) -> bytes:
@@ -176,10 +177,18 @@ class Codec:
         if isinstance(value, tuple):
             return {"T": [self.encode(v, buffers, depth + 1) for v in value[:MAX_ITEMS]]}
         if isinstance(value, dict):
+            if all(type(k) is str and type(v) is np.ndarray and v.dtype.kind in _NUMERIC_KINDS
+                   for k, v in value.items()):
+                return {"N": [self._flat_entry(k, v, buffers) for k, v in value.items()]}  # params/grads: fast
             items = list(value.items())[:MAX_ITEMS]
             return {"D": [[self.encode(k, buffers, depth + 1), self.encode(v, buffers, depth + 1)] for k, v in items]}
         tagged = self.encode_object(value, buffers)
         return tagged if tagged is not None else {"X": type_name(value)}
+
+    @staticmethod
+    def _flat_entry(key: str, value: np.ndarray, buffers: list[bytes]) -> list[Any]:
+        buffers.append(np.ascontiguousarray(value).tobytes())
+        return [key[:MAX_STRING], len(buffers) - 1, value.dtype.str, list(value.shape)]
 
     def _encode_array(self, value: np.ndarray, buffers: list[bytes]) -> Any:
         plain = np.asarray(value)  # an ndarray subclass crosses as its plain data, never its overrides
@@ -232,6 +241,15 @@ class Codec:
                     out[key] = self.decode(pair[1], buffers, depth + 1)
                 except TypeError:  # an unhashable key
                     raise ProtocolError("unhashable dict key") from None
+            return out
+        if tag == "N":  # a dict of str -> numeric array
+            if not isinstance(body, list) or len(body) > MAX_ITEMS:
+                raise ProtocolError("malformed array dict")
+            out = {}
+            for entry in body:
+                if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], str)):
+                    raise ProtocolError("malformed array dict entry")
+                out[entry[0][:MAX_STRING]] = self._decode_array(entry[1:], buffers)
             return out
         if tag == "O":
             return np.full(_shape(body), None, dtype=object) if math.prod(_shape(body)) < MAX_ITEMS else None

@@ -37,7 +37,14 @@ from checker.guard import display_path
 from checker.names import EXERCISES, Exercise
 from checker.results import CheckFailure, StudentCodeError, StudentTimeout
 from gradkit.batch.limits import Limits
-from gradkit.batch.protocol import Codec, PeerGone, ProtocolError, forget, read_frame, write_frame
+from gradkit.batch.protocol import (
+    Codec,
+    PeerGone,
+    ProtocolError,
+    forget,
+    read_frame,
+    write_frame,
+)
 
 MIRRORED = ("params", "grads")
 STARTUP_SECONDS = 60.0
@@ -78,6 +85,13 @@ def _raise_at(error: BaseException, filename: str, lineno: int, function: str) -
     exec(code, {"__error__": error})  # noqa: S102 - a fixed one-line program
 
 
+def _signature(item: Any) -> tuple | None:
+    """What an array holds (dtype, shape, bytes): equal signatures need not be sent again."""
+    if isinstance(item, np.ndarray) and item.dtype.kind in "biufc":
+        return (item.dtype.str, item.shape, item.tobytes())
+    return None
+
+
 def _exit_reason(returncode: int | None, limits: Limits) -> str:
     if returncode is None:
         return "it stopped answering"
@@ -99,7 +113,7 @@ def _exit_reason(returncode: int | None, limits: Limits) -> str:
 class ParentCodec(Codec):
     """Sends proxies as handles, the grader's layers as stand-in references, generators as copies."""
 
-    def __init__(self, evaluator: "Evaluator"):
+    def __init__(self, evaluator: Evaluator):
         super().__init__()
         self.evaluator = evaluator
         self.seen: list[Any] = []  # proxies and layers met while encoding one request
@@ -144,6 +158,8 @@ class Evaluator:
         self.poisoned: str | None = None  # why the evaluator died during the current test
         self.sandbox: dict[str, Any] = {}
         self.refusals: list[str] = []  # operations the sandbox refused to student code
+        # (kind, id, attr, key) -> signature of the array the evaluator holds there (to send only changes)
+        self.synced: dict[tuple, tuple | None] = {}
         self.codec = ParentCodec(self)
         self._fds: tuple[int, int] | None = None
         self._scratch: str | None = None
@@ -170,6 +186,8 @@ class Evaluator:
         self._fds = (request_w, reply_r)
         self.generation += 1
         self.layers.clear()
+        self.synced.clear()
+        self.proxies.clear()  # handles start again at 1 in the new process
         self.pending_release.clear()
         try:
             ready, _ = read_frame(reply_r, time.monotonic() + STARTUP_SECONDS)
@@ -268,11 +286,23 @@ class Evaluator:
         return out
 
     def _sync_entry(self, obj: Any, buffers: list[bytes]) -> list[Any]:
+        """One object's params/grads for the evaluator: every key, but only arrays changed since the last sync."""
         kind, key = ("H", obj._handle) if isinstance(obj, RemoteObject) else ("P", id(obj))
         if kind == "P":
             self.layers[key] = obj
-        attrs = {a: self.codec.encode(getattr(obj, a), buffers) for a in MIRRORED
-                 if isinstance(getattr(obj, a, None), dict)}
+        attrs = {}
+        for attr in MIRRORED:
+            current = getattr(obj, attr, None)
+            if not isinstance(current, dict):
+                continue
+            changed = {}
+            for k, item in current.items():
+                signature = _signature(item)
+                if signature is None or self.synced.get((kind, key, attr, k)) != signature:
+                    changed[k] = item
+                    self.synced[(kind, key, attr, k)] = signature
+            attrs[attr] = {"keys": self.codec.encode(list(current), buffers),
+                           "changed": self.codec.encode(changed, buffers)}
         return [kind, key, type(obj).__name__, attrs]
 
     def _note_refusals(self, refused: Any) -> None:
@@ -307,10 +337,12 @@ class Evaluator:
     def apply_state(self, state: Any, buffers: list[bytes]) -> None:
         """Mirror the student's params/grads into the proxies and the grader's layers."""
         if not isinstance(state, list):
+            self._die("it sent an unreadable reply")
             raise BadReply("the sandbox sent an unreadable reply (state)")
         for entry in state:
             if not (isinstance(entry, list) and len(entry) == 3 and entry[0] in ("H", "P")
                     and isinstance(entry[1], int) and isinstance(entry[2], dict)):
+                self._die("it sent an unreadable reply")
                 raise BadReply("the sandbox sent an unreadable reply (state entry)")
             kind, key, attrs = entry
             obj = self.proxies.get(key) if kind == "H" else self.layers.get(key)
@@ -318,22 +350,39 @@ class Evaluator:
                 continue
             for attr in MIRRORED:
                 if isinstance(attrs.get(attr), dict):
-                    self._apply_attr(obj, attr, attrs[attr], buffers)
+                    self._apply_attr(obj, attr, attrs[attr], kind, key, buffers)
 
-    def _apply_attr(self, obj: Any, attr: str, info: dict[str, Any], buffers: list[bytes]) -> None:
+    def _apply_attr(self, obj: Any, attr: str, info: dict[str, Any], kind: str, key: int,
+                    buffers: list[bytes]) -> None:
+        """Mirror one attribute: the evaluator sent every key, and the arrays that changed."""
         if info.get("missing"):
             if attr in vars(obj):
                 delattr(obj, attr)
             return
         value = self.decode(info.get("value"), buffers)
         current = getattr(obj, attr, None)
-        if not isinstance(value, dict) or info.get("dict_replaced") or not isinstance(current, dict):
+        if not isinstance(value, dict) or "keys" not in info:
             setattr(obj, attr, value)
             return
-        replaced = {self._key(k, buffers) for k in info.get("replaced", []) if k is not None}
-        for k in [k for k in current if k not in value]:
+        keys = self.decode(info["keys"], buffers)
+        replaced = self.decode(info.get("replaced", []), buffers)
+        if not isinstance(keys, list) or not isinstance(replaced, list):
+            self._die("it sent an unreadable reply")
+            raise BadReply("the sandbox sent an unreadable reply (keys)")
+        try:
+            missing = set(keys) - set(value)
+        except TypeError:
+            missing = {None}
+        if info.get("dict_replaced") or not isinstance(current, dict):
+            if missing:  # a new dict must arrive whole
+                self._die("it sent an unreadable reply")
+                raise BadReply("the sandbox sent an unreadable reply (partial new dict)")
+            current = {}
+            setattr(obj, attr, current)
+        for k in [k for k in current if k not in keys]:
             del current[k]
         for k, item in value.items():
+            self.synced[(kind, key, attr, k)] = _signature(item)
             mine = current.get(k)
             same_array = (isinstance(mine, np.ndarray) and isinstance(item, np.ndarray)
                           and mine.shape == item.shape and mine.dtype == item.dtype)
@@ -345,15 +394,7 @@ class Evaluator:
                 except ValueError:  # a read-only array of the grader's: keep the student's values anyway
                     current[k] = item
 
-    def _key(self, tree: Any, buffers: list[bytes]) -> Any:
-        key = self.decode(tree, buffers)
-        try:
-            hash(key)
-        except TypeError:
-            return None
-        return key
-
-    def adopt(self, handle: int, name: str) -> "RemoteObject":
+    def adopt(self, handle: int, name: str) -> RemoteObject:
         """A proxy for a student object the evaluator returned without our asking (methods found on use)."""
         cls = type(name if name.isidentifier() else "StudentObject", (RemoteObject,), {})
         proxy = object.__new__(cls)
@@ -393,6 +434,8 @@ class RemoteObject:
                                                  seconds=self._evaluator.limits.call_seconds)
         if not reply.get("ok"):
             raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        if reply.get("callable"):  # a method the class listing did not show (set on the instance, say)
+            return lambda *args, **kwargs: self._remote_call(name, args, kwargs)
         return self._evaluator.decode(reply.get("value"), buffers)
 
     def _remote_call(self, method: str, args: tuple, kwargs: dict) -> Any:
@@ -527,7 +570,7 @@ def _advance_like_provided(exercise: Exercise, args: tuple, kwargs: dict) -> Non
     try:
         module = importlib.import_module(f"exercises.{exercise.name}")
         getattr(module, exercise.cls)(*args, **kwargs)
-    except Exception:  # noqa: BLE001 - no stubs installed, or arguments the provided code refuses
+    except Exception:  # noqa: BLE001, S110 - no stubs installed, or arguments the provided code refuses
         pass
 
 

@@ -29,8 +29,9 @@ import sysconfig
 from collections.abc import Iterable
 
 _libc = ctypes.CDLL(None, use_errno=True)
-_libc.syscall.restype = ctypes.c_long
-_libc.prctl.restype = ctypes.c_int
+if sys.platform == "linux":  # elsewhere only the rlimits and the audit hook apply
+    _libc.syscall.restype = ctypes.c_long
+    _libc.prctl.restype = ctypes.c_int
 
 PR_SET_NO_NEW_PRIVS = 38
 PR_CAPBSET_DROP = 24
@@ -196,18 +197,18 @@ def readable_roots() -> list[str]:
 _AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
 # Syscalls that create processes, run programs, reach other processes, or leave the sandbox's namespaces.
 _DENIED = {
-    "x86_64": dict(fork=57, vfork=58, execve=59, execveat=322, tkill=200, ptrace=101, setsid=112, setpgid=109,
-                   unshare=272, setns=308, process_vm_readv=310, process_vm_writev=311, pidfd_send_signal=424,
-                   pidfd_open=434, rt_sigqueueinfo=129, rt_tgsigqueueinfo=297, mount=165, umount2=166,
-                   pivot_root=155, chroot=161, reboot=169, init_module=175, finit_module=313, delete_module=176,
-                   kexec_load=246, bpf=321, perf_event_open=298, keyctl=250, add_key=248, request_key=249,
-                   userfaultfd=323, socket=41, socketpair=53),
-    "aarch64": dict(execve=221, execveat=281, tkill=130, ptrace=117, setsid=157, setpgid=154, unshare=97,
-                    setns=268, process_vm_readv=270, process_vm_writev=271, pidfd_send_signal=424, pidfd_open=434,
-                    rt_sigqueueinfo=138, rt_tgsigqueueinfo=240, mount=40, umount2=39, pivot_root=41, chroot=51,
-                    reboot=142, init_module=105, finit_module=273, delete_module=106, kexec_load=104, bpf=280,
-                    perf_event_open=241, keyctl=219, add_key=217, request_key=218, userfaultfd=282, socket=198,
-                    socketpair=199),
+    "x86_64": {"fork": 57, "vfork": 58, "execve": 59, "execveat": 322, "tkill": 200, "ptrace": 101, "setsid": 112,
+               "setpgid": 109, "unshare": 272, "setns": 308, "process_vm_readv": 310, "process_vm_writev": 311,
+               "pidfd_send_signal": 424, "pidfd_open": 434, "rt_sigqueueinfo": 129, "rt_tgsigqueueinfo": 297,
+               "mount": 165, "umount2": 166, "pivot_root": 155, "chroot": 161, "reboot": 169, "init_module": 175,
+               "finit_module": 313, "delete_module": 176, "kexec_load": 246, "bpf": 321, "perf_event_open": 298,
+               "keyctl": 250, "add_key": 248, "request_key": 249, "userfaultfd": 323, "socket": 41, "socketpair": 53},
+    "aarch64": {"execve": 221, "execveat": 281, "tkill": 130, "ptrace": 117, "setsid": 157, "setpgid": 154,
+                "unshare": 97, "setns": 268, "process_vm_readv": 270, "process_vm_writev": 271, "pidfd_send_signal": 424,
+                "pidfd_open": 434, "rt_sigqueueinfo": 138, "rt_tgsigqueueinfo": 240, "mount": 40, "umount2": 39,
+                "pivot_root": 41, "chroot": 51, "reboot": 142, "init_module": 105, "finit_module": 273,
+                "delete_module": 106, "kexec_load": 104, "bpf": 280, "perf_event_open": 241, "keyctl": 219,
+                "add_key": 217, "request_key": 218, "userfaultfd": 282, "socket": 198, "socketpair": 199},
 }
 _CLONE = {"x86_64": 56, "aarch64": 220}
 _CLONE3 = 435

@@ -15,7 +15,13 @@ from pathlib import Path
 
 from gradkit.batch import report, store
 from gradkit.batch.limits import Limits
-from gradkit.batch.submission import ERROR, StudentResult, fingerprint, grade_submission, test_files
+from gradkit.batch.submission import (
+    ERROR,
+    StudentResult,
+    fingerprint,
+    grade_submission,
+    test_files,
+)
 from gradkit.errors import UserError
 
 

@@ -60,7 +60,7 @@ class StudentResult:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "StudentResult":
+    def from_dict(cls, data: dict[str, Any]) -> StudentResult:
         return cls(**{**data, "outcomes": [Outcome(**o) for o in data["outcomes"]]})
 
 
@@ -72,7 +72,7 @@ def test_files(include_hidden: bool = True) -> list[Path]:
     return files
 
 
-def _digest_files(paths: Sequence[Path], hasher: "hashlib._Hash") -> None:
+def _digest_files(paths: Sequence[Path], hasher: hashlib._Hash) -> None:
     for path in paths:
         hasher.update(path.name.encode())
         if path.is_symlink():
@@ -95,8 +95,10 @@ def fingerprint(folder: Path, files: Sequence[Path], limits: Limits) -> str:
 
 def pytest_command(folder: Path, files: Sequence[Path], json_path: Path, limits: Limits) -> list[str]:
     report = json_path.with_name("sandbox.json")
+    # -P: the submissions folder (the working directory, so messages say "alice/conv.py") is not on
+    # sys.path; a student folder named like a module cannot shadow it in the grader.
     return [
-        sys.executable, "-m", "pytest", *map(str, files), "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+        sys.executable, "-P", "-m", "pytest", *map(str, files), "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
         "-p", "no:benchmark", "--rootdir", str(ROOT), "-p", "gradkit.batch.plugin",
         "--gradkit-sandbox", str(folder), "--impl", str(folder), "--gradkit-json", str(json_path),
         "--gradkit-time-limit", str(limits.test_seconds), "--gradkit-limits", json.dumps(limits.to_dict()),

@@ -21,7 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = __doc__.split("\n", 2)[2]
     parser.add_argument("--checkpoint", required=True, help="a checkpoint.npz written by gradkit train")
-    parser.add_argument("--data-dir", help="data directory (default: the one the run used, else $GRADKIT_DATA or data/)")
+    parser.add_argument("--data-dir",
+                        help="data directory (default: the one the run used, else $GRADKIT_DATA or data/)")
     parser.add_argument("--split", choices=("test", "val", "train"),
                         help="which split (default: test if the data has one, else val)")
     parser.add_argument("--impl", help="layers to run the network with (default: the ones it was trained with)")
@@ -46,7 +47,8 @@ def run(args) -> int:
     mean, std = meta["normalisation"]["mean"], meta["normalisation"]["std"]
     loss, acc, scores = evaluate_loss_accuracy(model, images, labels, mean, std)
     predictions = scores.argmax(axis=1)
-    print(f"{config.dataset} {split}: accuracy {100 * acc:.2f}% ({int(np.sum(predictions == labels)):,}/{len(labels):,}), "
+    right = int(np.sum(predictions == labels))
+    print(f"{config.dataset} {split}: accuracy {100 * acc:.2f}% ({right:,}/{len(labels):,}), "
           f"loss {loss:.4f}  [{data.source}; layers --impl {args.impl or config.impl}]")
     for k, name in enumerate(data.classes):
         mask = labels == k

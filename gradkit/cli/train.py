@@ -49,7 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(default: solutions where the reference ships, else exercises)")
     parser.add_argument("--data-dir", help="data directory (default: $GRADKIT_DATA, else the project's data/)")
     parser.add_argument("--out", help="output folder for checkpoint, metrics and plots (default: runs/<dataset>)")
-    parser.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint.npz with its saved options")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue from <out>/checkpoint.npz with its saved options")
     for name, kind, help_text in (
         ("epochs", int, "number of epochs"), ("batch-size", int, "mini-batch size"),
         ("lr", float, "peak learning rate"), ("momentum", float, "SGD momentum"),
@@ -82,7 +83,8 @@ def config_from_args(args) -> TrainConfig:
                 "schedule", "augment", "limit_train"):
         if getattr(args, key) is not None:
             values[key] = getattr(args, key)
-    return TrainConfig(dataset=args.dataset, impl=args.impl or default_impl(), threads=args.threads, data_dir=args.data_dir,
+    return TrainConfig(dataset=args.dataset, impl=args.impl or default_impl(), threads=args.threads,
+                       data_dir=args.data_dir,
                        sample=args.sample, partial=args.allow_partial, verify=args.verify, **values)
 
 
@@ -112,10 +114,12 @@ def run(args) -> int:
         if not args.resume:
             print(trainer.model.net.summary())
             print(f"layers: --impl {config.impl}; {config.epochs} epochs of {trainer.steps_per_epoch} batches of "
-                  f"{config.batch_size}, lr {config.lr} ({config.schedule}), threads {config.threads}, seed {config.seed}")
+                  f"{config.batch_size}, lr {config.lr} ({config.schedule}), threads {config.threads}, "
+                  f"seed {config.seed}")
         summary = trainer.run(resume=args.resume)
     except NotImplementedError as error:
-        raise UserError(f"--impl {config.impl} is not complete yet ({error}); `gradkit grade` shows what is missing") from None
+        raise UserError(f"--impl {config.impl} is not complete yet ({error}); "
+                        "`gradkit grade` shows what is missing") from None
     print(f"checkpoint: {trainer.checkpoint_path}   metrics: {out / 'metrics.csv'}")
     if data.is_sample:
         print("note: trained on the SHIPPED SAMPLE, not the full data set; accuracy is not comparable")

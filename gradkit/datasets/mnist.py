@@ -74,7 +74,7 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
     shape = tuple(int.from_bytes(data[4 + 4 * k: 8 + 4 * k], "big") for k in range(ndim))
     expected = header + int(np.prod(shape))
     if len(data) != expected:
-        raise UserError(f"{path} has {len(data):,} bytes after decompression, its header says {expected:,} (truncated?)")
+        raise UserError(f"{path} holds {len(data):,} bytes (decompressed), its header says {expected:,} (truncated?)")
     return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
 
 

@@ -24,8 +24,8 @@ from checker.names import EXERCISES
 from gradkit.errors import UserError
 from gradkit.release import leakcheck
 from gradkit.release.notebooks import exercise_notebook, notebook_name, write_notebook
-from gradkit.release.student import ROOT, SKIP, secrets
 from gradkit.release.stubs import expected_stubs
+from gradkit.release.student import ROOT, SKIP, secrets
 
 ASSIGNMENT = "cnn-layers"
 CELL_TIMEOUT_SECONDS = 300

@@ -50,10 +50,10 @@ def _copy_grader(tmp, exercise, hidden_dir):
     shutil.copytree(os.path.join(HERE, "checker"), os.path.join(tmp, "checker"),
                     ignore=shutil.ignore_patterns("__pycache__"))
     os.makedirs(os.path.join(tmp, "tests", "graded"))
-    tests = [os.path.join("tests", "graded", "test_%s.py" % exercise)]
+    tests = [os.path.join("tests", "graded", f"test_{exercise}.py")]
     shutil.copyfile(os.path.join(HERE, tests[0]), os.path.join(tmp, tests[0]))
     if hidden_dir:
-        hidden = os.path.join(hidden_dir, "test_%s_hidden.py" % exercise)
+        hidden = os.path.join(hidden_dir, f"test_{exercise}_hidden.py")
         if os.path.isfile(hidden):
             os.makedirs(os.path.join(tmp, "tests", "hidden"))
             tests.append(os.path.join("tests", "hidden", os.path.basename(hidden)))
@@ -95,10 +95,10 @@ def _run(exercise, hidden, folder):
         _copy_submission(tmp, folder)
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONSTARTUP")}
         try:
-            subprocess.run(_command(tests, sandbox, 60), cwd=tmp, env=env, stdin=subprocess.DEVNULL,
+            subprocess.run(_command(tests, sandbox, 60), check=False, cwd=tmp, env=env, stdin=subprocess.DEVNULL,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
-            return [], "grading took longer than %d s" % TIMEOUT_SECONDS
+            return [], f"grading took longer than {TIMEOUT_SECONDS} s"
         results = os.path.join(tmp, "results.json")
         if not os.path.isfile(results):
             return [], "the grader produced no results"
@@ -115,14 +115,14 @@ def _summary(outcomes, exercise):
     for o in outcomes:
         if o["exercise"] != exercise:
             continue
-        name = o["name"].replace("test_%s_" % exercise, "").replace("_", " ")
+        name = o["name"].replace(f"test_{exercise}_", "").replace("_", " ")
         mark = "passed" if o["passed"] else "FAILED"
-        lines.append("  %s  %s (%g points)" % (mark, name, o["points"]))
+        lines.append(f"  {mark}  {name} ({o['points']:g} points)")
         if not o["passed"] and o.get("message"):
             lines += ["      " + line for line in o["message"].strip().splitlines()[:8]]
     if hidden:
         earned = sum(o["points"] for o in hidden if o["passed"])
-        lines.append("  instructor's further checks: %g of %g points" % (earned, sum(o["points"] for o in hidden)))
+        lines.append(f"  instructor's further checks: {earned:g} of {sum(o['points'] for o in hidden):g} points")
     return lines
 
 
@@ -134,15 +134,17 @@ def grade(exercise, points, hidden=False, folder=None):
             warnings.simplefilter("ignore")
             outcomes, problem = _run(exercise, hidden, folder or os.getcwd())
             if problem or not outcomes:
-                print("%s: 0 of %g points: %s" % (exercise, points, problem or "no graded test ran"))
+                print(f"{exercise}: 0 of {points:g} points: {problem or 'no graded test ran'}")
                 return 0.0
             earned = sum(o["points"] for o in outcomes if o["passed"])
             most = sum(o["points"] for o in outcomes)
             score = round(float(points) * earned / most, 4) if most else 0.0
             score = float(min(max(score, 0.0), float(points)))
-            print("%s: %g of %g points" % (exercise, score, points))
+            print(f"{exercise}: {score:g} of {points:g} points")
             print("\n".join(_summary(outcomes, exercise)))
+            if os.environ.get("GRADKIT_SANDBOX") == "1":
+                print("  (your code ran in gradkit's sandbox)")
             return score
     except Exception as error:  # noqa: BLE001 - a grading cell must end with a number, never an error
-        print("%s: 0 of %g points: the grader failed (%s: %s)" % (exercise, points, type(error).__name__, error))
+        print(f"{exercise}: 0 of {points:g} points: the grader failed ({type(error).__name__}: {error})")
         return 0.0

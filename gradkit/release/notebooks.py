@@ -17,14 +17,22 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from typing import Any
 
 from checker.names import Exercise
+from gradkit.errors import UserError
 from gradkit.release.markers import find_regions
 
 SCHEMA_VERSION = 3
+
+
+def _nbformat() -> Any:
+    """nbformat, imported when a notebook is made (the rest of gradkit does not need it)."""
+    try:
+        import nbformat
+    except ImportError:
+        raise UserError("making the nbgrader notebooks needs nbformat: pip install nbformat (or nbgrader)") from None
+    return nbformat
 
 
 def _nbgrader(cell, grade_id: str, *, solution: bool = False, grade: bool = False, locked: bool = False,
@@ -79,7 +87,7 @@ def graded_cell_source(exercise: Exercise, points: float) -> str:
 
 
 def exercise_notebook(exercise: Exercise, number: int, total: int, source: str, points: float,
-                      path: str) -> nbformat.NotebookNode:
+                      path: str) -> Any:
     """The source notebook of one exercise (instructor version, solution included)."""
     intro = (
         f"# Exercise {number}/{total}: {exercise.title} (`{exercise.cls}`, {points:g} points)\n\n"
@@ -89,6 +97,8 @@ def exercise_notebook(exercise: Exercise, number: int, total: int, source: str, 
         f"Only `{exercise.file}` is graded, with the same tests as `pytest tests/graded/test_{exercise.name}.py`; "
         "your instructor may add further checks. Use NumPy and the standard library only."
     )
+    v4 = _nbformat().v4
+    new_code_cell, new_markdown_cell = v4.new_code_cell, v4.new_markdown_cell
     cells = [
         _nbgrader(new_markdown_cell(intro), f"{exercise.name}-intro", locked=True),
         _nbgrader(new_markdown_cell("```text\n" + exercise_text(source) + "\n```"), f"{exercise.name}-text",
@@ -98,7 +108,7 @@ def exercise_notebook(exercise: Exercise, number: int, total: int, source: str, 
         _nbgrader(new_code_cell(graded_cell_source(exercise, points)), f"{exercise.name}-tests", grade=True,
                   locked=True, points=points),
     ]
-    notebook = new_notebook(cells=cells)
+    notebook = v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     notebook.metadata["language_info"] = {"name": "python"}
     return notebook
@@ -108,7 +118,8 @@ def notebook_name(exercise: Exercise, number: int) -> str:
     return f"{number:02d}_{exercise.name}.ipynb"
 
 
-def write_notebook(notebook: nbformat.NotebookNode, path: Path) -> Path:
+def write_notebook(notebook: Any, path: Path) -> Path:
+    nbformat = _nbformat()
     nbformat.validate(notebook)
     nbformat.write(notebook, str(path))
     return path

@@ -17,7 +17,7 @@ NORMALISATION = {
 
 
 def normalise(images: np.ndarray, mean, std) -> np.ndarray:
-    """uint8 images (N, C, H, W) (or (N, H, W) for one channel) -> float32 (N, C, H, W), per channel (x - mean) / std."""
+    """uint8 images (N, C, H, W), or (N, H, W) for one channel, -> float32 (N, C, H, W), (x - mean) / std."""
     if images.ndim == 3:
         images = images[:, None]
     mean = np.asarray(mean, dtype=np.float32).reshape(1, -1, 1, 1)

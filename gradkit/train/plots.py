@@ -117,7 +117,8 @@ def plot_filters(W: np.ndarray, path: str | Path) -> Path:
     return _save(fig, Path(path))
 
 
-def save_all_plots(folder: str | Path, history, images, labels, scores, classes, first_W, title: str = "") -> list[Path]:
+def save_all_plots(folder: str | Path, history, images, labels, scores, classes, first_W,
+                   title: str = "") -> list[Path]:
     """The four figures of a run in ``folder``; returns their paths."""
     folder = Path(folder)
     paths = []

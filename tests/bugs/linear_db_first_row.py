@@ -6,7 +6,7 @@ example's bias gradient is lost. The `db_first_row` mutant of the research note 
 
 from solutions.linear import Linear as Reference
 
-EXPECT = dict(exercise="linear", tensor="db", hint=None)
+EXPECT = dict(exercise="linear", tensor="db", hint="batch")
 
 
 class Linear(Reference):

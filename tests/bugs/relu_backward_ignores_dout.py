@@ -6,7 +6,7 @@ bug-catalogue.md shows what a missing ReLU factor does downstream).
 
 from solutions.relu import ReLU as Reference
 
-EXPECT = dict(exercise="relu", tensor="dx", hint=None)
+EXPECT = dict(exercise="relu", tensor="dx", hint="ignores_dout")
 
 
 class ReLU(Reference):

@@ -6,7 +6,7 @@ flowed through as if the ReLU were the identity. Right only where the input was 
 
 from solutions.relu import ReLU as Reference
 
-EXPECT = dict(exercise="relu", tensor="dx", hint=None)
+EXPECT = dict(exercise="relu", tensor="dx", hint="mask")
 
 
 class ReLU(Reference):

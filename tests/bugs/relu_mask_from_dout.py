@@ -7,7 +7,7 @@ CNN-scratcher's S2 also applied the derivative to the gradient.
 
 from solutions.relu import ReLU as Reference
 
-EXPECT = dict(exercise="relu", tensor="dx", hint=None)
+EXPECT = dict(exercise="relu", tensor="dx", hint="mask")
 
 
 class ReLU(Reference):

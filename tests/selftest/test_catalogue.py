@@ -34,7 +34,7 @@ CHILD_ARGS = ("-p", "no:benchmark", "-p", "no:anyio", "-p", "no:xdist")
 HINTS = {
     "flip", "transpose", "scale", "sign", "zeros", "border", "stride", "pool_non_max", "pool_all_ties", "overlap",
     "rows_not_zero", "overflow", "mutation", "accumulate", "momentum_sign", "momentum_state", "weight_decay",
-    "not_in_place", "dtype", "shape", "batch", "channels", "sum", "mask", None,
+    "not_in_place", "dtype", "shape", "batch", "channels", "sum", "mask", "ignores_dout", "bias", None,
 }
 # Tensor names as the checker reports them (CheckFailure.tensor); params['<key>'] is matched by pattern.
 TENSORS = {

@@ -2,15 +2,24 @@
 
 import gzip
 import pickle
-import urllib.error
 import socket
+import urllib.error
 from pathlib import Path
 
 import numpy as np
 import pytest
+from datafiles import (
+    cifar_contents,
+    idx_bytes,
+    md5,
+    register_cifar_checksums,
+    register_mnist_checksums,
+    sha256,
+    tarball_bytes,
+    write_cifar,
+    write_mnist,
+)
 
-from datafiles import (cifar_contents, pickle_bytes, register_cifar_checksums, register_mnist_checksums,
-                       sha256, md5, tarball_bytes, write_cifar, write_mnist, idx_bytes)
 from gradkit.datasets import cifar10, datadir, load_cifar10, load_mnist, load_sample
 from gradkit.datasets.download import RemoteFile
 from gradkit.datasets.mnist import read_idx

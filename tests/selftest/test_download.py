@@ -114,7 +114,7 @@ def test_corrupted_download_is_never_used(server, tmp_path):
     with pytest.raises(DownloadError) as raised:
         fetch(remote_for([server.url]), dest, retries=3)
     message = str(raised.value)
-    assert "sha256" in message and f"put payload.bin (102,400 B, sha256 " in message and str(dest) in message
+    assert "sha256" in message and "put payload.bin (102,400 B, sha256 " in message and str(dest) in message
     assert not dest.exists() and not (tmp_path / "payload.bin.part").exists()
     assert len(server.ranges) == 3
 

@@ -32,7 +32,7 @@ CY_CONV = 25 * (25 - 3 + 5 - 1) / (25 + 5)
 
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    completed = subprocess.run(["nbgrader", *args], cwd=course, capture_output=True, text=True, timeout=900)
+    completed = subprocess.run(["nbgrader", *args], check=False, cwd=course, capture_output=True, text=True, timeout=900)
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     return completed
 
@@ -119,3 +119,4 @@ def test_feedback_shows_no_hidden_test_code_and_no_hidden_expected_values(course
     assert text.count("the gradient with respect to b (db) is wrong") == 1
     assert "instructor's further checks: 4 of 5 points" in text
     assert "conv: 21.6667 of 25 points" in text
+    assert "your code ran in gradkit's sandbox" in text  # nbgrader_config.py switched the sandbox on

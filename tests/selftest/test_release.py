@@ -56,7 +56,7 @@ def test_plain_pytest_in_the_release_grades_the_exercises(release, tmp_path):
     shutil.copytree(release, copy)
     for name in ("relu.py", "softmax_ce.py"):
         shutil.copyfile(ROOT / "solutions" / name, copy / "exercises" / name)
-    completed = subprocess.run([sys.executable, "-m", "pytest", "--gradkit-json", "out.json"], cwd=copy,
+    completed = subprocess.run([sys.executable, "-m", "pytest", "--gradkit-json", "out.json"], check=False, cwd=copy,
                                capture_output=True, text=True, timeout=600)
     results = json.loads((copy / "out.json").read_text())
     assert results["score"] == 25 and results["max_score"] == 100, completed.stdout[-2000:]

@@ -3,16 +3,22 @@
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
-import socket
 
 import numpy as np
 import pytest
+from datafiles import (
+    cifar_contents,
+    register_cifar_checksums,
+    register_mnist_checksums,
+    write_cifar,
+    write_mnist,
+)
 
-from datafiles import cifar_contents, register_cifar_checksums, register_mnist_checksums, write_cifar, write_mnist
 from gradkit.cli.main import main
 from gradkit.cli.train import load_impl
 from gradkit.train.augment import normalise, random_crop_flip
