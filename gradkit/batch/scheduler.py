@@ -43,12 +43,17 @@ class BatchSummary:
         return [r for r in self.results if r.status == ERROR]
 
 
-def student_folders(submissions: Path) -> dict[str, Path]:
-    """{student: folder} for every sub-folder (names starting with '.' or '_' are ignored)."""
+def student_folders(submissions: Path, subfolder: str | None = None) -> dict[str, Path]:
+    """{student: folder} for every sub-folder (names starting with '.' or '_' are ignored).
+
+    With `subfolder`, a student's files are in ``<student>/<subfolder>/`` (nbgrader's
+    ``autograded/<student>/<assignment>/``); students without it are left out.
+    """
     if not submissions.is_dir():
         raise UserError(f"no submissions folder at {submissions}")
-    found = {p.name: p for p in sorted(submissions.iterdir())
+    found = {p.name: p / subfolder if subfolder else p for p in sorted(submissions.iterdir())
              if p.is_dir() and not p.is_symlink() and not p.name.startswith((".", "_"))}
+    found = {s: f for s, f in found.items() if f.is_dir() and not f.is_symlink()}
     if not found:
         raise UserError(f"{submissions} holds no student folders (one folder per student, each with the six files)")
     return found
@@ -67,13 +72,13 @@ def plan(folders: dict[str, Path], stored: dict[str, StudentResult | None], file
 
 
 def grade_all(submissions: Path, out_csv: Path, *, jobs: int = 2, limits: Limits | None = None,
-              only: Sequence[str] = (), force: bool = False, include_hidden: bool = True,
+              only: Sequence[str] = (), force: bool = False, include_hidden: bool = True, subfolder: str | None = None,
               progress: Callable[[int], object] | None = None,
               on_result: Callable[[StudentResult], None] | None = None) -> BatchSummary:
     """Grade the submissions that need it, store each grade, write grades.csv and the pass rates."""
     limits = limits or Limits()
     files = test_files(include_hidden)
-    folders = student_folders(Path(submissions))
+    folders = student_folders(Path(submissions), subfolder)
     directory = store.results_dir(Path(out_csv))
     stored = {s: store.load(directory, s) for s in folders}
     todo = plan(folders, stored, files, limits, only=only, force=force)

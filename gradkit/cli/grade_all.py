@@ -5,6 +5,7 @@ Examples::
     gradkit grade-all submissions/ --jobs 2 --out grades.csv     # grade who needs it
     gradkit grade-all submissions/ --out grades.csv --student alice   # regrade alice alone
     gradkit grade-all submissions/ --out grades.csv --force      # regrade everyone
+    gradkit grade-all course/autograded --subfolder cnn-layers   # the exercise files nbgrader autograded
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="grade only this student, even if already graded (repeatable)")
     parser.add_argument("--force", action="store_true", help="regrade every submission, even those already graded")
     parser.add_argument("--no-hidden", action="store_true", help="run only the public graded tests, not tests/hidden")
+    parser.add_argument("--subfolder", metavar="NAME",
+                        help="each student's files are in SUBMISSIONS_DIR/<student>/NAME/ (nbgrader: "
+                             "gradkit grade-all autograded --subfolder cnn-layers)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     limits = parser.add_argument_group("limits for each submission")
     limits.add_argument("--cpu-seconds", type=int, default=defaults.cpu_seconds,
@@ -51,10 +55,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     limits = Limits(cpu_seconds=args.cpu_seconds, memory_mb=args.memory_mb, call_seconds=args.call_seconds,
                     test_seconds=args.test_seconds, wall_seconds=args.wall_seconds)
-    total = len(args.student) or len(student_folders(args.submissions))
+    total = len(args.student) or len(student_folders(args.submissions, args.subfolder))
     bar = tqdm(total=total, unit="submission", disable=args.no_progress, dynamic_ncols=True)
     summary = grade_all(args.submissions, args.out, jobs=args.jobs, limits=limits, only=args.student,
-                        force=args.force, include_hidden=not args.no_hidden, progress=bar.update,
+                        force=args.force, include_hidden=not args.no_hidden, subfolder=args.subfolder,
+                        progress=bar.update,
                         on_result=lambda r: bar.set_postfix_str(f"{r.student}: {r.score:g}/{r.max_score:g}"))
     bar.total = bar.n  # submissions skipped as already graded never tick
     bar.close()

@@ -85,7 +85,11 @@ numpy, pytest and hypothesis: the grader's files travel with the assignment.
 
 Caveat (nbgrader's design, not gradkit's): autograde executes every cell of the student's notebook in one
 kernel, cells the student added included, so a student can redefine `grade` in the kernel. For the grade
-of record, also run `gradkit grade-all` over the exercise files of `autograded/` and compare.
+of record, also grade the exercise files nbgrader wrote, in gradkit's sandbox, and compare:
+
+```
+gradkit grade-all autograded --subfolder {assignment} --out grades-sandboxed.csv
+```
 """
 
 

@@ -14,25 +14,24 @@ import html
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from nbgrader.api import Gradebook  # nbgrader is a dev dependency: missing, this module fails loudly
 
 from gradkit.batch.samples import BUGS, SOLUTIONS, materialise_bug
 from gradkit.release import leakcheck
 from gradkit.release.course import ASSIGNMENT, build_course
 from gradkit.release.student import secrets
 
-pytest.importorskip("nbgrader")
-nbgrader_api = pytest.importorskip("nbgrader.api")
-
 BUG = BUGS / "conv_db_averaged_over_batch.py"
 CY_CONV = 25 * (25 - 3 + 5 - 1) / (25 + 5)
 
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    completed = subprocess.run(["nbgrader", *args], check=False, cwd=course, capture_output=True, text=True, timeout=900)
+    completed = subprocess.run([sys.executable, "-m", "nbgrader", *args], check=False, cwd=course, capture_output=True, text=True, timeout=900)
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     return completed
 
@@ -73,7 +72,7 @@ def course(tmp_path_factory):
 
 
 def scores(course: Path, student: str) -> dict[str, float]:
-    with nbgrader_api.Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         submission = gradebook.find_submission(ASSIGNMENT, student)
         return {"total": submission.score, **{nb.name.split("_", 1)[1]: nb.score for nb in submission.notebooks}}
 
