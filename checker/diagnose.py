@@ -79,8 +79,9 @@ def _valid(case: LayerCase) -> bool:
 
 
 POSITIONS_HINT = Hint("sum", "correct when there is one output position, wrong with several: a parameter's gradient "
-                             "is a sum over every output position and image; add each contribution (+=) rather than "
-                             "overwriting (=)")
+                             "sums, over every output position and image, dout at that position times the input "
+                             "window that position saw; pair each position with its own window, and add (+=) the "
+                             "contributions rather than overwriting (=)")
 
 
 def counterfactual_hint(impl: Implementation, case: LayerCase, tensor: str) -> Hint | None:
