@@ -41,7 +41,7 @@ settings.register_profile(
 )
 # For the kit's own flake hunt: random seeds (--hypothesis-seed) and more examples.
 settings.register_profile(PROFILE_THOROUGH, parent=settings.get_profile(PROFILE_GRADING), derandomize=False,
-                          max_examples=100)
+                          max_examples=60)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
