@@ -26,7 +26,8 @@ COMMANDS: list[tuple[str, str, str]] = [
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gradkit", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="gradkit", description="Build a CNN from scratch in NumPy: grade it, diagnose it, train it, run a course.")
     parser.add_argument("--version", action="version", version=f"gradkit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, module_name, help_text in COMMANDS:
