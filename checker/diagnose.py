@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from checker import fingerprints, hints, inputs
+from checker import fingerprints, hints
 from checker.cases import ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
 from checker.contract import checked_backward, checked_forward
 from checker.guard import construct
@@ -23,7 +23,7 @@ from checker.hints import Hint
 from checker.impl import Implementation
 from checker.numgrad import layer_loss, numerical_gradient, probe_position
 from checker.results import CheckFailure
-from checker.setups import LayerCase, build
+from checker.setups import LayerCase, evaluate
 from checker.textmaps import MAX_MAP_ROWS, fmt_index, heat_map, side_by_side, spatial
 
 
@@ -134,12 +134,9 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
     """Why d{tensor} of a layer is wrong on `case` (the shrunk failing case)."""
     from checker.gradcheck import layer_directional
 
-    rng = np.random.default_rng(case.seed)
-    setup = build(impl, case, rng)
+    run = evaluate(impl, case)
+    setup, out, v, dx, grads = run.setup, run.out, run.v, run.dx, run.grads
     layer, x = setup.layer, setup.x
-    out = checked_forward(layer, x, setup.out_shape, setup.formula)
-    v = inputs.gaussian(rng, out.shape)
-    dx, grads = checked_backward(layer, v, x)
     params = {k: p.copy() for k, p in layer.params.items()}
     forward = _student_forward(layer, setup.out_shape, setup.formula)
     name = f"d{tensor}"

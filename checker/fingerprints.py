@@ -17,13 +17,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from checker import inputs
 from checker.cases import ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
-from checker.contract import checked_backward, checked_forward
 from checker.guard import construct
 from checker.impl import Implementation
 from checker.results import CheckFailure
-from checker.setups import build
+from checker.setups import evaluate
 
 FINGERPRINT_DIR = Path(__file__).with_name("fingerprints")
 
@@ -54,9 +52,8 @@ def tensors_on(impl: Implementation, case: object) -> dict[str, np.ndarray]:
         loss_fn = construct(impl.SoftmaxCrossEntropy)
         loss = checked_loss(loss_fn, scores, y)
         return {"loss": np.array(loss), "dscores": checked_dscores(loss_fn, scores)}
-    setup = build(impl, case, rng)
-    out = checked_forward(setup.layer, setup.x, setup.out_shape, setup.formula)
-    dx, grads = checked_backward(setup.layer, inputs.gaussian(rng, out.shape), setup.x)
+    run = evaluate(impl, case)
+    out, dx, grads = run.out, run.dx, run.grads
     return {"out": out, "dx": dx, **{f"d{k}": g for k, g in grads.items()}}
 
 

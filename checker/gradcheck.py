@@ -21,11 +21,11 @@ from hypothesis import reject
 
 from checker import inputs
 from checker.cases import SoftmaxCase
-from checker.contract import checked_backward, checked_forward
+from checker.contract import checked_forward
 from checker.guard import construct
 from checker.impl import Implementation
 from checker.results import CheckFailure
-from checker.setups import LayerCase, build
+from checker.setups import LayerCase, evaluate
 from checker.softmax import checked_dscores, checked_loss, make_scores
 from checker.diagnose import diagnose_layer, diagnose_softmax
 
@@ -103,15 +103,12 @@ def gradient_failure(label: str, tensor_name: str, case: object, result: Directi
 
 def layer_directional(impl: Implementation, case: LayerCase, tensor: str) -> Directional:
     """The directional check of d(loss)/d(tensor) for a layer, tensor "x" or a parameter ("W", "b")."""
-    rng = np.random.default_rng(case.seed)
-    setup = build(impl, case, rng)
-    layer, x = setup.layer, setup.x
-    out = checked_forward(layer, x, setup.out_shape, setup.formula)
-    v = inputs.gaussian(rng, out.shape)
-    dx, grads = checked_backward(layer, v, x)
-    grad = dx if tensor == "x" else grads[tensor]
-    u = inputs.unit_direction(rng, grad.shape)
-    return directional_check(perturbed_loss(layer, x, v, tensor, u, setup.out_shape, setup.formula), grad, u)
+    run = evaluate(impl, case)
+    grad = run.dx if tensor == "x" else run.grads[tensor]
+    u = inputs.unit_direction(run.rng, grad.shape)
+    setup = run.setup
+    return directional_check(perturbed_loss(setup.layer, setup.x, run.v, tensor, u, setup.out_shape, setup.formula),
+                             grad, u)
 
 
 def check_layer_gradient(impl: Implementation, case: LayerCase, tensor: str) -> None:

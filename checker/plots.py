@@ -11,14 +11,12 @@ from pathlib import Path
 
 import numpy as np
 
-from checker import inputs
 from checker.cases import ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
-from checker.contract import checked_backward, checked_forward
 from checker.diagnose import _student_forward
 from checker.guard import construct
 from checker.impl import Implementation
 from checker.numgrad import layer_loss, numerical_gradient
-from checker.setups import build
+from checker.setups import evaluate
 
 # What `gradkit check EXERCISE --plot` draws when every check passed.
 DEFAULT_CASES = {
@@ -73,10 +71,8 @@ def gradients(impl: Implementation, case: object) -> dict[str, tuple[np.ndarray,
         checked_loss(loss_fn, scores, y)
         mine = checked_dscores(loss_fn, scores)
         return {"dscores": (mine, numerical_gradient(lambda d: checked_loss(loss_fn, scores + d, y), scores.shape))}
-    setup = build(impl, case, rng)
-    out = checked_forward(setup.layer, setup.x, setup.out_shape, setup.formula)
-    v = inputs.gaussian(rng, out.shape)
-    dx, grads = checked_backward(setup.layer, v, setup.x)
+    run = evaluate(impl, case)
+    setup, v, dx, grads = run.setup, run.v, run.dx, run.grads
     params = {k: p.copy() for k, p in setup.layer.params.items()}
     forward = _student_forward(setup.layer, setup.out_shape, setup.formula)
     result = {}

@@ -13,6 +13,7 @@ import numpy as np
 
 from checker import inputs
 from checker.cases import ConvCase, LinearCase, PoolCase, ReluCase
+from checker.contract import checked_backward, checked_forward
 from checker.guard import construct
 from checker.impl import Implementation
 from checker.results import CheckFailure
@@ -59,3 +60,24 @@ def build(impl: Implementation, case: LayerCase, rng: np.random.Generator) -> Se
     """The layer, its input, and the expected output shape for `case`."""
     layer = build_layer(impl, case, rng)
     return Setup(layer, make_input(case, rng), tuple(case.out_shape), case.out_formula)
+
+
+class Evaluated(NamedTuple):
+    """A layer run once on its case: forward, then backward with a Gaussian upstream gradient `v`."""
+
+    setup: Setup
+    out: np.ndarray
+    v: np.ndarray
+    dx: np.ndarray
+    grads: dict[str, np.ndarray]
+    rng: np.random.Generator  # drawn from after v, for directions
+
+
+def evaluate(impl: Implementation, case: LayerCase) -> Evaluated:
+    """Build the layer for `case` and run the checked forward and backward passes (deterministic in case.seed)."""
+    rng = np.random.default_rng(case.seed)
+    setup = build(impl, case, rng)
+    out = checked_forward(setup.layer, setup.x, setup.out_shape, setup.formula)
+    v = inputs.gaussian(rng, out.shape)
+    dx, grads = checked_backward(setup.layer, v, setup.x)
+    return Evaluated(setup, out, v, dx, grads, rng)
