@@ -77,7 +77,7 @@ def impl(pytestconfig: pytest.Config) -> Implementation:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"gradkit: grading --impl {impl_spec(config)} (hypothesis profile: {settings._current_profile})"
+    return f"gradkit: grading --impl {impl_spec(config)} (hypothesis profile: {settings.get_current_profile_name()})"
 
 
 @pytest.hookimpl(wrapper=True)
