@@ -159,3 +159,9 @@ class SGDCase(NamedTuple):
             f"{_plural(len(self.shapes), 'parameter')} of shapes {list(self.shapes)}, lr={self.lr}, "
             f"momentum={self.momentum}, weight_decay={self.weight_decay}, {_plural(self.steps, 'step')}"
         )
+
+
+# The exercise each case type checks (see checker.names.EXERCISES for its file and class).
+EXERCISE_OF_CASE: dict[type, str] = {
+    ConvCase: "conv", PoolCase: "pool", ReluCase: "relu", LinearCase: "linear", SoftmaxCase: "softmax_ce",
+}

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from checker import fingerprints, hints
-from checker.cases import ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
+from checker.cases import EXERCISE_OF_CASE, ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
 from checker.contract import checked_backward, checked_forward
 from checker.guard import construct
 from checker.hints import Hint
@@ -180,9 +180,6 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
     hint = hint or counterfactual_hint(impl, case, tensor)
     hint = _known_bug(impl, EXERCISE_OF_CASE[type(case)], name, hint, lines)
     return Diagnosis(lines, hint, {name: {"yours": mine, "numerical": numerical}})
-
-
-EXERCISE_OF_CASE = {ConvCase: "conv", PoolCase: "pool", ReluCase: "relu", LinearCase: "linear", SoftmaxCase: "softmax_ce"}
 
 
 def _known_bug(impl: Implementation, exercise: str, name: str, hint: Hint | None, lines: list[str]) -> Hint | None:

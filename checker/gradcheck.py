@@ -20,10 +20,11 @@ import numpy as np
 from hypothesis import reject
 
 from checker import inputs
-from checker.cases import SoftmaxCase
+from checker.cases import EXERCISE_OF_CASE, SoftmaxCase
 from checker.contract import checked_forward
 from checker.guard import construct
 from checker.impl import Implementation
+from checker.names import EXERCISES
 from checker.results import CheckFailure
 from checker.setups import LayerCase, evaluate
 from checker.softmax import checked_dscores, checked_loss, make_scores
@@ -117,7 +118,7 @@ def check_layer_gradient(impl: Implementation, case: LayerCase, tensor: str) -> 
     if result.kink:
         reject()  # the step crossed a kink or a tie: this example proves nothing either way
     if not result.passed:
-        failure = gradient_failure(f"{_class_name(impl, case)}.backward", f"d{tensor}", case, result)
+        failure = gradient_failure(f"{EXERCISES[EXERCISE_OF_CASE[type(case)]].cls}.backward", f"d{tensor}", case, result)
         failure.diagnose = lambda verbose: diagnose_layer(impl, case, tensor, verbose)
         raise failure
 
@@ -137,7 +138,3 @@ def check_softmax_gradient(impl: Implementation, case: SoftmaxCase) -> None:
         raise failure
 
 
-
-def _class_name(impl: Implementation, case: LayerCase) -> str:
-    names = {"ConvCase": "Conv2D", "PoolCase": "MaxPool2D", "ReluCase": "ReLU", "LinearCase": "Linear"}
-    return names[type(case).__name__]

@@ -23,13 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from checker.names import EXERCISES
-from checker.runner import read_outcomes
+from checker.runner import GRADED_DIR, graded_files, read_outcomes
 from checker.scoring import Outcome
 from gradkit.batch.limits import Limits
 
 ROOT = Path(__file__).resolve().parents[2]
-GRADED_TESTS = ROOT / "tests" / "graded"
-HIDDEN_TESTS = ROOT / "tests" / "hidden"
+HIDDEN_TESTS = GRADED_DIR.parent / "hidden"
 
 GRADED, TIMED_OUT, ERROR = "graded", "timed out", "error"
 
@@ -66,7 +65,7 @@ class StudentResult:
 
 def test_files(include_hidden: bool = True) -> list[Path]:
     """The graded suite, then the instructor-only hidden tests when present and wanted."""
-    files = [GRADED_TESTS / f"test_{name}.py" for name in EXERCISES]
+    files = graded_files()
     if include_hidden and HIDDEN_TESTS.is_dir():
         files += sorted(HIDDEN_TESTS.glob("test_*.py"))
     return files
