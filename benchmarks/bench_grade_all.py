@@ -22,17 +22,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gradkit.batch.limits import Limits
 from gradkit.batch.samples import (
-    catalogue_bugs,
     write_bug,
     write_reference,
     write_stubs,
 )
 from gradkit.batch.scheduler import grade_all
+from gradkit.release.catalogue import bug_files
 
 
 def make_class(folder: Path, count: int) -> Counter:
     """`count` submission folders in `folder`; returns how many of each kind."""
-    bugs = catalogue_bugs()
+    bugs = bug_files()
     kinds: Counter = Counter()
     for i in range(count):
         student = folder / f"student{i:03d}"

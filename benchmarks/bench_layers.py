@@ -1,7 +1,7 @@
 """Speed of an implementation's layers against PyTorch CPU, side by side in one run.
 
     python benchmarks/bench_layers.py                        # reference layers, 1 thread, batch 64
-    python benchmarks/bench_layers.py --impl solutions tuned   # also the proposed faster conv
+    python benchmarks/bench_layers.py --impl solutions tests/variants/conv_whole_batch_im2col.py
     python benchmarks/bench_layers.py --threads 2 --impl exercises
 
 Prints, for the CIFAR-10 network's layers at their real shapes (float32): forward and backward times of
@@ -10,8 +10,9 @@ steps (forward, loss, backward, SGD momentum update) of the MNIST and CIFAR-10 n
 single-core-equivalent matrix-multiply rate (``float32`` 2048 x 2048 ``@``) measured in the same run:
 the step's useful GFLOP/s as a fraction of it says how close to the machine's peak the layers run.
 
-``--impl`` takes ``exercises``, ``solutions``, a folder with the six files, or ``tuned`` (the reference
-with ``benchmarks/tuned_conv.py`` as its conv). Parameters are float32, as in ``gradkit train``.
+``--impl`` takes ``exercises``, ``solutions``, a folder with the six files, or a catalogue file
+(``tests/variants/*.py``, ``tests/bugs/*.py``: the reference with that one exercise replaced).
+Parameters are float32, as in ``gradkit train``.
 PyTorch is optional (``pip install torch==2.13.0``); without it the NumPy figures and the SGEMM
 fraction are still printed. Thread counts are set with threadpoolctl (NumPy's BLAS) and
 ``torch.set_num_threads``. Times are medians over ``--repeats`` runs, NumPy and PyTorch alternating so
@@ -33,7 +34,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gradkit.cli.train import load_impl  # noqa: E402
-from gradkit.datasets.datadir import PROJECT_DATA_DIR  # noqa: E402
+from gradkit.release.catalogue import exercise_of, submission_with  # noqa: E402
 from gradkit.train.models import cifar10_net, mnist_net  # noqa: E402
 
 
@@ -170,16 +171,14 @@ def forward_flops(net) -> int:
 
 
 def resolve_impl(spec: str, scratch: Path):
-    """load_impl(spec), where "tuned" is the reference with benchmarks/tuned_conv.py as conv.py."""
-    if spec != "tuned":
+    """load_impl(spec), where a catalogue file `<exercise>_<name>.py` means the reference with it as that exercise."""
+    path = Path(spec)
+    if path.suffix != ".py":
         return load_impl(spec)
-    folder = scratch / "tuned"
-    folder.mkdir()
-    for path in (PROJECT_DATA_DIR.parent / "solutions").glob("*.py"):
-        if path.name != "__init__.py":
-            shutil.copy(path, folder / path.name)
-    shutil.copy(Path(__file__).with_name("tuned_conv.py"), folder / "conv.py")
-    return load_impl(str(folder))
+    exercise = exercise_of(path)
+    if exercise is None:
+        raise SystemExit(f"--impl {spec}: a catalogue file is named <exercise>_<name>.py")
+    return load_impl(str(submission_with(path, exercise, scratch / path.stem)))
 
 
 def main(argv=None) -> int:

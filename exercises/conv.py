@@ -43,9 +43,11 @@ Hints
   forward pass becomes a single matrix product with ``W.reshape(F, -1)``, and ``dW`` and the gradient of that
   matrix are two more. Adding the matrix's gradient back into ``dx_pad`` ("col2im") takes a loop over the
   KH*KW kernel offsets, each one strided slice ``+=``.
+* That whole-batch matrix is the simplest fast version. Ours builds one image's matrix at a time instead,
+  which keeps it in the CPU cache and trains the CIFAR-10 network about 1.4x faster; both pass.
 * Writing loops over n, f, i, j first is a fine way to get the maths right; the checker accepts it, but
   it is far too slow to train a network. Avoid ``np.add.at`` (several times slower than the offset loop).
-* Ours is about 30 lines for both methods, half of them unpacking shapes.
+* Ours is about 45 lines for both methods, a third of them unpacking shapes.
 
 How to check
 ------------
@@ -53,7 +55,7 @@ How to check
 """
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import sliding_window_view  # noqa: F401 (for the hint above; ours does not need it)
 
 
 def _int_at_least(name, value, minimum):
@@ -156,10 +158,9 @@ class Conv2D:
         Notes
         -----
         Cache what ``backward`` needs as attributes of ``self``. Ours keeps ``self.x`` (the input, for its
-        shape and dtype) and ``self.cols``, shape (C*KH*KW, N*H_out*W_out): the windows of ``x_pad``, one
-        column per output pixel.
+        shape and dtype) and ``self.x_pad``, shape (N, C, H + 2*padding, W + 2*padding), the padded input.
         """
-        raise NotImplementedError("write Conv2D.forward: pad x, gather the windows into one matrix, multiply by W")
+        raise NotImplementedError("write Conv2D.forward: pad x, gather the windows into a matrix, multiply by W")
 
     def backward(self, dout):
         """Backpropagate through the convolution.

@@ -41,9 +41,11 @@ Hints
   forward pass becomes a single matrix product with ``W.reshape(F, -1)``, and ``dW`` and the gradient of that
   matrix are two more. Adding the matrix's gradient back into ``dx_pad`` ("col2im") takes a loop over the
   KH*KW kernel offsets, each one strided slice ``+=``.
+* That whole-batch matrix is the simplest fast version. Ours builds one image's matrix at a time instead,
+  which keeps it in the CPU cache and trains the CIFAR-10 network about 1.4x faster; both pass.
 * Writing loops over n, f, i, j first is a fine way to get the maths right; the checker accepts it, but
   it is far too slow to train a network. Avoid ``np.add.at`` (several times slower than the offset loop).
-* Ours is about 30 lines for both methods, half of them unpacking shapes.
+* Ours is about 45 lines for both methods, a third of them unpacking shapes.
 
 How to check
 ------------
@@ -51,7 +53,7 @@ How to check
 """
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import sliding_window_view  # noqa: F401 (for the hint above; ours does not need it)
 
 
 def _int_at_least(name, value, minimum):
@@ -154,11 +156,10 @@ class Conv2D:
         Notes
         -----
         Cache what ``backward`` needs as attributes of ``self``. Ours keeps ``self.x`` (the input, for its
-        shape and dtype) and ``self.cols``, shape (C*KH*KW, N*H_out*W_out): the windows of ``x_pad``, one
-        column per output pixel.
+        shape and dtype) and ``self.x_pad``, shape (N, C, H + 2*padding, W + 2*padding), the padded input.
         """
         ### BEGIN SOLUTION
-        # hint: write Conv2D.forward: pad x, gather the windows into one matrix, multiply by W
+        # hint: write Conv2D.forward: pad x, gather the windows into a matrix, multiply by W
         N, C, H, W = x.shape
         F = self.out_channels
         KH, KW = self.kernel_size
@@ -167,17 +168,23 @@ class Conv2D:
         W_out = (W + 2 * padding - KW) // stride + 1
 
         x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
-        # windows[n, c, i, j, p, q] = x_pad[n, c, i*stride + p, j*stride + q], a view (no copy yet)
-        windows = sliding_window_view(x_pad, (KH, KW), axis=(2, 3))[:, :, ::stride, ::stride]
-        # im2col: row (c, p, q), column (n, i, j); the reshape makes the copy
-        cols = windows.transpose(1, 4, 5, 0, 2, 3).reshape(C * KH * KW, N * H_out * W_out)
-
-        w = self.params["W"].astype(x.dtype, copy=False).reshape(F, C * KH * KW)
+        # w[f, (p, q, c)] = W[f, c, p, q]: rows of cols ordered (p, q, c) make each kernel offset one block
+        w = self.params["W"].astype(x.dtype, copy=False).transpose(0, 2, 3, 1).reshape(F, KH * KW * C)
         b = self.params["b"].astype(x.dtype, copy=False)
-        out = w @ cols + b[:, None]  # (F, N*H_out*W_out)
 
-        self.x, self.cols = x, cols
-        return out.reshape(F, N, H_out, W_out).transpose(1, 0, 2, 3)
+        out = np.empty((N, F, H_out, W_out), dtype=x.dtype)
+        cols = np.empty((KH, KW, C, H_out, W_out), dtype=x.dtype)
+        for n in range(N):
+            # im2col, one image at a time so that the matrix stays in the CPU cache (one matrix for the
+            # whole batch is simpler, but slower): cols[p, q, c, i, j] = x_pad[n, c, i*stride + p, j*stride + q]
+            for p in range(KH):
+                for q in range(KW):
+                    cols[p, q] = x_pad[n, :, p:p + stride * H_out:stride, q:q + stride * W_out:stride]
+            np.matmul(w, cols.reshape(KH * KW * C, H_out * W_out), out=out[n].reshape(F, H_out * W_out))
+        out += b[:, None, None]
+
+        self.x, self.x_pad = x, x_pad
+        return out
         ### END SOLUTION
 
     def backward(self, dout):
@@ -200,27 +207,34 @@ class Conv2D:
         """
         ### BEGIN SOLUTION
         # hint: write Conv2D.backward: db is a sum, dW and dcols are matrix products, then col2im
-        x, cols = self.x, self.cols
+        x, x_pad = self.x, self.x_pad
         N, C, H, W = x.shape
         F = self.out_channels
         KH, KW = self.kernel_size
         stride, padding = self.stride, self.padding
         H_out, W_out = dout.shape[2:]
-
-        dout_cols = dout.transpose(1, 0, 2, 3).reshape(F, N * H_out * W_out)  # same layout as forward's out
         W_param, b_param = self.params["W"], self.params["b"]
-        self.grads["W"] = (dout_cols @ cols.T).reshape(W_param.shape).astype(W_param.dtype)
-        self.grads["b"] = dout.sum(axis=(0, 2, 3)).astype(b_param.dtype)
+        w = W_param.astype(x.dtype, copy=False).transpose(0, 2, 3, 1).reshape(F, KH * KW * C)  # as in forward
 
-        w = W_param.astype(x.dtype, copy=False).reshape(F, C * KH * KW)
-        dcols = (w.T @ dout_cols).reshape(C, KH, KW, N, H_out, W_out)
-        # col2im: kernel offset (p, q) touched x_pad[:, :, i*stride + p, j*stride + q] for every (i, j);
-        # overlapping windows add up.
-        dx_pad = np.zeros((N, C, H + 2 * padding, W + 2 * padding), dtype=x.dtype)
-        for p in range(KH):
-            for q in range(KW):
-                rows = slice(p, p + stride * H_out, stride)
-                columns = slice(q, q + stride * W_out, stride)
-                dx_pad[:, :, rows, columns] += dcols[:, p, q].transpose(1, 0, 2, 3)
+        self.grads["b"] = dout.sum(axis=(0, 2, 3)).astype(b_param.dtype)
+        dw_T = np.zeros((KH * KW * C, F), dtype=x.dtype)  # dW transposed: cols @ dout_n.T is the faster product
+        dx_pad = np.zeros_like(x_pad)
+        cols = np.empty((KH, KW, C, H_out, W_out), dtype=x.dtype)
+        for n in range(N):
+            # image n's cols as in forward, rebuilt: cheaper than keeping the whole batch's
+            for p in range(KH):
+                for q in range(KW):
+                    cols[p, q] = x_pad[n, :, p:p + stride * H_out:stride, q:q + stride * W_out:stride]
+            dout_n = dout[n].reshape(F, H_out * W_out)
+            dw_T += cols.reshape(KH * KW * C, H_out * W_out) @ dout_n.T  # every image's windows add to dW
+            dcols = (w.T @ dout_n).reshape(KH, KW, C, H_out, W_out)
+            # col2im: offset (p, q) touched x_pad[n, :, i*stride + p, j*stride + q] for every (i, j);
+            # overlapping windows add up, hence +=.
+            for p in range(KH):
+                for q in range(KW):
+                    dx_pad[n, :, p:p + stride * H_out:stride, q:q + stride * W_out:stride] += dcols[p, q]
+
+        # dw_T's rows are in w's (p, q, c) order; W is (F, C, KH, KW)
+        self.grads["W"] = dw_T.T.reshape(F, KH, KW, C).transpose(0, 3, 1, 2).astype(W_param.dtype, order="C")
         return dx_pad[:, :, padding:padding + H, padding:padding + W]
         ### END SOLUTION

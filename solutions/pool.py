@@ -173,7 +173,7 @@ class MaxPool2D:
                 rows = slice(p, p + stride * H_out, stride)
                 columns = slice(q, q + stride * W_out, stride)
                 first_max = (x[:, :, rows, columns] == out) & ~routed
-                dx[:, :, rows, columns] += np.where(first_max, dout, 0)
+                dx[:, :, rows, columns] += dout * first_max  # times a bool mask: much faster than np.where
                 routed |= first_max
         return dx
         ### END SOLUTION

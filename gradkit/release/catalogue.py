@@ -2,13 +2,17 @@
 
 A catalogue file is `<exercise>_<mistake>.py`: a docstring whose first paragraph is the explanation a
 student sees, `EXPECT = dict(exercise=..., tensor=..., hint=...)` (`EXPECT = None` for a valid
-variant), and the contract's class overriding one method of the reference. Files are read by
-parsing, never imported here, so a broken file fails only its own test.
+variant), and the contract's class overriding methods of a base it imports as
+`from solutions.<exercise> import <Class> as Reference` (the reference) or
+`from tests.variants.<name> import <Class> as Reference` (a variant; the conv bugs build on the
+whole-batch im2col variant, whose `self.cols` they read). Files are read by parsing, never imported
+here, so a broken file fails only its own test; `materialise` turns one into a self-contained module.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 from pathlib import Path
 
@@ -54,10 +58,29 @@ def explanation(path: Path) -> str:
     return " ".join(doc.split("\n\n")[0].split())
 
 
+# `from solutions.conv import Conv2D as Reference`, `from tests.variants.<name> import Conv2D as Reference`
+_BASE_IMPORT = re.compile(r"^from ((?:solutions|tests\.variants)\.\w+) import (\w+) as (\w+)[ \t]*$", re.MULTILINE)
+
+
+def materialise(path: Path) -> str:
+    """`path`'s source as one self-contained module: each import of a base class is replaced by the base
+    file's own (materialised) source and an alias, `Reference = Conv2D`.
+
+    A submission must stand alone: graded in a folder, in nbgrader or in the sandbox, it cannot import
+    `solutions` or `tests`.
+    """
+
+    def inline(match: re.Match) -> str:
+        base = ROOT.joinpath(*match.group(1).split(".")).with_suffix(".py")
+        return f"{materialise(base).rstrip()}\n\n\n{match.group(3)} = {match.group(2)}\n"
+
+    return _BASE_IMPORT.sub(inline, path.read_text())
+
+
 def submission_with(replacement: Path, exercise: str, folder: Path) -> Path:
-    """Fill `folder` with the six reference files, `<exercise>.py` replaced by `replacement`."""
+    """Fill `folder` with the six reference files, `<exercise>.py` replaced by the materialised `replacement`."""
     folder.mkdir(parents=True, exist_ok=True)
     for e in EXERCISES.values():
         shutil.copyfile(SOLUTIONS_DIR / e.file, folder / e.file)
-    shutil.copyfile(replacement, folder / EXERCISES[exercise].file)
+    (folder / EXERCISES[exercise].file).write_text(materialise(replacement))
     return folder

@@ -7,7 +7,7 @@ Clipping, if wanted at all, belongs in the optimizer, on a copy. The rest is the
 
 import numpy as np
 
-from solutions.conv import Conv2D as Reference
+from tests.variants.conv_whole_batch_im2col import Conv2D as Reference
 
 EXPECT = dict(exercise="conv", tensor="dout (mutated)", hint="mutation")
 

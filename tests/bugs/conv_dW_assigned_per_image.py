@@ -7,7 +7,7 @@ weights is the sum over every image. Right only for N = 1 (the `dw_assign` mutan
 
 import numpy as np
 
-from solutions.conv import Conv2D as Reference
+from tests.variants.conv_whole_batch_im2col import Conv2D as Reference
 
 EXPECT = dict(exercise="conv", tensor="dW", hint="batch")
 

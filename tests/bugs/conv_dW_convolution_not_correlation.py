@@ -8,7 +8,7 @@ as the loop a student without scipy would write. Source: bug-catalogue M1.
 
 import numpy as np
 
-from solutions.conv import Conv2D as Reference
+from tests.variants.conv_whole_batch_im2col import Conv2D as Reference
 
 EXPECT = dict(exercise="conv", tensor="dW", hint="flip")
 

@@ -7,7 +7,7 @@ every output pixel, so its gradient is the sum; the mean is H_out*W_out times to
 
 import numpy as np
 
-from solutions.conv import Conv2D as Reference
+from tests.variants.conv_whole_batch_im2col import Conv2D as Reference
 
 EXPECT = dict(exercise="conv", tensor="db", hint="sum")
 

@@ -6,7 +6,7 @@ output position, so its gradient sums over i and j as well. grads["b"] gets shap
 
 import numpy as np
 
-from solutions.conv import Conv2D as Reference
+from tests.variants.conv_whole_batch_im2col import Conv2D as Reference
 
 EXPECT = dict(exercise="conv", tensor="db", hint="shape")
 

@@ -6,7 +6,7 @@ conv layers all had padding 1, so it never showed. The fix is `[padding:padding 
 
 import numpy as np
 
-from solutions.conv import Conv2D as Reference
+from tests.variants.conv_whole_batch_im2col import Conv2D as Reference
 
 EXPECT = dict(exercise="conv", tensor="shape", hint="border")
 

@@ -6,7 +6,7 @@ mutant of the research note (3.1).
 
 import numpy as np
 
-from solutions.conv import Conv2D as Reference
+from tests.variants.conv_whole_batch_im2col import Conv2D as Reference
 
 EXPECT = dict(exercise="conv", tensor="dx", hint="border")
 

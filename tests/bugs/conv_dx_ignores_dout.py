@@ -6,7 +6,7 @@ W with weight 1 from every output instead of dout. dW and db are right.
 
 import numpy as np
 
-from solutions.conv import Conv2D as Reference
+from tests.variants.conv_whole_batch_im2col import Conv2D as Reference
 
 EXPECT = dict(exercise="conv", tensor="dx", hint="ignores_dout")
 

@@ -6,7 +6,7 @@ right for stride 1, wrong as soon as stride > 1. The `stride` mutant of the rese
 
 import numpy as np
 
-from solutions.conv import Conv2D as Reference
+from tests.variants.conv_whole_batch_im2col import Conv2D as Reference
 
 EXPECT = dict(exercise="conv", tensor="dx", hint="stride")
 

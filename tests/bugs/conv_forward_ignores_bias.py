@@ -7,7 +7,7 @@ non-zero values, so the output is off by b[f] in every pixel of filter f.
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from solutions.conv import Conv2D as Reference
+from tests.variants.conv_whole_batch_im2col import Conv2D as Reference
 
 EXPECT = dict(exercise="conv", tensor="out", hint="bias")
 

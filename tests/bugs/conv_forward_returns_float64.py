@@ -7,7 +7,7 @@ speed) and the next layer sees another dtype. The contract asks for `.astype(x.d
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from solutions.conv import Conv2D as Reference
+from tests.variants.conv_whole_batch_im2col import Conv2D as Reference
 
 EXPECT = dict(exercise="conv", tensor="dtype", hint="dtype")
 

@@ -7,7 +7,7 @@ backward *sets* them.
 
 import numpy as np
 
-from solutions.conv import Conv2D as Reference
+from tests.variants.conv_whole_batch_im2col import Conv2D as Reference
 
 EXPECT = dict(exercise="conv", tensor="dW", hint="accumulate")
 

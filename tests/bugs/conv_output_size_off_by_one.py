@@ -6,7 +6,7 @@ one row and one column too small (or empty for a kernel as large as the padded i
 
 import numpy as np
 
-from solutions.conv import Conv2D as Reference
+from tests.variants.conv_whole_batch_im2col import Conv2D as Reference
 
 EXPECT = dict(exercise="conv", tensor="shape", hint="shape")
 

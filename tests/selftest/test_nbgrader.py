@@ -21,8 +21,9 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook  # nbgrader is a dev dependency: missing, this module fails loudly
 
-from gradkit.batch.samples import BUGS, SOLUTIONS, materialise_bug
+from gradkit.batch.samples import BUGS
 from gradkit.release import leakcheck
+from gradkit.release.catalogue import materialise
 from gradkit.release.course import ASSIGNMENT, build_course
 from gradkit.release.student import secrets
 
@@ -64,7 +65,7 @@ def course(tmp_path_factory):
     reference = answer_cells(course / "source" / ASSIGNMENT)
     submit(course, "ada", reference)
     submit(course, "bob", {})
-    buggy = materialise_bug(BUG.read_text(), (SOLUTIONS / "conv.py").read_text())
+    buggy = materialise(BUG)
     submit(course, "cy", {**reference, "conv": "%%writefile conv.py\n" + buggy})
     nbgrader(course, "autograde", ASSIGNMENT)
     nbgrader(course, "generate_feedback", ASSIGNMENT)
