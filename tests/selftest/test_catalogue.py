@@ -2,8 +2,9 @@
 tests/naive/) score full marks.
 
 Each catalogue file is ``<exercise>_<mistake>.py``: a docstring, ``EXPECT = dict(exercise=..., tensor=..., hint=...)``
-(``EXPECT = None`` for a variant) and the contract's class, subclassing the reference and overriding one method.
-For every file a submission folder is built in tmp_path (the six reference files, with ``<exercise>.py`` replaced)
+(``EXPECT = None`` for a variant) and the contract's class, subclassing the reference (or a variant) and overriding a method.
+For every file a submission folder is built in tmp_path (the six reference files, with ``<exercise>.py`` replaced by
+the materialised file)
 and graded by ``checker.runner.run_suite`` in a subprocess, on that exercise only (the naive folder: all six).
 """
 
@@ -18,7 +19,7 @@ import pytest
 from checker.names import EXERCISES
 from checker.runner import run_suite
 from checker.scoring import NOT_IMPLEMENTED, totals
-from gradkit.release.catalogue import bug_files, exercise_of, read_expect, submission_with, variant_files
+from gradkit.release.catalogue import bug_files, exercise_of, materialise, read_expect, submission_with, variant_files
 
 BUGS = bug_files()
 VARIANTS = variant_files()
@@ -49,8 +50,12 @@ PARAM_TENSOR = re.compile(r"params\['\w+'\]")
 KNOWN_CHECKER_GAPS: dict[str, str] = {}
 
 
+def class_names_of(tree: ast.Module) -> set[str]:
+    return {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+
+
 def class_names(path: Path) -> set[str]:
-    return {node.name for node in ast.parse(path.read_text()).body if isinstance(node, ast.ClassDef)}
+    return class_names_of(ast.parse(path.read_text()))
 
 
 def bug_expect(path: Path) -> dict:
@@ -169,3 +174,14 @@ def test_variant_file_is_well_formed(path):
     exercise = exercise_of(path)
     assert exercise is not None, f"{path.name} is not named <exercise>_<variant>.py"
     assert EXERCISES[exercise].cls in class_names(path), f"{path.name}: defines no class {EXERCISES[exercise].cls}"
+
+
+@pytest.mark.parametrize("path", BUGS + VARIANTS, ids=[p.stem for p in BUGS + VARIANTS])
+def test_materialised_file_stands_alone(path):
+    """What is graded imports nothing from the kit: in nbgrader or the sandbox, `solutions` and `tests` are absent."""
+    tree = ast.parse(materialise(path))
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    kit = imported & {"solutions", "exercises", "tests", "checker", "gradkit"}
+    assert not kit, f"{path.name}: the materialised file still imports {sorted(kit)}"
+    assert EXERCISES[exercise_of(path)].cls in class_names_of(tree), f"{path.name}: materialised without its class"
