@@ -220,6 +220,7 @@ class Conv2D:
         dw_T = np.zeros((KH * KW * C, F), dtype=x.dtype)  # dW transposed: cols @ dout_n.T is the faster product
         dx_pad = np.zeros_like(x_pad)
         cols = np.empty((KH, KW, C, H_out, W_out), dtype=x.dtype)
+        dcols = np.empty_like(cols)  # reused: a fresh 1 MB array per image costs more in page faults than the product
         for n in range(N):
             # image n's cols as in forward, rebuilt: cheaper than keeping the whole batch's
             for p in range(KH):
@@ -227,7 +228,7 @@ class Conv2D:
                     cols[p, q] = x_pad[n, :, p:p + stride * H_out:stride, q:q + stride * W_out:stride]
             dout_n = dout[n].reshape(F, H_out * W_out)
             dw_T += cols.reshape(KH * KW * C, H_out * W_out) @ dout_n.T  # every image's windows add to dW
-            dcols = (w.T @ dout_n).reshape(KH, KW, C, H_out, W_out)
+            np.matmul(w.T, dout_n, out=dcols.reshape(KH * KW * C, H_out * W_out))
             # col2im: offset (p, q) touched x_pad[n, :, i*stride + p, j*stride + q] for every (i, j);
             # overlapping windows add up, hence +=.
             for p in range(KH):
