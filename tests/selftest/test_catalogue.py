@@ -94,7 +94,7 @@ def bug_params():
         yield pytest.param(path, id=path.stem, marks=marks)
 
 
-@pytest.mark.parametrize("path", bug_params())
+@pytest.mark.parametrize("path", list(bug_params()))
 def test_catalogue_bug_loses_points_and_names_its_tensor(path, tmp_path):
     expect = bug_expect(path)
     exercise = expect["exercise"]
