@@ -2,10 +2,10 @@
 tests/naive/) score full marks.
 
 Each catalogue file is ``<exercise>_<mistake>.py``: a docstring, ``EXPECT = dict(exercise=..., tensor=..., hint=...)``
-(``EXPECT = None`` for a variant) and the contract's class, subclassing the reference (or a variant) and overriding a method.
-For every file a submission folder is built in tmp_path (the six reference files, with ``<exercise>.py`` replaced by
-the materialised file)
-and graded by ``checker.runner.run_suite`` in a subprocess, on that exercise only (the naive folder: all six).
+(``EXPECT = None`` for a variant) and the contract's class, subclassing the reference (or a variant) and overriding a
+method. For every file a submission folder is built in tmp_path (the six reference files, ``<exercise>.py`` replaced by
+the materialised file) and graded by ``checker.runner.run_suite`` in a subprocess, on that exercise only (the naive
+folder: all six).
 """
 
 from __future__ import annotations
