@@ -34,21 +34,24 @@ def require_array(value: Any, label: str, what: str) -> np.ndarray:
     return value
 
 
-def require_shape(value: np.ndarray, shape: tuple[int, ...], label: str, formula: str) -> None:
+def require_shape(value: np.ndarray, shape: tuple[int, ...], label: str, formula: str,
+                  tensor: str = "shape") -> None:
     if value.shape != tuple(shape):
         raise CheckFailure(
             f"{label} returned shape {value.shape}; expected {tuple(shape)}\n  expected shape: {formula}",
-            tensor="shape", hint="shape",
+            tensor=tensor, hint="shape",
         )
 
 
-def require_dtype(value: np.ndarray, dtype: np.dtype, label: str, what: str) -> None:
+def require_dtype(value: np.ndarray, dtype: np.dtype, label: str, what: str, tensor: str = "dtype") -> None:
     if value.dtype != dtype:
-        raise CheckFailure(
-            f"{label} returned {what} of dtype {value.dtype} for {dtype} input; return the input's dtype "
-            f"(cast with `.astype(x.dtype)`: parameters, masks and constants can turn float32 into float64)",
-            tensor="dtype", hint="dtype",
-        )
+        if not np.issubdtype(value.dtype, np.floating):
+            advice = _dtype_advice(value.dtype).removeprefix("; ")
+        else:
+            advice = ("return the input's dtype (cast with `.astype(x.dtype)`: parameters, masks and constants can "
+                      "turn float32 into float64)")
+        raise CheckFailure(f"{label} returned {what} of dtype {value.dtype} for {dtype} input; {advice}",
+                           tensor=tensor, hint="dtype")
 
 
 def require_finite(value: np.ndarray, label: str, name: str) -> None:
@@ -75,48 +78,64 @@ def require_unchanged(before: np.ndarray, after: np.ndarray, label: str, name: s
         )
 
 
-def checked_forward(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], formula: str) -> np.ndarray:
-    """`layer.forward(x)` on a copy of `x`, checked: an array of `out_shape`, x's dtype, finite, x unchanged."""
+def checked_forward(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], formula: str,
+                    keep_input: bool = True) -> np.ndarray:
+    """`layer.forward(x)` on a copy of `x`, checked: an array of `out_shape`, x's dtype, finite, and (unless
+    `keep_input` is False, as in gradient checks, which never reuse the copy) x unchanged."""
     label = f"{type(layer).__name__}.forward"
     given = x.copy()
     out = require_array(call(layer, "forward", given), label, "the output")
-    require_unchanged(x, given, label, "x")
+    if keep_input:
+        require_unchanged(x, given, label, "x")
     require_shape(out, out_shape, label, formula)
     require_dtype(out, x.dtype, label, "the output")
     require_finite(out, label, "out")
     return out.copy()
 
 
-def checked_backward(layer: Any, dout: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def checked_backward(layer: Any, dout: np.ndarray, x: np.ndarray,
+                     only: str | None = None) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
     """`layer.backward(dout)` on a copy of `dout`, checked: dx like x, grads like params, finite, dout unchanged.
 
-    Returns copies of dx and of every grads[k], so later calls cannot change them.
+    Returns copies of dx and of every grads[k], so later calls cannot change them. With `only` ("x" or a
+    params key) just that tensor is checked and returned (dx is None, or grads holds that key alone): a
+    gradient test judges its own tensor, and leaves a mutated dout or another tensor's shape to the tests
+    that own them, so one mistake costs one test's points.
     """
     label = f"{type(layer).__name__}.backward"
     given = dout.copy()
-    dx = require_array(call(layer, "backward", given), label, "dx")
-    require_unchanged(dout, given, label, "dout")
+    returned = call(layer, "backward", given)
+    if only is None:
+        require_unchanged(dout, given, label, "dout")
+    if only not in (None, "x"):
+        return None, checked_grads(layer, label, only)
+    dx = require_array(returned, label, "dx")
+    named = "dx" if only else "shape"  # a contract test reports the kind of mistake, a gradient test its tensor
     if dx.shape != x.shape and dx.ndim == x.ndim and 0 in dx.shape:
         raise CheckFailure(
             f"{label} returned an empty dx of shape {dx.shape}; expected the shape of x, {x.shape}\n"
             "  hint: crop the padded gradient with dx_pad[:, :, p:p+H, p:p+W]; [p:-p] is empty when p = 0",
-            tensor="shape", hint="border",
+            tensor=named, hint="border",
         )
-    require_shape(dx, x.shape, label, f"the shape of x, {x.shape}")
-    require_dtype(dx, x.dtype, label, "dx")
+    require_shape(dx, x.shape, label, f"the shape of x, {x.shape}", tensor=named)
+    require_dtype(dx, x.dtype, label, "dx", tensor="dx" if only else "dtype")
     require_finite(dx, label, "dx")
-    return dx.copy(), checked_grads(layer, label)
+    return dx.copy(), ({} if only == "x" else checked_grads(layer, label))
 
 
-def checked_grads(layer: Any, label: str) -> dict[str, np.ndarray]:
+def checked_grads(layer: Any, label: str, only: str | None = None) -> dict[str, np.ndarray]:
+    """Copies of `layer.grads` (of `only` alone if given), each checked against its parameter."""
     params, grads = getattr(layer, "params", None), getattr(layer, "grads", None)
     if not isinstance(params, dict) or not isinstance(grads, dict):
         raise CheckFailure(f"{type(layer).__name__} must keep `params` and `grads` dicts (the constructor makes them)")
-    if set(grads) != set(params):
+    if only is None and set(grads) != set(params):
         raise CheckFailure(f"after {label}, grads has keys {sorted(grads)}; expected the keys of params {sorted(params)}")
+    if only is not None and only not in grads:
+        raise CheckFailure(f"after {label}, grads has no key {only!r}; it must hold one gradient per parameter",
+                           tensor=f"d{only}")
     copies = {}
-    for key, param in params.items():
-        grad = grads[key]
+    for key in [only] if only is not None else list(params):
+        param, grad = params[key], grads[key]
         if not isinstance(grad, np.ndarray):
             raise CheckFailure(
                 f"after {label}, grads[{key!r}] is a {type(grad).__name__}; it must be an array shaped like "
@@ -125,23 +144,44 @@ def checked_grads(layer: Any, label: str) -> dict[str, np.ndarray]:
         if grad.shape != param.shape:
             raise CheckFailure(
                 f"after {label}, grads[{key!r}] has shape {grad.shape}; it must match params[{key!r}] {param.shape}"
-                + (" (yours is transposed)" if grad.shape == param.shape[::-1] else ""),
+                + _shape_advice(key, grad.shape, param.shape),
                 tensor=f"d{key}", hint="transpose" if grad.shape == param.shape[::-1] else "shape",
             )
         if grad.dtype != param.dtype:
             raise CheckFailure(
-                f"after {label}, grads[{key!r}] has dtype {grad.dtype}; it must match params[{key!r}] ({param.dtype})",
-                tensor=f"d{key}", hint="dtype",
+                f"after {label}, grads[{key!r}] has dtype {grad.dtype}; it must match params[{key!r}] ({param.dtype})"
+                + _dtype_advice(grad.dtype), tensor=f"d{key}", hint="dtype",
             )
         require_finite(grad, label, f"d{key}")
         copies[key] = grad.copy()
     return copies
 
 
+def _shape_advice(key: str, got: tuple[int, ...], want: tuple[int, ...]) -> str:
+    """Why a gradient has the wrong shape, in the words of the usual mistake."""
+    if got == want[::-1] and len(want) == 2:
+        return " (yours is transposed: for out = x @ W, dW = x.T @ dout)"
+    if int(np.prod(got)) == int(np.prod(want)):
+        return " (the right number of entries in another layout: reshape cannot fix the order of the axes)"
+    if key == "b":
+        return (f"\n  hint: db has one entry per {'filter' if len(want) == 1 else 'output'}: sum dout over every "
+                "axis except that one (the batch, and for a convolution the output pixels)")
+    return "\n  hint: a gradient has the shape of what it differentiates: check which axes your products and sums keep"
+
+
+def _dtype_advice(dtype: np.dtype) -> str:
+    if not np.issubdtype(dtype, np.floating):
+        return ("; an integer or boolean array cannot hold gradients (the fractions were cut off): allocate float "
+                "arrays, e.g. np.zeros(shape) or np.zeros_like(x, dtype=float)")
+    return ""
+
+
 def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_shape: tuple[int, ...], formula: str) -> None:
-    """The same dout twice gives the same dx and grads (grads are set, not accumulated); 2*dout doubles them."""
+    """The same dout twice gives the same dx and grads (grads are set, not accumulated); 2*dout doubles them.
+
+    dout has the contract's output shape, whatever shape forward returned."""
     label = f"{type(layer).__name__}.backward"
-    checked_forward(layer, x, out_shape, formula)
+    call(layer, "forward", x.copy())  # only fills the cache: forward's output is its own tests' business
     dx1, g1 = checked_backward(layer, dout, x)
     dx2, g2 = checked_backward(layer, dout, x)
     for key in g1:

@@ -78,6 +78,22 @@ def _valid(case: LayerCase) -> bool:
     return True
 
 
+STALE_PARAMS_HINT = Hint(
+    "stale_params", "correct while the parameters keep the values the constructor gave them, wrong once they change "
+                    "(as training changes them): your code uses a copy of W or b made earlier (in __init__, or a "
+                    "cast copy kept from an earlier call); read self.params[...] in every forward and backward")
+
+
+def _passes(impl: Implementation, case: LayerCase, tensor: str, **options: bool) -> bool:
+    from checker.gradcheck import layer_directional  # late: gradcheck imports this module
+
+    try:
+        result = layer_directional(impl, case, tensor, **options)
+    except CheckFailure:
+        return False
+    return result.passed and not result.kink
+
+
 POSITIONS_HINT = Hint("sum", "correct when there is one output position, wrong with several: a parameter's gradient "
                              "sums, over every output position and image, dout at that position times the input "
                              "window that position saw; pair each position with its own window, and add (+=) the "
@@ -89,6 +105,8 @@ def counterfactual_hint(impl: Implementation, case: LayerCase, tensor: str) -> H
 
     if layer_directional(impl, case, tensor).passed:
         return None  # nothing to explain
+    if isinstance(case, (ConvCase, LinearCase)) and _passes(impl, case, tensor, fill_params=False):
+        return STALE_PARAMS_HINT
     for feature, variant in variants(case):
         if not _valid(variant):
             continue
@@ -111,7 +129,7 @@ def _student_forward(layer: Any, out_shape: tuple[int, ...], formula: str) -> Ca
         try:
             for k, value in params.items():
                 layer.params[k][...] = value
-            return checked_forward(layer, x, out_shape, formula)
+            return checked_forward(layer, x, out_shape, formula, keep_input=False)
         finally:
             for k, value in saved.items():
                 layer.params[k][...] = value
@@ -134,19 +152,24 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
     """Why d{tensor} of a layer is wrong on `case` (the shrunk failing case)."""
     from checker.gradcheck import layer_directional
 
-    run = evaluate(impl, case)
+    run = evaluate(impl, case, only=tensor)
     setup, out, v, dx, grads = run.setup, run.out, run.v, run.dx, run.grads
     layer, x = setup.layer, setup.x
     params = {k: p.copy() for k, p in layer.params.items()}
-    forward = _student_forward(layer, setup.out_shape, setup.formula)
+    from checker.gradcheck import reference_twin
+
+    forward = _student_forward(reference_twin(impl, case, layer) or layer, setup.out_shape, setup.formula)
     name = f"d{tensor}"
     lines = []
 
     others = []
     for other in ["x", *params]:
         if other != tensor:
-            result = layer_directional(impl, case, other)
-            others.append(f"d{other}: {'OK' if result.passed else 'wrong too'}")
+            try:
+                verdict = "OK" if layer_directional(impl, case, other).passed else "wrong too"
+            except CheckFailure:
+                verdict = "wrong too"
+            others.append(f"d{other}: {verdict}")
     if others:
         lines.append("  " + "   ".join(others))
 
@@ -203,8 +226,8 @@ def _probe(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], forward: Calla
     position = probe_position(out_shape)
     dout = np.zeros(out_shape)
     dout[position] = 1.0
-    checked_forward(layer, x, out_shape, "")
-    mine, _ = checked_backward(layer, dout, x)
+    checked_forward(layer, x, out_shape, "", keep_input=False)
+    mine, _ = checked_backward(layer, dout, x, only="x")
     expected = numerical_gradient(layer_loss(forward, x, params, dout, "x"), x.shape)
     rows, cols = _window(case, position)
     n = position[0]
@@ -227,14 +250,15 @@ def _probe(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], forward: Calla
 # ---------------------------------------------------------------- softmax
 
 def diagnose_softmax(impl: Implementation, case: SoftmaxCase, verbose: bool = False) -> Diagnosis:
-    from checker.softmax import checked_dscores, checked_loss, make_scores
+    from checker.guard import call
+    from checker.softmax import checked_dscores, make_scores, true_loss
 
     rng = np.random.default_rng(case.seed)
     scores, y = make_scores(case, rng)
     loss_fn = construct(impl.SoftmaxCrossEntropy)
-    checked_loss(loss_fn, scores, y)
+    call(loss_fn, "forward", scores.copy(), y.copy())
     mine = checked_dscores(loss_fn, scores)
-    numerical = numerical_gradient(lambda delta: checked_loss(loss_fn, scores + delta, y), scores.shape)
+    numerical = numerical_gradient(lambda delta: true_loss(scores + delta, y), scores.shape)
     err = np.abs(mine - numerical)
     worst = np.unravel_index(int(np.argmax(err)), err.shape)
     lines = [f"  worst dscores[{fmt_index(worst)}]: yours {mine[worst]:+.6g}, numerical {numerical[worst]:+.6g}"]

@@ -1,13 +1,21 @@
-"""Forward values checked against small fixed examples stored as data (`checker/fixtures/<exercise>.npz`).
+"""Forward values and gradients checked against small fixed examples stored as data (`checker/fixtures/<exercise>.npz`).
 
 The public tests ship expected outputs, never an algorithm a student could copy. The files are
 written from the reference by `python -m gradkit.release.fixtures` and a self-test keeps them in
 sync. Each example is stored under a prefix "<i>/": its settings ("config", integers), its
-inputs and parameters, and the expected output ("out", or "loss" for the loss).
+inputs and parameters, the expected output ("out", or "loss" for the loss), an upstream gradient
+"dout" and the expected gradients for it ("dx", "dW", "db"; "dscores" for the loss).
+
+The stored gradients let the kit tell which side is wrong. A finite-difference check differentiates
+*your* forward: when your forward is wrong, a correct backward disagrees with it. So a gradient test
+whose check fails looks here first: if your forward is wrong on the stored examples and your
+gradient matches the stored one, the mistake is the forward's alone and only the forward test
+charges it.
 """
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +26,10 @@ from checker.cases import ConvCase, PoolCase
 from checker.contract import checked_forward
 from checker.hints import Hint
 from checker.textmaps import fmt_index, heat_map, spatial
-from checker.guard import construct
+from checker.guard import call, construct
 from checker.impl import Implementation
-from checker.results import CheckFailure
-from checker.softmax import checked_loss
+from checker.results import CheckFailure, NotImplementedYet
+from checker.softmax import checked_dscores, checked_loss, loss_is_right
 
 FIXTURE_DIR = Path(__file__).with_name("fixtures")
 
@@ -88,10 +96,12 @@ def _forward_hint(layer: Any, out: np.ndarray, expected: np.ndarray) -> Hint | N
     return hints.ratio(out, expected, "output")
 
 
-def check_forward_examples(impl: Implementation, exercise: str) -> None:
-    """Every stored example's forward output matches the stored one (to 1e-9, relative to its size).
+def check_forward_examples(impl: Implementation, exercise: str, explain: bool = True) -> None:
+    """Every stored example's forward output matches the stored one (to 1e-9, relative to its size; a loss to
+    1e-6 relative, allowing an epsilon in the log: `softmax.loss_is_right`).
 
-    When several examples fail, the smallest one is reported.
+    When several examples fail, the smallest one is reported, with whether your backward is right there
+    (`explain=False` skips that, for a quick verdict).
     """
     failures = []
     for number, example in enumerate(load_examples(exercise), start=1):
@@ -101,12 +111,16 @@ def check_forward_examples(impl: Implementation, exercise: str) -> None:
         if exercise == "softmax_ce":
             loss = checked_loss(layer, example["scores"], example["y"])
             expected = float(example["loss"])
-            if abs(loss - expected) > 1e-9 * max(1.0, abs(expected)):
+            if not loss_is_right(loss, example["scores"], example["y"]):
                 hint = hints.ratio(np.array([loss, loss]), np.array([expected, expected]), "loss")
+                lines = [f"SoftmaxCrossEntropy.forward gives the wrong loss on {what}: yours {loss:.10g}, "
+                         f"expected {expected:.10g} ({_how_far(loss, expected)}); the loss is the mean over the "
+                         "batch of -log softmax(scores)[n, y[n]]"]
+                if hint is not None:
+                    lines.append(f"  hint: {hint.text}")
+                lines.append(_backward_verdict(impl, exercise, example) if explain else "")
                 failures.append((example["scores"].size, CheckFailure(
-                    f"SoftmaxCrossEntropy.forward gives the wrong loss on {what}: yours {loss:.6g}, "
-                    f"expected {expected:.6g} (ratio {loss / expected:.3g}); the loss is the mean over the batch of "
-                    "-log softmax(scores)[n, y[n]]", tensor="loss", hint=hint.id if hint else None)))
+                    "\n".join(line for line in lines if line), tensor="loss", hint=hint.id if hint else None)))
             continue
         for key in getattr(layer, "params", {}):
             layer.params[key][...] = example[key]
@@ -125,7 +139,141 @@ def check_forward_examples(impl: Implementation, exercise: str) -> None:
             hint = _forward_hint(layer, out, expected)
             if hint is not None:
                 lines.append(f"  hint: {hint.text}")
+            lines.append(_backward_verdict(impl, exercise, example) if explain else "")
+            lines = [line for line in lines if line]
             failures.append((example["x"].size, CheckFailure("\n".join(lines), tensor="out",
                                                              hint=hint.id if hint else None)))
     if failures:
         raise min(failures, key=lambda pair: pair[0])[1]
+    if getattr(impl, "reference", None) is not None:
+        check_fresh_examples(impl, exercise, np.random.default_rng())
+
+
+def check_fresh_examples(impl: Implementation, exercise: str, rng: np.random.Generator) -> None:
+    """The stored examples' settings with fresh random values, against the trusted reference (`impl.reference`).
+
+    The grade of record runs this after the stored examples: inputs no one can know in advance, so a forward
+    that recognises the published examples gains nothing.
+    """
+    for number, example in enumerate(load_examples(exercise), start=1):
+        what = f"a fresh random example with the settings of fixed example {number} ({describe(exercise, example)})"
+        if exercise == "softmax_ce":
+            scores = 2.0 * rng.standard_normal(example["scores"].shape)
+            y = rng.integers(0, scores.shape[1], size=scores.shape[0])
+            loss = checked_loss(build_from_config(impl, exercise, {}), scores, y)
+            if not loss_is_right(loss, scores, y):
+                raise CheckFailure(f"SoftmaxCrossEntropy.forward gives the wrong loss on {what}: yours {loss:.10g}",
+                                   tensor="loss")
+            continue
+        fresh = {key: rng.standard_normal(value.shape) for key, value in example.items()
+                 if key not in ("config", "out", "dout") and not key.startswith("d")}
+        config = {"config": example["config"]} if "config" in example else {}
+        mine = _example_layer(impl, exercise, {**fresh, **config})
+        theirs = _example_layer(impl.reference, exercise, {**fresh, **config})
+        expected = checked_forward(theirs, fresh["x"], example["out"].shape, "")
+        config_values = dict(zip(CONFIG_FIELDS[exercise], (int(v) for v in example.get("config", ()))))
+        out = checked_forward(mine, fresh["x"], expected.shape, _formula(exercise, config_values, fresh["x"].shape))
+        if not np.allclose(out, expected, rtol=1e-9, atol=1e-9 * max(1.0, float(np.abs(expected).max()))):
+            worst = np.unravel_index(int(np.argmax(np.abs(out - expected))), out.shape)
+            raise CheckFailure(f"{type(mine).__name__}.forward gives wrong values on {what}; worst out[{fmt_index(worst)}]:"
+                               f" yours {out[worst]:+.6g}, expected {expected[worst]:+.6g}", tensor="out")
+
+
+def _how_far(yours: float, expected: float) -> str:
+    """"ratio 0.3333" when the two differ by a factor, else the difference, with enough digits to see it."""
+    if expected and abs(yours / expected - 1) > 1e-3:
+        return f"ratio {yours / expected:.4g}"
+    return f"off by {yours - expected:+.3g}, relative {abs(yours - expected) / max(abs(expected), 1e-300):.1e}"
+
+
+# ---------------------------------------------------------------- gradients on the stored examples
+
+GRAD_RTOL = 1e-7  # of the largest stored entry; the reference's own round-off is below 1e-12
+
+# Verdicts per implementation, so hypothesis' many examples of one test ask only once (student code is
+# deterministic by contract). Weak keys: an implementation's verdicts go when it does.
+_forward_verdicts: weakref.WeakKeyDictionary[Any, dict[str, bool]] = weakref.WeakKeyDictionary()
+
+
+def _example_layer(impl: Implementation, exercise: str, example: dict[str, np.ndarray]) -> Any:
+    config = dict(zip(CONFIG_FIELDS[exercise], (int(v) for v in example.get("config", ()))))
+    layer = build_from_config(impl, exercise, config)
+    for key in getattr(layer, "params", {}):
+        layer.params[key][...] = example[key]
+    return layer
+
+
+def forward_is_right(impl: Implementation, exercise: str) -> bool:
+    """Whether your forward reproduces every stored example (a crash or a wrong shape counts as wrong)."""
+    verdicts = _forward_verdicts.setdefault(impl, {})
+    if exercise not in verdicts:
+        try:
+            check_forward_examples(impl, exercise, explain=False)
+            verdicts[exercise] = True
+        except NotImplementedYet:
+            raise
+        except CheckFailure:
+            verdicts[exercise] = False
+    return verdicts[exercise]
+
+
+def stored_gradient_mismatch(impl: Implementation, exercise: str, tensor: str,
+                             example: dict[str, np.ndarray], number: int) -> str | None:
+    """None if your `tensor` ("dx", "dW", "db", "dscores") equals the stored one on this example, else why not.
+
+    Your forward runs first (its output is not used: it only fills your cache), then your backward with
+    the stored dout.
+    """
+    layer = _example_layer(impl, exercise, example)
+    what = f"fixed example {number} ({describe(exercise, example)})"
+    if exercise == "softmax_ce":
+        call(layer, "forward", example["scores"].copy(), example["y"].copy())
+        mine = checked_dscores(layer, example["scores"])
+    else:
+        call(layer, "forward", example["x"].copy())
+        returned = call(layer, "backward", example["dout"].copy())
+        mine = returned if tensor == "dx" else getattr(layer, "grads", {}).get(tensor[1:])
+    want = example[tensor]
+    if not isinstance(mine, np.ndarray) or mine.shape != want.shape:
+        shape = getattr(mine, "shape", type(mine).__name__)
+        return f"on {what} your {tensor} has shape {shape}, expected {want.shape}"
+    err = np.abs(mine.astype(np.float64) - want)
+    if float(err.max(initial=0)) <= GRAD_RTOL * max(float(np.abs(want).max(initial=0)), 1e-12):
+        return None
+    worst = np.unravel_index(int(np.argmax(err)), err.shape)
+    return (f"on {what} {int(np.count_nonzero(err > GRAD_RTOL * np.abs(want).max()))} of {err.size} entries of "
+            f"your {tensor} differ from the correct gradient; worst {tensor}[{fmt_index(worst)}]: yours "
+            f"{float(mine[worst]):+.6g}, correct {float(want[worst]):+.6g}")
+
+
+def stored_gradient_failure(impl: Implementation, exercise: str, tensor: str) -> str | None:
+    """None if your `tensor` matches the stored gradient on every example, else why not (the smallest example)."""
+    for number, example in sorted(enumerate(load_examples(exercise), start=1), key=lambda e: _size(e[1])):
+        why = stored_gradient_mismatch(impl, exercise, tensor, example, number)
+        if why is not None:
+            return why
+    return None
+
+
+def _size(example: dict[str, np.ndarray]) -> int:
+    return int(example.get("x", example.get("scores")).size)
+
+
+def _gradient_names(exercise: str, example: dict[str, np.ndarray]) -> list[str]:
+    return [name for name in ("dx", "dW", "db", "dscores") if name in example]
+
+
+def _backward_verdict(impl: Implementation, exercise: str, example: dict[str, np.ndarray]) -> str:
+    """A line saying whether your backward is right on this example, so you fix the right method."""
+    right, wrong = [], []
+    for name in _gradient_names(exercise, example):
+        try:
+            mismatch = stored_gradient_mismatch(impl, exercise, name, example, 0)
+        except CheckFailure:
+            return ""
+        (right if mismatch is None else wrong).append(name)
+    if not wrong:
+        loss = "loss" if exercise == "softmax_ce" else "forward"
+        return (f"  your backward is right: {', '.join(right)} match{'es' if len(right) == 1 else ''} the gradient "
+                f"of the correct {loss} on this example; only forward needs fixing")
+    return ""

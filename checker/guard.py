@@ -123,7 +123,15 @@ def _describe_exception(label: str, error: BaseException, obj: Any) -> str:
     text = f"{label} raised {type(error).__name__}: {error}"
     if frame is not None:
         text += f"\n  at {display_path(frame.filename)}:{frame.lineno}: {(frame.line or '').strip()}"
+    if isinstance(error, ValueError) and any(word in str(error) for word in SHAPE_ERRORS):
+        text += ("\n  hint: the shapes in this line do not fit together; write each array's shape beside it (the "
+                 "contract gives them: W is (in_features, out_features) for Linear, (F, C, KH, KW) for Conv2D) and "
+                 "check which axes a product contracts, e.g. out = x @ W but dx = dout @ W.T")
     return text
+
+
+# Words of NumPy's errors for arrays whose shapes do not fit (matmul, broadcasting, reshape).
+SHAPE_ERRORS = ("mismatch in its core dimension", "could not be broadcast", "shapes", "cannot reshape")
 
 
 @contextlib.contextmanager

@@ -74,9 +74,10 @@ def transposed(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:
 def probe_rotated(mine: np.ndarray, expected: np.ndarray) -> Hint | None:
     """A single-output probe window that comes back mirrored."""
     if mine.ndim == 2 and min(mine.shape) >= 1 and mine.size > 1 and rotated(mine, expected, "window"):
-        return Hint("flip", "the window under one output comes back rotated by 180 degrees: in the backward pass "
-                            "each output gradient is spread with W itself (not a flipped W) onto the window it came "
-                            "from: dx_pad[window] += dout[n, f, i, j] * W[f]")
+        return Hint("flip", "the window under one output comes back rotated by 180 degrees: each output gradient "
+                            "must land on its window with the kernel in forward's orientation, "
+                            "dx_pad[window] += dout[n, f, i, j] * W[f] (written as a full convolution of dout, that "
+                            "is the kernel rotated by 180 degrees)")
     return None
 
 
@@ -96,6 +97,7 @@ COUNTERFACTUAL: dict[str, Hint] = {
     "channels": Hint("channels", "correct with one channel and one filter, wrong with more: check the axes you sum "
                                  "over (C for dx, N and the output pixels for dW) and the order of W's axes (F, C, KH, KW)"),
     "kernel": Hint("flip", "correct for 1x1 kernels, wrong for larger ones: the kernel's orientation or the window "
-                           "indexing; forward is a cross-correlation, so in backward spread dout[n, f, i, j] * W[f] "
-                           "(not a flipped W) onto the window it came from"),
+                           "indexing; forward is a cross-correlation, so in backward dout[n, f, i, j] * W[f] lands on "
+                           "the window it came from, in forward's orientation (as a full convolution of dout: the "
+                           "kernel rotated by 180 degrees)"),
 }

@@ -71,15 +71,26 @@ def _matches(layers: list[ToyLayer], expected: list[dict[str, np.ndarray]]) -> b
                for layer, want in zip(layers, expected) for k in want)
 
 
-# Known ways to get the update wrong, as changes to the case; the first one that reproduces
-# your parameters names the mistake.
-def _alternatives(case: SGDCase) -> list[tuple[str, str, SGDCase, dict[str, float]]]:
-    found = [("momentum_sign", "your parameters moved exactly as with the opposite sign of the step",
-              case._replace(lr=-case.lr), {}),
-             ("scale", "your parameters moved exactly as with twice the learning rate (lr applied twice?)",
-              case._replace(lr=2 * case.lr), {}),
-             ("scale", "your parameters moved exactly as with w += lr * v: lr is applied twice (it is already in v)",
-              case, {"step_scale": case.lr})]
+# Known ways to get the update wrong: (hint, what it means, the case to simulate, options of
+# `expected_trajectory`). The first one that reproduces your parameters names the mistake.
+def _alternatives(case: SGDCase) -> list[tuple[str, str, SGDCase, dict[str, object]]]:
+    found: list[tuple[str, str, SGDCase, dict[str, object]]] = [
+        ("momentum_sign", "your parameters moved exactly as with the opposite sign of the step",
+         case._replace(lr=-case.lr), {}),
+        ("scale", "your parameters moved exactly as with twice the learning rate (lr applied twice?)",
+         case._replace(lr=2 * case.lr), {}),
+        ("scale", "your parameters moved exactly as with w += lr * v: lr is applied twice (it is already in v)",
+         case, {"step_scale": case.lr}),
+        ("order", "your parameters moved exactly as if w += v came before the velocity update: update v first, "
+                  "then move w by the new v", case, {"order": "parameter first"}),
+        ("nesterov", "your parameters moved exactly as with Nesterov momentum (w += momentum * v - lr * g): the "
+                     "contract asks for plain (heavy-ball) momentum, w += v", case, {"nesterov": True}),
+        ("momentum_state", "your parameters moved exactly as if parameters with the same name in different layers "
+                           "(two 'W's) shared one velocity: keep one velocity per layer and key",
+         case, {"shared": "name"}),
+        ("momentum_state", "your parameters moved exactly as with one velocity shared by every parameter: keep one "
+                           "velocity per parameter (per layer and key)", case, {"shared": "all"}),
+    ]
     if case.momentum:
         found.append(("momentum_state", "your parameters moved exactly as plain SGD without momentum would: "
                                         "the velocity is not kept from one step to the next",
@@ -94,6 +105,14 @@ def _alternatives(case: SGDCase) -> list[tuple[str, str, SGDCase, dict[str, floa
     return found
 
 
+def _simulated(start: list[dict[str, np.ndarray]], history: list, case: SGDCase,
+               options: dict[str, object]) -> list[dict[str, np.ndarray]] | None:
+    try:
+        return expected_trajectory(start, history, case, **options)
+    except ValueError:  # shapes that cannot share one velocity
+        return None
+
+
 def _compare_trajectory(layers: list[ToyLayer], start: list[dict[str, np.ndarray]],
                         history: list[list[dict[str, np.ndarray]]], case: SGDCase, what: str,
                         expected: list[dict[str, np.ndarray]]) -> None:
@@ -103,10 +122,13 @@ def _compare_trajectory(layers: list[ToyLayer], start: list[dict[str, np.ndarray
     number, k = next((i, k) for i, (layer, want) in enumerate(zip(layers, expected)) for k in want
                      if not np.allclose(layer.params[k], want[k], rtol=1e-9, atol=1e-12))
     got, want, w0 = layers[number].params[k], expected[number][k], start[number][k]
-    hint, why = "momentum_state", ("each parameter (each layer and key) keeps its own velocity from one step to the "
-                                   "next; two layers can both have a parameter named 'W'")
+    hint, why = None, "compare your step with the update line by line"
+    if all(np.array_equal(layer.params[key], w[key]) for layer, w in zip(layers, start) for key in w):
+        hint, why = "not_in_place", ("no parameter changed at all: `w = w + v` (or `w = w - ...`) only rebinds a "
+                                     "local name; update the array itself, w += v")
     for alt_hint, alt_why, alternative, options in _alternatives(case):
-        if _matches(layers, expected_trajectory(start, history, alternative, **options)):
+        simulated = _simulated(start, history, alternative, options)
+        if simulated is not None and _matches(layers, simulated):
             hint, why = alt_hint, alt_why
             break
     steps = f"{case.steps} step" + ("" if case.steps == 1 else "s")
@@ -148,21 +170,33 @@ def check_constant_gradient(impl: Implementation, case: SGDCase) -> None:
 
 
 def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dict[str, np.ndarray]]],
-                        case: SGDCase, *, decay_lr: float | None = None,
-                        step_scale: float = 1.0) -> list[dict[str, np.ndarray]]:
+                        case: SGDCase, *, decay_lr: float | None = None, step_scale: float = 1.0,
+                        lrs: list[float] | None = None, order: str = "velocity first", shared: str = "none",
+                        nesterov: bool = False) -> list[dict[str, np.ndarray]]:
     """The contract's update, applied step by step to copies (the oracle).
 
-    `decay_lr` (the factor of weight_decay * w, lr by default) and `step_scale` (w += step_scale * v)
-    describe known wrong variants, used to name a mistake.
+    `lrs` gives each step's learning rate (a schedule; case.lr throughout by default). The other options
+    describe known wrong variants, used to name a mistake: `decay_lr` (the factor of weight_decay * w, lr by
+    default), `step_scale` (w += step_scale * v), `order="parameter first"` (w += v before v is updated),
+    `shared` ("name": one velocity per parameter name across layers; "all": one velocity for everything) and
+    `nesterov` (w += momentum * v - lr * g after the velocity update).
     """
-    decay_lr = case.lr if decay_lr is None else decay_lr
-    w = [{k: v.copy() for k, v in p.items()} for p in start]
-    v = [{k: np.zeros_like(a) for k, a in p.items()} for p in start]
-    for step_grads in grads:
-        for wl, vl, gl in zip(w, v, step_grads):
+    w = [{k: a.copy() for k, a in p.items()} for p in start]
+    velocity: dict[object, np.ndarray] = {}
+    for step, step_grads in enumerate(grads):
+        lr = case.lr if lrs is None else lrs[step]
+        decay = lr if decay_lr is None else decay_lr
+        for i, (wl, gl) in enumerate(zip(w, step_grads)):
             for k in wl:
-                vl[k] = case.momentum * vl[k] - case.lr * gl[k] - decay_lr * case.weight_decay * wl[k]
-                wl[k] = wl[k] + step_scale * vl[k]
+                slot = {"none": (i, k), "name": k, "all": "all"}[shared]
+                v = velocity.get(slot, np.zeros_like(wl[k]))
+                push = -lr * gl[k] - decay * case.weight_decay * wl[k]
+                if order == "parameter first":
+                    wl[k] = wl[k] + step_scale * v
+                v = case.momentum * v + push
+                if order != "parameter first":
+                    wl[k] = wl[k] + step_scale * (case.momentum * v + push if nesterov else v)
+                velocity[slot] = v
     return w
 
 
@@ -200,3 +234,131 @@ def check_descends_quadratic(impl: Implementation, case: SGDCase) -> None:
             f"\n  hint: {why}: v = momentum*v - lr*(g + weight_decay*w), then w += v",
             tensor="params", hint=hint,
         )
+
+
+def _fill(layers: list[ToyLayer], rng: np.random.Generator, rebind: bool) -> None:
+    """New gradients: new arrays in the dicts (as `self.grads["W"] = dW` does), or written into the old ones."""
+    for layer in layers:
+        for k in layer.grads:
+            fresh = inputs.gaussian(rng, layer.grads[k].shape)
+            if rebind:
+                layer.grads[k] = fresh
+            else:
+                layer.grads[k][...] = fresh
+
+
+def _twin_runs(impl: Implementation, case: SGDCase, modes: list[str],
+               **kwargs: float) -> tuple[list[ToyLayer], list[ToyLayer], list, list]:
+    """Two optimizers over equal toy layers fed equal gradients: one always written in place, one as `modes` say.
+
+    Returns both sets of layers, their start and the gradient history, after stopping at the first step where
+    the two disagree (or after the last step).
+    """
+    rng = np.random.default_rng(case.seed)
+    plain = make_layers(case, rng)
+    other = [ToyLayer({k: v.copy() for k, v in layer.params.items()}) for layer in plain]
+    start = [{k: v.copy() for k, v in layer.params.items()} for layer in plain]
+    optimizers = [construct(impl.SGDMomentum, layers, **kwargs) for layers in (plain, other)]
+    history = []
+    for mode in modes:
+        if mode != "unchanged":
+            fresh = [{k: inputs.gaussian(rng, g.shape) for k, g in layer.grads.items()} for layer in plain]
+            for layers, rebind in ((plain, False), (other, mode == "rebind")):
+                for layer, grads in zip(layers, fresh):
+                    for k, g in grads.items():
+                        if rebind:
+                            layer.grads[k] = g.copy()
+                        else:
+                            layer.grads[k][...] = g
+        history.append([{k: g.copy() for k, g in layer.grads.items()} for layer in plain])
+        for optimizer, layers in zip(optimizers, (plain, other)):
+            _step(optimizer, layers)
+        if not _same_params(plain, other):
+            break
+    return plain, other, start, history
+
+
+def _same_params(a: list[ToyLayer], b: list[ToyLayer]) -> bool:
+    return all(np.allclose(la.params[k], lb.params[k], rtol=1e-12, atol=1e-15) for la, lb in zip(a, b) for k in la.params)
+
+
+def check_reads_current_gradients(impl: Implementation, case: SGDCase) -> None:
+    """Each step uses the gradients and the learning rate of that moment.
+
+    A backward may rebind `grads[k]` to a new array or write into it (the contract allows both), and a step may
+    come without new gradients: your optimizer must move the same way in every case, whatever its update is.
+    A schedule changes `optimizer.lr` between steps (as `gradkit train` does): checked only when your update is
+    right at a constant lr (otherwise the tests of the update already charge the mistake).
+    """
+    kwargs = dict(lr=case.lr, momentum=case.momentum, weight_decay=case.weight_decay)
+    modes = ["rebind", "in place", "unchanged", "rebind", "in place"]
+    plain, other, start, history = _twin_runs(impl, case, modes, **kwargs)
+    if not _same_params(plain, other):
+        mode = modes[len(history) - 1]
+        why = ("after backward put a new array in grads[k] (`self.grads['W'] = dW`, which the contract allows), your "
+               "step did not use it: read layer.grads[k] at every step instead of keeping the arrays you saw in "
+               "__init__" if mode == "rebind" else
+               "your parameters moved differently when the gradients were written in place than when they were "
+               "new arrays: read layer.grads[k] as it is at every step")
+        number, k = next((i, k) for i, (a, b) in enumerate(zip(plain, other)) for k in a.params
+                         if not np.allclose(a.params[k], b.params[k], rtol=1e-12, atol=1e-15))
+        raise CheckFailure(
+            f"SGDMomentum.step: params[{k!r}] of layer {number} differs after {len(history)} steps depending on how "
+            f"the gradients were stored (step {len(history)}: {mode})\n"
+            f"  first entry: with gradients written in place {plain[number].params[k].flat[0]:+.6g}, with new "
+            f"arrays {other[number].params[k].flat[0]:+.6g}\n  hint: {why}\n  case: {case}",
+            tensor=f"params[{k!r}]", hint="stale_grads")
+    if not _matches(plain, expected_trajectory(start, history, case)):
+        return  # the update itself is wrong: its own tests charge that, a schedule cannot be judged
+    rng = np.random.default_rng(case.seed + 1)
+    layers = make_layers(case, rng)
+    start = [{k: v.copy() for k, v in layer.params.items()} for layer in layers]
+    optimizer = _optimizer(impl, layers, case)
+    schedule, history = [case.lr, case.lr / 2, case.lr / 10, case.lr], []
+    for lr in schedule:
+        call(optimizer, "__setattr__", "lr", lr)
+        _fill(layers, rng, rebind=False)
+        history.append([{k: g.copy() for k, g in layer.grads.items()} for layer in layers])
+        _step(optimizer, layers)
+    expected = expected_trajectory(start, history, case, lrs=schedule)
+    if not _matches(layers, expected):
+        number, k = next((i, k) for i, (layer, want) in enumerate(zip(layers, expected)) for k in want
+                         if not np.allclose(layer.params[k], want[k], rtol=1e-9, atol=1e-12))
+        raise CheckFailure(
+            f"SGDMomentum.step: params[{k!r}] of layer {number} is wrong after {len(schedule)} steps with the learning "
+            f"rate set to {schedule} between steps (right at a constant lr)\n"
+            f"  first entry: yours {layers[number].params[k].flat[0]:+.6g}, expected {expected[number][k].flat[0]:+.6g}\n"
+            "  hint: a schedule sets optimizer.lr between steps: read self.lr in step(), and apply it where the "
+            "contract does, v = momentum * v - lr * (g + weight_decay * w) (not v = momentum * v + g; w -= lr * v)"
+            f"\n  case: {case}", tensor=f"params[{k!r}]", hint="lr_schedule")
+
+
+def _fill(layers: list[ToyLayer], rng: np.random.Generator, rebind: bool) -> None:
+    """New gradients: new arrays in the dicts (as `self.grads["W"] = dW` does), or written into the old ones."""
+    for layer in layers:
+        for k in layer.grads:
+            fresh = inputs.gaussian(rng, layer.grads[k].shape)
+            if rebind:
+                layer.grads[k] = fresh
+            else:
+                layer.grads[k][...] = fresh
+
+
+def check_defaults(impl: Implementation, case: SGDCase) -> None:
+    """SGDMomentum(layers) moves exactly as SGDMomentum(layers, lr=0.01, momentum=0.9, weight_decay=0.0)."""
+    rng = np.random.default_rng(case.seed)
+    defaulted = make_layers(case, rng)
+    explicit = [ToyLayer({k: v.copy() for k, v in layer.params.items()}) for layer in defaulted]
+    optimizers = [construct(impl.SGDMomentum, defaulted),
+                  construct(impl.SGDMomentum, explicit, lr=0.01, momentum=0.9, weight_decay=0.0)]
+    for _ in range(3):
+        for a, b in zip(defaulted, explicit):
+            for k in a.grads:
+                a.grads[k][...] = b.grads[k][...] = inputs.gaussian(rng, a.grads[k].shape)
+        for optimizer, layers in zip(optimizers, (defaulted, explicit)):
+            _step(optimizer, layers)
+    if not _same_params(defaulted, explicit):
+        raise CheckFailure(
+            "SGDMomentum(layers), with no other arguments, moved the parameters differently from "
+            "SGDMomentum(layers, lr=0.01, momentum=0.9, weight_decay=0.0): keep the contract's defaults in __init__'s "
+            "signature", tensor="defaults", hint="defaults")

@@ -28,8 +28,9 @@ class Setup(NamedTuple):
     formula: str  # how the output shape follows from the case, for messages
 
 
-def build_layer(impl: Implementation, case: LayerCase, rng: np.random.Generator) -> Any:
-    """A fresh student layer for `case`, parameters filled with Gaussian values."""
+def build_layer(impl: Implementation, case: LayerCase, rng: np.random.Generator, fill_params: bool = True) -> Any:
+    """A fresh student layer for `case`, parameters filled (in place) with Gaussian values unless `fill_params`
+    is False (then they keep the constructor's values: a diagnosis uses that to spot stale copies of W)."""
     if isinstance(case, ConvCase):
         layer = construct(impl.Conv2D, case.C, case.F, (case.KH, case.KW), case.stride, case.padding, rng=rng)
     elif isinstance(case, PoolCase):
@@ -46,7 +47,8 @@ def build_layer(impl: Implementation, case: LayerCase, rng: np.random.Generator)
     for key, value in params.items():
         if not isinstance(value, np.ndarray) or value.dtype != np.float64:
             raise CheckFailure(f"{type(layer).__name__}.params[{key!r}] must be a float64 array after construction")
-        value[...] = inputs.gaussian(rng, value.shape)
+        if fill_params:
+            value[...] = inputs.gaussian(rng, value.shape)
     return layer
 
 
@@ -56,9 +58,9 @@ def make_input(case: LayerCase, rng: np.random.Generator) -> np.ndarray:
     return inputs.gaussian(rng, case.x_shape)
 
 
-def build(impl: Implementation, case: LayerCase, rng: np.random.Generator) -> Setup:
+def build(impl: Implementation, case: LayerCase, rng: np.random.Generator, fill_params: bool = True) -> Setup:
     """The layer, its input, and the expected output shape for `case`."""
-    layer = build_layer(impl, case, rng)
+    layer = build_layer(impl, case, rng, fill_params)
     return Setup(layer, make_input(case, rng), tuple(case.out_shape), case.out_formula)
 
 
@@ -68,16 +70,20 @@ class Evaluated(NamedTuple):
     setup: Setup
     out: np.ndarray
     v: np.ndarray
-    dx: np.ndarray
+    dx: np.ndarray | None  # None when only a parameter's gradient was asked for
     grads: dict[str, np.ndarray]
     rng: np.random.Generator  # drawn from after v, for directions
 
 
-def evaluate(impl: Implementation, case: LayerCase) -> Evaluated:
-    """Build the layer for `case` and run the checked forward and backward passes (deterministic in case.seed)."""
+def evaluate(impl: Implementation, case: LayerCase, only: str | None = None, fill_params: bool = True) -> Evaluated:
+    """Build the layer for `case` and run the checked forward and backward passes (deterministic in case.seed).
+
+    With `only` ("x" or a params key), a gradient check's view: only that tensor of backward is checked
+    (see `checked_backward`), and a forward that writes into its input is left to the contract test.
+    """
     rng = np.random.default_rng(case.seed)
-    setup = build(impl, case, rng)
-    out = checked_forward(setup.layer, setup.x, setup.out_shape, setup.formula)
+    setup = build(impl, case, rng, fill_params)
+    out = checked_forward(setup.layer, setup.x, setup.out_shape, setup.formula, keep_input=only is None)
     v = inputs.gaussian(rng, out.shape)
-    dx, grads = checked_backward(setup.layer, v, setup.x)
+    dx, grads = checked_backward(setup.layer, v, setup.x, only)
     return Evaluated(setup, out, v, dx, grads, rng)

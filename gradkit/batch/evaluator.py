@@ -232,6 +232,7 @@ class Server:
             for attr, sent in attrs.items():
                 keys = self.codec.decode(sent["keys"], self._buffers)
                 incoming = self.codec.decode(sent["changed"], self._buffers)
+                rebound = self.codec.decode(sent.get("rebound", []), self._buffers)
                 current = getattr(obj, attr, MISSING)
                 if not isinstance(current, dict) or seen.get(attr) is not current:
                     current = dict(incoming)
@@ -240,8 +241,8 @@ class Server:
                     del current[k]
                 for k, value in incoming.items():
                     mine = current.get(k, MISSING)
-                    if (isinstance(mine, _ndarray) and isinstance(value, _ndarray) and mine.shape == value.shape
-                            and mine.dtype == value.dtype):
+                    if (k not in rebound and isinstance(mine, _ndarray) and isinstance(value, _ndarray)
+                            and mine.shape == value.shape and mine.dtype == value.dtype):
                         try:
                             _copyto(mine, value)  # in place: the student's references stay valid
                         except ValueError:  # a read-only array: replace it

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from checker.guard import display_path
+from checker.impl import Implementation, load_implementation
 from checker.names import EXERCISES, Exercise
 from checker.results import CheckFailure, StudentCodeError, StudentTimeout
 from gradkit.batch.limits import Limits
@@ -160,6 +161,9 @@ class Evaluator:
         self.refusals: list[str] = []  # operations the sandbox refused to student code
         # (kind, id, attr, key) -> signature of the array the evaluator holds there (to send only changes)
         self.synced: dict[tuple, tuple | None] = {}
+        # The grader's array last synced under each key: one that was replaced by another array object
+        # (`layer.grads["W"] = dW`) is replaced in the evaluator too, not copied into the old one.
+        self.synced_arrays: dict[tuple, Any] = {}
         self.codec = ParentCodec(self)
         self._fds: tuple[int, int] | None = None
         self._scratch: str | None = None
@@ -187,6 +191,7 @@ class Evaluator:
         self.generation += 1
         self.layers.clear()
         self.synced.clear()
+        self.synced_arrays.clear()
         self.proxies.clear()  # handles start again at 1 in the new process
         self.pending_release.clear()
         try:
@@ -295,14 +300,19 @@ class Evaluator:
             current = getattr(obj, attr, None)
             if not isinstance(current, dict):
                 continue
-            changed = {}
+            changed, rebound = {}, []
             for k, item in current.items():
-                signature = _signature(item)
-                if signature is None or self.synced.get((kind, key, attr, k)) != signature:
+                signature, slot = _signature(item), (kind, key, attr, k)
+                if kind == "P" and slot in self.synced_arrays and self.synced_arrays[slot] is not item:
+                    rebound.append(k)
+                if signature is None or self.synced.get(slot) != signature or k in rebound:
                     changed[k] = item
-                    self.synced[(kind, key, attr, k)] = signature
+                    self.synced[slot] = signature
+                if kind == "P":
+                    self.synced_arrays[slot] = item
             attrs[attr] = {"keys": self.codec.encode(list(current), buffers),
-                           "changed": self.codec.encode(changed, buffers)}
+                           "changed": self.codec.encode(changed, buffers),
+                           "rebound": self.codec.encode(rebound, buffers)}
         return [kind, key, type(obj).__name__, attrs]
 
     def _note_refusals(self, refused: Any) -> None:
@@ -426,6 +436,13 @@ class RemoteObject:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} (sandboxed)>"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """`optimizer.lr = 0.05` (a schedule) sets the attribute on the student's object, as in-process."""
+        if name.startswith("_") or name in MIRRORED:  # the proxy's own state, and its mirror of params/grads
+            object.__setattr__(self, name, value)
+        else:
+            self._remote_call("__setattr__", (name, value), {})
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_") or name in MIRRORED:
@@ -574,6 +591,14 @@ def _advance_like_provided(exercise: Exercise, args: tuple, kwargs: dict) -> Non
         pass
 
 
+def trusted_reference() -> Implementation | None:
+    """The kit's reference solutions (None where they are not installed: then the student-side checks apply)."""
+    try:
+        return load_implementation("solutions")
+    except CheckFailure:
+        return None
+
+
 class SandboxedImplementation:
     """The six student classes of a submission folder, as proxies (the graded suite's `impl`)."""
 
@@ -581,6 +606,9 @@ class SandboxedImplementation:
         self.folder = Path(folder).resolve()
         self.spec = str(folder)
         self.limits = limits or Limits()
+        # The grade of record judges against the kit's own reference, which runs here (trusted code):
+        # gradients by finite differences of the reference's forward, forward values on fresh random inputs.
+        self.reference = trusted_reference()
         self.evaluator = Evaluator(self.folder, self.limits)
         self._classes: dict[str, type | CheckFailure] = {}
         digest = hashlib.sha1(str(self.folder).encode()).hexdigest()[:10]

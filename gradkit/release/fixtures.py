@@ -35,8 +35,13 @@ EXAMPLES: dict[str, list[tuple[tuple[int, ...], dict[str, int]]]] = {
 }
 
 
-def make_examples(exercise: str, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """All examples of one exercise as flat npz entries "<i>/<name>", outputs from the reference."""
+def make_examples(exercise: str, rng: np.random.Generator, grad_rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """All examples of one exercise as flat npz entries "<i>/<name>", outputs and gradients from the reference.
+
+    Beside the output, each example stores an upstream gradient "dout" (drawn from `grad_rng`, so adding
+    gradients left the stored inputs as they were) and the reference's gradients for it ("dx", "dW", ...;
+    "dscores" for the loss): a gradient test can then judge a backward pass even when the forward is wrong.
+    """
     reference = load_implementation("solutions")
     entries: dict[str, np.ndarray] = {}
     for i, (shape, config) in enumerate(EXAMPLES[exercise]):
@@ -46,14 +51,23 @@ def make_examples(exercise: str, rng: np.random.Generator) -> dict[str, np.ndarr
         if exercise == "softmax_ce":
             scores, y = 2.0 * rng.standard_normal(shape), rng.integers(0, shape[1], size=shape[0])
             entries.update({f"{i}/scores": scores, f"{i}/y": y, f"{i}/loss": np.array(layer.forward(scores, y))})
+            entries[f"{i}/dscores"] = layer.backward()
             continue
         for key, value in layer.params.items():
             value[...] = rng.standard_normal(value.shape)
             entries[f"{i}/{key}"] = value.copy()
         x = rng.standard_normal(shape)
         entries[f"{i}/x"] = x
-        entries[f"{i}/out"] = layer.forward(x.copy())
+        entries[f"{i}/out"] = out = layer.forward(x.copy())
+        entries[f"{i}/dout"] = dout = grad_rng.standard_normal(out.shape)
+        entries[f"{i}/dx"] = layer.backward(dout.copy())
+        entries.update({f"{i}/d{key}": grad.copy() for key, grad in layer.grads.items()})
     return entries
+
+
+def generators(number: int) -> tuple[np.random.Generator, np.random.Generator]:
+    """The generators of the `number`-th exercise's examples: one for inputs and parameters, one for dout."""
+    return np.random.default_rng(2026 + number), np.random.default_rng(3026 + number)
 
 
 def write_fixtures(directory: Path = FIXTURE_DIR) -> list[Path]:
@@ -61,7 +75,7 @@ def write_fixtures(directory: Path = FIXTURE_DIR) -> list[Path]:
     written = []
     for number, exercise in enumerate(EXAMPLES):
         path = directory / f"{exercise}.npz"
-        np.savez_compressed(path, **make_examples(exercise, np.random.default_rng(2026 + number)))
+        np.savez_compressed(path, **make_examples(exercise, *generators(number)))
         written.append(path)
     return written
 

@@ -1,4 +1,4 @@
-"""ReLU backward returns dout unchanged: the mask is computed but its result is thrown away.
+"""ReLU backward returns dout unchanged everywhere: the mask is never applied (computed and then discarded, or a condition that is always true, such as `out >= 0`).
 
 CNN-scratcher called `diff_relu(d_relued_again)` as a bare statement and discarded the result, so the gradient
 flowed through as if the ReLU were the identity. Right only where the input was positive. Source: bug-catalogue S2.

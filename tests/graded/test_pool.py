@@ -1,10 +1,12 @@
 """Exercise 2/6: MaxPool2D (exercises/pool.py). Run: pytest tests/graded/test_pool.py, or gradkit check pool."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
+from checker.construction import check_pool_defaults
 from checker.fixtures import check_forward_examples
 from checker.gradcheck import check_layer_gradient
+from checker.instances import check_instances_independent
 from checker.layer_checks import check_backward_contract, check_forward_contract
 from checker.pooling import check_ties
 from checker.strategies import pool_cases
@@ -21,7 +23,7 @@ def test_pool_forward_matches_stored_examples(impl):
     check_forward_examples(impl, "pool")
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 @given(case=pool_cases())
 def test_pool_backward_keeps_the_contract(impl, case):
     check_backward_contract(impl, case)
@@ -33,7 +35,19 @@ def test_pool_dx_matches_numerical_gradient(impl, case):
     check_layer_gradient(impl, case, "x")
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 @given(case=pool_cases())
 def test_pool_dx_goes_to_one_maximum_when_values_tie(impl, case):
     check_ties(impl, case)
+
+
+@pytest.mark.points(1)
+def test_pool_stride_defaults_to_the_kernel_size(impl):
+    check_pool_defaults(impl)
+
+
+@pytest.mark.points(1)
+@settings(max_examples=10)  # any case shows shared state; a few guard against a lucky one
+@given(case=pool_cases())
+def test_pool_two_layers_do_not_share_state(impl, case):
+    check_instances_independent(impl, case)

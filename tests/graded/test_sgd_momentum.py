@@ -7,13 +7,13 @@ from checker import momentum
 from checker.strategies import sgd_cases
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 @given(case=sgd_cases())
 def test_sgd_momentum_follows_the_closed_form_for_a_constant_gradient(impl, case):
     momentum.check_constant_gradient(impl, case)
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(5)
 @given(case=sgd_cases())
 def test_sgd_momentum_keeps_one_velocity_per_parameter(impl, case):
     momentum.check_changing_gradients(impl, case)
@@ -25,7 +25,19 @@ def test_sgd_momentum_applies_weight_decay(impl, case):
     momentum.check_changing_gradients(impl, case)
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 @given(case=sgd_cases())
 def test_sgd_momentum_descends_a_quadratic(impl, case):
     momentum.check_descends_quadratic(impl, case)
+
+
+@pytest.mark.points(2)
+@given(case=sgd_cases(weight_decay=True))
+def test_sgd_momentum_reads_the_current_gradients_and_lr(impl, case):
+    momentum.check_reads_current_gradients(impl, case)
+
+
+@pytest.mark.points(1)
+@given(case=sgd_cases())
+def test_sgd_momentum_has_the_contract_defaults(impl, case):
+    momentum.check_defaults(impl, case)

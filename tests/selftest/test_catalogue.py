@@ -35,12 +35,13 @@ CHILD_ARGS = ("-p", "no:benchmark", "-p", "no:anyio", "-p", "no:xdist")
 HINTS = {
     "flip", "transpose", "scale", "sign", "zeros", "border", "stride", "pool_non_max", "pool_all_ties", "overlap",
     "rows_not_zero", "overflow", "mutation", "accumulate", "momentum_sign", "momentum_state", "weight_decay",
-    "not_in_place", "dtype", "shape", "batch", "channels", "sum", "mask", "ignores_dout", "bias", None,
+    "not_in_place", "dtype", "shape", "batch", "channels", "sum", "mask", "ignores_dout", "bias", "shared_state",
+    "init_rng", "init_scale", "defaults", "stale_grads", "lr_schedule", "order", "nesterov", None,
 }
 # Tensor names as the checker reports them (CheckFailure.tensor); params['<key>'] is matched by pattern.
 TENSORS = {
     "dx", "dW", "db", "dscores", "out", "loss", "shape", "dtype", "x (mutated)", "dout (mutated)",
-    "scores (mutated)", "y (mutated)", "params", "params (in place)", "grads (mutated)",
+    "scores (mutated)", "y (mutated)", "params", "params (in place)", "grads (mutated)", "init", "defaults",
 }
 PARAM_TENSOR = re.compile(r"params\['\w+'\]")
 
