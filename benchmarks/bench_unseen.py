@@ -30,9 +30,13 @@ from checker.scoring import totals  # noqa: E402
 from gradkit.release.catalogue import submission_with  # noqa: E402
 
 CHILD_ARGS = ("-p", "no:benchmark", "-p", "no:anyio", "-p", "no:xdist")
-# What the manifest calls a wrong output, and the names the checker may report for it.
-BLAME = {"out": {"out", "shape"}, "loss": {"loss"}, "init": {"init", "params"}, "params": None, "velocity": None,
+# What the manifest calls a wrong output, and the names the checker may report for it (None: any params[...]).
+BLAME = {"out": {"out", "shape"}, "loss": {"loss"}, "init": {"init", "defaults"}, "params": None, "velocity": None,
          "grads": {"grads (mutated)", "dW", "db"}}
+# Kinds of mistake the checker names by kind rather than by tensor, and words of the manifest that say so.
+KINDS = {"dtype": ("float64", "dtype", "float32", "int", "bool"), "shape": ("shape",),
+         "defaults": ("default",), "x (mutated)": ("in place", "overwrit", "modif"),
+         "dout (mutated)": ("in place", "overwrit", "modif"), "scores (mutated)": ("in place", "overwrit", "modif")}
 
 
 def grade_one(entry: dict, root: Path) -> dict:
@@ -55,16 +59,20 @@ def grade_one(entry: dict, root: Path) -> dict:
 
 
 def blamed_right(result: dict) -> bool | None:
-    """Whether some failure blames a tensor the manifest lists as wrong (None when it lists none)."""
-    wanted = set()
+    """Whether some failure blames a tensor the manifest lists as wrong, or names the kind of mistake its
+    sentence describes (None when it lists nothing)."""
+    wanted: set[str] = set()
     for tensor in result.get("tensors", []):
         names = BLAME.get(tensor, {tensor})
-        if names is None:  # any params['...'] or params tensor
-            return any((f["tensor"] or "").startswith("params") for f in result["failed"])
-        wanted |= names
+        if names is None:
+            wanted.add("params")
+        else:
+            wanted |= names
+    mistake = (result.get("mistake") or "").lower()
+    wanted |= {kind for kind, words in KINDS.items() if any(word in mistake for word in words)}
     if not wanted:
         return None
-    return any(f["tensor"] in wanted or (f["tensor"] or "").startswith("params") and "params" in wanted
+    return any(f["tensor"] in wanted or ("params" in wanted and (f["tensor"] or "").startswith("params"))
                for f in result["failed"])
 
 

@@ -18,7 +18,7 @@ def test_grade_writes_gradescope_results_and_exits_zero_at_full_marks(tmp_path):
     assert "total          100/100" in done.stdout
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["score"] == 100
-    assert len(results["tests"]) == 30
+    assert len(results["tests"]) == 39
     assert {"name", "score", "max_score", "output"} <= set(results["tests"][0])
     assert sum(t["max_score"] for t in results["tests"]) == 100
 

@@ -25,9 +25,10 @@ HOSTILE = Path(__file__).resolve().parents[1] / "hostile"
 # attack file -> (relu points it honestly earns out of 10, words the relu failures must contain)
 EXPECTED = {
     "relu_patches_the_checker": (0, "does not import: PermissionError: the grading sandbox does not allow opening"),
-    # Zeros of the right shape honestly earn the contract checks and the gradient check (a constant
-    # function's gradient is zero), 7 points; the stored examples (3 points) show they are wrong.
-    "relu_patches_numpy": (7, "gives wrong values"),
+    # Zeros of the right shape honestly earn the contract checks and the two-instance check, 5 points; the
+    # stored examples and the gradient, differentiated through the reference in the grade of record, show
+    # they are wrong.
+    "relu_patches_numpy": (5, "gives wrong values"),
     "relu_writes_fake_results": (0, "not implemented yet"),
     "relu_reads_solutions": (0, "not implemented yet"),
     "relu_reads_another_student": (0, "not implemented yet"),
@@ -38,7 +39,7 @@ EXPECTED = {
     "relu_huge_allocation": (0, "MemoryError"),
     "relu_spawns_processes": (0, "not implemented yet"),
     "relu_kills_the_grader": (0, "not implemented yet"),
-    "relu_fake_array": (7, "gives wrong values"),  # its values are zeros, whatever its comparisons claim
+    "relu_fake_array": (5, "gives wrong values"),  # its values are zeros, whatever its comparisons claim
     "relu_breaks_the_pipe": (0, "sandbox"),
 }
 WITH_REFERENCE_POOL = {"relu_os_exit", "relu_sys_exit", "relu_infinite_loop", "relu_huge_allocation"}

@@ -64,6 +64,11 @@ EXPECTED = {
 }
 
 
+KEEPS_POINTS = {"linear": {"backward_keeps_the_contract", "dx_matches_numerical_gradient",
+                           "dW_matches_numerical_gradient", "db_matches_numerical_gradient",
+                           "constructor_follows_the_contract"}}
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("broken")
@@ -75,13 +80,16 @@ def graded(tmp_path_factory):
 @pytest.mark.parametrize("exercise", sorted(EXPECTED))
 def test_each_kind_of_broken_code_gets_its_own_clear_message(graded, exercise):
     mine = [o for o in graded.outcomes if o.exercise == exercise]
-    assert mine and not any(o.passed for o in mine)
+    # One mistake, one charge: behind a forward that returns NaN, linear's correct backward is judged on the
+    # stored gradients and keeps its points; every other file here is broken in a way no test can get past.
+    passing = {o.short_name for o in mine if o.passed}
+    assert mine and passing == KEEPS_POINTS.get(exercise, set()), sorted(passing)
     failures = [o for o in mine if EXPECTED[exercise] in o.message]
     assert failures, [o.message for o in mine]
 
 
 def test_broken_code_shows_no_traceback_and_the_run_finishes(graded):
-    assert len(graded.outcomes) == 30
+    assert len(graded.outcomes) == 39
     assert "Traceback" not in graded.output
     assert "gradkit score" in graded.output
 
