@@ -182,7 +182,14 @@ def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_sha
     dout has the contract's output shape, whatever shape forward returned."""
     label = f"{type(layer).__name__}.backward"
     call(layer, "forward", x.copy())  # only fills the cache: forward's output is its own tests' business
+    params = {k: p.copy() for k, p in (getattr(layer, "params", None) or {}).items() if isinstance(p, np.ndarray)}
     dx1, g1 = checked_backward(layer, dout, x)
+    for key, before in params.items():
+        after = layer.params.get(key)
+        if not isinstance(after, np.ndarray) or after.shape != before.shape or not np.array_equal(after, before):
+            raise CheckFailure(
+                f"{label} changed params[{key!r}]: backward only computes gradients (into grads); the optimizer "
+                "updates the parameters, once per step", tensor=f"params[{key!r}]", hint="mutation")
     dx2, g2 = checked_backward(layer, dout, x)
     for key in g1:
         if not np.array_equal(g2[key], g1[key]) and np.allclose(g2[key], 2 * g1[key], rtol=1e-4):

@@ -1,9 +1,10 @@
-"""Two layers of one class in one network must not share state.
+"""A layer's state belongs to that layer and to its latest forward call.
 
 A cache kept in a class attribute (`cache = {}` in the class body, or a list appended to) works for one
 layer and breaks in a network with two: the first layer's backward then reads the second layer's input.
-The check runs two instances as a network does (forward A, forward B, backward B, backward A) and compares
-every result with what each instance computes alone.
+A cache filled only on the first call (`if self.mask is None: ...`) works for one batch and breaks on the
+next. The check runs two instances as a network does (forward A, forward B, backward B, backward A), then
+A again on a new input, and compares every result with what a fresh instance computes alone.
 """
 
 from __future__ import annotations
@@ -25,38 +26,56 @@ def _results(layer: Any, out: Any, dx: Any) -> dict[str, np.ndarray]:
     return {name: np.array(value, dtype=float) for name, value in found.items() if isinstance(value, np.ndarray)}
 
 
-def _alone(impl: Implementation, case: LayerCase, seed: int) -> tuple[Any, np.ndarray, dict[str, np.ndarray]]:
-    """A fresh layer for `case` (parameters from `seed`), its dout, and what it computes alone."""
+def _alone(impl: Implementation, case: LayerCase, seed: int) -> tuple[Any, dict, np.ndarray, dict[str, np.ndarray]]:
+    """A fresh layer for `case` (parameters from `seed`), its parameters as built, its dout, and what it computes
+    alone."""
     rng = np.random.default_rng(seed)
     setup = build(impl, case, rng)
+    params = {k: v.copy() for k, v in setup.layer.params.items()}
     out = call(setup.layer, "forward", setup.x.copy())
     dout = inputs.gaussian(rng, setup.out_shape)
     dx = call(setup.layer, "backward", dout.copy())
-    return setup, dout, _results(setup.layer, out, dx)
+    return setup, params, dout, _results(setup.layer, out, dx)
 
 
 def check_instances_independent(impl: Implementation, case: LayerCase) -> None:
-    """Two live instances give each the results it gives alone (whether or not those are right)."""
-    seeds = (case.seed, case.seed + 1)
+    """Two live instances, and an instance called a second time, give what a fresh instance gives (whether or
+    not that is right: the other tests judge the values)."""
+    seeds = (case.seed, case.seed + 1, case.seed + 2)
     alone = [_alone(impl, case, seed) for seed in seeds]
-    # The same layers again, built fresh and run interleaved as in a network.
-    runs = [build(impl, case, np.random.default_rng(seed)) for seed in seeds]
-    for run, (setup, _dout, _results_alone) in zip(runs, alone):
-        for key, value in setup.layer.params.items():
+    # The first two layers again, built fresh and run interleaved as in a network.
+    runs = [build(impl, case, np.random.default_rng(seed)) for seed in seeds[:2]]
+    for run, (_setup, params, _dout, _found) in zip(runs, alone):
+        for key, value in params.items():
             run.layer.params[key][...] = value
     outs = [call(run.layer, "forward", run.x.copy()) for run in runs]
     dxs: list[Any] = [None, None]
     for i in (1, 0):
-        dxs[i] = call(runs[i].layer, "backward", alone[i][1].copy())
+        dxs[i] = call(runs[i].layer, "backward", alone[i][2].copy())
     got = [_results(run.layer, out, dx) for run, out, dx in zip(runs, outs, dxs)]
     cls = type(runs[0].layer).__name__
     for i, order in ((0, "first"), (1, "second")):
-        for name, want in alone[i][2].items():
-            mine = got[i].get(name)
-            if mine is None or mine.shape != want.shape or not np.allclose(mine, want, rtol=1e-10, atol=1e-12):
-                raise CheckFailure(
-                    f"two {cls} layers in one network interfere: the {order} one's {name} differs from what it "
-                    f"computes alone (forward A, forward B, backward B, backward A)\n"
-                    f"  hint: keep the cache and grads on `self`, set in __init__ or forward; an attribute assigned "
-                    f"in the class body (`cache = {{}}`, `saved = []`) is one object shared by every {cls}\n"
-                    f"  case: {case}", tensor=name, hint="shared_state")
+        _compare(got[i], alone[i][3], case,
+                 f"two {cls} layers in one network interfere: the {order} one's {{name}} differs from what it computes "
+                 f"alone (forward A, forward B, backward B, backward A)",
+                 f"keep the cache and grads on `self`, set in __init__ or forward; an attribute assigned in the class "
+                 f"body (`cache = {{}}`, `saved = []`) is one object shared by every {cls}")
+    # The first layer once more, on the third layer's input and parameters: a second call must forget the first.
+    layer, (third, params, dout, want) = runs[0].layer, alone[2]
+    for key, value in params.items():
+        layer.params[key][...] = value
+    out = call(layer, "forward", third.x.copy())
+    dx = call(layer, "backward", dout.copy())
+    _compare(_results(layer, out, dx), want, case,
+             f"a {cls} called a second time (a new input, new parameter values) gives another {{name}} than a fresh "
+             f"{cls} does on that input",
+             "compute the cache again on every forward call (not only when it is empty), and read self.params[...] "
+             "each time: a network calls each layer once per batch")
+
+
+def _compare(got: dict[str, np.ndarray], want: dict[str, np.ndarray], case: LayerCase, what: str, why: str) -> None:
+    for name, expected in want.items():
+        mine = got.get(name)
+        if mine is None or mine.shape != expected.shape or not np.allclose(mine, expected, rtol=1e-10, atol=1e-12):
+            raise CheckFailure(f"{what.format(name=name)}\n  hint: {why}\n  case: {case}", tensor=name,
+                               hint="shared_state")

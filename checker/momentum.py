@@ -15,7 +15,7 @@ from checker import inputs
 from checker.cases import SGDCase
 from checker.guard import call, construct
 from checker.impl import Implementation
-from checker.results import CheckFailure
+from checker.results import CheckFailure, StudentCodeError
 
 
 class ToyLayer:
@@ -29,8 +29,24 @@ class ToyLayer:
         return f"ToyLayer({sorted(self.params)})"
 
 
-def make_layers(case: SGDCase, rng: np.random.Generator) -> list[ToyLayer]:
-    """Two toy layers sharing the case's parameters, plus one with none (like ReLU).
+class Bare:
+    """A layer with no `params` or `grads` attributes at all (the contract says: skip it)."""
+
+    def __repr__(self) -> str:
+        return "Bare()"
+
+
+def _params(layer: Any) -> dict[str, np.ndarray]:
+    """A layer's params, {} for a layer without them (which the optimizer must skip)."""
+    return getattr(layer, "params", None) or {}
+
+
+def _grads(layer: Any) -> dict[str, np.ndarray]:
+    return getattr(layer, "grads", None) or {}
+
+
+def make_layers(case: SGDCase, rng: np.random.Generator) -> list[Any]:
+    """Two toy layers sharing the case's parameters, one with empty dicts (like ReLU) and one without them.
 
     Both layers name their parameters "W", "b", ... as real layers do, so a velocity kept per
     name instead of per parameter shows.
@@ -41,7 +57,7 @@ def make_layers(case: SGDCase, rng: np.random.Generator) -> list[ToyLayer]:
     def layer(shapes: tuple[tuple[int, ...], ...]) -> ToyLayer:
         return ToyLayer({n: inputs.gaussian(rng, s) for n, s in zip(names, shapes)})
 
-    return [layer(case.shapes[:half]), ToyLayer({}), layer(case.shapes[half:])]
+    return [layer(case.shapes[:half]), ToyLayer({}), Bare(), layer(case.shapes[half:])]
 
 
 def _optimizer(impl: Implementation, layers: list[ToyLayer], case: SGDCase) -> Any:
@@ -50,24 +66,32 @@ def _optimizer(impl: Implementation, layers: list[ToyLayer], case: SGDCase) -> A
 
 def _step(optimizer: Any, layers: list[ToyLayer]) -> None:
     """One step, checked: params updated in place (same arrays), grads untouched."""
-    arrays = [(layer, k, layer.params[k]) for layer in layers for k in layer.params]
-    grads = [(layer, k, layer.grads[k].copy()) for layer in layers for k in layer.grads]
-    call(optimizer, "step")
+    arrays = [(layer, k, _params(layer)[k]) for layer in layers for k in _params(layer)]
+    grads = [(layer, k, _grads(layer)[k].copy()) for layer in layers for k in _grads(layer)]
+    try:
+        call(optimizer, "step")
+    except StudentCodeError as error:
+        if f"'{Bare.__name__}' object has no attribute" not in error.message:
+            raise
+        raise CheckFailure(
+            f"{error.message}\n  hint: a layer without parameters may have no params or grads attribute at all (a "
+            "Flatten layer, say): skip it, e.g. with getattr(layer, 'params', {})", tensor="params",
+            hint="skip_layers") from None
     for layer, k, array in arrays:
-        if layer.params[k] is not array:
+        if _params(layer)[k] is not array:
             raise CheckFailure(
                 f"SGDMomentum.step replaced params[{k!r}] with a new array; update it in place (`w += v`), "
                 "because the layer and the optimizer must share the same array", tensor="params (in place)",
                 hint="not_in_place",
             )
     for layer, k, grad in grads:
-        if not np.array_equal(layer.grads[k], grad):
+        if not np.array_equal(_grads(layer)[k], grad):
             raise CheckFailure(f"SGDMomentum.step modified grads[{k!r}]; read the gradients, never write them",
                                tensor="grads (mutated)", hint="mutation")
 
 
 def _matches(layers: list[ToyLayer], expected: list[dict[str, np.ndarray]]) -> bool:
-    return all(np.allclose(layer.params[k], want[k], rtol=1e-9, atol=1e-12)
+    return all(np.allclose(_params(layer)[k], want[k], rtol=1e-9, atol=1e-12)
                for layer, want in zip(layers, expected) for k in want)
 
 
@@ -120,10 +144,10 @@ def _compare_trajectory(layers: list[ToyLayer], start: list[dict[str, np.ndarray
     if _matches(layers, expected):
         return
     number, k = next((i, k) for i, (layer, want) in enumerate(zip(layers, expected)) for k in want
-                     if not np.allclose(layer.params[k], want[k], rtol=1e-9, atol=1e-12))
-    got, want, w0 = layers[number].params[k], expected[number][k], start[number][k]
+                     if not np.allclose(_params(layer)[k], want[k], rtol=1e-9, atol=1e-12))
+    got, want, w0 = _params(layers[number])[k], expected[number][k], start[number][k]
     hint, why = None, "compare your step with the update line by line"
-    if all(np.array_equal(layer.params[key], w[key]) for layer, w in zip(layers, start) for key in w):
+    if all(np.array_equal(_params(layer)[key], w[key]) for layer, w in zip(layers, start) for key in w):
         hint, why = "not_in_place", ("no parameter changed at all: `w = w + v` (or `w = w - ...`) only rebinds a "
                                      "local name; update the array itself, w += v")
     for alt_hint, alt_why, alternative, options in _alternatives(case):
@@ -143,15 +167,15 @@ def _compare_trajectory(layers: list[ToyLayer], start: list[dict[str, np.ndarray
 def _run(impl: Implementation, case: SGDCase, fresh_gradients: bool) -> None:
     rng = np.random.default_rng(case.seed)
     layers = make_layers(case, rng)
-    start = [{k: v.copy() for k, v in layer.params.items()} for layer in layers]
+    start = [{k: v.copy() for k, v in _params(layer).items()} for layer in layers]
     optimizer = _optimizer(impl, layers, case)
     history = []
     for step in range(case.steps):
         if fresh_gradients or step == 0:
             for layer in layers:
-                for k in layer.grads:
-                    layer.grads[k][...] = inputs.gaussian(rng, layer.grads[k].shape)
-        history.append([{k: g.copy() for k, g in layer.grads.items()} for layer in layers])
+                for k in _grads(layer):
+                    _grads(layer)[k][...] = inputs.gaussian(rng, _grads(layer)[k].shape)
+        history.append([{k: g.copy() for k, g in _grads(layer).items()} for layer in layers])
         _step(optimizer, layers)
     if fresh_gradients:
         expected = expected_trajectory(start, history, case)
@@ -209,19 +233,19 @@ def check_descends_quadratic(impl: Implementation, case: SGDCase) -> None:
     """On L(w) = 0.5 * sum(a * (w - w*)**2), 120 steps at lr 0.05, momentum 0.9 bring w 100x closer to w*."""
     rng = np.random.default_rng(case.seed)
     layers = make_layers(case, rng)
-    curvature = [{k: rng.uniform(0.5, 2.0, v.shape) for k, v in layer.params.items()} for layer in layers]
-    target = [{k: inputs.gaussian(rng, v.shape) for k, v in layer.params.items()} for layer in layers]
+    curvature = [{k: rng.uniform(0.5, 2.0, v.shape) for k, v in _params(layer).items()} for layer in layers]
+    target = [{k: inputs.gaussian(rng, v.shape) for k, v in _params(layer).items()} for layer in layers]
 
     def distance() -> float:
-        return float(np.sqrt(sum(np.sum((layer.params[k] - t[k]) ** 2) for layer, t in zip(layers, target) for k in t)))
+        return float(np.sqrt(sum(np.sum((_params(layer)[k] - t[k]) ** 2) for layer, t in zip(layers, target) for k in t)))
 
     quadratic = case._replace(lr=0.05, momentum=0.9, weight_decay=0.0)
     optimizer = _optimizer(impl, layers, quadratic)
     before = distance()
     for _ in range(120):
         for layer, a, t in zip(layers, curvature, target):
-            for k in layer.params:
-                layer.grads[k][...] = a[k] * (layer.params[k] - t[k])
+            for k in _params(layer):
+                _grads(layer)[k][...] = a[k] * (_params(layer)[k] - t[k])
         _step(optimizer, layers)
     after = distance()
     if not after < before / 100:
@@ -236,17 +260,6 @@ def check_descends_quadratic(impl: Implementation, case: SGDCase) -> None:
         )
 
 
-def _fill(layers: list[ToyLayer], rng: np.random.Generator, rebind: bool) -> None:
-    """New gradients: new arrays in the dicts (as `self.grads["W"] = dW` does), or written into the old ones."""
-    for layer in layers:
-        for k in layer.grads:
-            fresh = inputs.gaussian(rng, layer.grads[k].shape)
-            if rebind:
-                layer.grads[k] = fresh
-            else:
-                layer.grads[k][...] = fresh
-
-
 def _twin_runs(impl: Implementation, case: SGDCase, modes: list[str],
                **kwargs: float) -> tuple[list[ToyLayer], list[ToyLayer], list, list]:
     """Two optimizers over equal toy layers fed equal gradients: one always written in place, one as `modes` say.
@@ -256,21 +269,21 @@ def _twin_runs(impl: Implementation, case: SGDCase, modes: list[str],
     """
     rng = np.random.default_rng(case.seed)
     plain = make_layers(case, rng)
-    other = [ToyLayer({k: v.copy() for k, v in layer.params.items()}) for layer in plain]
-    start = [{k: v.copy() for k, v in layer.params.items()} for layer in plain]
+    other = [ToyLayer({k: v.copy() for k, v in _params(layer).items()}) for layer in plain]
+    start = [{k: v.copy() for k, v in _params(layer).items()} for layer in plain]
     optimizers = [construct(impl.SGDMomentum, layers, **kwargs) for layers in (plain, other)]
     history = []
     for mode in modes:
         if mode != "unchanged":
-            fresh = [{k: inputs.gaussian(rng, g.shape) for k, g in layer.grads.items()} for layer in plain]
+            fresh = [{k: inputs.gaussian(rng, g.shape) for k, g in _grads(layer).items()} for layer in plain]
             for layers, rebind in ((plain, False), (other, mode == "rebind")):
                 for layer, grads in zip(layers, fresh):
                     for k, g in grads.items():
                         if rebind:
-                            layer.grads[k] = g.copy()
+                            _grads(layer)[k] = g.copy()
                         else:
-                            layer.grads[k][...] = g
-        history.append([{k: g.copy() for k, g in layer.grads.items()} for layer in plain])
+                            _grads(layer)[k][...] = g
+        history.append([{k: g.copy() for k, g in _grads(layer).items()} for layer in plain])
         for optimizer, layers in zip(optimizers, (plain, other)):
             _step(optimizer, layers)
         if not _same_params(plain, other):
@@ -279,7 +292,7 @@ def _twin_runs(impl: Implementation, case: SGDCase, modes: list[str],
 
 
 def _same_params(a: list[ToyLayer], b: list[ToyLayer]) -> bool:
-    return all(np.allclose(la.params[k], lb.params[k], rtol=1e-12, atol=1e-15) for la, lb in zip(a, b) for k in la.params)
+    return all(np.allclose(_params(la)[k], _params(lb)[k], rtol=1e-12, atol=1e-15) for la, lb in zip(a, b) for k in _params(la))
 
 
 def check_reads_current_gradients(impl: Implementation, case: SGDCase) -> None:
@@ -296,38 +309,38 @@ def check_reads_current_gradients(impl: Implementation, case: SGDCase) -> None:
     if not _same_params(plain, other):
         mode = modes[len(history) - 1]
         why = ("after backward put a new array in grads[k] (`self.grads['W'] = dW`, which the contract allows), your "
-               "step did not use it: read layer.grads[k] at every step instead of keeping the arrays you saw in "
+               "step did not use it: read _grads(layer)[k] at every step instead of keeping the arrays you saw in "
                "__init__" if mode == "rebind" else
                "your parameters moved differently when the gradients were written in place than when they were "
-               "new arrays: read layer.grads[k] as it is at every step")
-        number, k = next((i, k) for i, (a, b) in enumerate(zip(plain, other)) for k in a.params
-                         if not np.allclose(a.params[k], b.params[k], rtol=1e-12, atol=1e-15))
+               "new arrays: read _grads(layer)[k] as it is at every step")
+        number, k = next((i, k) for i, (a, b) in enumerate(zip(plain, other)) for k in _params(a)
+                         if not np.allclose(_params(a)[k], _params(b)[k], rtol=1e-12, atol=1e-15))
         raise CheckFailure(
             f"SGDMomentum.step: params[{k!r}] of layer {number} differs after {len(history)} steps depending on how "
             f"the gradients were stored (step {len(history)}: {mode})\n"
-            f"  first entry: with gradients written in place {plain[number].params[k].flat[0]:+.6g}, with new "
-            f"arrays {other[number].params[k].flat[0]:+.6g}\n  hint: {why}\n  case: {case}",
+            f"  first entry: with gradients written in place {_params(plain[number])[k].flat[0]:+.6g}, with new "
+            f"arrays {_params(other[number])[k].flat[0]:+.6g}\n  hint: {why}\n  case: {case}",
             tensor=f"params[{k!r}]", hint="stale_grads")
     if not _matches(plain, expected_trajectory(start, history, case)):
         return  # the update itself is wrong: its own tests charge that, a schedule cannot be judged
     rng = np.random.default_rng(case.seed + 1)
     layers = make_layers(case, rng)
-    start = [{k: v.copy() for k, v in layer.params.items()} for layer in layers]
+    start = [{k: v.copy() for k, v in _params(layer).items()} for layer in layers]
     optimizer = _optimizer(impl, layers, case)
     schedule, history = [case.lr, case.lr / 2, case.lr / 10, case.lr], []
     for lr in schedule:
         call(optimizer, "__setattr__", "lr", lr)
         _fill(layers, rng, rebind=False)
-        history.append([{k: g.copy() for k, g in layer.grads.items()} for layer in layers])
+        history.append([{k: g.copy() for k, g in _grads(layer).items()} for layer in layers])
         _step(optimizer, layers)
     expected = expected_trajectory(start, history, case, lrs=schedule)
     if not _matches(layers, expected):
         number, k = next((i, k) for i, (layer, want) in enumerate(zip(layers, expected)) for k in want
-                         if not np.allclose(layer.params[k], want[k], rtol=1e-9, atol=1e-12))
+                         if not np.allclose(_params(layer)[k], want[k], rtol=1e-9, atol=1e-12))
         raise CheckFailure(
             f"SGDMomentum.step: params[{k!r}] of layer {number} is wrong after {len(schedule)} steps with the learning "
             f"rate set to {schedule} between steps (right at a constant lr)\n"
-            f"  first entry: yours {layers[number].params[k].flat[0]:+.6g}, expected {expected[number][k].flat[0]:+.6g}\n"
+            f"  first entry: yours {_params(layers[number])[k].flat[0]:+.6g}, expected {expected[number][k].flat[0]:+.6g}\n"
             "  hint: a schedule sets optimizer.lr between steps: read self.lr in step(), and apply it where the "
             "contract does, v = momentum * v - lr * (g + weight_decay * w) (not v = momentum * v + g; w -= lr * v)"
             f"\n  case: {case}", tensor=f"params[{k!r}]", hint="lr_schedule")
@@ -336,25 +349,25 @@ def check_reads_current_gradients(impl: Implementation, case: SGDCase) -> None:
 def _fill(layers: list[ToyLayer], rng: np.random.Generator, rebind: bool) -> None:
     """New gradients: new arrays in the dicts (as `self.grads["W"] = dW` does), or written into the old ones."""
     for layer in layers:
-        for k in layer.grads:
-            fresh = inputs.gaussian(rng, layer.grads[k].shape)
+        for k in _grads(layer):
+            fresh = inputs.gaussian(rng, _grads(layer)[k].shape)
             if rebind:
-                layer.grads[k] = fresh
+                _grads(layer)[k] = fresh
             else:
-                layer.grads[k][...] = fresh
+                _grads(layer)[k][...] = fresh
 
 
 def check_defaults(impl: Implementation, case: SGDCase) -> None:
     """SGDMomentum(layers) moves exactly as SGDMomentum(layers, lr=0.01, momentum=0.9, weight_decay=0.0)."""
     rng = np.random.default_rng(case.seed)
     defaulted = make_layers(case, rng)
-    explicit = [ToyLayer({k: v.copy() for k, v in layer.params.items()}) for layer in defaulted]
+    explicit = [ToyLayer({k: v.copy() for k, v in _params(layer).items()}) for layer in defaulted]
     optimizers = [construct(impl.SGDMomentum, defaulted),
                   construct(impl.SGDMomentum, explicit, lr=0.01, momentum=0.9, weight_decay=0.0)]
     for _ in range(3):
         for a, b in zip(defaulted, explicit):
-            for k in a.grads:
-                a.grads[k][...] = b.grads[k][...] = inputs.gaussian(rng, a.grads[k].shape)
+            for k in _grads(a):
+                _grads(a)[k][...] = _grads(b)[k][...] = inputs.gaussian(rng, _grads(a)[k].shape)
         for optimizer, layers in zip(optimizers, (defaulted, explicit)):
             _step(optimizer, layers)
     if not _same_params(defaulted, explicit):

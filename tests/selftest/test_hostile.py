@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from checker.fixtures import load_examples
 from gradkit.batch.limits import Limits
 from gradkit.batch.samples import SOLUTIONS, write_reference, write_stubs
 from gradkit.batch.scheduler import grade_all
@@ -41,9 +42,18 @@ EXPECTED = {
     "relu_kills_the_grader": (0, "not implemented yet"),
     "relu_fake_array": (5, "gives wrong values"),  # its values are zeros, whatever its comparisons claim
     "relu_breaks_the_pipe": (0, "sandbox"),
+    # A right forward and a zero backward honestly earn everything but the gradient (7 of 10), probes or not.
+    "relu_detects_probes": (7, "the gradient with respect to x (dx) is wrong"),
+    # Twice the ReLU, forward and backward consistent, honestly earns the contract checks only (5 of 10).
+    "relu_memorises_examples": (5, "fresh random example"),
 }
 WITH_REFERENCE_POOL = {"relu_os_exit", "relu_sys_exit", "relu_infinite_loop", "relu_huge_allocation"}
 LIMITS = Limits(cpu_seconds=120, memory_mb=1024, call_seconds=3.0, test_seconds=45.0, wall_seconds=400.0)
+
+
+def _stored_relu() -> str:
+    """The published ReLU examples as a Python literal [(x, out), ...], as a student would copy them."""
+    return repr([(e["x"].tolist(), e["out"].tolist()) for e in load_examples("relu")])
 
 
 def _tree_digest(folder: Path) -> str:
@@ -67,7 +77,7 @@ def batch(tmp_path_factory):
         text = (HOSTILE / f"{name}.py").read_text()
         for key, value in {"{SOLUTIONS}": SOLUTIONS, "{OTHER}": submissions / "honest_reference",
                            "{SUBMISSIONS}": submissions, "{ME}": name, "{RESULTS_DIR}": results_dir(out_csv),
-                           "{OUT_CSV}": out_csv, "{MARKER}": marker}.items():
+                           "{OUT_CSV}": out_csv, "{MARKER}": marker, "{STORED_RELU}": _stored_relu()}.items():
             text = text.replace(key, str(value))
         (folder / "relu.py").write_text(text)
     solutions_before = _tree_digest(SOLUTIONS)

@@ -6,7 +6,6 @@ method, the listing no longer matches anything and must fail here, not just stop
 run Cosmic Ray (nor need it installed): it only reads the list and the solution files.
 """
 
-import ast
 import importlib.util
 import tomllib
 from pathlib import Path
@@ -68,5 +67,3 @@ def test_each_listed_mutant_still_points_at_a_mutable_line_of_solutions(entry):
         f"solutions/{entry['file']}:{found}: {entry['line']!r} is outside the mutated lines (solution fences and "
         "constructors), so this listing can never match"
     )
-    # The mutated line must parse where the original did (a listing with a typo would never match).
-    ast.parse(entry["mutated"].rstrip(":") + ("\n    pass" if entry["mutated"].endswith(":") else ""))
