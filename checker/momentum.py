@@ -45,8 +45,10 @@ def _grads(layer: Any) -> dict[str, np.ndarray]:
     return getattr(layer, "grads", None) or {}
 
 
-def make_layers(case: SGDCase, rng: np.random.Generator) -> list[Any]:
-    """Two toy layers sharing the case's parameters, one with empty dicts (like ReLU) and one without them.
+def make_layers(case: SGDCase, rng: np.random.Generator, with_bare: bool = False) -> list[Any]:
+    """Two toy layers sharing the case's parameters, one with empty dicts (like ReLU), and with `with_bare` one
+    without the attributes (like a Flatten layer): only the test of a trainer's use has it, so a step that
+    trips over it loses that test's points alone.
 
     Both layers name their parameters "W", "b", ... as real layers do, so a velocity kept per
     name instead of per parameter shows.
@@ -57,7 +59,8 @@ def make_layers(case: SGDCase, rng: np.random.Generator) -> list[Any]:
     def layer(shapes: tuple[tuple[int, ...], ...]) -> ToyLayer:
         return ToyLayer({n: inputs.gaussian(rng, s) for n, s in zip(names, shapes)})
 
-    return [layer(case.shapes[:half]), ToyLayer({}), Bare(), layer(case.shapes[half:])]
+    bare = [Bare()] if with_bare else []
+    return [layer(case.shapes[:half]), ToyLayer({}), *bare, layer(case.shapes[half:])]
 
 
 def _optimizer(impl: Implementation, layers: list[ToyLayer], case: SGDCase) -> Any:
@@ -268,8 +271,9 @@ def _twin_runs(impl: Implementation, case: SGDCase, modes: list[str],
     the two disagree (or after the last step).
     """
     rng = np.random.default_rng(case.seed)
-    plain = make_layers(case, rng)
-    other = [ToyLayer({k: v.copy() for k, v in _params(layer).items()}) for layer in plain]
+    plain = make_layers(case, rng, with_bare=True)
+    other = [ToyLayer({k: v.copy() for k, v in _params(layer).items()}) if hasattr(layer, "params") else Bare()
+             for layer in plain]
     start = [{k: v.copy() for k, v in _params(layer).items()} for layer in plain]
     optimizers = [construct(impl.SGDMomentum, layers, **kwargs) for layers in (plain, other)]
     history = []
@@ -295,10 +299,10 @@ def _same_params(a: list[ToyLayer], b: list[ToyLayer]) -> bool:
     return all(np.allclose(_params(la)[k], _params(lb)[k], rtol=1e-12, atol=1e-15) for la, lb in zip(a, b) for k in _params(la))
 
 
-def check_reads_current_gradients(impl: Implementation, case: SGDCase) -> None:
-    """Each step uses the gradients and the learning rate of that moment.
+def check_trainer_use(impl: Implementation, case: SGDCase) -> None:
+    """Used as a trainer uses it, each step uses the gradients and the learning rate of that moment.
 
-    A backward may rebind `grads[k]` to a new array or write into it (the contract allows both), and a step may
+    The layers include one without params or grads attributes (skipped by the contract). A backward may rebind `grads[k]` to a new array or write into it (the contract allows both), and a step may
     come without new gradients: your optimizer must move the same way in every case, whatever its update is.
     A schedule changes `optimizer.lr` between steps (as `gradkit train` does): checked only when your update is
     right at a constant lr (otherwise the tests of the update already charge the mistake).

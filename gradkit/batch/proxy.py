@@ -128,7 +128,9 @@ class ParentCodec(Codec):
         if isinstance(value, np.random.Generator):
             # A copy of the state: student code can never steer the grader's own random stream.
             return {"R": value.bit_generator.state}
-        if isinstance(getattr(value, "params", None), dict) and isinstance(getattr(value, "grads", None), dict):
+        layer_like = isinstance(getattr(value, "params", None), dict) and isinstance(getattr(value, "grads", None), dict)
+        bare_layer = not hasattr(value, "params") and not hasattr(value, "grads")  # a layer with nothing to learn
+        if layer_like or bare_layer:
             self.evaluator.layers[id(value)] = value
             self.seen.append(value)
             return {"P": [id(value), type(value).__name__]}

@@ -33,8 +33,8 @@ def test_sgd_momentum_descends_a_quadratic(impl, case):
 
 @pytest.mark.points(2)
 @given(case=sgd_cases(weight_decay=True))
-def test_sgd_momentum_reads_the_current_gradients_and_lr(impl, case):
-    momentum.check_reads_current_gradients(impl, case)
+def test_sgd_momentum_works_as_a_trainer_uses_it(impl, case):
+    momentum.check_trainer_use(impl, case)
 
 
 @pytest.mark.points(1)
