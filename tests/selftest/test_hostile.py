@@ -15,16 +15,20 @@ from pathlib import Path
 
 import pytest
 
+from gradkit.batch import namespaces
 from gradkit.batch.limits import Limits
 from gradkit.batch.samples import SOLUTIONS, write_reference, write_stubs
 from gradkit.batch.scheduler import grade_all
 from gradkit.batch.store import results_dir
 
 HOSTILE = Path(__file__).resolve().parents[1] / "hostile"
+ISOLATED, WHY_NOT_ISOLATED = namespaces.status()
 
 # attack file -> (relu points it honestly earns out of 10, words the relu failures must contain)
 EXPECTED = {
-    "relu_patches_the_checker": (0, "does not import: PermissionError: the grading sandbox does not allow opening"),
+    # In its own mount view the checker is not even there; without one, the sandbox refuses to open it.
+    "relu_patches_the_checker": (0, "does not import: ModuleNotFoundError: No module named 'checker'" if ISOLATED
+                                 else "does not import: PermissionError: the grading sandbox does not allow opening"),
     # Zeros of the right shape honestly earn the contract checks and the gradient check (a constant
     # function's gradient is zero), 7 points; the stored examples (3 points) show they are wrong.
     "relu_patches_numpy": (7, "gives wrong values"),
