@@ -3,18 +3,29 @@
 Every file of tests/hostile/ is a student's relu.py with an attack (the rest of the submission is the
 untouched stubs, plus the reference pool.py where the attack ends the process, to show the rest of the
 submission is still graded). All of them are graded in ONE `grade_all` run, two at a time, together with
-two honest students. Each attack must earn exactly what its honest code earns, with a clear reason; the
-honest students, the grader, the results files and the files around them must be untouched.
+two honest students and folders whose files are not plain files (a FIFO, a 2 GiB sparse file, a
+symbolic link, a hard link to a classmate's file), one saved with byte-order marks and one whose name is
+a spreadsheet formula. Each attack must earn exactly what its honest code earns, with a clear reason;
+the honest students, the grader (its limits, priority, CPU affinity), the results files and the files
+around them must be untouched. Two attacks get a run of their own: outliving the grading, and files the
+in-process grader and `grade-all` might read differently.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import os
+import resource
 import shutil
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
+from checker.runner import graded_files, run_suite
+from gradkit.batch.submission import HIDDEN_TESTS, grade_submission
 from gradkit.batch import namespaces
 from gradkit.batch.limits import Limits
 from gradkit.batch.samples import SOLUTIONS, write_reference, write_stubs
@@ -44,9 +55,26 @@ EXPECTED = {
     "relu_kills_the_grader": (0, "not implemented yet"),
     "relu_fake_array": (7, "gives wrong values"),  # its values are zeros, whatever its comparisons claim
     "relu_breaks_the_pipe": (0, "sandbox"),
+    # Correct code: the sabotage of others fails (own PID namespace; seccomp refuses these calls on other pids).
+    "relu_limits_other_processes": (10, None),
+    "relu_limits_the_grader": (10, None),
+    "relu_shares_memory": (0, "not implemented yet"),  # no SysV IPC: no classmate's code
+    "relu_uses_io_uring": (0, "not implemented yet"),  # no io_uring, no network: nothing fetched
+    "relu_forges_evidence": (0, "not implemented yet"),
+    "relu_writes_extra_reply": (0, "wrote to the sandbox's pipe"),
+}
+if ISOLATED:  # stat() needs the mount view: without bubblewrap, Landlock does not cover it
+    EXPECTED["relu_stats_hidden_files"] = (0, "(saw [])")
+SLEEPER = "relu_sleeps_within_limits"
+FORMULA_NAME = "=cmd|' /C calc'!A0"
+ODD_FILES = {  # student -> what their conv.py is, and the words its conv failure must contain
+    "fifo_conv": "is not a regular file",
+    "sparse_conv": "is larger than 2 MiB",
+    "symlink_conv": "is a symbolic link",
 }
 WITH_REFERENCE_POOL = {"relu_os_exit", "relu_sys_exit", "relu_infinite_loop", "relu_huge_allocation"}
-LIMITS = Limits(cpu_seconds=120, memory_mb=1024, call_seconds=3.0, test_seconds=45.0, wall_seconds=400.0)
+LIMITS = Limits(cpu_seconds=120, memory_mb=1024, call_seconds=3.0, test_seconds=45.0, wall_seconds=400.0,
+                budget_seconds=30.0)
 
 
 def _tree_digest(folder: Path) -> str:
@@ -57,29 +85,55 @@ def _tree_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def _fill(text: str, values: dict[str, object]) -> str:
+    for key, value in values.items():
+        text = text.replace(key, str(value))
+    return text
+
+
+def _grader_state() -> dict[str, object]:
+    return {"nofile": resource.getrlimit(resource.RLIMIT_NOFILE), "fsize": resource.getrlimit(resource.RLIMIT_FSIZE),
+            "nice": os.getpriority(os.PRIO_PROCESS, 0), "affinity": os.sched_getaffinity(0),
+            "scheduler": os.sched_getscheduler(0)}
+
+
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
     submissions, out_csv, marker = base / "submissions", base / "out" / "grades.csv", base / "escaped.txt"
     write_reference(submissions / "honest_reference")
     write_stubs(submissions / "honest_stubs")
-    for name in EXPECTED:
+    values = {"{SOLUTIONS}": SOLUTIONS, "{OTHER}": submissions / "honest_reference", "{SUBMISSIONS}": submissions,
+              "{RESULTS_DIR}": results_dir(out_csv), "{OUT_CSV}": out_csv, "{MARKER}": marker,
+              "{GRADER_PID}": os.getpid(), "{HIDDEN}": HIDDEN_TESTS, "{CALL_SECONDS}": LIMITS.call_seconds}
+    for name in [*EXPECTED, SLEEPER, "relu_stats_hidden_files"]:
         folder = write_stubs(submissions / name)
         if name in WITH_REFERENCE_POOL:
             shutil.copyfile(SOLUTIONS / "pool.py", folder / "pool.py")
-        text = (HOSTILE / f"{name}.py").read_text()
-        for key, value in {"{SOLUTIONS}": SOLUTIONS, "{OTHER}": submissions / "honest_reference",
-                           "{SUBMISSIONS}": submissions, "{ME}": name, "{RESULTS_DIR}": results_dir(out_csv),
-                           "{OUT_CSV}": out_csv, "{MARKER}": marker}.items():
-            text = text.replace(key, str(value))
-        (folder / "relu.py").write_text(text)
+        (folder / "relu.py").write_text(_fill((HOSTILE / f"{name}.py").read_text(), {**values, "{ME}": name}))
+    os.mkfifo(write_stubs(submissions / "fifo_conv") / "conv.py.tmp")
+    os.replace(submissions / "fifo_conv" / "conv.py.tmp", submissions / "fifo_conv" / "conv.py")
+    with open(write_stubs(submissions / "sparse_conv") / "conv.py", "wb") as handle:
+        handle.truncate(2 * 2**30)  # 2 GiB, sparse: no disk used
+    (write_stubs(submissions / "symlink_conv") / "conv.py").unlink()
+    (submissions / "symlink_conv" / "conv.py").symlink_to(submissions / "honest_reference" / "conv.py")
+    (write_stubs(submissions / "hardlink_conv") / "conv.py").unlink()
+    os.link(submissions / "honest_reference" / "conv.py", submissions / "hardlink_conv" / "conv.py")
+    bom = write_reference(submissions / "bom_reference")  # saved by Windows Notepad as "UTF-8 with BOM"
+    for path in bom.iterdir():
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    write_stubs(submissions / FORMULA_NAME)
     solutions_before = _tree_digest(SOLUTIONS)
     honest_before = _tree_digest(submissions / "honest_reference")
+    grader_before = _grader_state()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     summary = grade_all(submissions, out_csv, jobs=2, limits=LIMITS, include_hidden=False)
     return {"summary": summary, "results": {r.student: r for r in summary.results}, "base": base,
             "submissions": submissions, "out": out_csv, "marker": marker,
             "solutions_unchanged": solutions_before == _tree_digest(SOLUTIONS),
-            "honest_unchanged": honest_before == _tree_digest(submissions / "honest_reference")}
+            "honest_unchanged": honest_before == _tree_digest(submissions / "honest_reference"),
+            "grader_before": grader_before, "grader_after": _grader_state(),
+            "rss_growth_mib": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024}
 
 
 @pytest.mark.parametrize("attack", sorted(EXPECTED))
@@ -91,7 +145,7 @@ def test_an_attack_earns_only_what_its_honest_code_earns_with_a_clear_reason(bat
     assert relu, "no relu outcome"
     assert sum(o.score for o in relu) == points, [(o.name, o.passed, o.message) for o in relu]
     failures = [o.message for o in relu if not o.passed]
-    assert any(reason in message for message in failures), failures
+    assert reason is None or any(reason in message for message in failures), failures
     if attack in WITH_REFERENCE_POOL:  # the rest of the submission is graded as usual
         assert sum(o.score for o in result.outcomes if o.exercise == "pool") == 15
     assert result.score == points + (15 if attack in WITH_REFERENCE_POOL else 0)
@@ -103,11 +157,78 @@ def test_honest_students_in_the_same_run_are_graded_as_usual(batch):
     assert batch["results"]["honest_stubs"].score == 0
 
 
+OTHERS = ["honest_reference", "honest_stubs", SLEEPER, "relu_stats_hidden_files", *ODD_FILES, "hardlink_conv",
+          "bom_reference", FORMULA_NAME]
+
+
 def test_the_grader_survives_and_grades_everyone(batch):
-    assert sorted(batch["results"]) == sorted([*EXPECTED, "honest_reference", "honest_stubs"])
+    assert sorted(batch["results"]) == sorted({*EXPECTED, *OTHERS})
     assert not batch["summary"].errors
-    rows = batch["out"].read_text().splitlines()
-    assert len(rows) == 1 + len(EXPECTED) + 2
+    with batch["out"].open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert len(rows) == 1 + len({*EXPECTED, *OTHERS})
+
+
+def test_no_process_can_touch_another_s_limits_priority_or_cpus(batch):
+    """prlimit, setpriority and sched_* on other pids (found by scanning) change nothing anywhere."""
+    assert batch["grader_after"] == batch["grader_before"]
+    assert batch["results"]["honest_reference"].score == 100
+
+
+def test_evidence_is_kept_outside_the_sandbox_and_no_cell_is_a_formula(batch):
+    refused = batch["results"]["relu_forges_evidence"].refused
+    assert any(f"{SOLUTIONS}/relu.py" in r for r in refused), refused  # erasing it afterwards did not work
+    for path in (batch["out"], batch["out"].with_name("grades.passrates.csv")):
+        with path.open(newline="") as handle:
+            cells = [cell for row in csv.reader(handle) for cell in row]
+        bad = [c for c in cells if c[:1] in ("=", "+", "-", "@") and not c.lstrip("-").replace(".", "").isdigit()]
+        assert not bad, bad
+    assert "'" + FORMULA_NAME in batch["out"].read_text()
+
+
+def test_files_that_are_not_plain_files_are_refused_without_being_opened_or_read(batch):
+    for student, words in ODD_FILES.items():
+        result = batch["results"][student]
+        conv = [o for o in result.outcomes if o.exercise == "conv"]
+        assert conv and not any(o.passed for o in conv)
+        assert any(words in o.message for o in conv), [o.message for o in conv]
+        assert result.seconds < 60, (student, result.seconds)  # a FIFO never blocks a worker
+    assert batch["rss_growth_mib"] < 500, "grade-all read the sparse file into memory"
+
+
+def test_identical_files_across_students_are_flagged_as_possible_copying(batch):
+    copied = batch["results"]["hardlink_conv"]
+    assert sum(o.score for o in copied.outcomes if o.exercise == "conv") == 25  # graded as it is, but flagged
+    table = {row["student"]: row for row in csv.DictReader(batch["out"].open(newline=""))}
+    assert "conv.py identical to" in table["hardlink_conv"]["flags"]
+    assert "hardlink_conv" in table["honest_reference"]["flags"]
+    assert "identical to the reference solution" in table["honest_reference"]["flags"]
+    assert "possible copying" not in table["honest_stubs"]["flags"]  # untouched stubs are not a sign of anything
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_graded_like_any_other(batch):
+    assert batch["results"]["bom_reference"].score == 100
+
+
+def test_one_submission_cannot_hold_a_worker_beyond_its_time_budget_and_what_was_cut_is_reported(batch):
+    result = batch["results"][SLEEPER]
+    assert result.seconds < LIMITS.budget_seconds + 40, result.seconds
+    assert 0 < sum(o.score for o in result.outcomes if o.exercise == "relu") < 10
+    assert any("time budget" in o.message for o in result.outcomes if not o.passed)
+    flags = "; ".join(result.flags)
+    assert "time budget (30 s for all calls) used up" in flags and "test_relu" in flags, flags
+
+
+def test_the_protocol_cannot_be_desynchronised_and_the_attempt_is_flagged(batch):
+    result = batch["results"]["relu_writes_extra_reply"]
+    assert "student code wrote to the sandbox's protocol pipe" in result.flags
+
+
+@pytest.mark.skipif(not ISOLATED, reason=f"needs the evaluator's own mount view: {WHY_NOT_ISOLATED}")
+def test_stat_reveals_nothing_outside_the_evaluator_s_view(batch):
+    relu = [o for o in batch["results"]["relu_stats_hidden_files"].outcomes if o.exercise == "relu" and not o.passed]
+    assert relu and all("saw [" not in o.message or "(saw [])" in o.message for o in relu)
+    assert any("(saw [])" in o.message for o in relu)
 
 
 def test_no_file_outside_the_grader_s_own_was_written_or_read_into_a_grade(batch):
@@ -119,3 +240,116 @@ def test_no_file_outside_the_grader_s_own_was_written_or_read_into_a_grade(batch
     assert batch["solutions_unchanged"] and batch["honest_unchanged"]
     header = batch["out"].read_text().splitlines()[0]
     assert header.startswith("student,status,score,max_score")
+
+
+OUTLIVER = '''
+import ctypes, gc, os, sys, time
+
+for name in ("_FORBIDDEN_EVENTS", "_WRITE_EVENTS"):  # disarm the audit hook (globals, or its closure)
+    try:
+        getattr(sys.modules.get("gradkit.batch.sandbox"), name).clear()
+    except Exception:
+        pass
+for obj in gc.get_objects():
+    if type(obj).__name__ == "function" and obj.__name__ == "hook" and obj.__closure__:
+        for cell in obj.__closure__:
+            try:
+                if isinstance(cell.cell_contents, (set, frozenset)):
+                    cell.cell_contents = frozenset()
+            except ValueError:
+                pass
+try:
+    libc = ctypes.CDLL(None)
+    libc.prctl(1, 0, 0, 0, 0)  # clear PR_SET_PDEATHSIG
+    libc.prctl(4, 1, 0, 0, 0)  # dumpable again
+except Exception:
+    pass
+try:
+    with open("leftover.bin", "wb") as handle:  # its scratch folder, as full as it may be
+        handle.write(b"x" * 8 * 2**20)
+except Exception:
+    pass
+
+
+class ReLU:
+    def __init__(self):
+        self.params, self.grads = {}, {}
+
+    def forward(self, x):
+        while True:  # outlast the grading process
+            time.sleep(0.05)
+'''
+
+
+def _processes_with(text: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if text.encode() in Path(f"/proc/{entry}/cmdline").read_bytes():
+                    found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+def test_nothing_a_submission_starts_or_writes_outlives_its_grading(tmp_path, monkeypatch):
+    """Grading is killed mid-call (wall time) while student code that cleared its death signal and filled
+    its scratch folder runs: no process of it is left, no scratch folder, no core dump."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    folder = write_stubs(tmp_path / "submissions" / "outliver")
+    (folder / "relu.py").write_text(OUTLIVER)
+    limits = Limits(cpu_seconds=117, call_seconds=60.0, test_seconds=60.0, wall_seconds=8.0)
+    result = grade_submission(folder, limits=limits, files=[GRADED_RELU])
+    assert result.status == "timed out"
+    deadline, left = time.monotonic() + 5, []
+    while time.monotonic() < deadline:
+        left = _processes_with('"cpu_seconds": 117')
+        if not left:
+            break
+        time.sleep(0.2)
+    for pid in left:  # do not leave them running after a failure either
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
+    assert not left, "an evaluator outlived its grading"
+    assert sorted(p.name for p in temporary.iterdir()) == [], "a scratch or grading folder was left behind"
+    assert not [p for p in (tmp_path / "submissions").rglob("core*")], "a core dump was left behind"
+
+
+GRADED_RELU = Path(__file__).resolve().parents[1] / "graded" / "test_relu.py"
+
+
+def test_the_in_process_grader_and_grade_all_read_the_same_files_the_same_way(tmp_path, monkeypatch):
+    """A .pyc planted in __pycache__, a utf-7 coding cookie, a symbolic link, a helper module next to the
+    six files, a byte-order mark, a folder named like the kit's own package: both graders agree."""
+    import importlib.util
+    import py_compile
+
+    folder = write_stubs(tmp_path / "exercises")
+    shutil.copyfile(SOLUTIONS / "relu.py", tmp_path / "honest_relu.py")  # a planted, unchecked .pyc of it
+    py_compile.compile(str(tmp_path / "honest_relu.py"), cfile=importlib.util.cache_from_source(str(folder / "relu.py")),
+                       invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH, doraise=True)
+    (folder / "conv.py").write_bytes(b"# -*- coding: utf-7 -*-\n" + (SOLUTIONS / "conv.py").read_bytes())
+    (folder / "pool.py").unlink()
+    (folder / "pool.py").symlink_to(SOLUTIONS / "pool.py")
+    shutil.copyfile(SOLUTIONS / "linear.py", folder / "helper.py")
+    (folder / "linear.py").write_text("from helper import Linear  # noqa: F401\n")
+    (folder / "softmax_ce.py").write_bytes(b"\xef\xbb\xbf" + (SOLUTIONS / "softmax_ce.py").read_bytes())
+    monkeypatch.chdir(folder)  # `python -m pytest` puts the working directory on sys.path
+    in_process = run_suite(str(folder), timeout=300)
+    sandboxed = grade_submission(folder, limits=Limits(), files=graded_files())
+    mine = {(o.exercise, o.name): o.passed for o in in_process.outcomes}
+    theirs = {(o.exercise, o.name): o.passed for o in sandboxed.outcomes}
+    assert mine == theirs
+    by_exercise = {e: [o for o in sandboxed.outcomes if o.exercise == e] for e in {e for e, _ in theirs}}
+    assert not any(o.passed for o in by_exercise["relu"])  # the stub ran, not the planted bytecode
+    assert not any(o.passed for o in by_exercise["linear"])  # helper.py is not importable
+    assert all(o.passed for o in by_exercise["softmax_ce"])  # the byte-order mark is fine
+    for exercise, words in (("conv", "declares the encoding 'utf-7'"), ("pool", "is a symbolic link")):
+        for run in (in_process.outcomes, sandboxed.outcomes):
+            assert any(words in o.message for o in run if o.exercise == exercise), exercise
