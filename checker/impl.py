@@ -180,8 +180,8 @@ class _FolderGuard(importlib.abc.MetaPathFinder):
             where = spec.origin or next(iter(spec.submodule_search_locations or []), "")
             full = os.path.realpath(where) if where and where not in ("built-in", "frozen") else ""
             if any(full == f or full.startswith(f + os.sep) for f in self.folders):
-                raise ImportError(f"gradkit does not import {name!r} from the submission folder "
-                                  "(only the six exercise files are loaded)", name=name)
+                raise ModuleNotFoundError(f"No module named {name!r} (from a submission folder gradkit loads only "
+                                          "the six exercise files)", name=name)
             return None  # found elsewhere: let the import system go on as usual
         return None
 
