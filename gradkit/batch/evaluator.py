@@ -1,9 +1,13 @@
 """The sandboxed evaluator: the only process that runs student code. It decides nothing.
 
-Started by `proxy.Evaluator` as ``python -I -m gradkit.batch.evaluator REQ_FD REPLY_FD SETUP_JSON``. It
-reads the six submission files, redirects its own stdout and stderr to /dev/null (student prints
+Started by `proxy.Evaluator` as ``python -I -m gradkit.batch.evaluator REQ_FD REPLY_FD EVIDENCE_FD SETUP_JSON``
+(inside its own namespaces, `namespaces.py`, where bubblewrap is available). Its first request frame holds
+the six submission files' text as the grader read them (`checker.impl.read_source`): the evaluator never
+opens the submission folder. It redirects its own stdout and stderr to /dev/null (student prints
 cannot corrupt the protocol), applies the rlimits and `sandbox.lock_down`, and then serves
-requests: load an exercise's class, construct an object, call a method, read an attribute. Every
+requests: load an exercise's class, construct an object, call a method, read an attribute. Each reply
+carries the id of its request (a frame student code writes to the reply pipe cannot pass for the
+next reply), and what the sandbox refuses goes at once to the evidence pipe, not into replies. Every
 reply carries back the student's arrays (results, arguments changed in place, each object's
 ``params`` and ``grads``); the grader checks them. Whatever this process sends, it cannot give
 itself points: at worst it makes its own calls fail.
@@ -17,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import sys
 import traceback
 import types
@@ -86,34 +89,15 @@ def sandbox_name(obj: Any) -> str:
     return str(getattr(type(obj), "__name__", "object"))[:80]
 
 
-def read_sources(folder: str, files: dict[str, str]) -> dict[str, tuple[str, str | None, str]]:
-    """{exercise: (path, text or None, problem)} read before the lock-down, refusing symlinks and huge files."""
-    found = {}
-    for exercise, name in files.items():
-        path = os.path.join(folder, name)
-        try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except FileNotFoundError:
-            found[exercise] = (path, None, "missing")
-            continue
-        except OSError:
-            found[exercise] = (path, None, "not a regular file (symbolic links are not graded)")
-            continue
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                found[exercise] = (path, None, "not a regular file")
-            elif info.st_size > MAX_SOURCE_BYTES:
-                found[exercise] = (path, None, f"larger than {MAX_SOURCE_BYTES // 2**20} MiB")
-            else:
-                with os.fdopen(os.dup(fd), "rb") as handle:
-                    data = handle.read(MAX_SOURCE_BYTES + 1)
-                try:
-                    found[exercise] = (path, data.decode("utf-8"), "")
-                except UnicodeDecodeError as error:
-                    found[exercise] = (path, None, f"not UTF-8 text ({error.reason} at byte {error.start})")
-        finally:
-            os.close(fd)
+def read_sources(frame: Any, buffers: list[bytes]) -> dict[str, tuple[str, str | None, str]]:
+    """{exercise: (path, text or None, problem)} from the grader's first frame: [path, problem, buffer index]."""
+    found: dict[str, tuple[str, str | None, str]] = {}
+    sources = frame.get("sources") if isinstance(frame, dict) else None
+    for exercise, entry in (sources if isinstance(sources, dict) else {}).items():
+        if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str) and isinstance(entry[1], str):
+            index = entry[2]
+            text = buffers[index].decode("utf-8") if isinstance(index, int) and 0 <= index < len(buffers) else None
+            found[str(exercise)] = (entry[0], text, entry[1])
     return found
 
 
@@ -356,45 +340,56 @@ class Server:
                 request, self._buffers = read_frame(self.requests)
             except (EOFError, OSError, ProtocolError):
                 return
-            if request.get("op") == "exit":
+            if not isinstance(request, dict) or request.get("op") == "exit":
                 return
             try:
                 reply = self.handle(request)
             except Exception as error:  # noqa: BLE001 - a request we cannot serve fails that call, not the process
                 reply = {"ok": False, "exc": {"kind": "error", "type": "SandboxError", "file": None, "line": None,
                                               "code": None, "message": f"{type(error).__name__}: {error}"[:500]}}
-            if sandbox.REFUSALS:  # what the sandbox refused since the last reply, for the grader's report
-                reply["refused"], sandbox.REFUSALS[:] = list(sandbox.REFUSALS), []
+            reply["id"] = request.get("id")
             buffers = reply.pop("_buffers", [])
             write_frame(self.replies, reply, buffers)
 
 
-def die_with_parent(parent: int) -> None:
-    """Let the kernel kill us when the grader dies (say, killed at its wall-time limit mid-loop)."""
+def die_with_parent(parent: int | None) -> None:
+    """Let the kernel kill us when the grader dies (say, killed at its wall-time limit mid-loop).
+
+    Student code cannot clear this (seccomp refuses PR_SET_PDEATHSIG); inside bubblewrap's PID
+    namespace (`parent` None) the kernel also kills everything in it when the namespace's first
+    process, which dies with the grader, ends.
+    """
     if sys.platform == "linux":
         sandbox._prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
-        if os.getppid() != parent:  # the grader died before the line above
+        sandbox._prctl(4, 0)  # PR_SET_DUMPABLE 0: no core dump, whatever the limits say
+        if parent is not None and os.getppid() != parent:  # the grader died before the line above
             os._exit(1)
 
 
 def main(argv: list[str]) -> None:
-    requests, replies = int(argv[0]), int(argv[1])
-    setup = json.loads(argv[2])
-    die_with_parent(int(setup["parent"]))
-    sources = read_sources(setup["folder"], setup["files"])
+    requests, replies, evidence = int(argv[0]), int(argv[1]), int(argv[2])
+    setup = json.loads(argv[3])
+    die_with_parent(setup.get("parent"))
+    try:
+        first, buffers = read_frame(requests, max_payload=8 * MAX_SOURCE_BYTES)
+        sources = read_sources(first, buffers)
+    except (EOFError, OSError, ProtocolError, UnicodeDecodeError):
+        os._exit(1)
+    del buffers
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # student prints go nowhere; the protocol has its own pipes
         os.dup2(devnull, fd)
     os.close(devnull)
+    os.set_blocking(evidence, False)  # a full evidence pipe drops notes; it never blocks a call
     set_process_limits(Limits.from_dict(setup["limits"]))
     os.chdir(setup["scratch"])
-    applied = sandbox.lock_down(setup["scratch"])
+    applied = sandbox.lock_down(setup["scratch"], evidence)
     sys.dont_write_bytecode = True
     sys.path[:] = [p for p in sys.path if "site-packages" not in p and "__editable__" not in p and os.path.isdir(p)]
     server = Server(sources, requests, replies)
-    sandbox.REFUSALS.clear()  # refusals while locking down (the import system probing) are ours
+    sandbox.arm_evidence()  # refusals while locking down (the import system probing) are ours, not evidence
     write_frame(replies, {"ok": True, "ready": True, "sandbox": applied}, [])
-    del setup, argv
+    del setup, argv, first
     server.serve()
 
 

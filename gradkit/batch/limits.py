@@ -14,8 +14,11 @@ class Limits:
     The evaluator (the only process that runs student code) gets `cpu_seconds` of CPU time and
     `memory_mb` of address space per process; one call of a student method gets `call_seconds`
     of wall time (the graded inputs are tiny: the reference needs milliseconds); every graded test
-    gets `test_seconds` in total (pytest's `--gradkit-time-limit`); the whole submission gets
-    `wall_seconds`, after which its process group is killed and it fails with that reason.
+    gets `test_seconds` in total (pytest's `--gradkit-time-limit`); all calls of the submission together get
+    `budget_seconds` (a call gets at most what is left; once it is used up, the remaining calls fail at
+    once and the tests they cut are reported), so no submission holds a worker much longer than an honest
+    one; the whole submission gets `wall_seconds`, after which its process group is killed and it fails
+    with that reason.
     """
 
     cpu_seconds: int = 300
@@ -23,6 +26,7 @@ class Limits:
     call_seconds: float = 10.0
     test_seconds: float = 60.0
     wall_seconds: float = 900.0
+    budget_seconds: float = 120.0  # all calls of student code together (the reference needs a few seconds)
     file_mb: int = 16
     max_restarts: int = 40  # evaluator restarts per submission (after crashes and timeouts)
 

@@ -16,7 +16,6 @@ evaluator; the current test fails with the reason and the next test gets a fresh
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import linecache
 import os
@@ -34,9 +33,10 @@ from typing import Any
 import numpy as np
 
 from checker.guard import display_path
-from checker.impl import Implementation, load_implementation
+from checker.impl import Implementation, load_implementation, read_source
 from checker.names import EXERCISES, Exercise
 from checker.results import CheckFailure, StudentCodeError, StudentTimeout
+from gradkit.batch import namespaces
 from gradkit.batch.limits import Limits
 from gradkit.batch.protocol import (
     Codec,
@@ -49,6 +49,7 @@ from gradkit.batch.protocol import (
 
 MIRRORED = ("params", "grads")
 STARTUP_SECONDS = 60.0
+STUBS = Path(__file__).resolve().parents[2] / "exercises"  # the kit's provided code (the generated stubs)
 
 
 class SandboxFailure(Exception):
@@ -65,6 +66,10 @@ class ProcessDied(SandboxFailure):
 
 class BadReply(SandboxFailure):
     """The evaluator sent something that is not a valid reply."""
+
+
+class BudgetUsedUp(SandboxFailure):
+    """The submission's calls together used up `Limits.budget_seconds`."""
 
 
 class EarlierFailure(SandboxFailure):
@@ -93,9 +98,11 @@ def _signature(item: Any) -> tuple | None:
     return None
 
 
-def _exit_reason(returncode: int | None, limits: Limits) -> str:
+def _exit_reason(returncode: int | None, limits: Limits, isolated: bool = False) -> str:
     if returncode is None:
         return "it stopped answering"
+    if isolated and 128 < returncode < 128 + 65:  # bubblewrap exits 128 + n when its child dies of signal n
+        returncode = 128 - returncode
     if returncode < 0:
         sig = -returncode
         if sig == signal.SIGXCPU:
@@ -168,28 +175,67 @@ class Evaluator:
         self.synced_arrays: dict[tuple, Any] = {}
         self.codec = ParentCodec(self)
         self._fds: tuple[int, int] | None = None
+        self._evidence: int | None = None
+        self._evidence_tail = b""
         self._scratch: str | None = None
+        self._sources: tuple[dict[str, list[Any]], list[bytes]] | None = None
+        self.digests: dict[str, str] = {}  # file -> sha256 of what was graded
+        self.isolated = False
+        self.next_id = 0
+        self.spent = 0.0  # seconds of all calls so far (Limits.budget_seconds)
+        self.current_test = ""
+        self.cut: list[str] = []  # tests whose calls were cut by the time budget
+        self.events: list[str] = []  # what the grader itself saw go wrong (deaths, desyncs)
 
     # ---- process --------------------------------------------------------------------------------
+    def sources(self) -> tuple[dict[str, list[Any]], list[bytes]]:
+        """The six files as `checker.impl.read_source` reads them (once per submission: every restart
+        of the evaluator runs the same text), as the evaluator's first frame."""
+        if self._sources is None:
+            entries: dict[str, list[Any]] = {}
+            buffers: list[bytes] = []
+            for exercise in EXERCISES.values():
+                path = self.folder / exercise.file
+                text, problem, digest = read_source(path)
+                self.digests[exercise.file] = digest
+                if text is not None:
+                    buffers.append(text.encode("utf-8"))
+                entries[exercise.name] = [str(path), problem, len(buffers) - 1 if text is not None else None]
+            self._sources = (entries, buffers)
+        return self._sources
+
     def start(self) -> None:
         self.restarts += 1
         if self.restarts > self.limits.max_restarts:
             raise SandboxFailure(f"the evaluator was restarted {self.limits.max_restarts} times; giving up")
+        entries, source_buffers = self.sources()
         request_r, request_w = os.pipe()
         reply_r, reply_w = os.pipe()
-        self._scratch = tempfile.mkdtemp(prefix="gradkit-sandbox-")
-        setup = {"folder": str(self.folder), "files": {e.name: e.file for e in EXERCISES.values()},
-                 "limits": self.limits.to_dict(), "scratch": self._scratch, "parent": os.getpid()}
+        evidence_r, evidence_w = os.pipe()
+        os.set_blocking(evidence_r, False)
+        isolated, _ = namespaces.status()
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
                "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+        if isolated:  # scratch: a tmpfs inside the evaluator's own mount view; it vanishes with it
+            scratch, cwd = namespaces.SCRATCH, None
+        else:  # under the grading run's temporary folder ($TMPDIR), removed with it whatever happens
+            self._scratch = scratch = cwd = tempfile.mkdtemp(prefix="gradkit-sandbox-")
+        setup = {"files": {e.name: e.file for e in EXERCISES.values()}, "limits": self.limits.to_dict(),
+                 "scratch": scratch, "parent": None if isolated else os.getpid()}
+        args = [str(request_r), str(reply_w), str(evidence_w), json.dumps(setup)]
+        if isolated:
+            command = namespaces.command([*namespaces.bootstrap("gradkit.batch.evaluator"), *args], env)
+        else:
+            command = [sys.executable, "-I", "-m", "gradkit.batch.evaluator", *args]
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-m", "gradkit.batch.evaluator", str(request_r), str(reply_w), json.dumps(setup)],
-            pass_fds=(request_r, reply_w), start_new_session=True, env=env, cwd=self._scratch,
+            command, pass_fds=(request_r, reply_w, evidence_w), start_new_session=True, env=env, cwd=cwd,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
-        os.close(request_r)
-        os.close(reply_w)
+        self.isolated = isolated
+        for fd in (request_r, reply_w, evidence_w):
+            os.close(fd)
         self._fds = (request_w, reply_r)
+        self._evidence = evidence_r
         self.generation += 1
         self.layers.clear()
         self.synced.clear()
@@ -197,11 +243,14 @@ class Evaluator:
         self.proxies.clear()  # handles start again at 1 in the new process
         self.pending_release.clear()
         try:
+            write_frame(request_w, {"sources": entries}, source_buffers, time.monotonic() + STARTUP_SECONDS)
             ready, _ = read_frame(reply_r, time.monotonic() + STARTUP_SECONDS)
         except (ProtocolError, TimeoutError, OSError) as error:
             detail = self._stop()
             raise SandboxFailure(f"the sandboxed evaluator did not start ({error}){detail}") from None
         self.sandbox = ready.get("sandbox", {}) if isinstance(ready, dict) else {}
+        if isinstance(self.sandbox, dict):
+            self.sandbox["namespaces"] = namespaces.status()[1]
 
     def _stop(self) -> str:
         """Kill the evaluator's process group and clean up; return stderr text from a failed start."""
@@ -217,6 +266,10 @@ class Evaluator:
                 detail = f": {text.splitlines()[-1]}" if text else ""
                 self.process.stderr.close()
                 self.process.stderr = None
+        self._read_evidence()
+        if self._evidence is not None:
+            os.close(self._evidence)
+            self._evidence = None
         if self._fds is not None:
             for fd in self._fds:
                 forget(fd)
@@ -246,9 +299,18 @@ class Evaluator:
     # ---- requests -------------------------------------------------------------------------------
     def request(self, message: dict[str, Any], *, seconds: float,
                 ignore_poison: bool = False) -> tuple[dict[str, Any], list[bytes]]:
-        """Send one request and read its reply; any failure kills the evaluator and raises SandboxFailure."""
+        """Send one request and read its reply; any failure kills the evaluator and raises SandboxFailure.
+
+        Every call of the submission draws on one time budget (`Limits.budget_seconds`): a call gets
+        at most what is left, and once it is used up the remaining calls fail at once, each noted as cut.
+        """
         if self.poisoned and not ignore_poison:
             raise EarlierFailure(f"{self.poisoned} earlier in this test; not run again")
+        left = self.limits.budget_seconds - self.spent
+        if left <= 0:
+            self._note_cut()
+            raise BudgetUsedUp(f"not run: the submission used up its time budget ({self.limits.budget_seconds:g} s "
+                               "for all its calls)")
         if not self.alive():
             if self.process is not None:
                 self._stop()
@@ -258,20 +320,31 @@ class Evaluator:
             message["release"], self.pending_release = self.pending_release, []
         buffers: list[bytes] = []
         self.codec.seen = []
-        message = self._encode_fields(message, buffers)
-        deadline = time.monotonic() + seconds
+        self.next_id += 1
+        message = {**self._encode_fields(message, buffers), "id": self.next_id}
+        budget_bound = left < seconds
+        seconds = min(seconds, left)
+        started = time.monotonic()
+        deadline = started + seconds
         try:
             write_frame(self._fds[0], message, buffers, deadline)
             reply, reply_buffers = read_frame(self._fds[1], deadline)
             if not isinstance(reply, dict):
                 raise ProtocolError("a reply that is not an object")
-            self._note_refusals(reply.get("refused"))
+            if reply.get("id") != self.next_id:
+                self.events.append("a reply to another request (student code wrote to the protocol pipe)")
+                raise ProtocolError("a reply to another request: student code wrote to the sandbox's pipe")
             return reply, reply_buffers
         except PeerGone:
             reason = self._reason_for_silence()
             self._die(reason)
             raise ProcessDied(f"the call never returned: {reason}") from None
         except TimeoutError:
+            if budget_bound:
+                self._note_cut()
+                self._die(f"the submission used up its time budget ({self.limits.budget_seconds:g} s)")
+                raise BudgetUsedUp(f"the call was stopped: the submission used up its time budget "
+                                   f"({self.limits.budget_seconds:g} s for all its calls)") from None
             self._die(f"a call did not return within {seconds:g} s")
             raise CallTimeout(f"the call did not return within {seconds:g} s (an infinite loop?)") from None
         except ProtocolError as error:
@@ -281,6 +354,28 @@ class Evaluator:
             # The grader's own time budget (checker.guard's alarm) or Ctrl-C interrupted the wait.
             self._die("it did not return in time")
             raise
+        finally:
+            self.spent += time.monotonic() - started
+            self._read_evidence()
+
+    def _note_cut(self) -> None:
+        if self.current_test and self.current_test not in self.cut:
+            self.cut.append(self.current_test)
+
+    def _read_evidence(self) -> None:
+        """Record what the sandbox refused, as it happened (student code cannot take back what was sent)."""
+        if self._evidence is None:
+            return
+        try:
+            data = os.read(self._evidence, 1 << 16)
+        except (BlockingIOError, OSError):
+            return
+        *lines, self._evidence_tail = (self._evidence_tail + data).split(b"\n")
+        self._evidence_tail = self._evidence_tail[-400:]
+        for line in lines:
+            item = line.decode("utf-8", "replace").strip()[:200]
+            if item and len(self.refusals) < 50 and item not in self.refusals:
+                self.refusals.append(item)
 
     def _encode_fields(self, message: dict[str, Any], buffers: list[bytes]) -> dict[str, Any]:
         out = dict(message)
@@ -317,13 +412,6 @@ class Evaluator:
                            "rebound": self.codec.encode(rebound, buffers)}
         return [kind, key, type(obj).__name__, attrs]
 
-    def _note_refusals(self, refused: Any) -> None:
-        """Keep what the sandbox refused (as the evaluator says: for the report, never for scores)."""
-        if isinstance(refused, list):
-            for item in refused:
-                if isinstance(item, str) and len(self.refusals) < 50 and item[:200] not in self.refusals:
-                    self.refusals.append(item[:200])
-
     def _reason_for_silence(self) -> str:
         """Why the evaluator closed its pipe: its exit status, or "closed its pipe" if it still runs."""
         assert self.process is not None
@@ -331,9 +419,11 @@ class Evaluator:
             self.process.wait(timeout=2)
         except subprocess.TimeoutExpired:
             return "student code closed the sandbox's reply pipe"
-        return _exit_reason(self.process.returncode, self.limits)
+        return _exit_reason(self.process.returncode, self.limits, self.isolated)
 
     def _die(self, reason: str) -> None:
+        if reason not in self.events and len(self.events) < 20:
+            self.events.append(reason)
         self.poisoned = f"the sandboxed evaluator stopped ({reason})"
         self._stop()
         self.process = None
@@ -587,8 +677,7 @@ def _advance_like_provided(exercise: Exercise, args: tuple, kwargs: dict) -> Non
     if not any(isinstance(v, np.random.Generator) for v in (*args, *kwargs.values())):
         return
     try:
-        module = importlib.import_module(f"exercises.{exercise.name}")
-        getattr(module, exercise.cls)(*args, **kwargs)
+        getattr(_provided_module(exercise), exercise.cls)(*args, **kwargs)
     except Exception:  # noqa: BLE001, S110 - no stubs installed, or arguments the provided code refuses
         pass
 
@@ -599,6 +688,21 @@ def trusted_reference() -> Implementation | None:
         return load_implementation("solutions")
     except CheckFailure:
         return None
+
+
+def _provided_module(exercise: Exercise, cache: dict[str, types.ModuleType] = {}) -> types.ModuleType:  # noqa: B006
+    """The kit's own stub file for `exercise`, run from its path (never found by module name, so no
+    folder called `exercises` anywhere on sys.path can stand in for it)."""
+    if exercise.name not in cache:
+        path = STUBS / exercise.file
+        text, problem, _ = read_source(path)
+        if text is None:
+            raise ImportError(f"{path}: {problem}")
+        module = types.ModuleType(f"gradkit_provided_{exercise.name}")
+        module.__file__ = str(path)
+        exec(compile(text, str(path), "exec", dont_inherit=True), module.__dict__)  # noqa: S102 - the kit's stub
+        cache[exercise.name] = module
+    return cache[exercise.name]
 
 
 class SandboxedImplementation:
@@ -671,7 +775,7 @@ class SandboxedImplementation:
             return StudentCodeError(f"{where} does not import: {text}{line}")
         if problem == "no_class":
             return CheckFailure(f"{where} defines no class {exercise.cls} (the exercise contract names it)")
-        return CheckFailure(f"{where} cannot be graded: {str(reply.get('detail', problem))[:300]}")
+        return CheckFailure(f"{where} cannot be graded: it {str(reply.get('detail', problem))[:300]}")
 
     def _make_class(self, exercise: Exercise, reply: dict[str, Any]) -> type:
         file = str(self.folder / exercise.file)

@@ -2,8 +2,11 @@
 
 ``grades.csv``: student, status, score, max_score, one column per exercise, one per test (points
 earned), the reason a submission was not graded or its first failure (real mistakes before "not
-implemented yet"), and what the sandbox refused to its code (reading solutions, starting processes:
-worth a look).
+implemented yet"), flags the grader saw (time budget used up and the tests it cut, a file identical to
+a classmate's or to the reference solution: possible copying; writing to the protocol pipe), and what
+the sandbox refused to its code (reading solutions, starting processes: worth a look). Every cell that
+a spreadsheet would take for a formula (starting with = + - @, a tab or a carriage return) is
+prefixed with a quote.
 ``grades.passrates.csv``: per test, how many students passed it, worst first, with the most
 common failure message: the checks most students fail (an unclear instruction or a bad test).
 """
@@ -12,10 +15,12 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-from collections import Counter
-from collections.abc import Sequence
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from checker.impl import read_source
 from checker.names import EXERCISES
 from checker.scoring import NOT_IMPLEMENTED, Outcome
 from gradkit.batch.submission import StudentResult
@@ -47,6 +52,56 @@ def column_name(exercise: str, name: str) -> str:
     return f"{exercise}: {short}"
 
 
+_NUMBER = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
+
+
+def safe_cell(value: object) -> object:
+    """A CSV cell no spreadsheet runs: text starting with = + - @ (or tab, CR) gets a leading quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def _safe_row(row: Iterable[object]) -> list[object]:
+    return [safe_cell(v) for v in row]
+
+
+def _known_digests() -> dict[str, dict[str, str]]:
+    """{file: {digest: what}} for the kit's stubs (not a sign of anything) and the reference solution."""
+    root = Path(__file__).resolve().parents[2]
+    known: dict[str, dict[str, str]] = {}
+    for exercise in EXERCISES.values():
+        for folder, what in (("exercises", "stub"), ("solutions", "the reference solution")):
+            text, _, digest = read_source(root / folder / exercise.file)
+            if text is not None:
+                known.setdefault(exercise.file, {})[digest] = what
+    return known
+
+
+def copy_flags(results: Sequence[StudentResult]) -> dict[str, list[str]]:
+    """{student: flags} for files identical (same SHA-256) to a classmate's or to the reference solution."""
+    known = _known_digests()
+    owners: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for result in results:
+        for file, digest in result.digests.items():
+            if len(digest) == 64:
+                owners[(file, digest)].append(result.student)
+    same: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))  # student -> whom -> files
+    for (file, digest), students in sorted(owners.items()):
+        what = known.get(file, {}).get(digest)
+        if what == "stub":
+            continue
+        for student in students:
+            others = [s for s in students if s != student]
+            if what:
+                same[student][what].append(file)
+            if others:
+                whom = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+                same[student][f"{whom}'s"].append(file)
+    return {student: [f"possible copying: {', '.join(files)} identical to {whom}" for whom, files in found.items()]
+            for student, found in same.items()}
+
+
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else ""
 
@@ -60,10 +115,12 @@ def write_grades(results: Sequence[StudentResult], path: Path) -> Path:
     columns = test_columns(results)
     exercises = sorted({e for e, _, _ in columns}, key=_exercise_rank)
     path.parent.mkdir(parents=True, exist_ok=True)
+    copies = copy_flags(results)
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student", "status", "score", "max_score", *exercises,
-                         *(column_name(e, n) for e, n, _ in columns), "reason", "sandbox_refused"])
+        writer.writerow(_safe_row(["student", "status", "score", "max_score", *exercises,
+                                   *(column_name(e, n) for e, n, _ in columns), "reason", "flags",
+                                   "sandbox_refused"]))
         full = sum(p for _, _, p in columns)
         for result in sorted(results, key=lambda r: r.student):
             mine = {(o.exercise, o.name): o for o in result.outcomes}
@@ -72,8 +129,9 @@ def write_grades(results: Sequence[StudentResult], path: Path) -> Path:
             failed = [o for o in result.outcomes if not o.passed]
             attempted = [o for o in failed if o.status != NOT_IMPLEMENTED] or failed  # real mistakes first
             reason = result.reason or (_first_line(attempted[0].message) if attempted else "")
-            writer.writerow([result.student, result.status, _number(result.score), _number(full),
-                             *per_exercise, *per_test, reason, "; ".join(result.refused)])
+            flags = [*result.flags, *copies.get(result.student, [])]
+            writer.writerow(_safe_row([result.student, result.status, _number(result.score), _number(full),
+                                       *per_exercise, *per_test, reason, "; ".join(flags), "; ".join(result.refused)]))
     return path
 
 
@@ -107,7 +165,7 @@ def write_pass_rates(results: Sequence[StudentResult], path: Path) -> Path:
                                                     "most_common_failure"])
         writer.writeheader()
         for row in rows:
-            writer.writerow({**row, "pass_rate": f"{row['pass_rate']:.3f}"})
+            writer.writerow({k: safe_cell(v) for k, v in {**row, "pass_rate": f"{row['pass_rate']:.3f}"}.items()})
     return path
 
 

@@ -210,6 +210,35 @@ _DENIED = {
                 "delete_module": 106, "kexec_load": 104, "bpf": 280, "perf_event_open": 241, "keyctl": 219,
                 "add_key": 217, "request_key": 218, "userfaultfd": 282, "socket": 198, "socketpair": 199},
 }
+# Shared memory, semaphores and message queues outlive the process and reach other processes; io_uring
+# makes sockets (and opens files) without the syscalls above; scheduling and priority calls on whole
+# users or groups reach the grader. None of them is needed to compute a layer.
+_DENIED["x86_64"] |= {
+    "shmget": 29, "shmat": 30, "shmctl": 31, "shmdt": 67, "semget": 64, "semop": 65, "semctl": 66, "semtimedop": 220,
+    "msgget": 68, "msgsnd": 69, "msgrcv": 70, "msgctl": 71, "mq_open": 240, "mq_unlink": 241, "mq_timedsend": 242,
+    "mq_timedreceive": 243, "mq_notify": 244, "mq_getsetattr": 245, "io_uring_setup": 425, "io_uring_enter": 426,
+    "io_uring_register": 427, "setpriority": 141, "ioprio_set": 251, "kcmp": 312, "pidfd_getfd": 438,
+    "process_madvise": 440, "process_mrelease": 448,
+}
+_DENIED["aarch64"] |= {
+    "mq_open": 180, "mq_unlink": 181, "mq_timedsend": 182, "mq_timedreceive": 183, "mq_notify": 184,
+    "mq_getsetattr": 185, "msgget": 186, "msgctl": 187, "msgrcv": 188, "msgsnd": 189, "semget": 190, "semctl": 191,
+    "semtimedop": 192, "semop": 193, "shmget": 194, "shmctl": 195, "shmat": 196, "shmdt": 197,
+    "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427, "setpriority": 140, "ioprio_set": 30,
+    "kcmp": 272, "pidfd_getfd": 438, "process_madvise": 440, "process_mrelease": 448,
+}
+# Syscalls whose first argument names a process: allowed on 0 ("myself") or our own pid only, so limits,
+# scheduling and memory placement of other processes (classmates' evaluators, the grader) are out of reach.
+_PID_SELF_ONLY = {
+    "x86_64": {"prlimit64": 302, "sched_setparam": 142, "sched_setscheduler": 144, "sched_setaffinity": 203,
+               "sched_setattr": 314, "migrate_pages": 256, "move_pages": 279, "get_robust_list": 274},
+    "aarch64": {"prlimit64": 261, "sched_setparam": 118, "sched_setscheduler": 119, "sched_setaffinity": 122,
+                "sched_setattr": 274, "migrate_pages": 238, "move_pages": 239, "get_robust_list": 100},
+}
+_PRCTL = {"x86_64": 157, "aarch64": 167}
+# prctl options student code may not use: PR_SET_PDEATHSIG (would outlive the grader), PR_SET_DUMPABLE
+# (core dumps), PR_SET_PTRACER, PR_SET_CHILD_SUBREAPER.
+_PRCTL_DENIED = (1, 4, 0x59616D61, 36)
 _CLONE = {"x86_64": 56, "aarch64": 220}
 _CLONE3 = 435
 _SIGNAL_SELF_ONLY = {"x86_64": (62, 234), "aarch64": (129, 131)}  # kill, tgkill: allowed on our own pid only
@@ -239,10 +268,16 @@ def _seccomp_program(machine: str, pid: int) -> list[tuple[int, int, int, int]]:
     ops.append(("jeq", _CLONE[machine], "clone", None))
     for number in _SIGNAL_SELF_ONLY[machine]:
         ops.append(("jeq", number, "self", None))
+    for number in _PID_SELF_ONLY[machine].values():
+        ops.append(("jeq", number, "self_or_0", None))
+    ops.append(("jeq", _PRCTL[machine], "prctl", None))
     ops.append((RET, _RET_ALLOW))
     # BPF jumps only forward, so the argument checks come after the main list and share one "allow".
     ops += [("label", "clone"), (LD, 16), ("jset", CLONE_THREAD, "allow", "deny")]
     ops += [("label", "self"), (LD, 16), ("jeq", pid, "allow", "deny")]
+    ops += [("label", "self_or_0"), (LD, 16), ("jeq", 0, "allow", None), ("jeq", pid, "allow", "deny")]
+    ops += [("label", "prctl"), (LD, 16)] + [("jeq", option, "deny", None) for option in _PRCTL_DENIED]
+    ops += [(RET, _RET_ALLOW)]
     ops += [("label", "allow"), (RET, _RET_ALLOW)]
     ops += [("label", "deny"), (RET, _RET_ERRNO | _EPERM), ("label", "nosys"), (RET, _RET_ERRNO | _ENOSYS)]
 
@@ -284,57 +319,73 @@ def seccomp_no_spawn() -> bool:
 
 
 # ---- audit hook ------------------------------------------------------------------------------------
-_FORBIDDEN_EVENTS = {
+_FORBIDDEN_EVENTS = frozenset({
     "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty",
     "os.kill", "os.killpg", "pty.spawn", "ctypes.dlopen", "ctypes.dlsym", "ctypes.call_function",
     "ctypes.cdata", "socket.__new__", "socket.connect", "os.startfile", "webbrowser.open",
-}
-_WRITE_EVENTS = {"os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown", "os.link",
-                 "os.symlink", "os.truncate", "os.utime", "shutil.rmtree", "shutil.copyfile", "shutil.move"}
+})
+_WRITE_EVENTS = frozenset({"os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown", "os.link",
+                           "os.symlink", "os.truncate", "os.utime", "shutil.rmtree", "shutil.copyfile", "shutil.move"})
 
 
-REFUSALS: list[str] = []  # what the audit hook refused, for the grader's report (capped)
+def install_audit_guard(read_roots: Iterable[str], write_roots: Iterable[str], evidence_fd: int | None = None) -> None:
+    """Refuse, with PermissionError, the Python operations the kernel layers also refuse.
 
-
-def _refuse(what: str, note: bool = True) -> PermissionError:
-    if note and len(REFUSALS) < 50:
-        REFUSALS.append(what[:200])
-    return PermissionError(f"the grading sandbox does not allow {what}")
-
-
-def install_audit_guard(read_roots: Iterable[str], write_roots: Iterable[str]) -> None:
-    """Refuse, with PermissionError, the Python operations the kernel layers also refuse; note each refusal."""
+    Each refusal is written at once, one line, to `evidence_fd` (a pipe the grader reads): what was
+    written there cannot be taken back by the code that was refused. The rules live in this closure
+    (frozen sets), not in module globals student code could clear.
+    """
     reads = tuple(os.path.realpath(p) for p in read_roots)
     writes = tuple(os.path.realpath(p) for p in write_roots)
+    forbidden, write_events = _FORBIDDEN_EVENTS, _WRITE_EVENTS
+    realpath, fsdecode, write, strerror = os.path.realpath, os.fsdecode, os.write, PermissionError
+    sent = [-1]  # -1: not armed yet (the evaluator's own start-up probes are not evidence)
+
+    def refuse(what: str, note: bool = True) -> PermissionError:
+        if note and evidence_fd is not None and 0 <= sent[0] < 50:
+            sent[0] += 1
+            try:
+                write(evidence_fd, (what[:200].replace("\n", " ") + "\n").encode("utf-8", "replace"))
+            except OSError:
+                pass
+        return strerror(f"the grading sandbox does not allow {what}")
 
     def below(path: object, roots: tuple[str, ...]) -> bool:
         if isinstance(path, int):
             return True  # an already open descriptor
         try:
-            full = os.path.realpath(os.fsdecode(path))  # type: ignore[arg-type]
+            full = realpath(fsdecode(path))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             return False
         return any(full == r or full.startswith(r + os.sep) for r in roots)
 
     def hook(event: str, args: tuple) -> None:
-        if event in _FORBIDDEN_EVENTS:
-            raise _refuse(event)
+        if event in forbidden:
+            raise refuse(event)
         if event == "open" and args and args[0] is not None:
             mode = args[1] if len(args) > 1 and isinstance(args[1], str) else "r"
             flags = args[2] if len(args) > 2 and isinstance(args[2], int) else 0
             writing = any(c in mode for c in "wax+") or flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
             if not below(args[0], writes if writing else reads + writes):
-                raise _refuse(f"{'writing' if writing else 'opening'} {args[0]!r}")
+                raise refuse(f"{'writing' if writing else 'opening'} {args[0]!r}")
         elif event in ("os.listdir", "os.scandir", "glob.glob") and args and args[0] is not None:
             if not below(args[0], reads + writes):
-                raise _refuse(f"listing {args[0]!r}", note=False)  # the import system probes: not worth a note
-        elif event in _WRITE_EVENTS and args and not below(args[0], writes):
-            raise _refuse(f"{event} {args[0]!r}")
+                raise refuse(f"listing {args[0]!r}", note=False)  # the import system probes: not worth a note
+        elif event in write_events and args and not below(args[0], writes):
+            raise refuse(f"{event} {args[0]!r}")
 
     sys.addaudithook(hook)
+    global arm_evidence
+
+    def arm_evidence() -> None:
+        sent[0] = max(sent[0], 0)
 
 
-def lock_down(scratch: str) -> dict[str, object]:
+def arm_evidence() -> None:
+    """Start sending refusals to the evidence pipe (replaced by `install_audit_guard`)."""
+
+
+def lock_down(scratch: str, evidence_fd: int | None = None) -> dict[str, object]:
     """Apply every layer this system offers; return which ones are active (for reports and tests)."""
     roots = readable_roots()
     applied: dict[str, object] = {"platform": sys.platform, "machine": platform.machine()}
@@ -343,14 +394,15 @@ def lock_down(scratch: str) -> dict[str, object]:
         applied["capabilities_dropped"] = drop_capabilities() if os.geteuid() == 0 else "not root"
         applied["landlock_abi"] = landlock(roots, [scratch])
         applied["seccomp"] = seccomp_no_spawn()
-    install_audit_guard(roots, [scratch])
+    install_audit_guard(roots, [scratch], evidence_fd)
     applied["audit_hook"] = True
     return applied
 
 
 def describe(applied: dict[str, object]) -> str:
     """One line: which layers protect this evaluator."""
-    parts = [f"landlock ABI {applied.get('landlock_abi')}" if applied.get("landlock_abi") else "no landlock",
+    parts = ["own namespaces (bubblewrap)" if "bubblewrap" in str(applied.get("namespaces", "")) else "no namespaces",
+             f"landlock ABI {applied.get('landlock_abi')}" if applied.get("landlock_abi") else "no landlock",
              "seccomp" if applied.get("seccomp") else "no seccomp",
              "audit hook" if applied.get("audit_hook") else "no audit hook"]
     return ", ".join(parts)

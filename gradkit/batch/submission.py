@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from checker.impl import read_source
 from checker.names import EXERCISES
 from checker.runner import GRADED_DIR, graded_files, read_outcomes
 from checker.scoring import Outcome
@@ -44,6 +45,8 @@ class StudentResult:
     seconds: float = 0.0
     fingerprint: str = ""  # of the submission, the suite and the limits: a change means "grade again"
     refused: list[str] = dataclasses.field(default_factory=list)  # what the sandbox refused to the code
+    flags: list[str] = dataclasses.field(default_factory=list)  # what the grader saw that is worth a look
+    digests: dict[str, str] = dataclasses.field(default_factory=dict)  # file -> sha256 of the graded bytes
 
     @property
     def score(self) -> float:
@@ -60,7 +63,9 @@ class StudentResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StudentResult:
-        return cls(**{**data, "outcomes": [Outcome(**o) for o in data["outcomes"]]})
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{**{k: v for k, v in data.items() if k in known},
+                      "outcomes": [Outcome(**o) for o in data["outcomes"]]})
 
 
 def test_files(include_hidden: bool = True) -> list[Path]:
@@ -69,6 +74,16 @@ def test_files(include_hidden: bool = True) -> list[Path]:
     if include_hidden and HIDDEN_TESTS.is_dir():
         files += sorted(HIDDEN_TESTS.glob("test_*.py"))
     return files
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """{file: sha256} of the six files as every grader reads them (`read_source`: lstat first, size
+    capped, never a FIFO or link); a file that is not graded gets its problem instead."""
+    found = {}
+    for exercise in EXERCISES.values():
+        text, problem, digest = read_source(folder / exercise.file)
+        found[exercise.file] = digest if text is not None else f"not graded: {problem}"
+    return found
 
 
 def _digest_files(paths: Sequence[Path], hasher: hashlib._Hash) -> None:
@@ -85,7 +100,7 @@ def _digest_files(paths: Sequence[Path], hasher: hashlib._Hash) -> None:
 def fingerprint(folder: Path, files: Sequence[Path], limits: Limits) -> str:
     """What a stored grade depends on: the six files, the test files, the checker, the limits."""
     hasher = hashlib.sha256()
-    _digest_files([folder / e.file for e in EXERCISES.values()], hasher)
+    hasher.update(json.dumps(digests(folder), sort_keys=True).encode())
     _digest_files(list(files), hasher)
     _digest_files(sorted((ROOT / "checker").glob("*.py")), hasher)
     hasher.update(json.dumps(limits.to_dict(), sort_keys=True).encode())
@@ -107,16 +122,23 @@ def pytest_command(folder: Path, files: Sequence[Path], json_path: Path, limits:
 
 def grade_submission(folder: Path, *, limits: Limits | None = None, files: Sequence[Path] | None = None,
                      student: str | None = None) -> StudentResult:
-    """Grade `folder` (the six files) and return its outcomes; never raises for student behaviour."""
+    """Grade `folder` (the six files) and return its outcomes; never raises for student behaviour.
+
+    Everything the grading writes (results, the evaluator's scratch folders where it has no tmpfs of
+    its own) lies in one temporary folder, removed when grading ends, however it ends.
+    """
     folder = Path(folder).resolve()
     limits = limits or Limits()
     files = list(files) if files is not None else test_files()
     name = student or folder.name
     started = time.monotonic()
     stamp = fingerprint(folder, files, limits)
-    with tempfile.TemporaryDirectory(prefix="gradkit-grade-") as tmp:
+    graded = digests(folder)
+    with tempfile.TemporaryDirectory(prefix="gradkit-grade-", ignore_cleanup_errors=True) as tmp:
         json_path = Path(tmp) / "results.json"
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        scratch = Path(tmp) / "scratch"
+        scratch.mkdir()
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": str(scratch)}
         process = subprocess.Popen(
             pytest_command(folder, files, json_path, limits), cwd=folder.parent, env=env,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
@@ -126,27 +148,44 @@ def grade_submission(folder: Path, *, limits: Limits | None = None, files: Seque
         except subprocess.TimeoutExpired:
             _kill_group(process)
             return StudentResult(name, TIMED_OUT, [], f"grading took longer than {limits.wall_seconds:g} s; "
-                                 "stopped", time.monotonic() - started, stamp)
+                                 "stopped", time.monotonic() - started, stamp, digests=graded)
         seconds = time.monotonic() - started
         if not json_path.exists():
             tail = output.decode(errors="replace").strip().splitlines()[-3:]
             return StudentResult(name, ERROR, [], "the grader produced no results: " + " | ".join(tail),
-                                 seconds, stamp)
+                                 seconds, stamp, digests=graded)
         outcomes = read_outcomes(json_path)
-        refused = _refusals(json_path.with_name("sandbox.json"))
-    return StudentResult(name, GRADED, outcomes, "", seconds, stamp, refused)
+        sandbox = _sandbox_report(json_path.with_name("sandbox.json"))
+    return StudentResult(name, GRADED, outcomes, "", seconds, stamp, [str(r)[:200] for r in sandbox["refused"]],
+                         _flags(sandbox), graded)
 
 
-def _refusals(path: Path) -> list[str]:
+def _sandbox_report(path: Path) -> dict[str, Any]:
+    """What the grading process (never the evaluator) recorded about the sandbox."""
     try:
-        return [str(r) for r in json.loads(path.read_text()).get("refused", [])]
-    except (OSError, ValueError, AttributeError):
-        return []
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        data = {}
+    data = data if isinstance(data, dict) else {}
+    return {k: data.get(k) if isinstance(data.get(k), list) else [] for k in ("refused", "events", "cut")} | {
+        "budget_seconds": data.get("budget_seconds")}
+
+
+def _flags(sandbox: dict[str, Any]) -> list[str]:
+    flags = []
+    if sandbox["cut"]:
+        cut = [str(c) for c in sandbox["cut"]]
+        flags.append(f"time budget ({sandbox['budget_seconds']:g} s for all calls) used up: {len(cut)} test(s) cut: "
+                     + ", ".join(cut[:8]) + (", ..." if len(cut) > 8 else ""))
+    if any("another request" in str(e) for e in sandbox["events"]):
+        flags.append("student code wrote to the sandbox's protocol pipe")
+    return flags
 
 
 def _kill_group(process: subprocess.Popen) -> None:
     try:
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
+    except (ProcessLookupError, PermissionError):
         pass
-    process.communicate()
+    if process.returncode is None:
+        process.communicate()

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from tqdm import tqdm
 
-from gradkit.batch import report
+from gradkit.batch import namespaces, report
 from gradkit.batch.limits import Limits
 from gradkit.batch.scheduler import grade_all, student_folders
 from gradkit.batch.submission import GRADED
@@ -50,11 +51,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="wall time of one graded test (default: %(default)s)")
     limits.add_argument("--wall-seconds", type=float, default=defaults.wall_seconds,
                         help="wall time of a whole submission (default: %(default)s)")
+    limits.add_argument("--budget-seconds", type=float, default=defaults.budget_seconds,
+                        help="wall time of all calls of a submission's code together; once used up, the remaining "
+                             "calls fail and grades.csv lists the tests cut (default: %(default)s)")
 
 
 def run(args: argparse.Namespace) -> int:
     limits = Limits(cpu_seconds=args.cpu_seconds, memory_mb=args.memory_mb, call_seconds=args.call_seconds,
-                    test_seconds=args.test_seconds, wall_seconds=args.wall_seconds)
+                    test_seconds=args.test_seconds, wall_seconds=args.wall_seconds,
+                    budget_seconds=args.budget_seconds)
+    isolated, why = namespaces.status()
+    if not isolated:
+        print(f"warning: {why}", file=sys.stderr)
     total = len(args.student) or len(student_folders(args.submissions, args.subfolder))
     bar = tqdm(total=total, unit="submission", disable=args.no_progress, dynamic_ncols=True)
     summary = grade_all(args.submissions, args.out, jobs=args.jobs, limits=limits, only=args.student,

@@ -3,29 +3,46 @@
 Every file of tests/hostile/ is a student's relu.py with an attack (the rest of the submission is the
 untouched stubs, plus the reference pool.py where the attack ends the process, to show the rest of the
 submission is still graded). All of them are graded in ONE `grade_all` run, two at a time, together with
-two honest students. Each attack must earn exactly what its honest code earns, with a clear reason; the
-honest students, the grader, the results files and the files around them must be untouched.
+two honest students and folders whose files are not plain files (a FIFO, a 2 GiB sparse file, a
+symbolic link, a hard link to a classmate's file), one saved with byte-order marks and one whose name is
+a spreadsheet formula. Each attack must earn exactly what its honest code earns, with a clear reason;
+the honest students, the grader (its limits, priority, CPU affinity), the results files and the files
+around them must be untouched. Two attacks get a run of their own: outliving the grading, and files the
+in-process grader and `grade-all` might read differently.
 """
 
 from __future__ import annotations
 
+import csv
+import fcntl
 import hashlib
+import json
+import os
+import resource
 import shutil
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
 from checker.fixtures import load_examples
+from checker.runner import graded_files, run_suite
+from gradkit.batch import namespaces
 from gradkit.batch.limits import Limits
 from gradkit.batch.samples import SOLUTIONS, write_reference, write_stubs
 from gradkit.batch.scheduler import grade_all
 from gradkit.batch.store import results_dir
+from gradkit.batch.submission import HIDDEN_TESTS, grade_submission
 
 HOSTILE = Path(__file__).resolve().parents[1] / "hostile"
+ISOLATED, WHY_NOT_ISOLATED = namespaces.status()
 
 # attack file -> (relu points it honestly earns out of 10, words the relu failures must contain)
 EXPECTED = {
-    "relu_patches_the_checker": (0, "does not import: PermissionError: the grading sandbox does not allow opening"),
+    # In its own mount view the checker is not even there; without one, the sandbox refuses to open it.
+    "relu_patches_the_checker": (0, "does not import: ModuleNotFoundError: No module named 'checker'" if ISOLATED
+                                 else "does not import: PermissionError: the grading sandbox does not allow opening"),
     # Zeros of the right shape honestly earn the contract checks and the two-instance check, 5 points; the
     # stored examples and the gradient, differentiated through the reference in the grade of record, show
     # they are wrong.
@@ -46,9 +63,24 @@ EXPECTED = {
     "relu_detects_probes": (7, "the gradient with respect to x (dx) is wrong"),
     # Twice the ReLU, forward and backward consistent, honestly earns the contract checks only (5 of 10).
     "relu_memorises_examples": (5, "fresh random example"),
+    # Correct code: the sabotage of others fails (own PID namespace; seccomp refuses these calls on other pids).
+    "relu_limits_other_processes": (10, None),
+    "relu_limits_the_grader": (10, None),
+    "relu_shares_memory": (0, "not implemented yet"),  # no SysV IPC: no classmate's code
+    "relu_uses_io_uring": (0, "not implemented yet"),  # no io_uring, no network: nothing fetched
+    "relu_forges_evidence": (0, "not implemented yet"),
+    "relu_writes_extra_reply": (0, "wrote to the sandbox's pipe"),
 }
+if ISOLATED:  # stat() needs the mount view: without bubblewrap, Landlock does not cover it
+    EXPECTED["relu_stats_hidden_files"] = (0, "(saw [])")
+SLEEPER = "relu_sleeps_within_limits"
+FORMULA_NAME = '=HYPERLINK("example.invalid","grades")'
+ODD = "odd_files"  # relu.py a FIFO, softmax_ce.py a 2 GiB sparse file, sgd_momentum.py a link to a classmate's
+ODD_FILES = {"relu": "is not a regular file", "softmax_ce": "is larger than 2 MiB",
+             "sgd_momentum": "is a symbolic link"}
 WITH_REFERENCE_POOL = {"relu_os_exit", "relu_sys_exit", "relu_infinite_loop", "relu_huge_allocation"}
-LIMITS = Limits(cpu_seconds=120, memory_mb=1024, call_seconds=3.0, test_seconds=45.0, wall_seconds=400.0)
+LIMITS = Limits(cpu_seconds=120, memory_mb=1024, call_seconds=3.0, test_seconds=45.0, wall_seconds=400.0,
+                budget_seconds=30.0)
 
 
 def _stored_relu() -> str:
@@ -64,29 +96,71 @@ def _tree_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory):
-    base = tmp_path_factory.mktemp("hostile")
+def _fill(text: str, values: dict[str, object]) -> str:
+    for key, value in values.items():
+        text = text.replace(key, str(value))
+    return text
+
+
+def _grader_state() -> dict[str, object]:
+    return {"nofile": resource.getrlimit(resource.RLIMIT_NOFILE), "fsize": resource.getrlimit(resource.RLIMIT_FSIZE),
+            "nice": os.getpriority(os.PRIO_PROCESS, 0), "affinity": os.sched_getaffinity(0),
+            "scheduler": os.sched_getscheduler(0)}
+
+
+def _build(base: Path) -> dict[str, object]:
     submissions, out_csv, marker = base / "submissions", base / "out" / "grades.csv", base / "escaped.txt"
     write_reference(submissions / "honest_reference")
     write_stubs(submissions / "honest_stubs")
-    for name in EXPECTED:
+    values = {"{SOLUTIONS}": SOLUTIONS, "{OTHER}": submissions / "honest_reference", "{SUBMISSIONS}": submissions,
+              "{RESULTS_DIR}": results_dir(out_csv), "{OUT_CSV}": out_csv, "{MARKER}": marker,
+              "{GRADER_PID}": os.getpid(), "{HIDDEN}": HIDDEN_TESTS, "{CALL_SECONDS}": LIMITS.call_seconds,
+              "{STORED_RELU}": _stored_relu()}
+    for name in [*EXPECTED, SLEEPER, "relu_stats_hidden_files"]:
         folder = write_stubs(submissions / name)
         if name in WITH_REFERENCE_POOL:
             shutil.copyfile(SOLUTIONS / "pool.py", folder / "pool.py")
-        text = (HOSTILE / f"{name}.py").read_text()
-        for key, value in {"{SOLUTIONS}": SOLUTIONS, "{OTHER}": submissions / "honest_reference",
-                           "{SUBMISSIONS}": submissions, "{ME}": name, "{RESULTS_DIR}": results_dir(out_csv),
-                           "{OUT_CSV}": out_csv, "{MARKER}": marker, "{STORED_RELU}": _stored_relu()}.items():
-            text = text.replace(key, str(value))
-        (folder / "relu.py").write_text(text)
+        (folder / "relu.py").write_text(_fill((HOSTILE / f"{name}.py").read_text(), {**values, "{ME}": name}))
+    odd = write_stubs(submissions / ODD)
+    for name in ("relu.py", "softmax_ce.py", "sgd_momentum.py"):
+        (odd / name).unlink()
+    os.mkfifo(odd / "relu.py")
+    with open(odd / "softmax_ce.py", "wb") as handle:
+        handle.truncate(2 * 2**30)  # 2 GiB, sparse: no disk used
+    (odd / "sgd_momentum.py").symlink_to(submissions / "honest_reference" / "sgd_momentum.py")
+    (write_stubs(submissions / "hardlink_conv") / "conv.py").unlink()
+    os.link(submissions / "honest_reference" / "conv.py", submissions / "hardlink_conv" / "conv.py")
+    bom = write_stubs(submissions / "bom_reference")  # saved by Windows Notepad as "UTF-8 with BOM"
+    for name in ("relu.py", "pool.py"):
+        (bom / name).write_bytes(b"\xef\xbb\xbf" + (SOLUTIONS / name).read_bytes().replace(b"\n", b"\r\n"))
+    write_stubs(submissions / FORMULA_NAME)
     solutions_before = _tree_digest(SOLUTIONS)
     honest_before = _tree_digest(submissions / "honest_reference")
-    summary = grade_all(submissions, out_csv, jobs=2, limits=LIMITS, include_hidden=False)
-    return {"summary": summary, "results": {r.student: r for r in summary.results}, "base": base,
-            "submissions": submissions, "out": out_csv, "marker": marker,
-            "solutions_unchanged": solutions_before == _tree_digest(SOLUTIONS),
-            "honest_unchanged": honest_before == _tree_digest(submissions / "honest_reference")}
+    grader_before = _grader_state()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    grade_all(submissions, out_csv, jobs=2, limits=LIMITS, include_hidden=False)
+    return {"solutions_unchanged": solutions_before == _tree_digest(SOLUTIONS),
+            "honest_unchanged": honest_before == _tree_digest(submissions / "honest_reference"),
+            "grader_changed": [k for k, v in _grader_state().items() if grader_before[k] != v],
+            "rss_growth_mib": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory, worker_id):
+    """The class is graded once per test run: the first xdist worker grades it, the other reads the grades."""
+    shared = tmp_path_factory.getbasetemp()
+    shared = (shared.parent if worker_id != "master" else shared) / "hostile-class"
+    shared.mkdir(exist_ok=True)
+    with open(shared / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        facts = shared / "facts.json"
+        if not facts.exists():
+            facts.write_text(json.dumps(_build(shared)))
+        submissions, out_csv = shared / "submissions", shared / "out" / "grades.csv"
+        summary = grade_all(submissions, out_csv, jobs=2, limits=LIMITS, include_hidden=False)  # all stored
+    return {**json.loads(facts.read_text()), "summary": summary, "results": {r.student: r for r in summary.results},
+            "base": shared, "submissions": submissions, "out": out_csv, "marker": shared / "escaped.txt",
+            "regraded": summary.graded_now}
 
 
 @pytest.mark.parametrize("attack", sorted(EXPECTED))
@@ -98,7 +172,7 @@ def test_an_attack_earns_only_what_its_honest_code_earns_with_a_clear_reason(bat
     assert relu, "no relu outcome"
     assert sum(o.score for o in relu) == points, [(o.name, o.passed, o.message) for o in relu]
     failures = [o.message for o in relu if not o.passed]
-    assert any(reason in message for message in failures), failures
+    assert reason is None or any(reason in message for message in failures), failures
     if attack in WITH_REFERENCE_POOL:  # the rest of the submission is graded as usual
         assert sum(o.score for o in result.outcomes if o.exercise == "pool") == 15
     assert result.score == points + (15 if attack in WITH_REFERENCE_POOL else 0)
@@ -110,11 +184,80 @@ def test_honest_students_in_the_same_run_are_graded_as_usual(batch):
     assert batch["results"]["honest_stubs"].score == 0
 
 
+OTHERS = ["honest_reference", "honest_stubs", SLEEPER, "relu_stats_hidden_files", ODD, "hardlink_conv",
+          "bom_reference", FORMULA_NAME]
+
+
 def test_the_grader_survives_and_grades_everyone(batch):
-    assert sorted(batch["results"]) == sorted([*EXPECTED, "honest_reference", "honest_stubs"])
-    assert not batch["summary"].errors
-    rows = batch["out"].read_text().splitlines()
-    assert len(rows) == 1 + len(EXPECTED) + 2
+    assert sorted(batch["results"]) == sorted({*EXPECTED, *OTHERS})
+    assert not batch["summary"].errors and not batch["regraded"]
+    with batch["out"].open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert len(rows) == 1 + len({*EXPECTED, *OTHERS})
+
+
+def test_no_process_can_touch_another_s_limits_priority_or_cpus(batch):
+    """prlimit, setpriority and sched_* on other pids (found by scanning) change nothing anywhere."""
+    assert batch["grader_changed"] == []
+    assert batch["results"]["honest_reference"].score == 100
+
+
+def test_evidence_is_kept_outside_the_sandbox_and_no_cell_is_a_formula(batch):
+    refused = batch["results"]["relu_forges_evidence"].refused
+    assert any(f"{SOLUTIONS}/relu.py" in r for r in refused), refused  # erasing it afterwards did not work
+    for path in (batch["out"], batch["out"].with_name("grades.passrates.csv")):
+        with path.open(newline="") as handle:
+            cells = [cell for row in csv.reader(handle) for cell in row]
+        bad = [c for c in cells if c[:1] in ("=", "+", "-", "@") and not c.lstrip("-").replace(".", "").isdigit()]
+        assert not bad, bad
+    with batch["out"].open(newline="") as handle:
+        assert "'" + FORMULA_NAME in [row[0] for row in csv.reader(handle)]
+
+
+def test_files_that_are_not_plain_files_are_refused_without_being_opened_or_read(batch):
+    result = batch["results"][ODD]
+    for exercise, words in ODD_FILES.items():
+        mine = [o for o in result.outcomes if o.exercise == exercise]
+        assert mine and not any(o.passed for o in mine)
+        assert any(words in o.message for o in mine), [o.message for o in mine]
+    assert result.seconds < 120, result.seconds  # a FIFO never blocks a worker (it did for 7 minutes)
+    assert batch["rss_growth_mib"] < 500, "grade-all read the sparse file into memory"
+
+
+def test_identical_files_across_students_are_flagged_as_possible_copying(batch):
+    copied = batch["results"]["hardlink_conv"]
+    assert sum(o.score for o in copied.outcomes if o.exercise == "conv") == 25  # graded as it is, but flagged
+    table = {row["student"]: row for row in csv.DictReader(batch["out"].open(newline=""))}
+    assert "conv.py identical to" in table["hardlink_conv"]["flags"]
+    assert "hardlink_conv" in table["honest_reference"]["flags"]
+    assert "identical to the reference solution" in table["honest_reference"]["flags"]
+    assert "possible copying" not in table["honest_stubs"]["flags"]  # untouched stubs are not a sign of anything
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_graded_like_any_other(batch):
+    assert batch["results"]["bom_reference"].score == 10 + 15  # relu and pool, with BOM and CRLF
+
+
+def test_one_submission_cannot_hold_a_worker_beyond_its_time_budget_and_what_was_cut_is_reported(batch):
+    result = batch["results"][SLEEPER]
+    # Without a budget each of its relu tests runs to the 45 s test limit: minutes for one student.
+    assert result.seconds < LIMITS.budget_seconds + 90, result.seconds
+    assert sum(o.score for o in result.outcomes if o.exercise == "relu") < 10  # its calls were cut
+    assert any("time budget" in o.message for o in result.outcomes if not o.passed)
+    flags = "; ".join(result.flags)
+    assert "time budget (30 s for all calls) used up" in flags and "test_relu" in flags, flags
+
+
+def test_the_protocol_cannot_be_desynchronised_and_the_attempt_is_flagged(batch):
+    result = batch["results"]["relu_writes_extra_reply"]
+    assert "student code wrote to the sandbox's protocol pipe" in result.flags
+
+
+@pytest.mark.skipif(not ISOLATED, reason=f"needs the evaluator's own mount view: {WHY_NOT_ISOLATED}")
+def test_stat_reveals_nothing_outside_the_evaluator_s_view(batch):
+    relu = [o for o in batch["results"]["relu_stats_hidden_files"].outcomes if o.exercise == "relu" and not o.passed]
+    assert relu and all("saw [" not in o.message or "(saw [])" in o.message for o in relu)
+    assert any("(saw [])" in o.message for o in relu)
 
 
 def test_no_file_outside_the_grader_s_own_was_written_or_read_into_a_grade(batch):
@@ -126,3 +269,137 @@ def test_no_file_outside_the_grader_s_own_was_written_or_read_into_a_grade(batch
     assert batch["solutions_unchanged"] and batch["honest_unchanged"]
     header = batch["out"].read_text().splitlines()[0]
     assert header.startswith("student,status,score,max_score")
+
+
+OUTLIVER = '''
+import ctypes, gc, os, sys, time
+
+for name in ("_FORBIDDEN_EVENTS", "_WRITE_EVENTS"):  # disarm the audit hook (globals, or its closure)
+    try:
+        getattr(sys.modules.get("gradkit.batch.sandbox"), name).clear()
+    except Exception:
+        pass
+for obj in gc.get_objects():
+    if type(obj).__name__ == "function" and obj.__name__ == "hook" and obj.__closure__:
+        for cell in obj.__closure__:
+            try:
+                if isinstance(cell.cell_contents, (set, frozenset)):
+                    cell.cell_contents = frozenset()
+            except ValueError:
+                pass
+try:
+    libc = ctypes.CDLL(None)
+    libc.prctl(1, 0, 0, 0, 0)  # clear PR_SET_PDEATHSIG
+    libc.prctl(4, 1, 0, 0, 0)  # dumpable again
+except Exception:
+    pass
+try:
+    with open("leftover.bin", "wb") as handle:  # its scratch folder, as full as it may be
+        handle.write(b"x" * 8 * 2**20)
+except Exception:
+    pass
+
+
+class ReLU:
+    def __init__(self):
+        self.params, self.grads = {}, {}
+
+    def forward(self, x):
+        while True:  # outlast the grading process
+            time.sleep(0.05)
+'''
+
+
+def _processes_with(text: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if text.encode() in Path(f"/proc/{entry}/cmdline").read_bytes():
+                    found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+def test_nothing_a_submission_starts_or_writes_outlives_its_grading(tmp_path, monkeypatch):
+    """Grading is killed mid-call (wall time) while student code that cleared its death signal and filled
+    its scratch folder runs: no process of it is left, no scratch folder, no core dump."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    folder = write_stubs(tmp_path / "submissions" / "outliver")
+    (folder / "relu.py").write_text(OUTLIVER)
+    limits = Limits(cpu_seconds=117, call_seconds=60.0, test_seconds=60.0, wall_seconds=8.0)
+    result = grade_submission(folder, limits=limits, files=[GRADED_RELU])
+    assert result.status == "timed out"
+    deadline, left = time.monotonic() + 5, []
+    while time.monotonic() < deadline:
+        left = _processes_with('"cpu_seconds": 117')
+        if not left:
+            break
+        time.sleep(0.2)
+    for pid in left:  # do not leave them running after a failure either
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
+    assert not left, "an evaluator outlived its grading"
+    assert sorted(p.name for p in temporary.iterdir()) == [], "a scratch or grading folder was left behind"
+    assert not [p for p in (tmp_path / "submissions").rglob("core*")], "a core dump was left behind"
+
+
+GRADED_RELU = Path(__file__).resolve().parents[1] / "graded" / "test_relu.py"
+
+
+def test_the_in_process_grader_and_grade_all_read_the_same_files_the_same_way(tmp_path, monkeypatch):
+    """A .pyc planted in __pycache__, a utf-7 coding cookie, a symbolic link, a helper module next to the
+    six files, a byte-order mark, a folder named like the kit's own package and on sys.path (as the
+    working directory is for `python -m pytest`): both loaders load, or refuse, the same files."""
+    import importlib.util
+    import py_compile
+
+    import numpy as np
+
+    from checker.impl import Implementation
+    from checker.names import EXERCISES
+    from checker.results import CheckFailure
+    from gradkit.batch.proxy import SandboxedImplementation
+
+    folder = write_stubs(tmp_path / "exercises")
+    shutil.copyfile(SOLUTIONS / "relu.py", tmp_path / "honest_relu.py")  # a planted, unchecked .pyc of it
+    py_compile.compile(str(tmp_path / "honest_relu.py"), cfile=importlib.util.cache_from_source(str(folder / "relu.py")),
+                       invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH, doraise=True)
+    (folder / "conv.py").write_bytes(b"# -*- coding: utf-7 -*-\n" + (SOLUTIONS / "conv.py").read_bytes())
+    (folder / "pool.py").unlink()
+    (folder / "pool.py").symlink_to(SOLUTIONS / "pool.py")
+    shutil.copyfile(SOLUTIONS / "linear.py", folder / "helper.py")
+    (folder / "linear.py").write_text("from helper import Linear  # noqa: F401\n")
+    (folder / "softmax_ce.py").write_bytes(b"\xef\xbb\xbf" + (SOLUTIONS / "softmax_ce.py").read_bytes())
+    monkeypatch.syspath_prepend(str(folder))  # what `python -m pytest` run in the folder does
+
+    def outcome(impl, exercise):
+        try:
+            cls = impl.cls(exercise)
+        except CheckFailure as failure:
+            return f"refused: {str(failure).split(': ', 1)[-1][:40]}"
+        if exercise.name == "relu":  # the stub's forward, or the planted bytecode's?
+            try:
+                cls().forward(np.ones(3))
+            except NotImplementedError:
+                return "loaded the stub"
+            return "ran the planted bytecode"
+        return "loaded"
+
+    in_process = Implementation(str(folder), folder, package=None)
+    sandboxed = SandboxedImplementation(folder, Limits())
+    try:
+        mine = {e.name: outcome(in_process, e) for e in EXERCISES.values()}
+        theirs = {e.name: outcome(sandboxed, e) for e in EXERCISES.values()}
+    finally:
+        sandboxed.close()
+    assert mine == theirs
+    assert mine["relu"] == "loaded the stub" and mine["softmax_ce"] == mine["sgd_momentum"] == "loaded"
+    assert "declares the encoding 'utf-7'" in mine["conv"] and "is a symbolic link" in mine["pool"]
+    assert mine["linear"].startswith("refused")  # helper.py is not importable by either
