@@ -51,7 +51,7 @@ EXPECTED = {
     "relu_reads_solutions": (0, "not implemented yet"),
     "relu_reads_another_student": (0, "not implemented yet"),
     "relu_os_exit": (0, "the process exited with status 0"),
-    "relu_sys_exit": (5, "called sys.exit(0)"),  # its forward is right: those 5 points are earned
+    "relu_sys_exit": (4, "called sys.exit(0)"),  # its forward is right: those 4 points are earned
     "relu_infinite_loop": (0, "did not return within"),
     "relu_import_time_loop": (0, "does not import: importing it did not finish"),
     "relu_huge_allocation": (0, "MemoryError"),
