@@ -150,10 +150,11 @@ def _compare_trajectory(layers: list[ToyLayer], start: list[dict[str, np.ndarray
                      if not np.allclose(_params(layer)[k], want[k], rtol=1e-9, atol=1e-12))
     got, want, w0 = _params(layers[number])[k], expected[number][k], start[number][k]
     hint, why = None, "compare your step with the update line by line"
-    if all(np.array_equal(_params(layer)[key], w[key]) for layer, w in zip(layers, start) for key in w):
+    unchanged = all(np.array_equal(_params(layer)[key], w[key]) for layer, w in zip(layers, start) for key in w)
+    if unchanged:
         hint, why = "not_in_place", ("no parameter changed at all: `w = w + v` (or `w = w - ...`) only rebinds a "
                                      "local name; update the array itself, w += v")
-    for alt_hint, alt_why, alternative, options in _alternatives(case):
+    for alt_hint, alt_why, alternative, options in [] if unchanged else _alternatives(case):
         simulated = _simulated(start, history, alternative, options)
         if simulated is not None and _matches(layers, simulated):
             hint, why = alt_hint, alt_why
@@ -313,10 +314,10 @@ def check_trainer_use(impl: Implementation, case: SGDCase) -> None:
     if not _same_params(plain, other):
         mode = modes[len(history) - 1]
         why = ("after backward put a new array in grads[k] (`self.grads['W'] = dW`, which the contract allows), your "
-               "step did not use it: read _grads(layer)[k] at every step instead of keeping the arrays you saw in "
+               "step did not use it: read layer.grads[k] at every step instead of keeping the arrays you saw in "
                "__init__" if mode == "rebind" else
                "your parameters moved differently when the gradients were written in place than when they were "
-               "new arrays: read _grads(layer)[k] as it is at every step")
+               "new arrays: read layer.grads[k] as it is at every step")
         number, k = next((i, k) for i, (a, b) in enumerate(zip(plain, other)) for k in _params(a)
                          if not np.allclose(_params(a)[k], _params(b)[k], rtol=1e-12, atol=1e-15))
         raise CheckFailure(
