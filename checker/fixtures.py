@@ -103,7 +103,7 @@ def check_forward_examples(impl: Implementation, exercise: str, explain: bool = 
     When several examples fail, the smallest one is reported, with whether your backward is right there
     (`explain=False` skips that, for a quick verdict).
     """
-    failures, passed, wrong = [], [], []  # passed and wrong: the settings of layer examples, for a pattern
+    failures, passed, failed = [], [], []  # the settings of layer examples that pass and fail, for a pattern
     for number, example in enumerate(load_examples(exercise), start=1):
         config = dict(zip(CONFIG_FIELDS[exercise], (int(v) for v in example.get("config", ()))))
         layer = build_from_config(impl, exercise, config)
@@ -144,13 +144,13 @@ def check_forward_examples(impl: Implementation, exercise: str, explain: bool = 
             lines = [line for line in lines if line]
             failures.append((example["x"].size, CheckFailure("\n".join(lines), tensor="out",
                                                              hint=hint.id if hint else None)))
-            wrong.append(config)
+            failed.append(config)
         else:
             passed.append(config)
     if failures:
         failure = min(failures, key=lambda pair: pair[0])[1]
-        if explain and passed and wrong:
-            _add_pattern(failure, wrong, passed)
+        if explain and passed and failed:
+            _add_pattern(failure, failed, passed)
         raise failure
     if getattr(impl, "reference", None) is not None:
         check_fresh_examples(impl, exercise, np.random.default_rng())
