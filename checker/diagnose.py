@@ -196,10 +196,7 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
         hint = hint or probe_hint
     hint = hint or hints.rotated(mine, numerical, name) or hints.transposed(mine, numerical, name)
     if tensor == "x" and isinstance(case, ReluCase):
-        leak = (mine != 0) & (x <= 0)
-        if leak.any():
-            hint = hint or Hint("mask", "your dx is not zero where x < 0: the mask comes from the forward input x "
-                                        "(cache it in forward), not from dout")
+        hint = hint or hints.relu_slopes(mine, v, x)
     hint = hint or counterfactual_hint(impl, case, tensor)
     hint = _known_bug(impl, EXERCISE_OF_CASE[type(case)], name, hint, lines)
     return Diagnosis(lines, hint, {name: {"yours": mine, "numerical": numerical}})
@@ -265,6 +262,9 @@ def diagnose_softmax(impl: Implementation, case: SoftmaxCase, verbose: bool = Fa
     lines += side_by_side(mine[:MAX_MAP_ROWS], numerical[:MAX_MAP_ROWS], ("your dscores", "numerical"))
     sums = mine.sum(axis=1)
     hint = (hints.zeros(mine, numerical, "dscores") or hints.ratio(mine, numerical, "dscores", batch=case.N))
+    if hint is None and case.N > 1 and np.abs(mine.sum(axis=0)).max() <= 1e-9 * max(np.abs(mine).max(), 1e-12):
+        hint = Hint("axis", "the columns of your dscores sum to 0, not its rows: softmax normalises each row (each "
+                            "sample) over its K classes, so sum and take the maximum along axis=1")
     if hint is None and np.abs(sums).max() > 1e-6 * max(np.abs(mine).max(), 1e-12):
         hint = Hint("rows_not_zero", f"rows of your dscores sum to {np.array2string(sums, precision=3)}, not 0: "
                                      "dscores = (softmax(scores) - one_hot(y)) / N")

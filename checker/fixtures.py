@@ -103,7 +103,7 @@ def check_forward_examples(impl: Implementation, exercise: str, explain: bool = 
     When several examples fail, the smallest one is reported, with whether your backward is right there
     (`explain=False` skips that, for a quick verdict).
     """
-    failures = []
+    failures, passed, failed = [], [], []  # the settings of layer examples that pass and fail, for a pattern
     for number, example in enumerate(load_examples(exercise), start=1):
         config = dict(zip(CONFIG_FIELDS[exercise], (int(v) for v in example.get("config", ()))))
         layer = build_from_config(impl, exercise, config)
@@ -144,8 +144,14 @@ def check_forward_examples(impl: Implementation, exercise: str, explain: bool = 
             lines = [line for line in lines if line]
             failures.append((example["x"].size, CheckFailure("\n".join(lines), tensor="out",
                                                              hint=hint.id if hint else None)))
+            failed.append(config)
+        else:
+            passed.append(config)
     if failures:
-        raise min(failures, key=lambda pair: pair[0])[1]
+        failure = min(failures, key=lambda pair: pair[0])[1]
+        if explain and passed and failed:
+            _add_pattern(failure, failed, passed)
+        raise failure
     if getattr(impl, "reference", None) is not None:
         check_fresh_examples(impl, exercise, np.random.default_rng())
 
@@ -178,6 +184,31 @@ def check_fresh_examples(impl: Implementation, exercise: str, rng: np.random.Gen
             worst = np.unravel_index(int(np.argmax(np.abs(out - expected))), out.shape)
             raise CheckFailure(f"{type(mine).__name__}.forward gives wrong values on {what}; worst out[{fmt_index(worst)}]:"
                                f" yours {out[worst]:+.6g}, expected {expected[worst]:+.6g}", tensor="out")
+
+
+# A setting that all failing examples have and no passing one has points at the code that handles it.
+SETTING_HINTS = {
+    "stride": (lambda v: v > 1, Hint("stride", "right with stride 1, wrong with a larger stride: window (i, j) starts "
+                                               "at (i*stride, j*stride) of the (padded) input")),
+    "padding": (lambda v: v > 0, Hint("border", "right without padding, wrong with it: pad every side of H and W with "
+                                                "`padding` zeros (np.pad), and use the padded input everywhere")),
+}
+
+
+def _add_pattern(failure: CheckFailure, wrong: list[dict[str, int]], right: list[dict[str, int]]) -> None:
+    """Say which settings the failing stored examples share, and the hint it implies."""
+    def settings(config: dict[str, int]) -> str:
+        return ", ".join(f"{k}={v}" for k, v in config.items()) or "default settings"
+
+    failure.message += (f"\n  right on {len(right)} stored example(s) ({'; '.join(map(settings, right))}), wrong on "
+                        f"{len(wrong)} ({'; '.join(map(settings, wrong))})")
+    if failure.hint is not None:
+        return
+    for field, (special, hint) in SETTING_HINTS.items():
+        if all(field in c and special(c[field]) for c in wrong) and not any(special(c.get(field, 0)) for c in right):
+            failure.message += f"\n  hint: {hint.text}"
+            failure.hint = hint.id
+            return
 
 
 def _how_far(yours: float, expected: float) -> str:

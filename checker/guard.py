@@ -125,8 +125,7 @@ def _describe_exception(label: str, error: BaseException, obj: Any) -> str:
         text += f"\n  at {display_path(frame.filename)}:{frame.lineno}: {(frame.line or '').strip()}"
     if isinstance(error, ValueError) and any(word in str(error) for word in SHAPE_ERRORS):
         text += ("\n  hint: the shapes in this line do not fit together; write each array's shape beside it (the "
-                 "contract gives them: W is (in_features, out_features) for Linear, (F, C, KH, KW) for Conv2D) and "
-                 "check which axes a product contracts, e.g. out = x @ W but dx = dout @ W.T")
+                 "contract gives them) and check which axes each product, reshape or broadcast keeps")
     return text
 
 

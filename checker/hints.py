@@ -101,3 +101,23 @@ COUNTERFACTUAL: dict[str, Hint] = {
                            "the window it came from, in forward's orientation (as a full convolution of dout: the "
                            "kernel rotated by 180 degrees)"),
 }
+
+
+def relu_slopes(dx: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:
+    """ReLU's dx read as dout times a slope on each side of 0: the slopes say what the code computed."""
+    neg, pos = x < 0, x > 0
+    leak = neg & (dx != 0)
+    if leak.any():
+        slope = dx[leak] / dout[leak]
+        if np.allclose(slope, 1.0, rtol=1e-6):
+            return Hint("mask", "where x < 0 your dx equals dout: the mask is never applied (or its condition is "
+                                "always true, such as out >= 0); dx = dout where x > 0, else 0")
+        if np.allclose(slope, slope[0], rtol=1e-6):
+            return Hint("mask", f"where x < 0 your dx is {slope[0]:.4g} x dout: ReLU's slope there is 0 (a leaky "
+                                "ReLU's is not); dx = dout where x > 0, else 0")
+        return Hint("mask", "your dx is not zero where x < 0: the mask comes from the forward input x "
+                            "(cache it in forward), not from dout")
+    if pos.any() and np.allclose(dx[pos], dout[pos] * x[pos], rtol=1e-6):
+        return Hint("mask", "where x > 0 your dx is dout times x (the output): the derivative of max(x, 0) is 1 "
+                            "there, so multiply dout by the mask (x > 0), not by the output")
+    return None

@@ -85,5 +85,10 @@ def evaluate(impl: Implementation, case: LayerCase, only: str | None = None, fil
     setup = build(impl, case, rng, fill_params)
     out = checked_forward(setup.layer, setup.x, setup.out_shape, setup.formula, keep_input=only is None)
     v = inputs.gaussian(rng, out.shape)
+    params = {k: p.copy() for k, p in setup.layer.params.items()}
     dx, grads = checked_backward(setup.layer, v, setup.x, only)
+    if only is not None:  # a backward that also moves the parameters is the contract test's to charge
+        for key, value in params.items():
+            if isinstance(setup.layer.params.get(key), np.ndarray) and setup.layer.params[key].shape == value.shape:
+                setup.layer.params[key][...] = value
     return Evaluated(setup, out, v, dx, grads, rng)

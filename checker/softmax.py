@@ -136,7 +136,8 @@ def check_huge_scores(impl: Implementation, case: SoftmaxCase) -> None:
         d_shifted = checked_dscores(loss_fn, scores + HUGE)
     except CheckFailure as failure:
         raise CheckFailure(
-            f"with scores of about 1e4: {failure}\n  hint: exp(1e4) overflows to inf; subtract each row's maximum "
+            f"with scores of about 1e4: {failure}\n  hint: exp(1e4) overflows to inf, and after a shift by anything "
+            "but each row's own maximum a whole row of exp can underflow to 0; subtract each row's maximum "
             "score first (softmax does not change) and compute log-softmax as shifted - log(sum(exp(shifted)))",
             tensor="loss", hint="overflow",
         ) from None
