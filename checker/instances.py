@@ -60,12 +60,23 @@ def check_instances_independent(impl: Implementation, case: LayerCase) -> None:
                  f"alone (forward A, forward B, backward B, backward A)",
                  f"keep the cache and grads on `self`, set in __init__ or forward; an attribute assigned in the class "
                  f"body (`cache = {{}}`, `saved = []`) is one object shared by every {cls}")
-    # The first layer once more, on the third layer's input and parameters: a second call must forget the first.
+    # The first layer once more, on the third layer's input and parameters: a second call must forget the first,
+    # and leave alone the arrays the first call returned (a network still holds them).
+    returned = {name: (value, value.copy()) for name, value in (("out", outs[0]), ("dx", dxs[0]))
+                if isinstance(value, np.ndarray)}
     layer, (third, params, dout, want) = runs[0].layer, alone[2]
     for key, value in params.items():
         layer.params[key][...] = value
     out = call(layer, "forward", third.x.copy())
     dx = call(layer, "backward", dout.copy())
+    for name, (array, before) in returned.items():
+        if not np.array_equal(array, before, equal_nan=True):
+            method = "forward" if name == "out" else "backward"
+            raise CheckFailure(
+                f"the {name} that {cls}.{method} returned changed when it was called again: it hands out the same "
+                f"buffer every call\n  hint: return a new array from every call (a network keeps each layer's "
+                f"output until backward), e.g. np.zeros(...) inside {method}, not one allocated once\n  case: {case}",
+                tensor=name, hint="shared_state")
     _compare(_results(layer, out, dx), want, case,
              f"a {cls} called a second time (a new input, new parameter values) gives another {{name}} than a fresh "
              f"{cls} does on that input",

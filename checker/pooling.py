@@ -25,11 +25,16 @@ def _window(case: PoolCase, i: int, j: int) -> tuple[slice, slice]:
     return slice(i * s, i * s + case.KH), slice(j * s, j * s + case.KW)
 
 
+NEAR_TIE = 1e-9
+
+
 def check_ties(impl: Implementation, case: PoolCase) -> None:
     """Send a gradient from single outputs and check where it lands, on inputs full of ties."""
     rng = np.random.default_rng(case.seed)
     layer = construct(impl.MaxPool2D, (case.KH, case.KW), case.stride)
     x = inputs.with_ties(rng, case.x_shape)
+    # Some cells a hair above their level: near-ties, which are not ties (the strict maximum takes it all).
+    x += NEAR_TIE * (rng.random(case.x_shape) < 0.25)
     out = checked_forward(layer, x, case.out_shape, case.out_formula)
     positions = np.argwhere(np.ones(out.shape, dtype=bool))
     for n, c, i, j in positions[rng.permutation(len(positions))[:MAX_PROBES]]:
@@ -50,6 +55,13 @@ def check_ties(impl: Implementation, case: PoolCase) -> None:
                 f"(i*stride, j*stride)\n  case: {case}", tensor="dx", hint="stride",
             )
         off_max = (window_dx != 0) & (window_x != window_x.max())
+        if off_max.any() and np.all(window_x.max() - window_x[off_max] <= 2 * NEAR_TIE):
+            raise CheckFailure(
+                f"MaxPool2D.backward split the gradient of {where} between its maximum and a cell {NEAR_TIE:g} below it "
+                f"(a near-tie, not a tie)\n  window x - max: {_fmt(window_x - window_x.max())}\n"
+                f"  your dx:  {_fmt(window_dx)}   (dout = {g:+.3g})\n"
+                "  hint: compare exactly (x == max, or argmax), never with np.isclose or a tolerance: only cells equal "
+                f"to the maximum may share its gradient\n  case: {case}", tensor="dx", hint="pool_non_max")
         if off_max.any():
             raise CheckFailure(
                 f"MaxPool2D.backward sent the gradient of {where} to a cell that is not a maximum of its window\n"

@@ -45,7 +45,7 @@ class SGDMomentum:
 
     def step(self):
         for i, layer in enumerate(self.layers):
-            for k in layer.params:
+            for k in getattr(layer, "params", {}):  # a layer may have no params at all
                 w, g, v = layer.params[k], layer.grads[k], self.velocities[i][k]
                 for index in np.ndindex(w.shape):
                     v[index] = self.momentum * v[index] - self.lr * (g[index] + self.weight_decay * w[index])
