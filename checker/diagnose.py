@@ -48,6 +48,10 @@ def variants(case: LayerCase) -> Iterator[tuple[str, LayerCase]]:
         H_out, W_out = case.H_out, case.W_out
         if case.C > 1 or case.F > 1:
             yield "channels", case._replace(C=1, F=1)
+        if case.stride < max(case.KH, case.KW) and (H_out > 1 or W_out > 1):
+            s = max(case.KH, case.KW)  # windows side by side, same number of output positions
+            yield "overlap", case._replace(stride=s, H=max((H_out - 1) * s + case.KH - 2 * case.padding, 1),
+                                           W=max((W_out - 1) * s + case.KW - 2 * case.padding, 1))
         if case.KH * case.KW > 1:
             yield "kernel", case._replace(KH=1, KW=1, H=(H_out - 1) * case.stride + 1 - 2 * case.padding or 1,
                                           W=(W_out - 1) * case.stride + 1 - 2 * case.padding or 1)

@@ -104,6 +104,7 @@ def check_forward_examples(impl: Implementation, exercise: str, explain: bool = 
     (`explain=False` skips that, for a quick verdict).
     """
     failures, passed, failed = [], [], []  # the settings of layer examples that pass and fail, for a pattern
+    losses: list[tuple[float, float, int, int]] = []  # (yours, expected, N, K) of each loss example
     for number, example in enumerate(load_examples(exercise), start=1):
         config = dict(zip(CONFIG_FIELDS[exercise], (int(v) for v in example.get("config", ()))))
         layer = build_from_config(impl, exercise, config)
@@ -111,8 +112,9 @@ def check_forward_examples(impl: Implementation, exercise: str, explain: bool = 
         if exercise == "softmax_ce":
             loss = checked_loss(layer, example["scores"], example["y"])
             expected = float(example["loss"])
+            losses.append((loss, expected, *example["scores"].shape))
             if not loss_is_right(loss, example["scores"], example["y"]):
-                hint = hints.ratio(np.array([loss, loss]), np.array([expected, expected]), "loss")
+                hint = None
                 lines = [f"SoftmaxCrossEntropy.forward gives the wrong loss on {what}: yours {loss:.10g}, "
                          f"expected {expected:.10g} ({_how_far(loss, expected)}); the loss is the mean over the "
                          "batch of -log softmax(scores)[n, y[n]]"]
@@ -151,6 +153,10 @@ def check_forward_examples(impl: Implementation, exercise: str, explain: bool = 
         failure = min(failures, key=lambda pair: pair[0])[1]
         if explain and passed and failed:
             _add_pattern(failure, failed, passed)
+        factor = _loss_factor(losses)
+        if factor is not None:
+            failure.message += f"\n  hint: {factor.text}"
+            failure.hint = factor.id
         raise failure
     if getattr(impl, "reference", None) is not None:
         check_fresh_examples(impl, exercise, np.random.default_rng())
@@ -209,6 +215,26 @@ def _add_pattern(failure: CheckFailure, wrong: list[dict[str, int]], right: list
             failure.message += f"\n  hint: {hint.text}"
             failure.hint = hint.id
             return
+
+
+def _loss_factor(losses: list[tuple[float, float, int, int]]) -> Hint | None:
+    """A factor that relates your loss to the true one on every stored example, named when it means something."""
+    if not losses or all(abs(mine - want) <= 1e-6 * max(1.0, abs(want)) for mine, want, _, _ in losses):
+        return None
+    ratios = np.array([mine / want for mine, want, _, _ in losses])
+    for factor, why in [(-1.0, "the sign is flipped: the loss is -log of the probability, a positive number"),
+                        (lambda N, K: N, "it is summed over the batch: average it over the N rows (.mean())"),
+                        (lambda N, K: 1 / K, "it is divided by the number of classes K: average over the N rows only"),
+                        (lambda N, K: N / K, "it is divided by the number of classes K instead of the batch size N"),
+                        (lambda N, K: 1 / (N * K), "it is averaged over all N*K entries: average over the N rows only")]:
+        wanted = np.array([factor(N, K) if callable(factor) else factor for _, _, N, K in losses])
+        if np.allclose(ratios, wanted, rtol=1e-6):
+            return Hint("sign" if factor == -1.0 else "scale", f"on every stored example your loss is the true one "
+                                                               f"times {np.array2string(wanted, precision=3)}: {why}")
+    if np.allclose(ratios, ratios[0], rtol=1e-6):
+        return Hint("scale", f"on every stored example your loss is {ratios[0]:.4g} x the true one: a missing or extra "
+                             "constant factor")
+    return None
 
 
 def _how_far(yours: float, expected: float) -> str:

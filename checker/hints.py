@@ -89,13 +89,14 @@ COUNTERFACTUAL: dict[str, Hint] = {
     "padding": Hint("border", "correct without padding, wrong with it (errors at the border): pad x the same way in "
                               "forward and backward, and crop the padded gradient back with "
                               "dx_pad[:, :, p:p+H, p:p+W] (note that [p:-p] is empty when p = 0)"),
-    "overlap": Hint("overlap", "correct when pooling windows do not overlap, wrong when they do (stride < kernel): a "
-                               "cell then belongs to several windows, so add each window's gradient (+=) instead of "
+    "overlap": Hint("overlap", "correct when windows do not overlap, wrong when they do (stride < kernel): a cell "
+                               "then belongs to several windows, so add each window's gradient (+=) instead of "
                                "overwriting it (=)"),
     "batch": Hint("batch", "correct for one image, wrong for several: gradients of parameters are sums over the "
                            "batch (db sums dout over N too); for dx, each image gets its own gradient"),
     "channels": Hint("channels", "correct with one channel and one filter, wrong with more: check the axes you sum "
-                                 "over (C for dx, N and the output pixels for dW) and the order of W's axes (F, C, KH, KW)"),
+                                 "over (F for dx; N and the output pixels for dW and db) and the order of W's axes "
+                                 "(F, C, KH, KW)"),
     "kernel": Hint("flip", "correct for 1x1 kernels, wrong for larger ones: the kernel's orientation or the window "
                            "indexing; forward is a cross-correlation, so in backward dout[n, f, i, j] * W[f] lands on "
                            "the window it came from, in forward's orientation (as a full convolution of dout: the "
@@ -107,6 +108,9 @@ def relu_slopes(dx: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:
     """ReLU's dx read as dout times a slope on each side of 0: the slopes say what the code computed."""
     neg, pos = x < 0, x > 0
     leak = neg & (dx != 0)
+    if leak.any() and np.allclose(dx, dout * (dout > 0), rtol=1e-6, atol=0):
+        return Hint("mask", "your dx is dout wherever dout > 0: the mask comes from the forward input x (cache x > 0 "
+                            "in forward), not from dout")
     if leak.any():
         slope = dx[leak] / dout[leak]
         if np.allclose(slope, 1.0, rtol=1e-6):

@@ -77,7 +77,16 @@ def check_instances_independent(impl: Implementation, case: LayerCase) -> None:
                 f"buffer every call\n  hint: return a new array from every call (a network keeps each layer's "
                 f"output until backward), e.g. np.zeros(...) inside {method}, not one allocated once\n  case: {case}",
                 tensor=name, hint="shared_state")
-    _compare(_results(layer, out, dx), want, case,
+    again = _results(layer, out, dx)
+    for name, value in again.items():
+        previous = got[0].get(name)
+        if (name in want and previous is not None and name not in ("out", "dx") and value.shape == want[name].shape
+                and not np.allclose(value, want[name]) and np.allclose(value, want[name] + previous, rtol=1e-8)):
+            raise CheckFailure(
+                f"{cls}.backward adds to grads[{name[1:]!r}] instead of setting it: after a second call it holds the "
+                f"sum of both calls' gradients\n  hint: write `self.grads[{name[1:]!r}] = ...` (or fill it with "
+                f"[...] = ), never `+=` across calls\n  case: {case}", tensor=name, hint="accumulate")
+    _compare(again, want, case,
              f"a {cls} called a second time (a new input, new parameter values) gives another {{name}} than a fresh "
              f"{cls} does on that input",
              "compute the cache again on every forward call (not only when it is empty), and read self.params[...] "

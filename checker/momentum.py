@@ -315,8 +315,8 @@ def check_trainer_use(impl: Implementation, case: SGDCase) -> None:
     if not _same_params(plain, other):
         mode = modes[len(history) - 1]
         why = ("after backward put a new array in grads[k] (`self.grads['W'] = dW`, which the contract allows), your "
-               "step did not use it: read layer.grads[k] at every step instead of keeping the arrays you saw in "
-               "__init__" if mode == "rebind" else
+               "step did not use it: read layer.grads[k] at every step instead of keeping the arrays you saw earlier "
+               "(in __init__ or a first step)" if mode == "rebind" else
                "your parameters moved differently when the gradients were written in place than when they were "
                "new arrays: read layer.grads[k] as it is at every step")
         number, k = next((i, k) for i, (a, b) in enumerate(zip(plain, other)) for k in _params(a)
@@ -325,7 +325,7 @@ def check_trainer_use(impl: Implementation, case: SGDCase) -> None:
             f"SGDMomentum.step: params[{k!r}] of layer {number} differs after {len(history)} steps depending on how "
             f"the gradients were stored (step {len(history)}: {mode})\n"
             f"  first entry: with gradients written in place {_params(plain[number])[k].flat[0]:+.6g}, with new "
-            f"arrays {_params(other[number])[k].flat[0]:+.6g}\n  hint: {why}\n  case: {case}",
+            f"arrays {_params(other[number])[k].flat[0]:+.6g}\n  hint: {why}\n  case: {case._replace(steps=len(history))}",
             tensor=f"params[{k!r}]", hint="stale_grads")
     if not _matches(plain, expected_trajectory(start, history, case)):
         return  # the update itself is wrong: its own tests charge that, a schedule cannot be judged
