@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from time import perf_counter as _perf_counter
 import traceback
 import types
 from typing import Any
@@ -311,8 +312,10 @@ class Server:
                 reply: dict[str, Any] = {"ok": True, "handle": handle}
             else:
                 obj = self.objects[request["handle"]]
+                started = _perf_counter()
                 value = getattr(obj, str(request["method"]))(*args, **{str(k): v for k, v in kwargs.items()})
-                reply = {"ok": True}
+                # The method's own time, without the pipe (only ever used for a flag, never for a score).
+                reply = {"ok": True, "seconds": _perf_counter() - started}
         except BaseException as error:  # noqa: BLE001 - everything student code raises goes back as data
             reply = {"ok": False, "exc": describe_exception(error, self.student_files)}
             value = None

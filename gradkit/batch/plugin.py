@@ -73,7 +73,8 @@ class SandboxedGrading:
             Path(self.report).write_text(json.dumps({
                 "sandbox": evaluator.sandbox, "refused": evaluator.refusals, "restarts": max(evaluator.restarts, 0),
                 "events": evaluator.events, "cut": evaluator.cut, "seconds": round(evaluator.spent, 3),
-                "budget_seconds": evaluator.limits.budget_seconds, "digests": evaluator.digests}, indent=1))
+                "budget_seconds": evaluator.limits.budget_seconds, "digests": evaluator.digests,
+                "call_seconds": evaluator.call_seconds}, indent=1))
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         self.implementation.close()

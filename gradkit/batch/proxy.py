@@ -183,6 +183,8 @@ class Evaluator:
         self.isolated = False
         self.next_id = 0
         self.spent = 0.0  # seconds of all calls so far (Limits.budget_seconds)
+        # "Conv2D.backward" -> seconds its calls took in the evaluator (the pipe left out), for a flag only
+        self.call_seconds: dict[str, float] = {}
         self.current_test = ""
         self.cut: list[str] = []  # tests whose calls were cut by the time budget
         self.events: list[str] = []  # what the grader itself saw go wrong (deaths, desyncs)
@@ -326,6 +328,7 @@ class Evaluator:
         seconds = min(seconds, left)
         started = time.monotonic()
         deadline = started + seconds
+        reply: Any = None
         try:
             write_frame(self._fds[0], message, buffers, deadline)
             reply, reply_buffers = read_frame(self._fds[1], deadline)
@@ -355,7 +358,13 @@ class Evaluator:
             self._die("it did not return in time")
             raise
         finally:
-            self.spent += time.monotonic() - started
+            elapsed = time.monotonic() - started
+            self.spent += elapsed
+            took = reply.get("seconds") if isinstance(reply, dict) else None
+            if (message.get("op") == "call" and message.get("method") in ("forward", "backward")
+                    and isinstance(took, float) and 0 <= took <= elapsed):
+                key = f"{type(self.proxies.get(message.get('handle'))).__name__}.{message['method']}"
+                self.call_seconds[key] = self.call_seconds.get(key, 0.0) + took
             self._read_evidence()
 
     def _note_cut(self) -> None:

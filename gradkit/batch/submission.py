@@ -167,8 +167,9 @@ def _sandbox_report(path: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         data = {}
     data = data if isinstance(data, dict) else {}
+    seconds = data.get("call_seconds")
     return {k: data.get(k) if isinstance(data.get(k), list) else [] for k in ("refused", "events", "cut")} | {
-        "budget_seconds": data.get("budget_seconds")}
+        "budget_seconds": data.get("budget_seconds"), "call_seconds": seconds if isinstance(seconds, dict) else {}}
 
 
 def _flags(sandbox: dict[str, Any]) -> list[str]:
@@ -179,6 +180,27 @@ def _flags(sandbox: dict[str, Any]) -> list[str]:
                      + ", ".join(cut[:8]) + (", ..." if len(cut) > 8 else ""))
     if any("another request" in str(e) for e in sandbox["events"]):
         flags.append("student code wrote to the sandbox's protocol pipe")
+    flags += _slow_backward_flags(sandbox["call_seconds"])
+    return flags
+
+
+# A backward costs a few forwards; one computed by finite differences of forward costs two per input entry.
+SLOW_BACKWARD_RATIO, SLOW_BACKWARD_SECONDS = 20.0, 0.2
+
+
+def _slow_backward_flags(call_seconds: dict[str, Any]) -> list[str]:
+    """A flag for each class whose backward took far longer than its forward over the whole run (their own
+    time in the evaluator): a numerical gradient (finite differences of forward) is likely. Noticed, never
+    deducted: it may be honest, and the evaluator's word is the student's word."""
+    flags = []
+    for key in sorted(call_seconds):
+        cls, _, method = str(key).partition(".")
+        backward, forward = call_seconds.get(key), call_seconds.get(f"{cls}.forward")
+        if method != "backward" or not isinstance(backward, float) or not isinstance(forward, float):
+            continue
+        if backward > SLOW_BACKWARD_SECONDS and backward > SLOW_BACKWARD_RATIO * max(forward, 1e-3):
+            flags.append(f"{cls}.backward took {backward / max(forward, 1e-3):.0f}x the time of forward "
+                         f"({backward:.2f} s against {forward:.3f} s in all): a numerical gradient? worth a look")
     return flags
 
 

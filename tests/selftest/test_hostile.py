@@ -63,6 +63,8 @@ EXPECTED = {
     "relu_detects_probes": (7, "the gradient with respect to x (dx) is wrong"),
     # Twice the ReLU, forward and backward consistent, honestly earns the contract checks only (5 of 10).
     "relu_memorises_examples": (5, "fresh random example"),
+    # Right gradients by finite differences of its own forward: full marks, and a flag for the instructor.
+    "relu_numerical_backward": (10, None),
     # Correct code: the sabotage of others fails (own PID namespace; seccomp refuses these calls on other pids).
     "relu_limits_other_processes": (10, None),
     "relu_limits_the_grader": (10, None),
@@ -246,6 +248,12 @@ def test_one_submission_cannot_hold_a_worker_beyond_its_time_budget_and_what_was
     assert any("time budget" in o.message for o in result.outcomes if not o.passed)
     flags = "; ".join(result.flags)
     assert "time budget (30 s for all calls) used up" in flags and "test_relu" in flags, flags
+
+
+def test_a_numerical_backward_is_flagged_for_the_instructor_not_deducted(batch):
+    flags = "; ".join(batch["results"]["relu_numerical_backward"].flags)
+    assert "ReLU.backward took" in flags and "numerical gradient" in flags, flags
+    assert not any("numerical gradient" in f for f in batch["results"]["honest_reference"].flags)
 
 
 def test_the_protocol_cannot_be_desynchronised_and_the_attempt_is_flagged(batch):
