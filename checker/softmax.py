@@ -90,6 +90,12 @@ def check_contract(impl: Implementation, case: SoftmaxCase) -> None:
     for dtype in (np.float64, np.float32):
         loss_fn = construct(impl.SoftmaxCrossEntropy)
         checked_loss(loss_fn, scores.astype(dtype), y, keep_input=True)
+        for name in ("params", "grads"):  # as every layer has (the provided constructor makes them)
+            value = getattr(loss_fn, name, None)
+            if not isinstance(value, dict) or value:
+                raise CheckFailure(f"SoftmaxCrossEntropy.{name} must stay the empty dict the provided constructor "
+                                   f"makes; got {type(value).__name__ if not isinstance(value, dict) else sorted(value)}",
+                                   tensor="params")
         first = checked_dscores(loss_fn, scores.astype(dtype))
         again = checked_dscores(loss_fn, scores.astype(dtype))
         if not np.array_equal(first, again):
