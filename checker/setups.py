@@ -47,8 +47,9 @@ def build_layer(impl: Implementation, case: LayerCase, rng: np.random.Generator,
     for key, value in params.items():
         if not isinstance(value, np.ndarray) or value.dtype != np.float64:
             raise CheckFailure(f"{type(layer).__name__}.params[{key!r}] must be a float64 array after construction")
+        drawn = inputs.gaussian(rng, value.shape)  # drawn either way: the input and dout stay the same
         if fill_params:
-            value[...] = inputs.gaussian(rng, value.shape)
+            value[...] = drawn
     return layer
 
 
