@@ -77,12 +77,12 @@ def _check_weights(cls: str, make: Any, shapes: dict[str, tuple[int, ...]], fan_
                            "(keep the provided constructor)", tensor="init", hint="init_scale")
 
 
-def _same_forward(cls: str, defaulted: Any, explicit: Any, x: np.ndarray, out_shape: tuple[int, ...], formula: str,
-                  call_text: str, explicit_text: str) -> None:
+def _same_forward(defaulted: Any, explicit: Any, x: np.ndarray, formula: str, call_text: str,
+                  explicit_text: str) -> None:
     """A layer built with the contract's defaults computes what the explicitly built one computes.
 
     The two are compared with each other, not with the contract's output: a forward that is wrong either way
-    is the forward tests' mistake, not the defaults'. `out_shape` and `formula` explain a difference in shape.
+    is the forward tests' mistake, not the defaults'. `formula` explains a difference in shape.
     """
     if getattr(defaulted, "params", None):
         for key, value in explicit.params.items():
@@ -112,7 +112,7 @@ def check_conv_constructor(impl: Implementation) -> None:
     for key, value in explicit.params.items():
         value[...] = inputs.gaussian(np.random.default_rng(12), value.shape)
     defaulted = construct(impl.Conv2D, 2, 3, 3, rng=np.random.default_rng(1))
-    _same_forward("Conv2D", defaulted, explicit, x, case.out_shape, case.out_formula,
+    _same_forward(defaulted, explicit, x, case.out_formula,
                   "Conv2D(2, 3, 3) (defaults: stride=1, padding=0)", "Conv2D(2, 3, (3, 3), stride=1, padding=0)")
 
 
@@ -129,5 +129,5 @@ def check_pool_defaults(impl: Implementation) -> None:
         case = PoolCase(N=2, C=2, H=7, W=8, KH=K, KW=K, stride=K, seed=0)
         x = inputs.distinct(np.random.default_rng(13), case.x_shape)
         explicit = construct(impl.MaxPool2D, (K, K), K)
-        _same_forward("MaxPool2D", construct(impl.MaxPool2D, *args), explicit, x, case.out_shape, case.out_formula,
+        _same_forward(construct(impl.MaxPool2D, *args), explicit, x, case.out_formula,
                       f"{call_text} (the stride defaults to the kernel size)", f"MaxPool2D(({K}, {K}), stride={K})")

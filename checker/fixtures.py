@@ -317,14 +317,10 @@ def _size(example: dict[str, np.ndarray]) -> int:
     return int(example.get("x", example.get("scores")).size)
 
 
-def _gradient_names(exercise: str, example: dict[str, np.ndarray]) -> list[str]:
-    return [name for name in ("dx", "dW", "db", "dscores") if name in example]
-
-
 def _backward_verdict(impl: Implementation, exercise: str, example: dict[str, np.ndarray]) -> str:
     """A line saying whether your backward is right on this example, so you fix the right method."""
     right, wrong = [], []
-    for name in _gradient_names(exercise, example):
+    for name in [g for g in ("dx", "dW", "db", "dscores") if g in example]:
         try:
             mismatch = stored_gradient_mismatch(impl, exercise, name, example, 0)
         except CheckFailure:
