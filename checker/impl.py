@@ -25,9 +25,9 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
-from checker.guard import display_path
-from checker.names import EXERCISES, Exercise
-from checker.results import CannotLoad, CheckFailure
+from gradkit.checker.guard import display_path
+from gradkit.checker.names import EXERCISES, Exercise
+from gradkit.checker.results import CannotLoad, CheckFailure
 
 PACKAGES = ("exercises", "solutions")
 MAX_SOURCE_BYTES = 2 * 2**20
@@ -146,12 +146,19 @@ class Implementation:
 
 
 def load_implementation(spec: str = "exercises") -> Implementation:
-    """Resolve `spec` ("exercises", "solutions" or a folder path) to an `Implementation`."""
+    """Resolve `spec` ("exercises", "solutions" or a folder path) to an `Implementation`.
+
+    "exercises" is the kit's own stubs (in a clone: `exercises/`); "solutions" is the reference,
+    which only the instructor's source repository has.
+    """
+    from gradkit import layout
+
     if spec in PACKAGES:
-        found = importlib.util.find_spec(spec)
-        if found is None or not found.submodule_search_locations:
-            raise CheckFailure(f"cannot find the {spec!r} package; is gradkit installed (pip install -e .)?")
-        return Implementation(spec, Path(list(found.submodule_search_locations)[0]), package=spec)
+        folder = layout.stubs_dir() if spec == "exercises" else layout.solutions_dir()
+        if folder is None:
+            raise CheckFailure("--impl solutions: the reference solutions are only in the instructor's source "
+                               "(a clone of the gradkit repository)")
+        return Implementation(spec, folder, package=f"gradkit.{spec}")
     folder = Path(spec).expanduser()
     if not folder.is_dir():
         raise CheckFailure(

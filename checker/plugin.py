@@ -1,8 +1,11 @@
 """The pytest glue: `--impl`, the `points` marker, short failure messages, the score table, results.json.
 
-Loaded through the `pytest11` entry point, so it is active in every pytest run of an environment
-where gradkit is installed; it stays silent unless graded tests (tests with a `points` marker)
-ran. The checks themselves live in the library and know nothing of pytest.
+Loaded through the `pytest11` entry point in every pytest run of an environment where gradkit is
+installed, so the module itself only declares gradkit's options. Everything else (the `impl`
+fixture, the grading hypothesis profile, the score table) is switched on by `activate` and only in
+a grading run: `--impl` given, or `gradkit_impl` set in the ini file (a `gradkit init` workspace,
+the source repository). Other projects' pytest runs behave as if gradkit were not installed.
+The checks themselves live in the library and know nothing of pytest.
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from checker.guard import time_budget
-from checker.impl import Implementation, load_implementation
-from checker.results import CheckFailure, NotImplementedYet
-from checker.scoring import NOT_IMPLEMENTED, Outcome, gradescope_results, score_table
+from gradkit.checker.guard import time_budget
+from gradkit import layout
+from gradkit.checker.impl import PACKAGES, Implementation, load_implementation
+from gradkit.checker.results import CheckFailure, NotImplementedYet
+from gradkit.checker.scoring import NOT_IMPLEMENTED, Outcome, gradescope_results, score_table
 
-IMPL_HELP = "which implementation to grade: exercises (default), solutions, or a folder holding the six exercise files"
+IMPL_HELP = ("what to grade: a folder holding the six exercise files (default: the workspace you are in), "
+             "or, in the kit's source, exercises or solutions")
 JSON_HELP = "also write the results as Gradescope-format JSON to this file"
 TIME_HELP = "wall-time limit in seconds for each graded test (student code that loops forever fails that test only)"
 PLOT_HELP = "draw yours, the numerical gradient and their difference for the first failed gradient check"
@@ -50,47 +55,85 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--gradkit-json", default=None, metavar="PATH", help=JSON_HELP)
     group.addoption("--gradkit-time-limit", type=float, default=None, metavar="SECONDS", help=TIME_HELP)
     group.addoption("--gradkit-plot", default=None, metavar="FILE.png", help=PLOT_HELP)
-    parser.addini("gradkit_impl", IMPL_HELP, default="exercises")
+    parser.addini("gradkit_impl", IMPL_HELP + " (a relative folder is relative to the ini file)", default="")
     parser.addini("gradkit_time_limit", TIME_HELP, default="60")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--impl") or config.getini("gradkit_impl"):
+        activate(config)
+
+
+def activate(config: pytest.Config) -> None:
+    """Make this run a grading run (idempotent): the hooks, the fixture, the profile, the score table."""
+    if config.pluginmanager.has_plugin("gradkit-grading"):
+        return
+    spec = impl_spec(config)
+    if spec not in PACKAGES and not Path(spec).is_dir():
+        raise pytest.UsageError(f"--impl {spec}: no such folder (expected 'exercises', 'solutions' or a folder "
+                                "holding the six exercise files)")
+    if config.args_source == pytest.Config.ArgsSource.INVOCATION_DIR:
+        # No test paths given and none configured (a `gradkit init` workspace, or an --impl folder outside
+        # the repository that moved pytest's rootdir away from its config): grade, do not collect the folder.
+        config.args = [str(layout.graded_tests_dir())]
     config.addinivalue_line(
         "markers", "points(n): the test is graded and worth n points; its exercise is its module's name (test_<exercise>.py)"
     )
     if not config.getoption("hypothesis_profile", default=None):
         settings.load_profile(PROFILE_GRADING)
+    config.pluginmanager.register(Grading(), "gradkit-grading")
     config.pluginmanager.register(Scoreboard(config), "gradkit-scoreboard")
 
 
 def impl_spec(config: pytest.Config) -> str:
-    return config.getoption("--impl") or config.getini("gradkit_impl")
+    """What to grade: `--impl` as given, else the ini's `gradkit_impl` (a folder relative to the ini file)."""
+    given = config.getoption("--impl")
+    if given:
+        return given
+    configured = config.getini("gradkit_impl") or "exercises"
+    if configured in PACKAGES or Path(configured).is_absolute():
+        return configured
+    return str(config.rootpath / configured)
 
 
-@pytest.fixture(scope="session")
-def impl(pytestconfig: pytest.Config) -> Implementation:
-    """The implementation under grading (`--impl`)."""
-    try:
-        return load_implementation(impl_spec(pytestconfig))
-    except CheckFailure as failure:
-        raise pytest.UsageError(str(failure)) from None
+class Grading:
+    """The hooks and the fixture of a grading run (registered by `activate`)."""
 
+    @pytest.fixture(scope="session")
+    def impl(self, pytestconfig: pytest.Config) -> Implementation:
+        """The implementation under grading (`--impl`)."""
+        try:
+            return load_implementation(impl_spec(pytestconfig))
+        except CheckFailure as failure:
+            raise pytest.UsageError(str(failure)) from None
 
-def pytest_report_header(config: pytest.Config) -> str:
-    return f"gradkit: grading --impl {impl_spec(config)} (hypothesis profile: {settings.get_current_profile_name()})"
+    def pytest_report_header(self, config: pytest.Config) -> str:
+        return f"gradkit: grading --impl {impl_spec(config)} (hypothesis profile: {settings.get_current_profile_name()})"
 
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item):
-    if item.get_closest_marker("points") is None:
-        return (yield)
-    limit = item.config.getoption("--gradkit-time-limit") or float(item.config.getini("gradkit_time_limit"))
-    try:
-        with time_budget(limit):
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item):
+        if item.get_closest_marker("points") is None:
             return (yield)
-    finally:
-        # Hypothesis would write a .hypothesis/patches file per failure; the case is in our message.
-        item.__dict__.pop("_hypothesis_failing_examples", None)
+        limit = item.config.getoption("--gradkit-time-limit") or float(item.config.getini("gradkit_time_limit"))
+        try:
+            with time_budget(limit):
+                return (yield)
+        finally:
+            # Hypothesis would write a .hypothesis/patches file per failure; the case is in our message.
+            item.__dict__.pop("_hypothesis_failing_examples", None)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]):
+        report: pytest.TestReport = yield
+        return _makereport(item, call, report)
+
+    def pytest_report_teststatus(self, report: pytest.TestReport, config: pytest.Config):
+        # A stub is not a crash: its tests get their own quiet category (no traceback section), still failed.
+        for key, value in getattr(report, "user_properties", ()):  # collection reports have none
+            if key == "gradkit" and value["status"] == NOT_IMPLEMENTED:
+                return NOT_IMPLEMENTED, "N", ("NOT IMPLEMENTED", {"yellow": True})
+        return None
 
 
 def _check_failure(excinfo: pytest.ExceptionInfo[BaseException] | None) -> CheckFailure | None:
@@ -103,9 +146,7 @@ def _check_failure(excinfo: pytest.ExceptionInfo[BaseException] | None) -> Check
     return error if isinstance(error, CheckFailure) else None
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
-    report: pytest.TestReport = yield
+def _makereport(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> pytest.TestReport:
     marker = item.get_closest_marker("points")
     if marker is None or (report.when != "call" and report.passed):
         return report
@@ -135,7 +176,7 @@ def _diagnose(item: pytest.Item, failure: CheckFailure) -> None:
     plot = item.config.getoption("--gradkit-plot")
     if plot and failure.case is not None and not Path(plot).exists():
         with time_budget(120), contextlib.suppress(Exception):
-            from checker.plots import plot_gradients
+            from gradkit.checker.plots import plot_gradients
 
             plot_gradients(load_implementation(impl_spec(item.config)), failure.case, Path(plot))
     if failure.diagnose is None:
@@ -180,7 +221,7 @@ class Scoreboard:
 
     def _plot_default_case(self, path: Path) -> None:
         """Every gradient check passed: draw the exercise's standard case (so --plot always draws)."""
-        from checker.plots import DEFAULT_CASES, plot_gradients
+        from gradkit.checker.plots import DEFAULT_CASES, plot_gradients
 
         exercise = next((o.exercise for o in self.outcomes if o.exercise in DEFAULT_CASES), None)
         if exercise is not None:
@@ -198,10 +239,3 @@ class Scoreboard:
         if not all(o.passed for o in self.outcomes):
             terminalreporter.write_line("a closer look at one exercise: gradkit check <exercise>")
 
-
-def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
-    # A stub is not a crash: its tests get their own quiet category (no traceback section), still failed.
-    for key, value in report.user_properties:
-        if key == "gradkit" and value["status"] == NOT_IMPLEMENTED:
-            return NOT_IMPLEMENTED, "N", ("NOT IMPLEMENTED", {"yellow": True})
-    return None

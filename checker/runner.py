@@ -16,11 +16,13 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from checker.names import EXERCISES
-from checker.scoring import Outcome
+from gradkit import layout
+from gradkit.checker.names import EXERCISES
+from gradkit.checker.scoring import Outcome
 
-# tests/graded sits beside the checker package, in the repository and in a student release alike.
-GRADED_DIR = Path(__file__).resolve().parent.parent / "tests" / "graded"
+GRADED_DIR = layout.graded_tests_dir()
+# The source repository (its pytest config) in a clone; the graded tests' own folder in an installed wheel.
+ROOTDIR = layout.source_root() or GRADED_DIR
 
 
 @dataclasses.dataclass
@@ -51,8 +53,10 @@ def graded_files(exercises: Sequence[str] | None = None) -> list[Path]:
 
 def pytest_command(impl: str, exercises: Sequence[str] | None, json_path: Path, extra: Sequence[str] = ()) -> list[str]:
     files = [str(p) for p in graded_files(exercises)]
-    return [sys.executable, "-m", "pytest", *files, "--impl", impl, "--gradkit-json", str(json_path),
-            "-p", "no:cacheprovider", "--rootdir", str(GRADED_DIR.parent.parent), *extra]
+    # -P: the working directory (often the student's folder) is not put on sys.path, so no file there
+    # (a `gradkit.py`, a `numpy.py`) can stand in for a module the grader imports.
+    return [sys.executable, "-P", "-m", "pytest", *files, "--impl", impl, "--gradkit-json", str(json_path),
+            "-p", "no:cacheprovider", "--rootdir", str(ROOTDIR), *extra]
 
 
 def run_suite(impl: str, exercises: Sequence[str] | None = None, *, extra: Sequence[str] = (),

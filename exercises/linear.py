@@ -34,7 +34,8 @@ Hints
 
 How to check
 ------------
-``pytest tests/graded/test_linear.py`` or ``gradkit check linear``.
+``gradkit check linear`` (this exercise's checks, with a full diagnosis of any failure); ``pytest`` or
+``gradkit grade`` for your score on all six.
 """
 
 import numpy as np

@@ -44,7 +44,8 @@ Hints
 
 How to check
 ------------
-``pytest tests/graded/test_pool.py`` or ``gradkit check pool``.
+``gradkit check pool`` (this exercise's checks, with a full diagnosis of any failure); ``pytest`` or
+``gradkit grade`` for your score on all six.
 """
 
 import numpy as np

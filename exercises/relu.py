@@ -34,7 +34,8 @@ Hints
 
 How to check
 ------------
-``pytest tests/graded/test_relu.py`` or ``gradkit check relu``.
+``gradkit check relu`` (this exercise's checks, with a full diagnosis of any failure); ``pytest`` or
+``gradkit grade`` for your score on all six.
 """
 
 import numpy as np

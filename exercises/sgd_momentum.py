@@ -38,7 +38,8 @@ Hints
 
 How to check
 ------------
-``pytest tests/graded/test_sgd_momentum.py`` or ``gradkit check sgd_momentum``.
+``gradkit check sgd_momentum`` (this exercise's checks, with a full diagnosis of any failure); ``pytest`` or
+``gradkit grade`` for your score on all six.
 """
 
 import math

@@ -49,7 +49,8 @@ Hints
 
 How to check
 ------------
-``pytest tests/graded/test_conv.py`` or ``gradkit check conv``.
+``gradkit check conv`` (this exercise's checks, with a full diagnosis of any failure); ``pytest`` or
+``gradkit grade`` for your score on all six.
 """
 
 import numpy as np

@@ -38,7 +38,8 @@ Hints
 
 How to check
 ------------
-``pytest tests/graded/test_softmax_ce.py`` or ``gradkit check softmax_ce``.
+``gradkit check softmax_ce`` (this exercise's checks, with a full diagnosis of any failure); ``pytest`` or
+``gradkit grade`` for your score on all six.
 """
 
 import numpy as np

@@ -2,8 +2,8 @@
 
 It replaces the graded suite's `impl` fixture with a `SandboxedImplementation`, so the same tests,
 points and messages apply, while student code runs only in the sandboxed evaluator. Registering
-the fixture from `pytest_configure` puts it after `checker.plugin`'s, and the later definition of a
-fixture wins.
+the fixture after `gradkit.checker.plugin` has activated grading puts it after that plugin's, and
+the later definition of a fixture wins.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from gradkit.batch.limits import Limits
+from gradkit.checker.plugin import activate
 from gradkit.batch.proxy import SandboxedImplementation
 from gradkit.batch.sandbox import describe
 
@@ -30,9 +31,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--gradkit-sandbox-report", default=None, metavar="PATH", help=REPORT_HELP)
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     folder = config.getoption("--gradkit-sandbox")
     if folder:
+        activate(config)
         _no_core_dumps()
         limits_json = config.getoption("--gradkit-limits")
         limits = Limits.from_dict(json.loads(limits_json)) if limits_json else Limits()

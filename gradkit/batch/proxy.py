@@ -1,6 +1,6 @@
 """The grader's side of the sandbox: student classes as proxies whose methods run in the evaluator.
 
-`SandboxedImplementation(folder)` looks like `checker.impl.Implementation` to the graded suite:
+`SandboxedImplementation(folder)` looks like `gradkit.checker.impl.Implementation` to the graded suite:
 ``impl.Conv2D(...)`` returns a proxy, ``guard.call(layer, "forward", x)`` runs ``forward`` in the
 sandboxed evaluator (`evaluator.py`) and returns the student's array, and ``layer.params`` /
 ``layer.grads`` are local dicts of arrays kept in sync with the student's after every call. So all
@@ -32,10 +32,11 @@ from typing import Any
 
 import numpy as np
 
-from checker.guard import display_path
-from checker.impl import Implementation, load_implementation, read_source
-from checker.names import EXERCISES, Exercise
-from checker.results import CheckFailure, StudentCodeError, StudentTimeout
+from gradkit import layout
+from gradkit.checker.guard import display_path
+from gradkit.checker.impl import Implementation, load_implementation, read_source
+from gradkit.checker.names import EXERCISES, Exercise
+from gradkit.checker.results import CheckFailure, StudentCodeError, StudentTimeout
 from gradkit.batch import namespaces
 from gradkit.batch.limits import Limits
 from gradkit.batch.protocol import (
@@ -49,7 +50,7 @@ from gradkit.batch.protocol import (
 
 MIRRORED = ("params", "grads")
 STARTUP_SECONDS = 60.0
-STUBS = Path(__file__).resolve().parents[2] / "exercises"  # the kit's provided code (the generated stubs)
+STUBS = layout.stubs_dir()  # the kit's provided code (the generated stubs)
 
 
 class SandboxFailure(Exception):
@@ -191,7 +192,7 @@ class Evaluator:
 
     # ---- process --------------------------------------------------------------------------------
     def sources(self) -> tuple[dict[str, list[Any]], list[bytes]]:
-        """The six files as `checker.impl.read_source` reads them (once per submission: every restart
+        """The six files as `gradkit.checker.impl.read_source` reads them (once per submission: every restart
         of the evaluator runs the same text), as the evaluator's first frame."""
         if self._sources is None:
             entries: dict[str, list[Any]] = {}

@@ -20,9 +20,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from checker.impl import read_source
-from checker.names import EXERCISES
-from checker.scoring import NOT_IMPLEMENTED, Outcome
+from gradkit import layout
+from gradkit.checker.impl import read_source
+from gradkit.checker.names import EXERCISES
+from gradkit.checker.scoring import NOT_IMPLEMENTED, Outcome
 from gradkit.batch.submission import StudentResult
 
 
@@ -68,11 +69,13 @@ def _safe_row(row: Iterable[object]) -> list[object]:
 
 def _known_digests() -> dict[str, dict[str, str]]:
     """{file: {digest: what}} for the kit's stubs (not a sign of anything) and the reference solution."""
-    root = Path(__file__).resolve().parents[2]
     known: dict[str, dict[str, str]] = {}
+    folders = [(layout.stubs_dir(), "stub"), (layout.solutions_dir(), "the reference solution")]
     for exercise in EXERCISES.values():
-        for folder, what in (("exercises", "stub"), ("solutions", "the reference solution")):
-            text, _, digest = read_source(root / folder / exercise.file)
+        for folder, what in folders:
+            if folder is None:
+                continue
+            text, _, digest = read_source(folder / exercise.file)
             if text is not None:
                 known.setdefault(exercise.file, {})[digest] = what
     return known

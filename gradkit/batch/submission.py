@@ -22,14 +22,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from checker.impl import read_source
-from checker.names import EXERCISES
-from checker.runner import GRADED_DIR, graded_files, read_outcomes
-from checker.scoring import Outcome
+from gradkit.checker.impl import read_source
+from gradkit.checker.names import EXERCISES
+from gradkit import layout
+from gradkit.checker.runner import graded_files, read_outcomes
+from gradkit.checker.scoring import Outcome
 from gradkit.batch.limits import Limits
 
-ROOT = Path(__file__).resolve().parents[2]
-HIDDEN_TESTS = GRADED_DIR.parent / "hidden"
+ROOT = layout.source_root() or layout.PACKAGE.parent  # the child pytest's rootdir
+HIDDEN_TESTS = layout.hidden_tests_dir()
 
 GRADED, TIMED_OUT, ERROR = "graded", "timed out", "error"
 
@@ -71,7 +72,7 @@ class StudentResult:
 def test_files(include_hidden: bool = True) -> list[Path]:
     """The graded suite, then the instructor-only hidden tests when present and wanted."""
     files = graded_files()
-    if include_hidden and HIDDEN_TESTS.is_dir():
+    if include_hidden and HIDDEN_TESTS is not None and HIDDEN_TESTS.is_dir():
         files += sorted(HIDDEN_TESTS.glob("test_*.py"))
     return files
 
@@ -102,7 +103,7 @@ def fingerprint(folder: Path, files: Sequence[Path], limits: Limits) -> str:
     hasher = hashlib.sha256()
     hasher.update(json.dumps(digests(folder), sort_keys=True).encode())
     _digest_files(list(files), hasher)
-    _digest_files(sorted((ROOT / "checker").glob("*.py")), hasher)
+    _digest_files(sorted(layout.checker_dir().glob("*.py")), hasher)
     hasher.update(json.dumps(limits.to_dict(), sort_keys=True).encode())
     return hasher.hexdigest()[:20]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from checker.names import EXERCISES
-from checker.runner import run_suite
-from gradkit.cli.common import add_impl_argument
+from gradkit.checker.names import EXERCISES
+from gradkit.checker.runner import run_suite
+from gradkit.cli.common import add_impl_argument, resolve_impl
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,5 +21,5 @@ def run(args: argparse.Namespace) -> int:
     extra = ["-v"]
     if args.plot:
         extra += ["--gradkit-plot", str(args.plot)]
-    result = run_suite(args.impl, [args.exercise], extra=extra, capture=False)
+    result = run_suite(resolve_impl(args.impl), [args.exercise], extra=extra, capture=False)
     return 0 if result.outcomes and result.score == result.max_score else 1

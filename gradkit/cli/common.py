@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from checker.plugin import IMPL_HELP
+from gradkit import workspace
+from gradkit.checker.impl import PACKAGES
+from gradkit.checker.plugin import IMPL_HELP
+from gradkit.errors import UserError
+
 
 
 def add_impl_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--impl", default="exercises", metavar="IMPL", help=IMPL_HELP)
+    parser.add_argument("--impl", default=None, metavar="IMPL", help=IMPL_HELP)
+
+
+def resolve_impl(given: str | None) -> str:
+    """`--impl` as given (checked to exist), else the workspace here (or the source's exercises/)."""
+    if given is None:
+        return workspace.default_impl()
+    if given not in PACKAGES and not Path(given).expanduser().is_dir():
+        raise UserError(f"--impl {given}: no such folder (give the folder holding your six exercise files)")
+    return given

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from checker.runner import run_suite
-from gradkit.cli.common import add_impl_argument
+from gradkit.checker.runner import run_suite
+from gradkit.cli.common import add_impl_argument, resolve_impl
 from gradkit.errors import UserError
 
 
@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        result = run_suite(args.impl, args.exercises or None, extra=["-q"], capture=False, json_out=args.json)
+        result = run_suite(resolve_impl(args.impl), args.exercises or None, extra=["-q"], capture=False, json_out=args.json)
     except ValueError as error:
         raise UserError(str(error)) from None
     if not result.outcomes:

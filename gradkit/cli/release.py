@@ -1,7 +1,6 @@
 """`gradkit release --out DIR`: the student release and the nbgrader course, both from solutions/.
 
-Writes ``DIR/student/`` (stubs, checker, public tests, data samples, README, a pyproject in which
-plain `pytest` grades the exercises; leak-checked) and ``DIR/course/`` (nbgrader_config.py,
+Writes ``DIR/student/`` (the wheel students install, allow-listed and leak-checked, and a README) and ``DIR/course/`` (nbgrader_config.py,
 source/<assignment>/ notebooks, hidden/ tests). Bad solution markers stop it with `file:line`.
 """
 
@@ -24,7 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     student = build_student_release(args.out / "student", force=args.force)
-    print(f"wrote {student}: the student release (leak check passed); `pytest` there grades exercises/")
+    wheel = next(student.glob("*.whl"))
+    print(f"wrote {student}: the student release, {wheel.name} and README.md (leak check passed)")
     course = build_course(args.out / "course", assignment=args.assignment, force=args.force)
     print(f"wrote {course}: the nbgrader course; next: cd {course} && nbgrader generate_assignment "
           f"{args.assignment}")

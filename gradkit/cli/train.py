@@ -10,7 +10,6 @@ Examples:
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -23,8 +22,8 @@ from gradkit.train.checkpoint import load_checkpoint
 
 def load_impl(spec: str):
     """The implementation's classes for ``--impl`` (the same selection as grading)."""
-    from checker.impl import load_implementation
-    from checker.results import CheckFailure
+    from gradkit.checker.impl import load_implementation
+    from gradkit.checker.results import CheckFailure
 
     try:
         impl = load_implementation(spec)
@@ -36,8 +35,10 @@ def load_impl(spec: str):
 
 
 def default_impl() -> str:
-    """The reference where it ships (a clone of the kit), else the student's exercises (a student release)."""
-    return "solutions" if importlib.util.find_spec("solutions") is not None else "exercises"
+    """The reference where it ships (the kit's source), else the student's workspace."""
+    from gradkit import layout, workspace
+
+    return "solutions" if layout.solutions_dir() is not None else workspace.default_impl()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from gradkit.datasets.cifar10 import BINARY_FILES, CIFAR10_CLASSES, cifar10_folder, read_cifar10_bin
-from gradkit.datasets.datadir import PROJECT_DATA_DIR
+from gradkit import layout
 from gradkit.datasets.download import verify_file
 from gradkit.datasets.mnist import MNIST_CLASSES, load_mnist
 from gradkit.datasets.sample import SAMPLE_FILES
@@ -26,9 +26,9 @@ SAMPLE_SIZES = {"mnist": (5000, 1000), "cifar10": (1000, 200)}
 
 
 def build_samples(mnist_dir: str | os.PathLike, cifar10_dir: str | os.PathLike,
-                  out_dir: str | os.PathLike = PROJECT_DATA_DIR) -> list[Path]:
+                  out_dir: str | os.PathLike | None = None) -> list[Path]:
     """Write both samples from the full (verified) data sets; returns the files written."""
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir) if out_dir is not None else layout.samples_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     n_train, n_test = SAMPLE_SIZES["mnist"]
     x_train, y_train = load_mnist("train", mnist_dir, download=False)
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Rebuild data/*-sample.npz from the full data sets.")
     parser.add_argument("--mnist-dir", required=True, help="folder with the four official MNIST files")
     parser.add_argument("--cifar10-dir", required=True, help="folder with cifar-10-batches-bin/ (1 to 4 batches)")
-    parser.add_argument("--out-dir", default=str(PROJECT_DATA_DIR))
+    parser.add_argument("--out-dir", default=str(layout.samples_dir()))
     args = parser.parse_args(argv)
     for path in build_samples(args.mnist_dir, args.cifar10_dir, args.out_dir):
         print(f"{path}: {path.stat().st_size:,} bytes")

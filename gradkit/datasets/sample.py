@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gradkit.datasets.datadir import PROJECT_DATA_DIR
+from gradkit import layout
 from gradkit.errors import UserError
 
 SAMPLE_FILES = {"mnist": "mnist-sample.npz", "cifar10": "cifar10-sample.npz"}
@@ -22,7 +22,7 @@ SAMPLE_FILES = {"mnist": "mnist-sample.npz", "cifar10": "cifar10-sample.npz"}
 
 def sample_path(dataset: str) -> Path:
     """Where the shipped sample of ``dataset`` lives (the project's ``data/``)."""
-    return PROJECT_DATA_DIR / SAMPLE_FILES[dataset]
+    return layout.samples_dir() / SAMPLE_FILES[dataset]
 
 
 def load_sample(dataset: str, split: str = "train") -> tuple[np.ndarray, np.ndarray]:

@@ -6,7 +6,7 @@ Layout::
     source/<assignment>/
         01_conv.ipynb ... 06_sgd_momentum.ipynb    (notebooks.py)
         gradkit_notebook.py     what the graded cells call (notebook_cell.py)
-        checker/, tests/graded/ the grader: released to students, restored from here at autograde
+        tests/graded/           the public graded tests (the checker is the installed gradkit's)
     hidden/                     instructor-only tests (tests/hidden); outside source/, never released
     README.md                   the instructor's nbgrader workflow
 
@@ -20,12 +20,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from checker.names import EXERCISES
+from gradkit import layout
+from gradkit.checker.names import EXERCISES
+from gradkit.checker.points import public_points
 from gradkit.errors import UserError
 from gradkit.release import leakcheck
 from gradkit.release.notebooks import exercise_notebook, notebook_name, write_notebook
 from gradkit.release.stubs import expected_stubs
-from gradkit.release.student import ROOT, SKIP, secrets
+from gradkit.release.student import SKIP, secrets
 
 ASSIGNMENT = "cnn-layers"
 CELL_TIMEOUT_SECONDS = 300
@@ -93,22 +95,9 @@ gradkit grade-all autograded --subfolder {assignment} --out grades-sandboxed.csv
 """
 
 
-def _graded_points() -> dict[str, float]:
-    """Points of each exercise's public graded tests (the marker values in tests/graded)."""
-    import ast
-
-    points = {}
-    for exercise in EXERCISES.values():
-        tree = ast.parse((ROOT / "tests" / "graded" / f"test_{exercise.name}.py").read_text())
-        points[exercise.name] = sum(
-            float(ast.literal_eval(node.args[0])) for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "points" and node.args
-        )
-    return points
-
-
-def build_course(out: Path, root: Path = ROOT, *, assignment: str = ASSIGNMENT, force: bool = False) -> Path:
+def build_course(out: Path, root: Path | None = None, *, assignment: str = ASSIGNMENT, force: bool = False) -> Path:
     """Write the course folder at `out`; raise UserError if it exists (unless `force`) or on bad markers."""
+    root = root or layout.require_source("gradkit release")
     out = Path(out)
     if out.exists() and any(out.iterdir()):
         if not force:
@@ -117,14 +106,13 @@ def build_course(out: Path, root: Path = ROOT, *, assignment: str = ASSIGNMENT, 
     expected_stubs(root / "solutions")  # every marker problem is reported (file:line) before writing
     source = out / "source" / assignment
     source.mkdir(parents=True)
-    points = _graded_points()
+    points = {name: public_points(name) for name in EXERCISES}
     for number, exercise in enumerate(EXERCISES.values(), start=1):
         path = root / "solutions" / exercise.file
         notebook = exercise_notebook(exercise, number, len(EXERCISES), path.read_text(encoding="utf-8"),
                                      points[exercise.name], f"solutions/{exercise.file}")
         write_notebook(notebook, source / notebook_name(exercise, number))
     shutil.copyfile(Path(__file__).with_name("notebook_cell.py"), source / "gradkit_notebook.py")
-    shutil.copytree(root / "checker", source / "checker", ignore=SKIP)
     shutil.copytree(root / "tests" / "graded", source / "tests" / "graded", ignore=SKIP)
     (out / "hidden").mkdir()
     for hidden in sorted((root / "tests" / "hidden").glob("test_*.py")) if (root / "tests" / "hidden").is_dir() else []:
@@ -136,7 +124,7 @@ def build_course(out: Path, root: Path = ROOT, *, assignment: str = ASSIGNMENT, 
     return out
 
 
-def check_released_files(source: Path, root: Path = ROOT) -> None:
+def check_released_files(source: Path, root: Path) -> None:
     """The non-notebook files of source/<assignment>/ go out verbatim: they must hold no secret line."""
     staging = [p for p in source.rglob("*") if p.is_file() and p.suffix != ".ipynb"]
     found = []

@@ -18,9 +18,9 @@ form nbgrader reads as partial credit. It is written for nbgrader's traps:
   problem becomes a printed line and a score of 0.0.
 * It returns a builtin float, never a NumPy scalar or an exit code (a non-float gives full credit).
 * The kernel never imports student code: the exercise file is only copied. With the child in a
-  fresh temporary folder that holds copies of the grader's files and the six student files (and
-  nothing else a student may have added to the assignment folder), no student file can shadow a
-  module or add a conftest.py.
+  fresh temporary folder that holds copies of the graded tests and the six student files (and
+  nothing else a student may have added to the assignment folder) and run with ``python -P``, no
+  student file can shadow a module or add a conftest.py. The checker is the installed gradkit's.
 * Under nbgrader (``nbgrader_config.py`` sets ``GRADKIT_SANDBOX=1``), student code runs only in
   gradkit's sandboxed evaluator, so it cannot tamper with the checks that score it.
 * Hidden tests come from the folder ``GRADKIT_HIDDEN_TESTS`` names (set by ``nbgrader_config.py``,
@@ -46,9 +46,8 @@ TIMEOUT_SECONDS = 240  # below the notebook's per-cell timeout, so a slow run st
 
 
 def _copy_grader(tmp, exercise, hidden_dir):
-    """Copy the checker, the exercise's graded test (and hidden test) into tmp; return the test paths."""
-    shutil.copytree(os.path.join(HERE, "checker"), os.path.join(tmp, "checker"),
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    """Copy the exercise's graded test (and hidden test) into tmp; return the test paths. The checker
+    they use is the installed gradkit's."""
     os.makedirs(os.path.join(tmp, "tests", "graded"))
     tests = [os.path.join("tests", "graded", f"test_{exercise}.py")]
     shutil.copyfile(os.path.join(HERE, tests[0]), os.path.join(tmp, tests[0]))
@@ -75,8 +74,8 @@ def _copy_submission(tmp, folder):
 
 
 def _command(tests, sandbox, limits_seconds):
-    command = [sys.executable, "-m", "pytest", *tests, "-q", "-p", "no:cacheprovider", "-p", "no:gradkit",
-               "-p", "checker.plugin", "-c", "pytest.ini", "--rootdir", ".", "--impl", "submission",
+    command = [sys.executable, "-P", "-m", "pytest", *tests, "-q", "-p", "no:cacheprovider",
+               "-c", "pytest.ini", "--rootdir", ".", "--impl", "submission",
                "--gradkit-json", "results.json", "--gradkit-time-limit", str(limits_seconds)]
     if sandbox:
         command += ["-p", "gradkit.batch.plugin", "--gradkit-sandbox", "submission"]

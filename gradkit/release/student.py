@@ -1,17 +1,15 @@
-"""The student release: what students download, built from solutions/ and the kit, leak-checked.
+"""The student release: the wheel students install, and a README that says how to start.
 
 Layout of the release folder::
 
-    README.md            how to work and how grading works (STUDENT_README below)
-    pyproject.toml       plain `pytest` grades exercises/ (and pip install -e . gets the dependencies)
-    conftest.py          loads the grading plugin from checker/ (no gradkit install needed)
-    exercises/           the six stubs, generated from solutions/ now (never copied from exercises/)
-    checker/             the grading library, its fixtures and fingerprints
-    tests/graded/        the public graded tests
-    data/                the dataset samples
+    gradkit-<version>-py3-none-any.whl    the kit students install (gradkit.release.wheel: one build,
+                                          allow-listed file list, leak-checked)
+    README.md                             install, `gradkit init`, how grading works
 
-No solutions, no hidden tests: the folder is assembled in a temporary place, checked by
-`leakcheck.check_release`, and only then moved to its destination, so a failed check writes nothing.
+The wheel holds the CLI, the grading library, the public graded tests, the stubs (templates for
+`gradkit init`) and the data samples; never a solution, a hidden test or the bug catalogue. Everything
+is assembled in a temporary place and checked before it is moved to its destination, so a failed check
+writes nothing.
 """
 
 from __future__ import annotations
@@ -20,129 +18,63 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from gradkit import layout
 from gradkit.errors import UserError
 from gradkit.release import leakcheck
 from gradkit.release.stubs import expected_stubs
+from gradkit.release.wheel import build_wheel, check_wheel
 
-ROOT = Path(__file__).resolve().parents[2]
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest_cache")
-
-PYPROJECT = """\
-[project]
-name = "gradkit-exercises"
-version = "{version}"
-description = "CNN layers from scratch in NumPy: the exercises and their grader."
-requires-python = ">=3.11"
-dependencies = ["numpy>=1.26", "pytest>=8", "hypothesis>=6.100"]
-
-[tool.setuptools]
-packages = []
-
-[tool.pytest.ini_options]
-# Plain `pytest` grades your exercises/ with the graded tests and prints your score.
-testpaths = ["tests/graded"]
-pythonpath = ["."]
-# An installed gradkit registers the same plugin under the name "gradkit"; this folder's copy wins.
-addopts = "-p no:cacheprovider -p no:gradkit"
-"""
-
-CONFTEST = '''\
-"""Load the grading plugin from this folder's checker/ (the release needs no gradkit install)."""
-
-pytest_plugins = ["checker.plugin"]
-'''
 
 STUDENT_README = """\
 # CNN layers from scratch in NumPy
 
-You write six layers of a convolutional network in NumPy. Each lives in its own file in `exercises/`; the
-module docstring explains the maths, the contract the grader checks, traps and hints.
+You write six layers of a convolutional network in NumPy: {titles}. The grader checks them with finite
+differences and tells you which gradient is wrong, where, and why.
 
-| exercise | file | class | points |
-|---|---|---|---|
-{table}
-
-## Work and check
+## Start
 
 ```
-pip install -e .          # numpy, pytest, hypothesis
-pytest                    # grades all six exercises and prints your score table
-pytest tests/graded/test_conv.py    # one exercise
-pytest -x -k dW           # stop at the first failure, only the dW checks
+python -m pip install {wheel}     # Python 3.11+; installs the `gradkit` command
+gradkit init my-cnn                # your six exercise files, a README and a pytest.ini
+cd my-cnn
+gradkit check conv                 # one exercise, with a full diagnosis of any failure
+pytest                             # (or gradkit grade) all six, and your score out of {total:g}
 ```
 
-Write your code where a method says `raise NotImplementedError(...)`. Do not rename the files, the classes
-or the methods: the grader imports them by name. A failing check prints a short message: what is wrong,
-on which small case, and often why (for example "your db = 0.5 x the true one everywhere").
-
-## How you are graded
-
-Your six files are graded by the same tests you run here, with the same points. Your instructor may add
-further checks of their own (for example larger cases). Grading runs your code in a sandbox: it may use
-NumPy and the Python standard library, it cannot read or write files, start processes or use the network,
-and each call has a time limit. Printing is fine but nobody sees it.
-
-## What is in this folder
-
-- `exercises/`: your six files (the only files you edit)
-- `tests/graded/`: the graded tests; `checker/`: the grading library they use
-- `data/`: small samples of MNIST and CIFAR-10
+Each exercise file starts with a lesson: the maths, the shapes, what to cache, the traps. Your instructor
+grades the same files with the same tests and points, and may add checks of their own.
 """
 
 
-def _points_table() -> str:
-    """The exercise table of the README, points read from the graded tests' markers."""
-    import ast
-
-    from checker.names import EXERCISES
-
-    rows = []
-    for exercise in EXERCISES.values():
-        tree = ast.parse((ROOT / "tests" / "graded" / f"test_{exercise.name}.py").read_text())
-        points = 0.0
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "points" and node.args:
-                points += float(ast.literal_eval(node.args[0]))
-        rows.append(f"| {exercise.title} | `exercises/{exercise.file}` | `{exercise.cls}` | {points:g} |")
-    return "\n".join(rows)
-
-
-def secrets(root: Path = ROOT) -> dict[str, str]:
-    """The lines no release may contain: solution regions and instructor-only tests."""
+def secrets(root: Path | None = None) -> dict[str, str]:
+    """The lines no release may contain: solution regions and instructor-only tests (of the source at `root`)."""
+    root = root or layout.require_source("the leak check")
     public = sorted((root / "tests" / "graded").glob("*.py")) + sorted((root / "checker").glob("*.py"))
     hidden = sorted((root / "tests" / "hidden").glob("*.py")) if (root / "tests" / "hidden").is_dir() else []
     return leakcheck.secret_lines(sorted((root / "solutions").glob("*.py")), hidden, public)
 
 
-def assemble(target: Path, root: Path = ROOT) -> Path:
-    """Write the release's files into `target` (an empty folder); no leak check here."""
-    from gradkit import __version__
+def build_student_release(out: Path, root: Path | None = None, *, force: bool = False) -> Path:
+    """Build and check the wheel, write it and the README to `out`; raise LeakError/UserError and write
+    nothing on failure."""
+    from gradkit.checker.names import EXERCISES
+    from gradkit.checker.points import public_points
 
-    (target / "exercises").mkdir(parents=True)
-    for name, text in expected_stubs(root / "solutions").items():
-        (target / "exercises" / name).write_text(text, encoding="utf-8", newline="\n")
-    shutil.copytree(root / "checker", target / "checker", ignore=SKIP)
-    (target / "tests").mkdir()
-    shutil.copytree(root / "tests" / "graded", target / "tests" / "graded", ignore=SKIP)
-    (target / "data").mkdir()
-    for sample in sorted((root / "data").glob("*-sample.npz")):
-        shutil.copyfile(sample, target / "data" / sample.name)
-    (target / "pyproject.toml").write_text(PYPROJECT.format(version=__version__))
-    (target / "conftest.py").write_text(CONFTEST)
-    (target / "README.md").write_text(STUDENT_README.format(table=_points_table()))
-    return target
-
-
-def build_student_release(out: Path, root: Path = ROOT, *, force: bool = False) -> Path:
-    """Assemble, leak-check, then move the release to `out`; raise LeakError/UserError and write nothing on failure."""
+    root = root or layout.require_source("gradkit release")
     out = Path(out)
     if out.exists() and any(out.iterdir()) and not force:
         raise UserError(f"{out} exists and is not empty (use --force to replace it)")
+    expected_stubs(root / "solutions")  # every marker problem is reported (file:line) before building
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".gradkit-release-", dir=out.parent))
     try:
-        release = assemble(staging / "student", root)
-        leakcheck.check_release(release, secrets(root))
+        release = staging / "student"
+        wheel = build_wheel(root, release)
+        check_wheel(wheel, secrets(root))
+        titles = ", ".join(e.title for e in EXERCISES.values())
+        total = sum(public_points(name) for name in EXERCISES)
+        (release / "README.md").write_text(STUDENT_README.format(wheel=wheel.name, titles=titles, total=total))
         if out.exists():
             shutil.rmtree(out)
         release.rename(out)

@@ -31,7 +31,7 @@ def normalise(images: np.ndarray, mean, std) -> np.ndarray:
 def random_crop_flip(x: np.ndarray, rng: np.random.Generator, padding: int = 4) -> np.ndarray:
     """Each image of ``x`` (N, C, H, W): zero-pad by ``padding``, crop an H x W window at a random offset,
     and mirror it left-right with probability 1/2. Returns a new array; zeros are the mean after ``normalise``."""
-    N, C, H, W = x.shape
+    N, H, W = x.shape[0], x.shape[2], x.shape[3]
     padded = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
     dy = rng.integers(0, 2 * padding + 1, size=N)
     dx = rng.integers(0, 2 * padding + 1, size=N)

@@ -1,6 +1,6 @@
 """The two standard networks, built from any implementation's layers plus the provided glue (``Flatten``).
 
-``impl`` is what ``checker.impl.load_implementation("exercises" | "solutions" | PATH)`` returns: an object
+``impl`` is what ``gradkit.checker.impl.load_implementation("exercises" | "solutions" | PATH)`` returns: an object
 with the classes ``Conv2D``, ``MaxPool2D``, ``ReLU``, ``Linear`` as attributes. Every weight is
 re-initialised here from ``rng`` (He: N(0, 2 / fan_in), biases 0) and stored as float32, so the same
 seed starts your layers and the reference from the same point and their training curves can be compared.

@@ -4,7 +4,7 @@ tests/naive/) score full marks.
 Each catalogue file is ``<exercise>_<mistake>.py``: a docstring, ``EXPECT = dict(exercise=..., tensor=..., hint=...)``
 (``EXPECT = None`` for a variant) and the contract's class, subclassing the reference (or a variant) and overriding a
 method. For every file a submission folder is built in tmp_path (the six reference files, ``<exercise>.py`` replaced by
-the materialised file) and graded by ``checker.runner.run_suite`` in a subprocess, on that exercise only (the naive
+the materialised file) and graded by ``gradkit.checker.runner.run_suite`` in a subprocess, on that exercise only (the naive
 folder: all six).
 """
 
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from checker.names import EXERCISES
-from checker.runner import run_suite
-from checker.scoring import NOT_IMPLEMENTED, totals
+from gradkit.checker.names import EXERCISES
+from gradkit.checker.runner import run_suite
+from gradkit.checker.scoring import NOT_IMPLEMENTED, totals
 from gradkit.release.catalogue import bug_files, exercise_of, materialise, read_expect, submission_with, variant_files
 
 BUGS = bug_files()

@@ -20,6 +20,7 @@ from datafiles import (
     write_mnist,
 )
 
+from gradkit import layout
 from gradkit.datasets import cifar10, datadir, load_cifar10, load_mnist, load_sample
 from gradkit.datasets.download import RemoteFile
 from gradkit.datasets.mnist import read_idx
@@ -228,5 +229,5 @@ def test_shipped_sample_holds_real_images_in_the_loader_layout(dataset, shape):
         images, labels = load_sample(dataset, split)
         assert images.dtype == np.uint8 and images.shape[1:] == shape and len(images) >= 200
         assert labels.dtype == np.int64 and set(np.unique(labels)) == set(range(10))
-    sizes = sum(p.stat().st_size for p in (datadir.PROJECT_DATA_DIR).glob("*-sample.npz"))
+    sizes = sum(p.stat().st_size for p in layout.samples_dir().glob("*-sample.npz"))
     assert sizes < 6_000_000

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from checker.runner import run_suite
+from gradkit.checker.runner import run_suite
 
 SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
 
 BROKEN = {
     # forward never returns
     "conv.py": """
-        from solutions.conv import Conv2D as Reference
+        from gradkit.solutions.conv import Conv2D as Reference
 
         class Conv2D(Reference):
             def forward(self, x):
@@ -27,7 +27,7 @@ BROKEN = {
                 return x
     """,
     "relu.py": """
-        from solutions.relu import ReLU as Reference
+        from gradkit.solutions.relu import ReLU as Reference
 
         class ReLU(Reference):
             def forward(self, x):
@@ -35,7 +35,7 @@ BROKEN = {
     """,
     "linear.py": """
         import numpy as np
-        from solutions.linear import Linear as Reference
+        from gradkit.solutions.linear import Linear as Reference
 
         class Linear(Reference):
             def forward(self, x):
@@ -45,7 +45,7 @@ BROKEN = {
     """,
     "sgd_momentum.py": """
         import sys
-        from solutions.sgd_momentum import SGDMomentum as Reference
+        from gradkit.solutions.sgd_momentum import SGDMomentum as Reference
 
         class SGDMomentum(Reference):
             def step(self):
@@ -98,7 +98,7 @@ def test_a_raising_method_is_reported_with_its_file_and_line(tmp_path):
     for name in ("pool.py", "relu.py", "linear.py", "softmax_ce.py", "sgd_momentum.py"):
         shutil.copy(SOLUTIONS / name, tmp_path / name)
     (tmp_path / "conv.py").write_text(textwrap.dedent("""
-        from solutions.conv import Conv2D as Reference
+        from gradkit.solutions.conv import Conv2D as Reference
 
         class Conv2D(Reference):
             def backward(self, dout):
