@@ -1,5 +1,10 @@
 """From test outcomes to scores: the per-exercise table and Gradescope's results.json.
 
+One score model everywhere: the public checks (`tests/graded`, what students run) and the
+instructor-only checks (`tests/hidden`, outcomes of exercise "<name>_hidden") are reported as two
+parts, and the total is their sum. Students' own runs hold only the public part; `grade-all`,
+nbgrader and Gradescope run both and report the same public, instructor and total numbers.
+
 Pure functions over plain data, so a process that never imports student code (batch grading)
 can use them on outcomes it read from a file.
 """
@@ -13,6 +18,7 @@ from typing import Any
 from gradkit.checker.names import EXERCISES
 
 NOT_IMPLEMENTED = "not implemented"
+HIDDEN_SUFFIX = "_hidden"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,6 +37,11 @@ class Outcome:
     @property
     def score(self) -> float:
         return self.points if self.passed else 0.0
+
+    @property
+    def instructor_only(self) -> bool:
+        """An instructor-only check (tests/hidden): its exercise is "<name>_hidden"."""
+        return self.exercise.endswith(HIDDEN_SUFFIX)
 
     @property
     def short_name(self) -> str:
@@ -55,6 +66,19 @@ def _number(x: float) -> str:
     return f"{x:g}"
 
 
+def parts(outcomes: Iterable[Outcome]) -> dict[str, tuple[float, float]]:
+    """{"public": (score, max), "instructor": (score, max), "total": (score, max)}; without
+    instructor-only outcomes, only "public" and "total" (equal)."""
+    outcomes = list(outcomes)
+    found = {}
+    for part, mine in (("public", [o for o in outcomes if not o.instructor_only]),
+                       ("instructor", [o for o in outcomes if o.instructor_only])):
+        if mine or part == "public":
+            found[part] = (sum(o.score for o in mine), sum(o.points for o in mine))
+    found["total"] = (sum(s for s, _ in found.values()), sum(m for _, m in found.values()))
+    return found
+
+
 def score_table(outcomes: list[Outcome]) -> str:
     """Lines such as `conv          18/25   failed: dW, db`, then the total."""
     rows = []
@@ -66,8 +90,12 @@ def score_table(outcomes: list[Outcome]) -> str:
         if failed:
             note += ("; " if note else "") + "failed: " + ", ".join(failed)
         rows.append(f"{exercise:<14}{_number(score):>4}/{_number(most):<5} {note}".rstrip())
-    score = sum(o.score for o in outcomes)
-    most = sum(o.points for o in outcomes)
+    found = parts(outcomes)
+    if "instructor" in found:
+        for part in ("public", "instructor"):
+            score, most = found[part]
+            rows.append(f"{part:<14}{_number(score):>4}/{_number(most)}")
+    score, most = found["total"]
     rows.append(f"{'total':<14}{_number(score):>4}/{_number(most)}")
     return "\n".join(rows)
 

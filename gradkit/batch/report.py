@@ -1,6 +1,7 @@
 """The class's grades as CSV files: one row per student, and the pass rate of every check.
 
-``grades.csv``: student, status, score, max_score, one column per exercise, one per test (points
+``grades.csv``: student, status, score, max_score (public + instructor-only), public, public_max, instructor,
+instructor_max, one column per exercise, one per test (points
 earned), the reason a submission was not graded or its first failure (real mistakes before "not
 implemented yet"), flags the grader saw (time budget used up and the tests it cut, a file identical to
 a classmate's or to the reference solution: possible copying; writing to the protocol pipe), and what
@@ -23,7 +24,7 @@ from pathlib import Path
 from gradkit import layout
 from gradkit.checker.impl import read_source
 from gradkit.checker.names import EXERCISES
-from gradkit.checker.scoring import NOT_IMPLEMENTED, Outcome
+from gradkit.checker.scoring import HIDDEN_SUFFIX, NOT_IMPLEMENTED, Outcome
 from gradkit.batch.submission import StudentResult
 
 
@@ -121,10 +122,12 @@ def write_grades(results: Sequence[StudentResult], path: Path) -> Path:
     copies = copy_flags(results)
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(_safe_row(["student", "status", "score", "max_score", *exercises,
+        writer.writerow(_safe_row(["student", "status", "score", "max_score", "public", "public_max",
+                                   "instructor", "instructor_max", *exercises,
                                    *(column_name(e, n) for e, n, _ in columns), "reason", "flags",
                                    "sandbox_refused"]))
         full = sum(p for _, _, p in columns)
+        public_max = sum(p for e, _, p in columns if not e.endswith(HIDDEN_SUFFIX))
         for result in sorted(results, key=lambda r: r.student):
             mine = {(o.exercise, o.name): o for o in result.outcomes}
             per_exercise = [_number(sum(o.score for o in result.outcomes if o.exercise == e)) for e in exercises]
@@ -133,8 +136,10 @@ def write_grades(results: Sequence[StudentResult], path: Path) -> Path:
             attempted = [o for o in failed if o.status != NOT_IMPLEMENTED] or failed  # real mistakes first
             reason = result.reason or (_first_line(attempted[0].message) if attempted else "")
             flags = [*result.flags, *copies.get(result.student, [])]
+            public = sum(o.score for o in result.outcomes if not o.instructor_only)
             writer.writerow(_safe_row([result.student, result.status, _number(result.score), _number(full),
-                                       *per_exercise, *per_test, reason, "; ".join(flags), "; ".join(result.refused)]))
+                                       _number(public), _number(public_max), _number(result.score - public),
+                                       _number(full - public_max), *per_exercise, *per_test, reason, "; ".join(flags), "; ".join(result.refused)]))
     return path
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from gradkit import layout
 from gradkit.checker.names import EXERCISES
-from gradkit.checker.points import public_points
+from gradkit.checker.points import hidden_points, public_points
 from gradkit.errors import UserError
 from gradkit.release import leakcheck
 from gradkit.release.notebooks import exercise_notebook, notebook_name, write_notebook
@@ -106,7 +106,8 @@ def build_course(out: Path, root: Path | None = None, *, assignment: str = ASSIG
     expected_stubs(root / "solutions")  # every marker problem is reported (file:line) before writing
     source = out / "source" / assignment
     source.mkdir(parents=True)
-    points = {name: public_points(name) for name in EXERCISES}
+    # A graded cell is worth the exercise's public and instructor-only points, unscaled (one score everywhere).
+    points = {name: public_points(name) + hidden_points(name) for name in EXERCISES}
     for number, exercise in enumerate(EXERCISES.values(), start=1):
         path = root / "solutions" / exercise.file
         notebook = exercise_notebook(exercise, number, len(EXERCISES), path.read_text(encoding="utf-8"),

@@ -11,8 +11,9 @@ A graded cell is::
     points
 
 `grade` runs the exercise's graded tests (the same pytest tests, checks and points as everywhere
-else) in a child process and returns the score scaled to the cell's points as a plain float, the
-form nbgrader reads as partial credit. It is written for nbgrader's traps:
+else) in a child process and returns the points earned as a plain float, the form nbgrader reads as
+partial credit. A cell is worth the exercise's public plus instructor-only points, so nbgrader's
+total is the total `gradkit grade-all` reports (out of the same maximum). It is written for nbgrader's traps:
 
 * It never writes to stderr and never raises (a stderr line or an error gives the cell 0): every
   problem becomes a printed line and a score of 0.0.
@@ -125,6 +126,10 @@ def _summary(outcomes, exercise):
     return lines
 
 
+def _total(outcomes, passed_only=False):
+    return float(sum(o["points"] for o in outcomes if o["passed"] or not passed_only))
+
+
 def grade(exercise, points, hidden=False, folder=None):
     """Score `exercise` out of `points` (a float), printing a short report; never raises, never uses stderr."""
     sink = io.StringIO()
@@ -135,11 +140,19 @@ def grade(exercise, points, hidden=False, folder=None):
             if problem or not outcomes:
                 print(f"{exercise}: 0 of {points:g} points: {problem or 'no graded test ran'}")
                 return 0.0
+            # Points as they are, never rescaled: the cell is worth the exercise's public plus instructor-only
+            # points, the same numbers `gradkit grade-all` reports for the same files.
+            public = [o for o in outcomes if o["exercise"] == exercise]
+            further = [o for o in outcomes if o["exercise"] != exercise]
             earned = sum(o["points"] for o in outcomes if o["passed"])
-            most = sum(o["points"] for o in outcomes)
-            score = round(float(points) * earned / most, 4) if most else 0.0
-            score = float(min(max(score, 0.0), float(points)))
-            print(f"{exercise}: {score:g} of {points:g} points")
+            score = float(min(max(earned, 0.0), float(points)))
+            public_part = f"public {_total(public, True):g}/{_total(public):g}"
+            if further:
+                print(f"{exercise}: {score:g} of {points:g} points ({public_part}, "
+                      f"instructor {_total(further, True):g}/{_total(further):g})")
+            else:
+                print(f"{exercise}: {score:g} of {points:g} points ({public_part}; the instructor's checks, "
+                      f"{float(points) - _total(public):g} points, run when your work is graded)")
             print("\n".join(_summary(outcomes, exercise)))
             if os.environ.get("GRADKIT_SANDBOX") == "1":
                 print("  (your code ran in gradkit's sandbox)")

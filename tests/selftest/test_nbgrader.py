@@ -2,7 +2,8 @@
 
 ada submits the reference code, bob the untouched release, cy the reference with one catalogue bug in
 conv (db averaged over the batch: fails the public db check, 3 of 25 points, and the hidden one, 1 of 5).
-The graded cell scales public + hidden points to the cell's 25, so cy's conv scores 25 * 26 / 30.
+A graded cell is worth the exercise's public + instructor-only points, unscaled: cy's conv scores 26 of 30, and
+every surface (pytest, gradkit grade, grade-all, nbgrader) gives cy the same public, instructor and total points.
 
 Slow (about two minutes on 2 cores: 18 notebooks, each a kernel and a sandboxed grading run). It is part
 of the project's test command; deselect locally with `-k "not nbgrader"`.
@@ -10,7 +11,9 @@ of the project's test command; deselect locally with `-k "not nbgrader"`.
 
 from __future__ import annotations
 
+import csv
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -28,7 +31,7 @@ from gradkit.release.course import ASSIGNMENT, build_course
 from gradkit.release.student import secrets
 
 BUG = BUGS / "conv_db_averaged_over_batch.py"
-CY_CONV = 25 * (25 - 3 + 5 - 1) / (25 + 5)
+CY_CONV = 25 - 3 + 5 - 1
 
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
@@ -93,8 +96,8 @@ def test_the_released_notebooks_hold_no_solution_and_no_hidden_test(course):
 
 
 def test_the_reference_gets_full_points(course):
-    assert scores(course, "ada") == {"total": 100, "conv": 25, "pool": 15, "relu": 10, "linear": 15,
-                                     "softmax_ce": 15, "sgd_momentum": 20}
+    assert scores(course, "ada") == {"total": 120, "conv": 30, "pool": 18, "relu": 12, "linear": 18,
+                                     "softmax_ce": 18, "sgd_momentum": 24}
 
 
 def test_the_untouched_release_gets_zero(course):
@@ -104,7 +107,27 @@ def test_the_untouched_release_gets_zero(course):
 def test_one_buggy_exercise_gets_the_exact_partial_score(course):
     cy = scores(course, "cy")
     assert cy["conv"] == pytest.approx(CY_CONV, abs=1e-4)
-    assert cy["total"] == pytest.approx(75 + CY_CONV, abs=1e-4)
+    assert cy["total"] == pytest.approx(90 + CY_CONV, abs=1e-4)
+
+
+def test_every_surface_gives_the_same_score(course, tmp_path):
+    """cy's files as nbgrader autograded them, through pytest, gradkit grade, grade-all and nbgrader."""
+    folder = course / "autograded" / "cy" / ASSIGNMENT
+    pytest_json, grade_json, csv_path = tmp_path / "pytest.json", tmp_path / "grade.json", tmp_path / "grades.csv"
+    subprocess.run([sys.executable, "-m", "pytest", "--impl", str(folder), "--gradkit-json", str(pytest_json), "-q"],
+                   cwd=tmp_path, capture_output=True, timeout=600, check=False)
+    subprocess.run([sys.executable, "-m", "gradkit.cli.main", "grade", "--impl", str(folder), "--json", str(grade_json)],
+                   cwd=tmp_path, capture_output=True, timeout=600, check=False)
+    subprocess.run([sys.executable, "-m", "gradkit.cli.main", "grade-all", str(course / "autograded"), "--subfolder",
+                    ASSIGNMENT, "--student", "cy", "--out", str(csv_path), "--jobs", "1"],
+                   cwd=tmp_path, capture_output=True, timeout=900, check=True)
+    public = [json.loads(p.read_text()) for p in (pytest_json, grade_json)]
+    assert [(r["score"], r["max_score"]) for r in public] == [(97, 100), (97, 100)]
+    with csv_path.open() as handle:
+        row = next(r for r in csv.DictReader(handle) if r["student"] == "cy")
+    assert (row["public"], row["public_max"], row["instructor"], row["instructor_max"]) == ("97", "100", "19", "20")
+    assert (row["score"], row["max_score"]) == ("116", "120")
+    assert scores(course, "cy")["total"] == pytest.approx(116)
 
 
 def test_feedback_shows_no_hidden_test_code_and_no_hidden_expected_values(course):
@@ -118,5 +141,5 @@ def test_feedback_shows_no_hidden_test_code_and_no_hidden_expected_values(course
     # The public db failure is explained (its message once); the hidden one only counted, never shown.
     assert text.count("the gradient with respect to b (db) is wrong") == 1
     assert "instructor's further checks: 4 of 5 points" in text
-    assert "conv: 21.6667 of 25 points" in text
+    assert "conv: 26 of 30 points (public 22/25, instructor 4/5)" in text
     assert "your code ran in gradkit's sandbox" in text  # nbgrader_config.py switched the sandbox on
