@@ -3,9 +3,7 @@ and the nbgrader course folder; both from solutions/ alone, refusing leaks and b
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
