@@ -127,6 +127,29 @@ def test_two_threads_train_like_one(impl, mnist_dir, tmp_path):
         np.testing.assert_allclose(two.model.net.state()[key], value, rtol=1e-3, atol=1e-5)
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_blas_uses_one_thread_per_training_thread_for_the_whole_run(impl, mnist_dir, tmp_path, monkeypatch, threads):
+    from threadpoolctl import threadpool_info
+
+    from gradkit.train.trainer import Model
+
+    seen = []
+    train_step, scores = Model.train_step, Model.scores
+
+    def spy(method):
+        def wrapped(self, *args):
+            seen.append(sum(pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"))
+            return method(self, *args)
+        return wrapped
+
+    monkeypatch.setattr(Model, "train_step", spy(train_step))
+    monkeypatch.setattr(Model, "scores", spy(scores))
+    trainer = train(impl, mnist_dir, tmp_path / "run", small_config(epochs=1, threads=threads), plots=False)
+    trainer.run()
+    assert seen and set(seen) == {1}  # each of the `threads` training threads: one BLAS thread
+    assert len(trainer.model.replicas) == threads
+
+
 def test_cifar10_with_augmentation_trains_from_a_partial_binary_folder(impl, tmp_path, monkeypatch):
     contents = cifar_contents(n=24, batches=("data_batch_1", "data_batch_2"))
     register_cifar_checksums(monkeypatch, write_cifar(tmp_path / "data", contents))
