@@ -65,6 +65,26 @@ class TrainConfig:
         return cls(**{key: value for key, value in values.items() if key in names})
 
 
+def check_config(config: TrainConfig) -> None:
+    """Raise ``UserError`` naming the option when a setting cannot train anything."""
+    problems = [
+        (config.epochs < 1, f"--epochs {config.epochs}: train for at least 1 epoch"),
+        (config.batch_size < 1, f"--batch-size {config.batch_size}: a batch holds at least 1 image"),
+        (not (math.isfinite(config.lr) and config.lr > 0), f"--lr {config.lr}: the learning rate must be above 0"),
+        (not 0 <= config.momentum < 1, f"--momentum {config.momentum}: choose a value from 0 up to (not including) 1"),
+        (not (math.isfinite(config.weight_decay) and config.weight_decay >= 0),
+         f"--weight-decay {config.weight_decay}: must be 0 or more"),
+        (not (math.isfinite(config.warmup_epochs) and config.warmup_epochs >= 0),
+         f"--warmup-epochs {config.warmup_epochs}: must be 0 or more"),
+        (config.val < 0, f"--val {config.val}: hold out 0 or more images"),
+        (config.limit_train is not None and config.limit_train < 1,
+         f"--limit-train {config.limit_train}: keep at least 1 training image"),
+    ]
+    for bad, message in problems:
+        if bad:
+            raise UserError(message)
+
+
 # Defaults per data set: what the README's accuracy runs use.
 DEFAULTS = {
     "mnist": dict(epochs=4, batch_size=64, lr=0.05, weight_decay=5e-4, augment=False, val=5000),
@@ -243,6 +263,7 @@ class Trainer:
             raise UserError(f"unknown data set {config.dataset!r}")
         if config.threads not in (1, 2):
             raise UserError(f"--threads {config.threads}: choose 1 or 2")
+        check_config(config)
         if len(data.x_train) == 0:
             raise UserError("the training split is empty")
         self.config = config

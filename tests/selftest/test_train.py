@@ -20,6 +20,7 @@ from datafiles import (
 )
 
 from gradkit.cli.main import main
+from gradkit.errors import UserError
 from gradkit.cli.train import load_impl
 from gradkit.train.augment import normalise, random_crop_flip
 from gradkit.train.checkpoint import load_checkpoint
@@ -219,3 +220,34 @@ def test_killed_training_resumes_to_the_same_result_as_an_uninterrupted_run(tmp_
 
     assert main([*common, "--out", str(out)]) == 2
     assert "already holds a run: add --resume" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option, value, expected", [
+    ("--lr", "-1", "gradkit train: --lr -1.0: the learning rate must be above 0"),
+    ("--batch-size", "0", "gradkit train: --batch-size 0: a batch holds at least 1 image"),
+    ("--epochs", "0", "gradkit train: --epochs 0: train for at least 1 epoch"),
+    ("--data-dir", "no/such/dataa", "gradkit train: --data-dir no/such/dataa: no such folder"),
+])
+def test_bad_training_options_fail_in_one_line_before_any_work(tmp_path, capsys, option, value, expected):
+    assert main(["train", "mnist", option, value, "--out", str(tmp_path / "run"), "--no-download",
+                 "--no-progress", "--no-plots"]) == 2
+    assert capsys.readouterr().err == expected + "\n"
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_val_the_sample_cannot_hold_is_named_in_the_note():
+    data = load_splits("mnist", sample=True, val=2000)
+    assert len(data.x_val) == 1000
+    assert any("--val 2,000 is more than the shipped sample allows" in note for note in data.notes)
+    assert len(load_splits("mnist", sample=True, val=300).x_val) == 300  # within the sample: honoured
+
+
+def test_a_partial_cifar10_folder_names_allow_partial_instead_of_training_on_the_sample(tmp_path, monkeypatch):
+    def offline(request, timeout=None):
+        raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
+
+    monkeypatch.setattr("urllib.request.urlopen", offline)
+    contents = cifar_contents(n=12, batches=("data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4"))
+    register_cifar_checksums(monkeypatch, write_cifar(tmp_path / "data", contents))
+    with pytest.raises(UserError, match=r"4 of 5 batches \(data_batch_5 missing\): add --allow-partial"):
+        load_splits("cifar10", tmp_path / "data", val=8)
