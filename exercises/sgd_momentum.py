@@ -1,4 +1,4 @@
-# Generated from solutions/sgd_momentum.py by `gradkit make-stubs`. Students: write your code in this file.
+# Generated from solutions/sgd_momentum.py by `gradkit make-stubs` (stub 5f14ff5a8d61a7d1). Students: write your code in this file.
 # Maintainers: edit solutions/sgd_momentum.py instead and regenerate; `gradkit make-stubs --check` finds drift.
 """Exercise 6/6: stochastic gradient descent with momentum (sgd_momentum.py, SGDMomentum).
 
