@@ -19,7 +19,8 @@ from gradkit.batch.samples import (
     write_stubs,
 )
 from gradkit.batch.scheduler import grade_all
-from gradkit.batch.submission import TIMED_OUT, grade_submission
+from checker.runner import GRADED_DIR
+from gradkit.batch.submission import GRADED, TIMED_OUT, grade_submission
 from gradkit.errors import UserError
 
 BUG = BUGS / "conv_db_averaged_over_batch.py"  # fails the public db check (3 points) and the hidden one (1)
@@ -95,6 +96,21 @@ def test_a_changed_submission_is_graded_again_on_the_next_run(graded, tmp_path):
     summary = grade_all(submissions, out)
     assert summary.graded_now == ["bob"]
     assert summary.results[0].score == 10 + 2  # relu's public and hidden points
+
+
+@pytest.mark.parametrize("namespaces", ["bwrap", "none"])
+def test_a_numpy_warning_in_honest_code_is_no_sandbox_refusal(tmp_path, monkeypatch, namespaces):
+    """Showing a warning reads its source line: never from the student's file, which the sandbox refuses."""
+    if namespaces == "none":
+        monkeypatch.setenv("GRADKIT_NO_BWRAP", "1")
+    folder = write_reference(tmp_path / "honest")
+    softmax = folder / "softmax_ce.py"
+    line = "        shifted = scores - scores.max(axis=1, keepdims=True)\n"
+    warns = "        np.exp(scores)  # overflows at large scores: a RuntimeWarning, result unused\n"
+    softmax.write_text(softmax.read_text().replace(line, warns + line, 1))
+    result = grade_submission(folder, files=[GRADED_DIR / "test_softmax_ce.py"])
+    assert (result.status, result.score, result.max_score) == (GRADED, 15, 15)
+    assert result.refused == []
 
 
 def test_a_submission_over_its_wall_time_gets_nothing_and_says_why(tmp_path):
