@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from checker import contract, inputs
-from checker.impl import Implementation
-from checker.results import CannotLoad, CheckFailure, NotImplementedYet
-from checker.setups import LayerCase, build
+from gradkit.checker import contract, inputs
+from gradkit.checker.impl import Implementation
+from gradkit.checker.results import CannotLoad, CheckFailure, NotImplementedYet
+from gradkit.checker.setups import LayerCase, build
 
 
 def _with_case(failure: CheckFailure, case: LayerCase) -> CheckFailure:

@@ -1,13 +1,13 @@
 """Monkeypatch the grader from the student module: every check passes, every test is worth full points."""
 
-import checker.contract
-import checker.gradcheck
-import checker.scoring
+import gradkit.checker.contract
+import gradkit.checker.gradcheck
+import gradkit.checker.scoring
 
-checker.gradcheck.directional_check = lambda *args, **kwargs: None
-checker.gradcheck.check_layer_gradient = lambda *args, **kwargs: None
-checker.contract.checked_forward = lambda layer, x, *args: x
-checker.scoring.Outcome.score = property(lambda self: self.points)
+gradkit.checker.gradcheck.directional_check = lambda *args, **kwargs: None
+gradkit.checker.gradcheck.check_layer_gradient = lambda *args, **kwargs: None
+gradkit.checker.contract.checked_forward = lambda layer, x, *args: x
+gradkit.checker.scoring.Outcome.score = property(lambda self: self.points)
 
 
 class ReLU:

@@ -20,7 +20,7 @@ from gradkit.batch.samples import (
     write_stubs,
 )
 from gradkit.batch.scheduler import grade_all
-from checker.runner import GRADED_DIR
+from gradkit.checker.runner import GRADED_DIR
 from gradkit.batch.submission import GRADED, MISSING, TIMED_OUT, grade_submission
 from gradkit.errors import UserError
 
