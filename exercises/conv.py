@@ -1,4 +1,4 @@
-# Generated from solutions/conv.py by `gradkit make-stubs`. Students: write your code in this file.
+# Generated from solutions/conv.py by `gradkit make-stubs` (stub 1cfabc6a221f89e4). Students: write your code in this file.
 # Maintainers: edit solutions/conv.py instead and regenerate; `gradkit make-stubs --check` finds drift.
 """Exercise 1/6: 2-D convolution (conv.py, Conv2D).
 

@@ -1,4 +1,4 @@
-# Generated from solutions/linear.py by `gradkit make-stubs`. Students: write your code in this file.
+# Generated from solutions/linear.py by `gradkit make-stubs` (stub 886a6b1c8896e6ac). Students: write your code in this file.
 # Maintainers: edit solutions/linear.py instead and regenerate; `gradkit make-stubs --check` finds drift.
 """Exercise 4/6: the fully connected layer (linear.py, Linear).
 

@@ -1,4 +1,4 @@
-# Generated from solutions/pool.py by `gradkit make-stubs`. Students: write your code in this file.
+# Generated from solutions/pool.py by `gradkit make-stubs` (stub 263e383a4da509aa). Students: write your code in this file.
 # Maintainers: edit solutions/pool.py instead and regenerate; `gradkit make-stubs --check` finds drift.
 """Exercise 2/6: max pooling (pool.py, MaxPool2D).
 

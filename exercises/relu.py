@@ -1,4 +1,4 @@
-# Generated from solutions/relu.py by `gradkit make-stubs`. Students: write your code in this file.
+# Generated from solutions/relu.py by `gradkit make-stubs` (stub a33a6cb2eb14e24f). Students: write your code in this file.
 # Maintainers: edit solutions/relu.py instead and regenerate; `gradkit make-stubs --check` finds drift.
 """Exercise 3/6: the rectified linear unit (relu.py, ReLU).
 

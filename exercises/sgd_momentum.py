@@ -1,4 +1,4 @@
-# Generated from solutions/sgd_momentum.py by `gradkit make-stubs`. Students: write your code in this file.
+# Generated from solutions/sgd_momentum.py by `gradkit make-stubs` (stub 59421207b7354725). Students: write your code in this file.
 # Maintainers: edit solutions/sgd_momentum.py instead and regenerate; `gradkit make-stubs --check` finds drift.
 """Exercise 6/6: stochastic gradient descent with momentum (sgd_momentum.py, SGDMomentum).
 

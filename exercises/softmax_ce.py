@@ -1,4 +1,4 @@
-# Generated from solutions/softmax_ce.py by `gradkit make-stubs`. Students: write your code in this file.
+# Generated from solutions/softmax_ce.py by `gradkit make-stubs` (stub 6a361d739d88a6e9). Students: write your code in this file.
 # Maintainers: edit solutions/softmax_ce.py instead and regenerate; `gradkit make-stubs --check` finds drift.
 """Exercise 5/6: softmax with cross-entropy loss (softmax_ce.py, SoftmaxCrossEntropy).
 

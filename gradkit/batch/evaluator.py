@@ -20,11 +20,13 @@ both directions, so in-place updates and "replaced the array" are seen exactly a
 from __future__ import annotations
 
 import json
+import linecache
 import os
 import sys
 from time import perf_counter as _perf_counter
 import traceback
 import types
+import warnings
 from typing import Any
 
 import numpy as np
@@ -191,6 +193,9 @@ class Server:
         module = types.ModuleType(name)
         module.__file__ = path
         sys.modules[name] = module
+        # Source lines (a warning's, a traceback's) come from this text, never from opening `path`: the sandbox
+        # would refuse the open and report it as if the student's code had tried to read a file.
+        linecache.cache[path] = (len(text), None, text.splitlines(keepends=True), path)
         try:
             code = compile(text, path, "exec", dont_inherit=True)
             exec(code, module.__dict__)  # noqa: S102 - running student code is the point
@@ -355,6 +360,10 @@ class Server:
             write_frame(self.replies, reply, buffers)
 
 
+def _drop_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings (NumPy's overflow in exp, ...) are not shown: stderr is /dev/null and nothing reads its source line."""
+
+
 def die_with_parent(parent: int | None) -> None:
     """Let the kernel kill us when the grader dies (say, killed at its wall-time limit mid-loop).
 
@@ -383,6 +392,7 @@ def main(argv: list[str]) -> None:
     for fd in (0, 1, 2):  # student prints go nowhere; the protocol has its own pipes
         os.dup2(devnull, fd)
     os.close(devnull)
+    warnings.showwarning = _drop_warning
     os.set_blocking(evidence, False)  # a full evidence pipe drops notes; it never blocks a call
     set_process_limits(Limits.from_dict(setup["limits"]))
     os.chdir(setup["scratch"])

@@ -228,8 +228,8 @@ class Evaluator:
         args = [str(request_r), str(reply_w), str(evidence_w), json.dumps(setup)]
         if isolated:
             command = namespaces.command([*namespaces.bootstrap("gradkit.batch.evaluator"), *args], env)
-        else:
-            command = [sys.executable, "-I", "-m", "gradkit.batch.evaluator", *args]
+        else:  # this kit's evaluator, not whichever gradkit is installed (-I ignores PYTHONPATH)
+            command = [sys.executable, *namespaces.bootstrap("gradkit.batch.evaluator"), *args]
         self.process = subprocess.Popen(
             command, pass_fds=(request_r, reply_w, evidence_w), start_new_session=True, env=env, cwd=cwd,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

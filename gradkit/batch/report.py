@@ -25,7 +25,7 @@ from gradkit import layout
 from gradkit.checker.impl import read_source
 from gradkit.checker.names import EXERCISES
 from gradkit.checker.scoring import HIDDEN_SUFFIX, NOT_IMPLEMENTED, Outcome
-from gradkit.batch.submission import StudentResult
+from gradkit.batch.submission import GRADED, MISSING, StudentResult
 
 
 def _exercise_rank(exercise: str) -> tuple[int, str]:
@@ -146,7 +146,7 @@ def write_grades(results: Sequence[StudentResult], path: Path) -> Path:
 def pass_rates(results: Sequence[StudentResult]) -> list[dict[str, object]]:
     """Per test: points, passed, graded, rate, most common failure; the lowest pass rate first."""
     rows = []
-    graded = [r for r in results if r.outcomes or r.status != "graded"]
+    graded = [r for r in results if (r.outcomes or r.status != GRADED) and r.status != MISSING]
     for exercise, name, points in test_columns(results):
         outcomes: list[Outcome] = []
         for result in graded:  # messages name the student's folder: drop it so equal failures count together

@@ -49,14 +49,15 @@ def student_folders(submissions: Path, subfolder: str | None = None) -> dict[str
     """{student: folder} for every sub-folder (names starting with '.' or '_' are ignored).
 
     With `subfolder`, a student's files are in ``<student>/<subfolder>/`` (nbgrader's
-    ``autograded/<student>/<assignment>/``); students without it are left out.
+    ``autograded/<student>/<assignment>/``); a student without it is kept (graded as missing), unless no
+    student has it (then `subfolder` is likely mistyped).
     """
     if not submissions.is_dir():
         raise UserError(f"no submissions folder at {submissions}")
     found = {p.name: p / subfolder if subfolder else p for p in sorted(submissions.iterdir())
              if p.is_dir() and not p.is_symlink() and not p.name.startswith((".", "_"))}
-    found = {s: f for s, f in found.items() if f.is_dir() and not f.is_symlink()}
-    if not found:
+    found = {s: f for s, f in found.items() if not f.is_symlink() and (f.is_dir() or not f.exists())}
+    if not any(f.is_dir() for f in found.values()):
         raise UserError(f"{submissions} holds no student folders (one folder per student, each with the six files)")
     return found
 

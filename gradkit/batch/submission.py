@@ -32,7 +32,8 @@ from gradkit.batch.limits import Limits
 ROOT = layout.source_root() or layout.PACKAGE.parent  # the child pytest's rootdir
 HIDDEN_TESTS = layout.hidden_tests_dir()
 
-GRADED, TIMED_OUT, ERROR = "graded", "timed out", "error"
+GRADED, TIMED_OUT, ERROR, MISSING = "graded", "timed out", "error", "missing"
+NOTHING_SUBMITTED = "no files submitted"
 
 
 @dataclasses.dataclass
@@ -40,7 +41,7 @@ class StudentResult:
     """The grade of one submission, as stored between runs."""
 
     student: str
-    status: str  # GRADED, TIMED_OUT or ERROR
+    status: str  # GRADED, TIMED_OUT, ERROR or MISSING (none of the six files: nothing ran)
     outcomes: list[Outcome]
     reason: str = ""  # why status is not GRADED
     seconds: float = 0.0
@@ -135,6 +136,8 @@ def grade_submission(folder: Path, *, limits: Limits | None = None, files: Seque
     started = time.monotonic()
     stamp = fingerprint(folder, files, limits)
     graded = digests(folder)
+    if all(digest == "not graded: missing" for digest in graded.values()):  # no evaluator for nothing
+        return StudentResult(name, MISSING, [], NOTHING_SUBMITTED, time.monotonic() - started, stamp, digests=graded)
     with tempfile.TemporaryDirectory(prefix="gradkit-grade-", ignore_cleanup_errors=True) as tmp:
         json_path = Path(tmp) / "results.json"
         scratch = Path(tmp) / "scratch"

@@ -8,6 +8,7 @@ from pathlib import Path
 from gradkit.checker.names import EXERCISES
 from gradkit.checker.runner import run_suite
 from gradkit.cli.common import add_impl_argument, resolve_impl
+from gradkit.errors import UserError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,9 +18,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="draw your gradient, the numerical one and their difference as heat maps")
 
 
+# What a gradient picture can be saved as (matplotlib's formats without a GUI or LaTeX).
+PLOT_FORMATS = (".png", ".pdf", ".svg", ".jpg", ".jpeg")
+
+
+def check_plot_path(exercise: str, plot: Path) -> None:
+    """Raise ``UserError`` before any check runs when ``--plot`` cannot produce a picture."""
+    if exercise == "sgd_momentum":
+        raise UserError("--plot: sgd_momentum is an optimizer, it has no gradient to draw (run without --plot)")
+    if plot.suffix.lower() not in PLOT_FORMATS:
+        raise UserError(f"--plot {plot}: name a picture file ending in {', '.join(PLOT_FORMATS)}")
+    if not plot.parent.is_dir():
+        raise UserError(f"--plot {plot}: the folder {plot.parent} does not exist")
+
+
 def run(args: argparse.Namespace) -> int:
     extra = ["-v"]
     if args.plot:
+        check_plot_path(args.exercise, args.plot)
+        if args.plot.is_file():
+            args.plot.unlink()  # the checks draw only into a file that is not there yet
         extra += ["--gradkit-plot", str(args.plot)]
     result = run_suite(resolve_impl(args.impl), [args.exercise], extra=extra, capture=False)
+    if args.plot and not args.plot.exists():
+        raise UserError(f"--plot {args.plot}: no picture drawn, the exercise's gradients could not be computed "
+                        "(see the failures above)")
     return 0 if result.outcomes and result.score == result.max_score else 1

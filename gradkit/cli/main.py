@@ -14,6 +14,7 @@ from gradkit import __version__
 from gradkit.errors import UserError
 
 # (command, module, one line of help), in the order of a course's workflow.
+# Maintainers' commands work but are not listed in `gradkit --help`, which students read.
 COMMANDS: list[tuple[str, str, str]] = [
     ("init", "gradkit.cli.init", "Start working: a folder with the six exercise files, a README and a pytest.ini."),
     ("grade", "gradkit.cli.grade", "Grade an implementation: score table, exit 0 only at full marks."),
@@ -25,6 +26,8 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("grade-all", "gradkit.cli.grade_all", "Grade a folder of submissions, each sandboxed, into grades.csv (instructors)."),
 ]
 
+MAINTAINER_COMMANDS = {"make-stubs"}
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -33,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, module_name, help_text in COMMANDS:
         module = importlib.import_module(module_name)
-        command = sub.add_parser(name, help=help_text, description=help_text)
+        listed = {} if name in MAINTAINER_COMMANDS else {"help": help_text}
+        command = sub.add_parser(name, description=help_text, **listed)
         module.add_arguments(command)
         command.set_defaults(_run=module.run)
     return parser

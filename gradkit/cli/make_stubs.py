@@ -1,4 +1,8 @@
-"""`gradkit make-stubs`: regenerate exercises/ from solutions/ (or, with --check, report drift)."""
+"""`gradkit make-stubs` (maintainers): regenerate exercises/ from solutions/ (or, with --check, report drift).
+
+Not listed in `gradkit --help`: students never need it, and it would replace their work. A file of
+exercises/ that someone edited (it is no generated stub) is kept unless --force is given.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="write nothing; list the files of exercises/ that differ from their generated stub and exit 1 if any",
     )
+    parser.add_argument("--force", action="store_true",
+                        help="also replace files of exercises/ that someone edited (their work is lost)")
     parser.add_argument(
         "--solutions",
         type=Path,
@@ -48,14 +54,15 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         drifted = check_stubs(args.solutions, args.exercises)
         if drifted:
-            print(f"{len(drifted)} stub file(s) out of date with {_shown(args.solutions)}:")
+            print(f"{len(drifted)} file(s) of {_shown(args.exercises)} differ from the stubs generated from "
+                  f"{_shown(args.solutions)} (expected once you have started working on them):")
             for path in drifted:
                 print(f"  {_shown(path)}")
-            print("run `gradkit make-stubs` to regenerate them")
+            print("maintainers: `gradkit make-stubs` regenerates the stubs (it keeps edited files unless --force)")
             return 1
         print(f"{_shown(args.exercises)} is in sync with {_shown(args.solutions)}")
         return 0
-    changed = write_stubs(args.solutions, args.exercises)
+    changed = write_stubs(args.solutions, args.exercises, force=args.force)
     for path in changed:
         print(f"wrote {_shown(path)}")
     if not changed:

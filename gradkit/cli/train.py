@@ -16,7 +16,7 @@ from pathlib import Path
 
 from gradkit.errors import UserError
 from gradkit.train.data import DATASETS, load_splits
-from gradkit.train.trainer import DEFAULTS, TrainConfig, Trainer
+from gradkit.train.trainer import DEFAULTS, TrainConfig, Trainer, check_config
 from gradkit.train.checkpoint import load_checkpoint
 
 
@@ -99,6 +99,7 @@ def run(args) -> int:
         print(f"resuming with the saved options: {json.dumps(asdict(config))}")
     else:
         config = config_from_args(args)
+        check_config(config)  # before any data is loaded or downloaded
         if (out / "checkpoint.npz").exists():
             raise UserError(f"{out} already holds a run: add --resume to continue it, or choose another --out")
     data = load_splits(config.dataset, config.data_dir, val=config.val, sample=config.sample,

@@ -186,10 +186,15 @@ def cifar10_folder(split: str, data_dir: Path, *, version: str = "auto", downloa
         if problem:
             raise UserError(f"{problem}; delete it to download it again")
         return tar_version, extract_cifar10(path, tar_version, path.parent)
-    if partial:
-        found = _find_folder(data_dir, versions, batches, complete=False)
-        if found:
-            return found
+    found = _find_folder(data_dir, versions, batches, complete=False)
+    if found and partial:
+        return found
+    if found:  # some batches are here: say how to use them, never download over them or fall back silently
+        found_version, folder = found
+        missing = [b for b in batches if not _batch_path(folder, found_version, b).is_file()]
+        raise UserError(f"CIFAR-10 {split}: {folder} holds {len(batches) - len(missing)} of {len(batches)} batches "
+                        f"({', '.join(missing)} missing): add --allow-partial to use them, or put the missing "
+                        "ones there")
     if not download_missing:
         raise UserError(cifar10_missing_message(data_dir, f"{split} split is missing and downloads are off"))
     tar_version = versions[0]

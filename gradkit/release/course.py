@@ -58,6 +58,15 @@ from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
+# Autograde warns "checksum has changed" only for graded cells a student changed: stock nbgrader warns
+# for every cell with hidden tests (nbgrader #1961), which hides the real alarms.
+from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteKernelspec  # noqa: E402
+
+from gradkit.release.overwrite_cells import OverwriteCellsKeepingHiddenTests  # noqa: E402
+
+c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
+                                      OverwriteCellsKeepingHiddenTests, CheckCellMetadata]
+
 # Read by gradkit_notebook.grade() in the kernels nbgrader starts: student code runs in gradkit's
 # sandboxed evaluator, and the hidden tests come from this folder's hidden/ (never released).
 os.environ["GRADKIT_SANDBOX"] = "1"

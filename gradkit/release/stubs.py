@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 import ast
+import hashlib
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -14,9 +16,23 @@ from gradkit.errors import UserError
 from gradkit.release.markers import MarkerError, Region, find_regions
 
 HEADER = (
-    "# Generated from {source} by `gradkit make-stubs`. Students: write your code in this file.\n"
+    "# Generated from {source} by `gradkit make-stubs` (stub {digest}). Students: write your code in this file.\n"
     "# Maintainers: edit {source} instead and regenerate; `gradkit make-stubs --check` finds drift.\n"
 )
+# The stamp in the header: the digest of the text below the header, so a generated stub that nobody edited
+# is recognised after solutions/ changed (and may be regenerated), and an edited one is someone's work.
+_STAMP = re.compile(r"\(stub ([0-9a-f]{16})\)")
+
+
+def _digest(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+
+
+def is_unedited_stub(text: str) -> bool:
+    """True for a stub exactly as ``make_stub`` generated it (from any version of solutions/) below its header."""
+    lines = text.splitlines(keepends=True)
+    stamp = _STAMP.search(lines[0]) if lines else None
+    return stamp is not None and len(lines) >= 2 and _digest("".join(lines[2:])) == stamp.group(1)
 
 
 def _string_literal(text: str) -> str:
@@ -86,14 +102,15 @@ def make_stub(source: str, path: str) -> str:
     scopes = _scopes(tree)
 
     lines = source.splitlines(keepends=True)
-    pieces = [HEADER.format(source=path)]
+    pieces = []
     previous_end = 0  # 1-based line of the last END written
     for region in regions:
         pieces.extend(lines[previous_end : region.begin - 1])
         pieces.append(_replacement(region, scopes))
         previous_end = region.end
     pieces.extend(lines[previous_end:])
-    stub = "".join(pieces)
+    body = "".join(pieces)
+    stub = HEADER.format(source=path, digest=_digest(body)) + body
 
     try:
         compile(stub, path, "exec", dont_inherit=True)
@@ -116,13 +133,32 @@ def expected_stubs(solutions_dir: Path | str) -> dict[str, str]:
     }
 
 
-def write_stubs(solutions_dir: Path | str, exercises_dir: Path | str) -> list[Path]:
+def edited_files(stubs: dict[str, str], exercises_dir: Path) -> list[Path]:
+    """Files of exercises_dir that differ from their new stub and are no unedited generated stub: someone's work."""
+    edited = []
+    for name, text in stubs.items():
+        target = exercises_dir / name
+        if target.exists():
+            current = target.read_text(encoding="utf-8")
+            if current != text and not is_unedited_stub(current):
+                edited.append(target)
+    return edited
+
+
+def write_stubs(solutions_dir: Path | str, exercises_dir: Path | str, *, force: bool = False) -> list[Path]:
     """Write the stub of every solution file into exercises_dir; return the files that changed.
 
-    Every stub is computed before anything is written, so a marker error leaves exercises_dir untouched.
+    Every stub is computed before anything is written, so a marker error leaves exercises_dir untouched. A
+    file someone edited (it differs from its new stub and is not a generated stub either) is only replaced
+    with ``force``; otherwise ``UserError`` names them and nothing is written.
     """
     stubs = expected_stubs(solutions_dir)
     exercises_dir = Path(exercises_dir)
+    edited = [] if force else edited_files(stubs, exercises_dir)
+    if edited:
+        names = ", ".join(f"{exercises_dir.name}/{path.name}" for path in edited)
+        raise UserError(f"not overwriting {names}: edited since generated (someone's work?); "
+                        "add --force to replace them by fresh stubs")
     exercises_dir.mkdir(parents=True, exist_ok=True)
     changed = []
     for name, text in stubs.items():

@@ -7,6 +7,7 @@ The validation split is the *last* ``val`` images of the training set in the off
 
 from __future__ import annotations
 
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from gradkit.datasets.cifar10 import CIFAR10_CLASSES, load_cifar10
-from gradkit.datasets.datadir import resolve_data_dir
+from gradkit.datasets.datadir import ENV_VAR, resolve_data_dir
 from gradkit.datasets.download import DownloadError
 from gradkit.datasets.mnist import MNIST_CLASSES, load_mnist
 from gradkit.datasets.sample import load_sample, sample_path, sample_source
@@ -65,6 +66,10 @@ def load_splits(dataset: str, data_dir: str | Path | None = None, *, val: int = 
     """
     if dataset not in DATASETS:
         raise UserError(f"unknown data set {dataset!r}: choose {' or '.join(DATASETS)}")
+    if data_dir and not Path(data_dir).expanduser().is_dir():  # a typo must not train on the sample silently
+        raise UserError(f"--data-dir {data_dir}: no such folder")
+    if not data_dir and os.environ.get(ENV_VAR) and not resolve_data_dir().is_dir():
+        raise UserError(f"${ENV_VAR} is {os.environ[ENV_VAR]}: no such folder")
     data_dir = resolve_data_dir(data_dir)
     notes: list[str] = []
     x_test = y_test = None
@@ -92,8 +97,9 @@ def load_splits(dataset: str, data_dir: str | Path | None = None, *, val: int = 
         x_test, y_test = load_sample(dataset, "test")
         source = f"the shipped sample {sample_path(dataset).name}: {sample_source(dataset)}"
     if sample and val > len(x_train) // 5:
-        val = len(x_train) // 5
-        notes.append(f"the sample has {len(x_train):,} training images: holding out {val:,} for validation")
+        asked, val = val, len(x_train) // 5
+        notes.append(f"--val {asked:,} is more than the shipped sample allows (a fifth of its {len(x_train):,} "
+                     f"training images): holding out {val:,} for validation instead")
     if not 0 <= val < len(x_train):
         raise UserError(f"--val {val}: the training split has only {len(x_train):,} images")
     cut = len(x_train) - val

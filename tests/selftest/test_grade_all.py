@@ -6,6 +6,7 @@ import csv
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,8 @@ from gradkit.batch.samples import (
     write_stubs,
 )
 from gradkit.batch.scheduler import grade_all
-from gradkit.batch.submission import TIMED_OUT, grade_submission
+from gradkit.checker.runner import GRADED_DIR
+from gradkit.batch.submission import GRADED, MISSING, TIMED_OUT, grade_submission
 from gradkit.errors import UserError
 
 BUG = BUGS / "conv_db_averaged_over_batch.py"  # fails the public db check (3 points) and the hidden one (1)
@@ -32,6 +34,7 @@ def graded(tmp_path_factory):
     write_reference(submissions / "ada")
     write_stubs(submissions / "bob")
     write_bug(submissions / "cy", BUG)
+    (submissions / "dan").mkdir()  # handed in nothing
     out = base / "grades.csv"
     summary = grade_all(submissions, out, jobs=2)
     return {"submissions": submissions, "out": out, "summary": summary,
@@ -53,7 +56,10 @@ def test_every_student_gets_the_points_of_the_tests_they_pass(graded):
 
 def test_grades_csv_has_totals_exercises_and_every_test(graded):
     table = rows(graded["out"])
-    assert set(table) == {"ada", "bob", "cy"}
+    assert set(table) == {"ada", "bob", "cy", "dan"}
+    dan = table["dan"]
+    assert (dan["status"], dan["score"], dan["max_score"], dan["reason"]) == ("missing", "0", "120",
+                                                                              "no files submitted")
     cy = table["cy"]
     assert (cy["status"], cy["score"], cy["max_score"], cy["conv"], cy["conv_hidden"]) == ("graded", "116", "120",
                                                                                             "22", "4")
@@ -75,10 +81,10 @@ def test_pass_rates_put_the_checks_most_students_fail_first(graded):
 
 def test_a_rerun_skips_what_is_graded_and_one_student_can_be_regraded_alone(graded):
     again = grade_all(graded["submissions"], graded["out"], jobs=2)
-    assert again.graded_now == [] and sorted(again.skipped) == ["ada", "bob", "cy"]
+    assert again.graded_now == [] and sorted(again.skipped) == ["ada", "bob", "cy", "dan"]
     alone = grade_all(graded["submissions"], graded["out"], only=["bob"])
     assert alone.graded_now == ["bob"]
-    assert {r.student for r in alone.results} == {"ada", "bob", "cy"}  # grades.csv still lists everyone
+    assert {r.student for r in alone.results} == {"ada", "bob", "cy", "dan"}  # grades.csv still lists everyone
     with pytest.raises(UserError, match="no submission folder for student 'nobody'"):
         grade_all(graded["submissions"], graded["out"], only=["nobody"])
 
@@ -97,6 +103,35 @@ def test_a_changed_submission_is_graded_again_on_the_next_run(graded, tmp_path):
     assert summary.results[0].score == 10 + 2  # relu's public and hidden points
 
 
+def test_a_submission_without_files_is_missing_at_once_and_a_partial_one_is_graded(tmp_path):
+    (tmp_path / "empty").mkdir()
+    for folder in (tmp_path / "empty", tmp_path / "absent"):
+        started = time.monotonic()
+        result = grade_submission(folder)
+        assert time.monotonic() - started < 1.0  # no evaluator, no pytest
+        assert (result.status, result.score, result.reason) == (MISSING, 0, "no files submitted")
+    partial = tmp_path / "partial"
+    partial.mkdir()
+    shutil.copyfile(SOLUTIONS / "relu.py", partial / "relu.py")
+    result = grade_submission(partial, files=[GRADED_DIR / "test_relu.py"])
+    assert (result.status, result.score) == (GRADED, 10)
+
+
+@pytest.mark.parametrize("namespaces", ["bwrap", "none"])
+def test_a_numpy_warning_in_honest_code_is_no_sandbox_refusal(tmp_path, monkeypatch, namespaces):
+    """Showing a warning reads its source line: never from the student's file, which the sandbox refuses."""
+    if namespaces == "none":
+        monkeypatch.setenv("GRADKIT_NO_BWRAP", "1")
+    folder = write_reference(tmp_path / "honest")
+    softmax = folder / "softmax_ce.py"
+    line = "        shifted = scores - scores.max(axis=1, keepdims=True)\n"
+    warns = "        np.exp(scores)  # overflows at large scores: a RuntimeWarning, result unused\n"
+    softmax.write_text(softmax.read_text().replace(line, warns + line, 1))
+    result = grade_submission(folder, files=[GRADED_DIR / "test_softmax_ce.py"])
+    assert (result.status, result.score, result.max_score) == (GRADED, 15, 15)
+    assert result.refused == []
+
+
 def test_a_submission_over_its_wall_time_gets_nothing_and_says_why(tmp_path):
     folder = write_reference(tmp_path / "slow")
     result = grade_submission(folder, limits=Limits(wall_seconds=1.0))
@@ -113,4 +148,4 @@ def test_the_command_prints_throughput_and_the_hardest_checks(graded, tmp_path):
     assert completed.returncode == 0, completed.stderr
     assert "graded 1 submission(s)" in completed.stdout and "per minute" in completed.stdout
     assert "checks with the lowest pass rate" in completed.stdout
-    assert set(rows(out)) == {"ada", "bob", "cy"}
+    assert set(rows(out)) == {"ada", "bob", "cy", "dan"}

@@ -49,16 +49,32 @@ def answer_cells(folder: Path) -> dict[str, str]:
     return found
 
 
-def submit(course: Path, student: str, answers: dict[str, str]) -> None:
-    """Copy the release into submitted/<student>/ and write the given answer cells."""
+def submit(course: Path, student: str, answers: dict[str, str], graded: dict[str, str] | None = None) -> None:
+    """Copy the release into submitted/<student>/ and write the given answer cells (and graded cells)."""
     folder = course / "submitted" / student / ASSIGNMENT
     shutil.copytree(course / "release" / ASSIGNMENT, folder)
     for path in sorted(folder.glob("*.ipynb")):
         exercise = path.stem.split("_", 1)[1]
+        book = nbformat.read(str(path), as_version=4)
         if exercise in answers:
-            book = nbformat.read(str(path), as_version=4)
             next(c for c in book.cells if c.metadata["nbgrader"]["solution"]).source = answers[exercise]
-            nbformat.write(book, str(path))
+        if exercise in (graded or {}):
+            next(c for c in book.cells if c.metadata["nbgrader"]["grade"]).source = graded[exercise]
+        nbformat.write(book, str(path))
+
+
+def changed_cells(log: str) -> dict[str, list[str]]:
+    """{student: [grade ids]} of the cells autograde reported as changed ("Attribute 'checksum' ... has changed")."""
+    found: dict[str, list[str]] = {}
+    student = None
+    for line in log.splitlines():
+        sanitizing = re.search(r"Sanitizing .*submitted/([^/]+)/", line)
+        if sanitizing:
+            student = sanitizing.group(1)
+        changed = re.search(r"Attribute 'checksum' for cell (\S+) has changed", line)
+        if changed:
+            found.setdefault(student, []).append(changed.group(1))
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +85,10 @@ def course(tmp_path_factory):
     submit(course, "ada", reference)
     submit(course, "bob", {})
     buggy = materialise(BUG)
-    submit(course, "cy", {**reference, "conv": "%%writefile conv.py\n" + buggy})
-    nbgrader(course, "autograde", ASSIGNMENT)
+    # cy also rewrote relu's graded cell to award itself the points: reported, and graded as released.
+    submit(course, "cy", {**reference, "conv": "%%writefile conv.py\n" + buggy}, graded={"relu": "10.0\n"})
+    autograde = nbgrader(course, "autograde", ASSIGNMENT)
+    (course / "autograde.log").write_text(autograde.stdout + autograde.stderr)
     nbgrader(course, "generate_feedback", ASSIGNMENT)
     return course
 
@@ -143,3 +161,9 @@ def test_feedback_shows_no_hidden_test_code_and_no_hidden_expected_values(course
     assert "instructor's further checks: 4 of 5 points" in text
     assert "conv: 26 of 30 points (public 22/25, instructor 4/5)" in text
     assert "your code ran in gradkit's sandbox" in text  # nbgrader_config.py switched the sandbox on
+
+
+def test_autograde_reports_changed_graded_cells_and_only_those(course):
+    changed = changed_cells((course / "autograde.log").read_text())
+    assert "ada" not in changed and "bob" not in changed  # untouched graded cells verify cleanly
+    assert changed.get("cy") == ["relu-tests"]

@@ -174,3 +174,42 @@ def test_write_check_and_the_cli_agree(tmp_path, capsys):
     with pytest.raises(MarkerError, match=r"^solutions/relu\.py:\d+: malformed marker"):
         make_stubs.run(parser.parse_args(args))
     assert (exercises / "relu.py").read_text() == before  # an error writes nothing
+
+
+def test_make_stubs_keeps_edited_files_unless_forced_and_regenerates_unedited_stubs(tmp_path, capsys):
+    from gradkit.cli.main import main
+
+    solutions, exercises = tmp_path / "solutions", tmp_path / "exercises"
+    shutil.copytree(SOLUTIONS, solutions, ignore=shutil.ignore_patterns("__pycache__"))
+    args = ["make-stubs", "--solutions", str(solutions), "--exercises", str(exercises)]
+    assert main(args) == 0
+    # a maintainer changed a hint: the untouched stubs of the previous solutions are regenerated freely
+    relu = solutions / "relu.py"
+    relu.write_text(relu.read_text().replace("# hint: write ReLU.backward", "# hint: write ReLU.backward now"))
+    assert main(args) == 0 and "now" in (exercises / "relu.py").read_text()
+    # a student solved two files: kept, named in one line, nothing written
+    for name in ("conv.py", "pool.py"):
+        (exercises / name).write_text((solutions / name).read_text())
+    relu.write_text(relu.read_text().replace("backward now", "backward, please"))
+    capsys.readouterr()
+    assert main(args) == 2
+    assert capsys.readouterr().err == (
+        "gradkit make-stubs: not overwriting exercises/conv.py, exercises/pool.py: edited since generated "
+        "(someone's work?); add --force to replace them by fresh stubs\n")
+    assert (exercises / "conv.py").read_text() == (solutions / "conv.py").read_text()
+    assert "please" not in (exercises / "relu.py").read_text()
+    assert main([*args, "--force"]) == 0 and check_stubs(solutions, exercises) == []
+
+
+def test_make_stubs_is_a_maintainer_command_students_are_not_pointed_to(tmp_path, capsys):
+    from gradkit.cli.main import build_parser, main
+
+    assert "make-stubs" not in build_parser().format_help()
+    solutions, exercises = tmp_path / "solutions", tmp_path / "exercises"
+    shutil.copytree(SOLUTIONS, solutions, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(SOLUTIONS, exercises, ignore=shutil.ignore_patterns("__pycache__"))  # all six solved
+    capsys.readouterr()
+    assert main(["make-stubs", "--check", "--solutions", str(solutions), "--exercises", str(exercises)]) == 1
+    out = capsys.readouterr().out
+    assert "expected once you have started working on them" in out
+    assert "\nmaintainers: `gradkit make-stubs` regenerates" in out and "\nrun `gradkit make-stubs`" not in out

@@ -20,6 +20,7 @@ from datafiles import (
 )
 
 from gradkit.cli.main import main
+from gradkit.errors import UserError
 from gradkit.cli.train import load_impl
 from gradkit.train.augment import normalise, random_crop_flip
 from gradkit.train.checkpoint import load_checkpoint
@@ -127,6 +128,29 @@ def test_two_threads_train_like_one(impl, mnist_dir, tmp_path):
         np.testing.assert_allclose(two.model.net.state()[key], value, rtol=1e-3, atol=1e-5)
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_blas_uses_one_thread_per_training_thread_for_the_whole_run(impl, mnist_dir, tmp_path, monkeypatch, threads):
+    from threadpoolctl import threadpool_info
+
+    from gradkit.train.trainer import Model
+
+    seen = []
+    train_step, scores = Model.train_step, Model.scores
+
+    def spy(method):
+        def wrapped(self, *args):
+            seen.append(sum(pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"))
+            return method(self, *args)
+        return wrapped
+
+    monkeypatch.setattr(Model, "train_step", spy(train_step))
+    monkeypatch.setattr(Model, "scores", spy(scores))
+    trainer = train(impl, mnist_dir, tmp_path / "run", small_config(epochs=1, threads=threads), plots=False)
+    trainer.run()
+    assert seen and set(seen) == {1}  # each of the `threads` training threads: one BLAS thread
+    assert len(trainer.model.replicas) == threads
+
+
 def test_cifar10_with_augmentation_trains_from_a_partial_binary_folder(impl, tmp_path, monkeypatch):
     contents = cifar_contents(n=24, batches=("data_batch_1", "data_batch_2"))
     register_cifar_checksums(monkeypatch, write_cifar(tmp_path / "data", contents))
@@ -196,3 +220,34 @@ def test_killed_training_resumes_to_the_same_result_as_an_uninterrupted_run(tmp_
 
     assert main([*common, "--out", str(out)]) == 2
     assert "already holds a run: add --resume" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option, value, expected", [
+    ("--lr", "-1", "gradkit train: --lr -1.0: the learning rate must be above 0"),
+    ("--batch-size", "0", "gradkit train: --batch-size 0: a batch holds at least 1 image"),
+    ("--epochs", "0", "gradkit train: --epochs 0: train for at least 1 epoch"),
+    ("--data-dir", "no/such/dataa", "gradkit train: --data-dir no/such/dataa: no such folder"),
+])
+def test_bad_training_options_fail_in_one_line_before_any_work(tmp_path, capsys, option, value, expected):
+    assert main(["train", "mnist", option, value, "--out", str(tmp_path / "run"), "--no-download",
+                 "--no-progress", "--no-plots"]) == 2
+    assert capsys.readouterr().err == expected + "\n"
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_val_the_sample_cannot_hold_is_named_in_the_note():
+    data = load_splits("mnist", sample=True, val=2000)
+    assert len(data.x_val) == 1000
+    assert any("--val 2,000 is more than the shipped sample allows" in note for note in data.notes)
+    assert len(load_splits("mnist", sample=True, val=300).x_val) == 300  # within the sample: honoured
+
+
+def test_a_partial_cifar10_folder_names_allow_partial_instead_of_training_on_the_sample(tmp_path, monkeypatch):
+    def offline(request, timeout=None):
+        raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
+
+    monkeypatch.setattr("urllib.request.urlopen", offline)
+    contents = cifar_contents(n=12, batches=("data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4"))
+    register_cifar_checksums(monkeypatch, write_cifar(tmp_path / "data", contents))
+    with pytest.raises(UserError, match=r"4 of 5 batches \(data_batch_5 missing\): add --allow-partial"):
+        load_splits("cifar10", tmp_path / "data", val=8)
