@@ -20,6 +20,8 @@ import json
 import os
 import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -40,7 +42,7 @@ ISOLATED, WHY_NOT_ISOLATED = namespaces.status()
 # attack file -> (relu points it honestly earns out of 10, words the relu failures must contain)
 EXPECTED = {
     # In its own mount view the checker is not even there; without one, the sandbox refuses to open it.
-    "relu_patches_the_checker": (0, "does not import: ModuleNotFoundError: No module named 'checker'" if ISOLATED
+    "relu_patches_the_checker": (0, "does not import: ModuleNotFoundError: No module named 'gradkit.checker'" if ISOLATED
                                  else "does not import: PermissionError: the grading sandbox does not allow opening"),
     # Zeros of the right shape honestly earn the contract checks and the two-instance check, 5 points; the
     # stored examples and the gradient, differentiated through the reference in the grade of record, show
@@ -410,3 +412,21 @@ def test_the_in_process_grader_and_grade_all_read_the_same_files_the_same_way(tm
     assert mine["relu"] == "loaded the stub" and mine["softmax_ce"] == mine["sgd_momentum"] == "loaded"
     assert "declares the encoding 'utf-7'" in mine["conv"] and "is a symbolic link" in mine["pool"]
     assert mine["linear"].startswith("refused")  # helper.py is not importable by either
+
+
+def test_modules_in_the_students_folder_do_not_stand_in_for_the_kits(tmp_path):
+    """`python -m pytest` in a workspace puts the folder on sys.path: a `checker.py`, a `checker/` or an
+    `exercises/` package there (the kit's folder names in its source) must not be imported by the grader."""
+    from gradkit.workspace import init
+
+    work = tmp_path / "work"
+    init(work)
+    planted = tmp_path / "imported"
+    (work / "checker.py").write_text(f"open({str(planted)!r}, 'w').close()\n")
+    (work / "checker").mkdir()
+    (work / "checker" / "__init__.py").write_text(f"open({str(planted)!r}, 'w').close()\n")
+    shutil.copytree(SOLUTIONS, work / "exercises")
+    completed = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=work, capture_output=True, text=True,
+                               timeout=600)
+    assert "total            0/100" in completed.stdout, completed.stdout[-2000:]
+    assert not planted.exists()

@@ -101,7 +101,7 @@ def test_the_course_is_nbgrader_ready(tmp_path):
         assert "### BEGIN HIDDEN TESTS\nhidden = True\n### END HIDDEN TESTS" in graded.source
         assert graded.source.rstrip().endswith("points") and graded.metadata["nbgrader"]["locked"]
         total += graded.metadata["nbgrader"]["points"]
-    assert total == 100
+    assert total == 120  # public 100 + instructor-only 20, unscaled (one score everywhere)
     assert sorted(p.name for p in (course / "hidden").iterdir()) == [f"test_{e}_hidden.py" for e in sorted(EXERCISES)]
     assert not (source / "tests" / "hidden").exists()
 
