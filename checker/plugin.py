@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 from checker.guard import time_budget
 from checker.impl import Implementation, load_implementation
-from checker.results import CheckFailure, NotImplementedYet
+from checker.results import CheckFailure, NotImplementedYet, StudentCodeError
 from checker.scoring import NOT_IMPLEMENTED, Outcome, gradescope_results, score_table
 
 IMPL_HELP = "which implementation to grade: exercises (default), solutions, or a folder holding the six exercise files"
@@ -138,6 +138,11 @@ def _diagnose(item: pytest.Item, failure: CheckFailure) -> None:
             from checker.plots import plot_gradients
 
             plot_gradients(load_implementation(impl_spec(item.config)), failure.case, Path(plot))
+    impl = item.funcargs.get("impl") if hasattr(item, "funcargs") else None
+    if failure.diagnose is None and isinstance(failure, StudentCodeError) and failure.case is not None and impl is not None:
+        from checker.diagnose import diagnose_crash
+
+        failure.diagnose = lambda verbose, case=failure.case: diagnose_crash(impl, case)
     if failure.diagnose is None:
         return
     try:
@@ -146,7 +151,8 @@ def _diagnose(item: pytest.Item, failure: CheckFailure) -> None:
     except Exception as error:  # noqa: BLE001 - a diagnosis must never hide the failure itself
         failure.message += f"\n  (no further diagnosis: {str(error).splitlines()[0]})"
         return
-    failure.message += "\n" + "\n".join(diagnosis.lines)
+    if diagnosis.lines:
+        failure.message += "\n" + "\n".join(diagnosis.lines)
     failure.hint = failure.hint or (diagnosis.hint.id if diagnosis.hint else None)
     failure.diagnose = None
 
