@@ -216,6 +216,7 @@ def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_sha
                             "used up its cache (list.pop, del, or set to None); read what forward cached and leave it, "
                             "since backward may be called again before the next forward")
         failure.hint = "cache_consumed"
+        failure.tensor = failure.tensor or "dx"  # the second call's dx is what could not be computed
         raise
     for key in g1:
         if not np.array_equal(g2[key], g1[key]) and np.allclose(g2[key], 2 * g1[key], rtol=1e-4):

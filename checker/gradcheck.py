@@ -26,7 +26,7 @@ from checker.fixtures import forward_is_right, stored_gradient_failure
 from checker.guard import call, construct
 from checker.impl import Implementation
 from checker.names import EXERCISES
-from checker.results import CheckFailure, NotImplementedYet, StudentTimeout, remembers_case
+from checker.results import CheckFailure, NotImplementedYet, StudentCodeError, StudentTimeout, remembers_case
 from checker.setups import LayerCase, build_layer, evaluate
 from checker.softmax import checked_dscores, make_scores, true_loss
 from checker.diagnose import diagnose_layer, diagnose_softmax
@@ -146,6 +146,8 @@ def check_layer_gradient(impl: Implementation, case: LayerCase, tensor: str) -> 
     except CheckFailure as failure:
         if failure.tensor == name:
             raise  # the tensor under test itself is malformed
+        if isinstance(failure, StudentCodeError) and failure.tensor is None and ".backward raised" in failure.message:
+            failure.tensor = name  # backward raised: the tensor under test could not be computed
         _judge_on_stored_examples(impl, exercise, label, name, failure)
         return
     if result.kink:
