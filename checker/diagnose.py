@@ -45,7 +45,8 @@ def variants(case: LayerCase) -> Iterator[tuple[str, LayerCase]]:
     Order matters: the first variant that passes names the hint, most specific first.
     """
     if isinstance(case, (ConvCase, PoolCase)) and case.KH != case.KW:
-        yield "square", _square(case)
+        # The larger square: it keeps every overlap and every kernel offset, so only KH != KW goes away.
+        yield "square", _square(case, max(case.KH, case.KW))
     if isinstance(case, ConvCase):
         H_out, W_out = case.H_out, case.W_out
         if case.C > 1 or case.F > 1:
