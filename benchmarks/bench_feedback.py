@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from checker.runner import run_suite  # noqa: E402
+from gradkit.checker.runner import run_suite  # noqa: E402
 from gradkit.release.catalogue import bug_files, read_expect, submission_with  # noqa: E402
 
 

@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from checker.runner import run_suite  # noqa: E402
-from checker.scoring import totals  # noqa: E402
+from gradkit.checker.runner import run_suite  # noqa: E402
+from gradkit.checker.scoring import totals  # noqa: E402
 from gradkit.release.catalogue import submission_with  # noqa: E402
 
 CHILD_ARGS = ("-p", "no:benchmark", "-p", "no:anyio", "-p", "no:xdist")

@@ -4,9 +4,9 @@ The library is pure (no pytest); `checker.plugin` is the only pytest glue. Every
 function that raises `checker.results.CheckFailure` with a message a student can act on.
 """
 
-from checker.impl import Implementation, load_implementation
-from checker.names import EXERCISES, Exercise
-from checker.results import CheckFailure, NotImplementedYet, StudentCodeError, StudentTimeout
+from gradkit.checker.impl import Implementation, load_implementation
+from gradkit.checker.names import EXERCISES, Exercise
+from gradkit.checker.results import CheckFailure, NotImplementedYet, StudentCodeError, StudentTimeout
 
 __all__ = [
     "EXERCISES",

@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from checker import inputs
-from checker.cases import ConvCase, PoolCase
-from checker.guard import call, construct
-from checker.impl import Implementation
-from checker.results import CheckFailure
+from gradkit.checker import inputs
+from gradkit.checker.cases import ConvCase, PoolCase
+from gradkit.checker.guard import call, construct
+from gradkit.checker.impl import Implementation
+from gradkit.checker.results import CheckFailure
 
 # Big enough that the sample std of W estimates the He std to about 2% (one standard error: 1/sqrt(2n)).
 CONV_ARGS = dict(C=8, F=16, K=3)  # W has 16*8*3*3 = 1152 entries, fan_in = 72

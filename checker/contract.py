@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from checker.guard import call
-from checker.results import CheckFailure, StudentCodeError
+from gradkit.checker.guard import call
+from gradkit.checker.results import CheckFailure, StudentCodeError
 
 
 def _first_index(mask: np.ndarray) -> tuple[int, ...]:

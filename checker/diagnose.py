@@ -15,16 +15,16 @@ from typing import Any
 
 import numpy as np
 
-from checker import fingerprints, hints
-from checker.cases import EXERCISE_OF_CASE, ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
-from checker.contract import checked_backward, checked_forward
-from checker.guard import construct
-from checker.hints import Hint
-from checker.impl import Implementation
-from checker.numgrad import layer_loss, numerical_gradient, probe_position
-from checker.results import CheckFailure, StudentCodeError
-from checker.setups import LayerCase, evaluate
-from checker.textmaps import MAX_MAP_ROWS, fmt_index, heat_map, side_by_side, spatial
+from gradkit.checker import fingerprints, hints
+from gradkit.checker.cases import EXERCISE_OF_CASE, ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
+from gradkit.checker.contract import checked_backward, checked_forward
+from gradkit.checker.guard import construct
+from gradkit.checker.hints import Hint
+from gradkit.checker.impl import Implementation
+from gradkit.checker.numgrad import layer_loss, numerical_gradient, probe_position
+from gradkit.checker.results import CheckFailure, StudentCodeError
+from gradkit.checker.setups import LayerCase, evaluate
+from gradkit.checker.textmaps import MAX_MAP_ROWS, fmt_index, heat_map, side_by_side, spatial
 
 
 
@@ -102,7 +102,7 @@ STALE_PARAMS_HINT = Hint(
 
 
 def _passes(impl: Implementation, case: LayerCase, tensor: str, **options: bool) -> bool:
-    from checker.gradcheck import layer_directional  # late: gradcheck imports this module
+    from gradkit.checker.gradcheck import layer_directional  # late: gradcheck imports this module
 
     try:
         result = layer_directional(impl, case, tensor, **options)
@@ -118,7 +118,7 @@ POSITIONS_HINT = Hint("sum", "correct when there is one output position, wrong w
 
 
 def counterfactual_hint(impl: Implementation, case: LayerCase, tensor: str) -> Hint | None:
-    from checker.gradcheck import layer_directional  # late: gradcheck imports this module
+    from gradkit.checker.gradcheck import layer_directional  # late: gradcheck imports this module
 
     if layer_directional(impl, case, tensor).passed:
         return None  # nothing to explain
@@ -181,7 +181,7 @@ LABELS_HINT = Hint("labels", "your code runs (or is right) when the batch holds 
 
 
 def _loss_runs(impl: Implementation, scores: np.ndarray, y: np.ndarray) -> bool:
-    from checker.guard import call
+    from gradkit.checker.guard import call
 
     try:
         loss_fn = construct(impl.SoftmaxCrossEntropy)
@@ -225,13 +225,13 @@ def _window(case: LayerCase, position: tuple[int, ...]) -> tuple[slice, slice] |
 
 def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: bool = False) -> Diagnosis:
     """Why d{tensor} of a layer is wrong on `case` (the shrunk failing case)."""
-    from checker.gradcheck import layer_directional
+    from gradkit.checker.gradcheck import layer_directional
 
     run = evaluate(impl, case, only=tensor)
     setup, out, v, dx, grads = run.setup, run.out, run.v, run.dx, run.grads
     layer, x = setup.layer, setup.x
     params = {k: p.copy() for k, p in layer.params.items()}
-    from checker.gradcheck import reference_twin
+    from gradkit.checker.gradcheck import reference_twin
 
     forward = _student_forward(reference_twin(impl, case, layer) or layer, setup.out_shape, setup.formula)
     name = f"d{tensor}"
@@ -323,8 +323,8 @@ def _probe(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], forward: Calla
 # ---------------------------------------------------------------- softmax
 
 def diagnose_softmax(impl: Implementation, case: SoftmaxCase, verbose: bool = False) -> Diagnosis:
-    from checker.guard import call
-    from checker.softmax import checked_dscores, make_scores, true_loss
+    from gradkit.checker.guard import call
+    from gradkit.checker.softmax import checked_dscores, make_scores, true_loss
 
     rng = np.random.default_rng(case.seed)
     scores, y = make_scores(case, rng)

@@ -17,11 +17,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from checker.cases import ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
-from checker.guard import construct
-from checker.impl import Implementation
-from checker.results import CheckFailure
-from checker.setups import evaluate
+from gradkit.checker.cases import ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
+from gradkit.checker.guard import construct
+from gradkit.checker.impl import Implementation
+from gradkit.checker.results import CheckFailure
+from gradkit.checker.setups import evaluate
 
 FINGERPRINT_DIR = Path(__file__).with_name("fingerprints")
 
@@ -46,7 +46,7 @@ def tensors_on(impl: Implementation, case: object) -> dict[str, np.ndarray]:
     """What an implementation computes on a probe case: out (or loss) and every gradient."""
     rng = np.random.default_rng(case.seed)
     if isinstance(case, SoftmaxCase):
-        from checker.softmax import checked_dscores, checked_loss, make_scores
+        from gradkit.checker.softmax import checked_dscores, checked_loss, make_scores
 
         scores, y = make_scores(case, rng)
         loss_fn = construct(impl.SoftmaxCrossEntropy)

@@ -21,15 +21,15 @@ from typing import Any
 
 import numpy as np
 
-from checker import forward_hints, hints
-from checker.cases import ConvCase, PoolCase
-from checker.contract import checked_forward
-from checker.hints import Hint
-from checker.textmaps import fmt_index, heat_map, spatial
-from checker.guard import call, construct
-from checker.impl import Implementation
-from checker.results import CheckFailure, NotImplementedYet
-from checker.softmax import checked_dscores, checked_loss, loss_is_right
+from gradkit.checker import forward_hints, hints
+from gradkit.checker.cases import ConvCase, PoolCase
+from gradkit.checker.contract import checked_forward
+from gradkit.checker.hints import Hint
+from gradkit.checker.textmaps import fmt_index, heat_map, spatial
+from gradkit.checker.guard import call, construct
+from gradkit.checker.impl import Implementation
+from gradkit.checker.results import CheckFailure, NotImplementedYet
+from gradkit.checker.softmax import checked_dscores, checked_loss, loss_is_right
 
 FIXTURE_DIR = Path(__file__).with_name("fixtures")
 

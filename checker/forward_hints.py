@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from checker.guard import call
-from checker.hints import Hint
-from checker.results import CheckFailure
+from gradkit.checker.guard import call
+from gradkit.checker.hints import Hint
+from gradkit.checker.results import CheckFailure
 
 EXACT = 1e-9  # relative to the largest expected entry, as the forward test compares
 

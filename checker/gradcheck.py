@@ -19,17 +19,17 @@ from typing import Any
 import numpy as np
 from hypothesis import reject
 
-from checker import inputs
-from checker.cases import EXERCISE_OF_CASE, SoftmaxCase
-from checker.contract import checked_forward
-from checker.fixtures import forward_is_right, stored_gradient_failure
-from checker.guard import call, construct
-from checker.impl import Implementation
-from checker.names import EXERCISES
-from checker.results import CheckFailure, NotImplementedYet, StudentCodeError, StudentTimeout, remembers_case
-from checker.setups import LayerCase, build_layer, evaluate
-from checker.softmax import checked_dscores, make_scores, true_loss
-from checker.diagnose import diagnose_layer, diagnose_softmax
+from gradkit.checker import inputs
+from gradkit.checker.cases import EXERCISE_OF_CASE, SoftmaxCase
+from gradkit.checker.contract import checked_forward
+from gradkit.checker.fixtures import forward_is_right, stored_gradient_failure
+from gradkit.checker.guard import call, construct
+from gradkit.checker.impl import Implementation
+from gradkit.checker.names import EXERCISES
+from gradkit.checker.results import CheckFailure, NotImplementedYet, StudentCodeError, StudentTimeout, remembers_case
+from gradkit.checker.setups import LayerCase, build_layer, evaluate
+from gradkit.checker.softmax import checked_dscores, make_scores, true_loss
+from gradkit.checker.diagnose import diagnose_layer, diagnose_softmax
 
 H = 1e-5
 RTOL = 1e-6

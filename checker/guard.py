@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from checker.results import NotImplementedYet, StudentCodeError, StudentTimeout
+from gradkit.checker.results import NotImplementedYet, StudentCodeError, StudentTimeout
 
 DEFAULT_CALL_SECONDS = 20.0
 

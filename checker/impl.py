@@ -25,9 +25,9 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
-from checker.guard import display_path
-from checker.names import EXERCISES, Exercise
-from checker.results import CannotLoad, CheckFailure
+from gradkit.checker.guard import display_path
+from gradkit.checker.names import EXERCISES, Exercise
+from gradkit.checker.results import CannotLoad, CheckFailure
 
 PACKAGES = ("exercises", "solutions")
 MAX_SOURCE_BYTES = 2 * 2**20

@@ -13,11 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from checker import inputs
-from checker.guard import call
-from checker.impl import Implementation
-from checker.results import CheckFailure, remembers_case
-from checker.setups import LayerCase, build
+from gradkit.checker import inputs
+from gradkit.checker.guard import call
+from gradkit.checker.impl import Implementation
+from gradkit.checker.results import CheckFailure, remembers_case
+from gradkit.checker.setups import LayerCase, build
 
 
 def _results(layer: Any, out: Any, dx: Any) -> dict[str, np.ndarray]:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from checker import contract, inputs
-from checker.impl import Implementation
-from checker.results import CannotLoad, CheckFailure, NotImplementedYet
-from checker.cases import ReluCase
-from checker.guard import call, construct
-from checker.setups import LayerCase, build
+from gradkit.checker import contract, inputs
+from gradkit.checker.impl import Implementation
+from gradkit.checker.results import CannotLoad, CheckFailure, NotImplementedYet
+from gradkit.checker.cases import ReluCase
+from gradkit.checker.guard import call, construct
+from gradkit.checker.setups import LayerCase, build
 
 
 def _with_case(failure: CheckFailure, case: LayerCase) -> CheckFailure:

@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from checker import inputs
-from checker.cases import SGDCase
-from checker.guard import call, construct
-from checker.impl import Implementation
-from checker.results import CheckFailure, StudentCodeError
+from gradkit.checker import inputs
+from gradkit.checker.cases import SGDCase
+from gradkit.checker.guard import call, construct
+from gradkit.checker.impl import Implementation
+from gradkit.checker.results import CheckFailure, StudentCodeError
 
 
 class ToyLayer:

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import numpy as np
 
-from checker.cases import ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
-from checker.diagnose import _student_forward
-from checker.guard import construct
-from checker.impl import Implementation
-from checker.numgrad import layer_loss, numerical_gradient
-from checker.setups import evaluate
+from gradkit.checker.cases import ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
+from gradkit.checker.diagnose import _student_forward
+from gradkit.checker.guard import construct
+from gradkit.checker.impl import Implementation
+from gradkit.checker.numgrad import layer_loss, numerical_gradient
+from gradkit.checker.setups import evaluate
 
 # What `gradkit check EXERCISE --plot` draws when every check passed.
 DEFAULT_CASES = {
@@ -64,7 +64,7 @@ def gradients(impl: Implementation, case: object) -> dict[str, tuple[np.ndarray,
     """{tensor name: (yours, numerical)} for every tensor of the exercise on `case`."""
     rng = np.random.default_rng(case.seed)
     if isinstance(case, SoftmaxCase):
-        from checker.softmax import checked_dscores, checked_loss, make_scores
+        from gradkit.checker.softmax import checked_dscores, checked_loss, make_scores
 
         scores, y = make_scores(case, rng)
         loss_fn = construct(impl.SoftmaxCrossEntropy)

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from checker.guard import time_budget
-from checker.impl import Implementation, load_implementation
-from checker.results import CheckFailure, NotImplementedYet, StudentCodeError
-from checker.scoring import NOT_IMPLEMENTED, Outcome, gradescope_results, score_table
+from gradkit.checker.guard import time_budget
+from gradkit.checker.impl import Implementation, load_implementation
+from gradkit.checker.results import CheckFailure, NotImplementedYet, StudentCodeError
+from gradkit.checker.scoring import NOT_IMPLEMENTED, Outcome, gradescope_results, score_table
 
 IMPL_HELP = "which implementation to grade: exercises (default), solutions, or a folder holding the six exercise files"
 JSON_HELP = "also write the results as Gradescope-format JSON to this file"
@@ -135,12 +135,12 @@ def _diagnose(item: pytest.Item, failure: CheckFailure) -> None:
     plot = item.config.getoption("--gradkit-plot")
     if plot and failure.case is not None and not Path(plot).exists():
         with time_budget(120), contextlib.suppress(Exception):
-            from checker.plots import plot_gradients
+            from gradkit.checker.plots import plot_gradients
 
             plot_gradients(load_implementation(impl_spec(item.config)), failure.case, Path(plot))
     impl = item.funcargs.get("impl") if hasattr(item, "funcargs") else None
     if failure.diagnose is None and isinstance(failure, StudentCodeError) and failure.case is not None and impl is not None:
-        from checker.diagnose import diagnose_crash
+        from gradkit.checker.diagnose import diagnose_crash
 
         failure.diagnose = lambda verbose, case=failure.case: diagnose_crash(impl, case)
     if failure.diagnose is None:
@@ -186,7 +186,7 @@ class Scoreboard:
 
     def _plot_default_case(self, path: Path) -> None:
         """Every gradient check passed: draw the exercise's standard case (so --plot always draws)."""
-        from checker.plots import DEFAULT_CASES, plot_gradients
+        from gradkit.checker.plots import DEFAULT_CASES, plot_gradients
 
         exercise = next((o.exercise for o in self.outcomes if o.exercise in DEFAULT_CASES), None)
         if exercise is not None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from checker import inputs
-from checker.cases import PoolCase
-from checker.contract import checked_backward, checked_forward
-from checker.guard import construct
-from checker.impl import Implementation
-from checker.results import CheckFailure, remembers_case
+from gradkit.checker import inputs
+from gradkit.checker.cases import PoolCase
+from gradkit.checker.contract import checked_backward, checked_forward
+from gradkit.checker.guard import construct
+from gradkit.checker.impl import Implementation
+from gradkit.checker.results import CheckFailure, remembers_case
 
 MAX_PROBES = 8
 

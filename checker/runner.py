@@ -16,8 +16,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from checker.names import EXERCISES
-from checker.scoring import Outcome
+from gradkit.checker.names import EXERCISES
+from gradkit.checker.scoring import Outcome
 
 # tests/graded sits beside the checker package, in the repository and in a student release alike.
 GRADED_DIR = Path(__file__).resolve().parent.parent / "tests" / "graded"

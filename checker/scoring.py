@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from checker.names import EXERCISES
+from gradkit.checker.names import EXERCISES
 
 NOT_IMPLEMENTED = "not implemented"
 

@@ -11,12 +11,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from checker import inputs
-from checker.cases import ConvCase, LinearCase, PoolCase, ReluCase
-from checker.contract import checked_backward, checked_forward
-from checker.guard import construct
-from checker.impl import Implementation
-from checker.results import CheckFailure
+from gradkit.checker import inputs
+from gradkit.checker.cases import ConvCase, LinearCase, PoolCase, ReluCase
+from gradkit.checker.contract import checked_backward, checked_forward
+from gradkit.checker.guard import construct
+from gradkit.checker.impl import Implementation
+from gradkit.checker.results import CheckFailure
 
 LayerCase = ConvCase | PoolCase | ReluCase | LinearCase
 

@@ -8,12 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from checker import inputs
-from checker.cases import SoftmaxCase
-from checker.contract import require_array, require_dtype, require_finite, require_shape, require_unchanged
-from checker.guard import call, construct
-from checker.impl import Implementation
-from checker.results import CheckFailure, remembers_case
+from gradkit.checker import inputs
+from gradkit.checker.cases import SoftmaxCase
+from gradkit.checker.contract import require_array, require_dtype, require_finite, require_shape, require_unchanged
+from gradkit.checker.guard import call, construct
+from gradkit.checker.impl import Implementation
+from gradkit.checker.results import CheckFailure, remembers_case
 
 HUGE = 1e4
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from checker.cases import ConvCase, LinearCase, PoolCase, ReluCase, SGDCase, SoftmaxCase
+from gradkit.checker.cases import ConvCase, LinearCase, PoolCase, ReluCase, SGDCase, SoftmaxCase
 
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
 small = st.integers(min_value=1, max_value=3)

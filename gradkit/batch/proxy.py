@@ -32,10 +32,10 @@ from typing import Any
 
 import numpy as np
 
-from checker.guard import display_path
-from checker.impl import Implementation, load_implementation, read_source
-from checker.names import EXERCISES, Exercise
-from checker.results import CheckFailure, StudentCodeError, StudentTimeout
+from gradkit.checker.guard import display_path
+from gradkit.checker.impl import Implementation, load_implementation, read_source
+from gradkit.checker.names import EXERCISES, Exercise
+from gradkit.checker.results import CheckFailure, StudentCodeError, StudentTimeout
 from gradkit.batch import namespaces
 from gradkit.batch.limits import Limits
 from gradkit.batch.protocol import (

@@ -20,9 +20,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from checker.impl import read_source
-from checker.names import EXERCISES
-from checker.scoring import NOT_IMPLEMENTED, Outcome
+from gradkit.checker.impl import read_source
+from gradkit.checker.names import EXERCISES
+from gradkit.checker.scoring import NOT_IMPLEMENTED, Outcome
 from gradkit.batch.submission import StudentResult
 
 

@@ -22,10 +22,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from checker.impl import read_source
-from checker.names import EXERCISES
-from checker.runner import GRADED_DIR, graded_files, read_outcomes
-from checker.scoring import Outcome
+from gradkit.checker.impl import read_source
+from gradkit.checker.names import EXERCISES
+from gradkit.checker.runner import GRADED_DIR, graded_files, read_outcomes
+from gradkit.checker.scoring import Outcome
 from gradkit.batch.limits import Limits
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from checker.names import EXERCISES
-from checker.runner import run_suite
+from gradkit.checker.names import EXERCISES
+from gradkit.checker.runner import run_suite
 from gradkit.cli.common import add_impl_argument
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from checker.plugin import IMPL_HELP
+from gradkit.checker.plugin import IMPL_HELP
 
 
 def add_impl_argument(parser: argparse.ArgumentParser) -> None:

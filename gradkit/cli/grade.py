@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from checker.runner import run_suite
+from gradkit.checker.runner import run_suite
 from gradkit.cli.common import add_impl_argument
 from gradkit.errors import UserError
 

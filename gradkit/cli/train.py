@@ -23,8 +23,8 @@ from gradkit.train.checkpoint import load_checkpoint
 
 def load_impl(spec: str):
     """The implementation's classes for ``--impl`` (the same selection as grading)."""
-    from checker.impl import load_implementation
-    from checker.results import CheckFailure
+    from gradkit.checker.impl import load_implementation
+    from gradkit.checker.results import CheckFailure
 
     try:
         impl = load_implementation(spec)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from checker.names import EXERCISES
+from gradkit.checker.names import EXERCISES
 from gradkit.errors import UserError
 from gradkit.release import leakcheck
 from gradkit.release.notebooks import exercise_notebook, notebook_name, write_notebook

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from checker.fingerprints import FINGERPRINT_DIR, PROBE_CASES, tensors_on
-from checker.impl import load_implementation
-from checker.results import CheckFailure
+from gradkit.checker.fingerprints import FINGERPRINT_DIR, PROBE_CASES, tensors_on
+from gradkit.checker.impl import load_implementation
+from gradkit.checker.results import CheckFailure
 from gradkit.release.catalogue import bug_files, explanation, read_expect, submission_with
 
 def compute() -> tuple[dict[str, dict[str, np.ndarray]], dict[str, dict]]:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from checker.fixtures import CONFIG_FIELDS, FIXTURE_DIR, build_from_config
-from checker.impl import load_implementation
+from gradkit.checker.fixtures import CONFIG_FIELDS, FIXTURE_DIR, build_from_config
+from gradkit.checker.impl import load_implementation
 
 # (x shape or (N, K) for the loss, settings) per example; chosen to cover padding, strides that
 # do not divide, non-square kernels and images, C != F, overlapping pooling windows.

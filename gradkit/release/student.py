@@ -94,7 +94,7 @@ def _points_table() -> str:
     """The exercise table of the README, points read from the graded tests' markers."""
     import ast
 
-    from checker.names import EXERCISES
+    from gradkit.checker.names import EXERCISES
 
     rows = []
     for exercise in EXERCISES.values():

@@ -3,8 +3,8 @@
 import pytest
 from hypothesis import given
 
-from checker import momentum
-from checker.strategies import sgd_cases
+from gradkit.checker import momentum
+from gradkit.checker.strategies import sgd_cases
 
 
 @pytest.mark.points(5)

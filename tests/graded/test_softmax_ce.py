@@ -3,10 +3,10 @@
 import pytest
 from hypothesis import given
 
-from checker import softmax
-from checker.fixtures import check_forward_examples
-from checker.gradcheck import check_softmax_gradient
-from checker.strategies import softmax_cases
+from gradkit.checker import softmax
+from gradkit.checker.fixtures import check_forward_examples
+from gradkit.checker.gradcheck import check_softmax_gradient
+from gradkit.checker.strategies import softmax_cases
 
 
 @pytest.mark.points(2)

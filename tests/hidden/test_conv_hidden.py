@@ -7,8 +7,8 @@ how many points these gave, never this code or its messages.
 import pytest
 from hypothesis import given, settings
 
-from checker.gradcheck import check_layer_gradient
-from checker.strategies import conv_cases
+from gradkit.checker.gradcheck import check_layer_gradient
+from gradkit.checker.strategies import conv_cases
 
 
 @pytest.mark.points(2)

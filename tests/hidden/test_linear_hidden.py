@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.cases import LinearCase
-from checker.gradcheck import check_layer_gradient
-from checker.strategies import seeds
+from gradkit.checker.cases import LinearCase
+from gradkit.checker.gradcheck import check_layer_gradient
+from gradkit.checker.strategies import seeds
 
 wider = st.builds(LinearCase, N=st.integers(5, 16), D=st.integers(7, 40), M=st.integers(6, 20), seed=seeds)
 

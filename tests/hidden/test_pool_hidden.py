@@ -3,9 +3,9 @@
 import pytest
 from hypothesis import given, settings
 
-from checker.gradcheck import check_layer_gradient
-from checker.pooling import check_ties
-from checker.strategies import pool_cases
+from gradkit.checker.gradcheck import check_layer_gradient
+from gradkit.checker.pooling import check_ties
+from gradkit.checker.strategies import pool_cases
 
 
 @pytest.mark.points(2)

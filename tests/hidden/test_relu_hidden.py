@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.cases import ReluCase
-from checker.gradcheck import check_layer_gradient
-from checker.strategies import seeds
+from gradkit.checker.cases import ReluCase
+from gradkit.checker.gradcheck import check_layer_gradient
+from gradkit.checker.strategies import seeds
 
 larger = st.builds(ReluCase, shape=st.lists(st.integers(1, 9), min_size=2, max_size=5).map(tuple), seed=seeds)
 

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker import momentum
-from checker.cases import SGDCase
-from checker.strategies import seeds
+from gradkit.checker import momentum
+from gradkit.checker.cases import SGDCase
+from gradkit.checker.strategies import seeds
 
 shapes = st.lists(st.lists(st.integers(1, 5), min_size=1, max_size=3).map(tuple), min_size=2, max_size=5)
 long_runs = st.builds(SGDCase, shapes=shapes.map(tuple), lr=st.sampled_from([0.05, 0.2]),

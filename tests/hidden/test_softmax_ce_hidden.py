@@ -4,10 +4,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker import softmax
-from checker.cases import SoftmaxCase
-from checker.gradcheck import check_softmax_gradient
-from checker.strategies import seeds
+from gradkit.checker import softmax
+from gradkit.checker.cases import SoftmaxCase
+from gradkit.checker.gradcheck import check_softmax_gradient
+from gradkit.checker.strategies import seeds
 
 many = st.builds(SoftmaxCase, N=st.integers(6, 32), K=st.integers(11, 60), seed=seeds)
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from checker.names import EXERCISES
-from checker.runner import run_suite
-from checker.scoring import NOT_IMPLEMENTED, totals
+from gradkit.checker.names import EXERCISES
+from gradkit.checker.runner import run_suite
+from gradkit.checker.scoring import NOT_IMPLEMENTED, totals
 from gradkit.release.catalogue import bug_files, exercise_of, materialise, read_expect, submission_with, variant_files
 
 BUGS = bug_files()

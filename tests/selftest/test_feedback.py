@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from checker import hints
-from checker.cases import ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
-from checker.diagnose import diagnose_layer, diagnose_softmax
-from checker.fingerprints import FINGERPRINT_DIR, load
-from checker.impl import load_implementation
+from gradkit.checker import hints
+from gradkit.checker.cases import ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
+from gradkit.checker.diagnose import diagnose_layer, diagnose_softmax
+from gradkit.checker.fingerprints import FINGERPRINT_DIR, load
+from gradkit.checker.impl import load_implementation
 from gradkit.release.catalogue import bug_files, read_expect, submission_with
 from gradkit.release.fingerprints import compute
 

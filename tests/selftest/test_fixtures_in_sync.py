@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from checker.fixtures import load_examples
+from gradkit.checker.fixtures import load_examples
 from gradkit.release.fixtures import EXAMPLES, generators, make_examples
 
 

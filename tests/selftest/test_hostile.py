@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from checker.fixtures import load_examples
-from checker.runner import graded_files, run_suite
+from gradkit.checker.fixtures import load_examples
+from gradkit.checker.runner import graded_files, run_suite
 from gradkit.batch import namespaces
 from gradkit.batch.limits import Limits
 from gradkit.batch.samples import SOLUTIONS, write_reference, write_stubs
@@ -370,9 +370,9 @@ def test_the_in_process_grader_and_grade_all_read_the_same_files_the_same_way(tm
 
     import numpy as np
 
-    from checker.impl import Implementation
-    from checker.names import EXERCISES
-    from checker.results import CheckFailure
+    from gradkit.checker.impl import Implementation
+    from gradkit.checker.names import EXERCISES
+    from gradkit.checker.results import CheckFailure
     from gradkit.batch.proxy import SandboxedImplementation
 
     folder = write_stubs(tmp_path / "exercises")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from checker.runner import run_suite
-from checker.scoring import NOT_IMPLEMENTED
+from gradkit.checker.runner import run_suite
+from gradkit.checker.scoring import NOT_IMPLEMENTED
 
 FLAKE_HUNT_SEEDS = range(1, 21)
 

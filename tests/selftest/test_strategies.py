@@ -2,8 +2,8 @@
 
 from hypothesis import given, settings
 
-from checker.plugin import PROFILE_GRADING
-from checker.strategies import conv_cases, pool_cases
+from gradkit.checker.plugin import PROFILE_GRADING
+from gradkit.checker.strategies import conv_cases, pool_cases
 
 
 def drawn(strategy):

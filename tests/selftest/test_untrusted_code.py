@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.runner import run_suite
+from gradkit.checker.runner import run_suite
 
 SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
 
