@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from gradkit.checker.guard import call
-from gradkit.checker.results import CheckFailure
+from gradkit.checker.results import CheckFailure, StudentCodeError
 
 
 def _first_index(mask: np.ndarray) -> tuple[int, ...]:
@@ -93,6 +93,23 @@ def checked_forward(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], formu
     return out.copy()
 
 
+def _why_not_repeatable(layer: Any, x: np.ndarray, dout: np.ndarray, name: str, first: np.ndarray
+                        ) -> tuple[str, str]:
+    """Two backward calls after one forward disagreed: tell a changed cache from a result that is never repeatable.
+
+    A fresh forward before a third backward restores a cache the first backward wrote into, so the first result
+    comes back; entries that are never written (np.empty) or random numbers do not come back."""
+    call(layer, "forward", x.copy())
+    dx, grads = checked_backward(layer, dout, x)
+    again = dx if name == "dx" else grads[name[1:]]
+    if np.allclose(again, first, rtol=1e-5, atol=1e-7):
+        return ("after a fresh forward the first result comes back: your backward changes what forward cached (an "
+                "in-place operation such as *= or -= on a cached array); work on a copy"), "cache_written"
+    return (f"even after a fresh forward it is not repeatable: some entries of {name} are never written (np.empty "
+            "keeps whatever was in memory: allocate with np.zeros, and check that your loops reach every index), "
+            "or backward uses random numbers"), "unwritten"
+
+
 def checked_backward(layer: Any, dout: np.ndarray, x: np.ndarray,
                      only: str | None = None) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
     """`layer.backward(dout)` on a copy of `dout`, checked: dx like x, grads like params, finite, dout unchanged.
@@ -161,6 +178,8 @@ def _shape_advice(key: str, got: tuple[int, ...], want: tuple[int, ...]) -> str:
     """Why a gradient has the wrong shape, in the words of the usual mistake."""
     if got == want[::-1] and len(want) == 2:
         return " (yours is transposed: for out = x @ W, dW = x.T @ dout)"
+    if tuple(n for n in got if n != 1) == tuple(n for n in want if n != 1):
+        return " (an extra axis of length 1: sum without keepdims=True, or reshape to the parameter's shape)"
     if int(np.prod(got)) == int(np.prod(want)):
         return " (the right number of entries in another layout: reshape cannot fix the order of the axes)"
     if key == "b":
@@ -190,7 +209,15 @@ def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_sha
             raise CheckFailure(
                 f"{label} changed params[{key!r}]: backward only computes gradients (into grads); the optimizer "
                 "updates the parameters, once per step", tensor=f"params[{key!r}]", hint="mutation")
-    dx2, g2 = checked_backward(layer, dout, x)
+    try:
+        dx2, g2 = checked_backward(layer, dout, x)
+    except StudentCodeError as failure:
+        failure.message += ("\n  hint: the first backward after this forward worked and the second raised: backward "
+                            "used up its cache (list.pop, del, or set to None); read what forward cached and leave it, "
+                            "since backward may be called again before the next forward")
+        failure.hint = "cache_consumed"
+        failure.tensor = failure.tensor or "dx"  # the second call's dx is what could not be computed
+        raise
     for key in g1:
         if not np.array_equal(g2[key], g1[key]) and np.allclose(g2[key], 2 * g1[key], rtol=1e-4):
             raise CheckFailure(
@@ -200,10 +227,10 @@ def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_sha
             )
     for name, a, b in [("dx", dx1, dx2)] + [(f"d{k}", g1[k], g2[k]) for k in g1]:
         if not np.allclose(a, b, rtol=1e-5, atol=1e-7):
+            why, hint = _why_not_repeatable(layer, x, dout, name, a)
             raise CheckFailure(
                 f"{label} gave a different {name} when called twice with the same dout; backward must depend only on "
-                f"the cache from forward and on dout (is it changing its cache, or using randomness?)",
-                tensor=name,
+                f"the cache from forward and on dout\n  hint: {why}", tensor=name, hint=hint,
             )
     dx3, g3 = checked_backward(layer, 2 * dout, x)
     rtol = 100 * float(np.finfo(x.dtype).eps)

@@ -22,7 +22,7 @@ from gradkit.checker.guard import construct
 from gradkit.checker.hints import Hint
 from gradkit.checker.impl import Implementation
 from gradkit.checker.numgrad import layer_loss, numerical_gradient, probe_position
-from gradkit.checker.results import CheckFailure
+from gradkit.checker.results import CheckFailure, StudentCodeError
 from gradkit.checker.setups import LayerCase, evaluate
 from gradkit.checker.textmaps import MAX_MAP_ROWS, fmt_index, heat_map, side_by_side, spatial
 
@@ -44,6 +44,9 @@ def variants(case: LayerCase) -> Iterator[tuple[str, LayerCase]]:
 
     Order matters: the first variant that passes names the hint, most specific first.
     """
+    if isinstance(case, (ConvCase, PoolCase)) and case.KH != case.KW:
+        # The larger square: it keeps every overlap and every kernel offset, so only KH != KW goes away.
+        yield "square", _square(case, max(case.KH, case.KW))
     if isinstance(case, ConvCase):
         H_out, W_out = case.H_out, case.W_out
         if case.C > 1 or case.F > 1:
@@ -74,6 +77,16 @@ def variants(case: LayerCase) -> Iterator[tuple[str, LayerCase]]:
     elif isinstance(case, LinearCase):
         if case.N > 1:
             yield "batch", case._replace(N=1)
+
+
+def _square(case: ConvCase | PoolCase, side: int | None = None) -> ConvCase | PoolCase:
+    """The case with a square kernel (KH x KH by default), the image width changed to keep the output width."""
+    K = case.KH if side is None else side
+    W_out = case.W_out if isinstance(case, ConvCase) else case.out_shape[3]
+    H_out = case.H_out if isinstance(case, ConvCase) else case.out_shape[2]
+    pad = case.padding if isinstance(case, ConvCase) else 0
+    return case._replace(KH=K, KW=K, H=max((H_out - 1) * case.stride + K - 2 * pad, 1),
+                         W=max((W_out - 1) * case.stride + K - 2 * pad, 1))
 
 
 def _valid(case: LayerCase) -> bool:
@@ -119,8 +132,66 @@ def counterfactual_hint(impl: Implementation, case: LayerCase, tensor: str) -> H
         except CheckFailure:
             continue
         if result.passed and not result.kink:
-            return POSITIONS_HINT if feature == "positions" else hints.COUNTERFACTUAL[feature]
+            if feature == "positions":
+                return POSITIONS_HINT
+            return hints.counterfactual(feature, EXERCISE_OF_CASE[type(case)], tensor)
     return None
+
+
+def diagnose_crash(impl: Implementation, case: object) -> Diagnosis:
+    """After your code raised on `case`: a hint when removing one feature lets it run."""
+    hint = crash_hint(impl, case)
+    return Diagnosis([f"  hint: {hint.text}"] if hint else [], hint)
+
+
+def _runs(impl: Implementation, case: LayerCase) -> bool:
+    """Whether your forward and backward run on `case` without raising (their values are not judged)."""
+    try:
+        evaluate(impl, case)
+    except StudentCodeError:
+        return False
+    except CheckFailure:
+        return True  # it ran; what it returned is other checks' business
+    return True
+
+
+def crash_hint(impl: Implementation, case: object) -> Hint | None:
+    """Your code raised on `case`: the feature whose removal lets it run, as a hint (None if none does).
+
+    A kernel or window with KH != KW that raises while both square ones (KH x KH and KW x KW) run points at a
+    KH used where KW belongs; labels that raise unless the batch holds the last class point at a width taken
+    from y.max() + 1 instead of K.
+    """
+    if isinstance(case, (ConvCase, PoolCase)) and case.KH != case.KW:
+        squares = [_square(case, side) for side in (case.KH, case.KW)]
+        if all(_valid(variant) and _runs(impl, variant) for variant in squares) and not _runs(impl, case):
+            return hints.SQUARE_CRASH
+    if isinstance(case, SoftmaxCase) and case.K > 1:
+        scores = np.random.default_rng(case.seed).standard_normal((case.N, case.K))
+        first, with_last = np.zeros(case.N, dtype=np.int64), np.zeros(case.N, dtype=np.int64)
+        with_last[-1] = case.K - 1
+        if _loss_runs(impl, scores, with_last) and not _loss_runs(impl, scores, first):
+            return LABELS_HINT
+    return None
+
+
+LABELS_HINT = Hint("labels", "your code runs (or is right) when the batch holds the last class K - 1 and fails when it "
+                             "does not: something is sized by the labels present (y.max() + 1, np.unique(y)) instead "
+                             "of the K = scores.shape[1] classes; a one-hot needs K columns, np.eye(K)[y]")
+
+
+def _loss_runs(impl: Implementation, scores: np.ndarray, y: np.ndarray) -> bool:
+    from gradkit.checker.guard import call
+
+    try:
+        loss_fn = construct(impl.SoftmaxCrossEntropy)
+        call(loss_fn, "forward", scores.copy(), y.copy())
+        call(loss_fn, "backward")
+    except StudentCodeError:
+        return False
+    except CheckFailure:
+        return True
+    return True
 
 
 # ---------------------------------------------------------------- layers
@@ -239,6 +310,7 @@ def _probe(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], forward: Calla
     outside = mine.copy()
     outside[n, :, rows, cols] = 0
     hint = hints.probe_rotated(yours_w, expected_w) if isinstance(case, ConvCase) else None
+    hint = hint or hints.probe_transposed(yours_w, expected_w)
     if np.any(outside) and hint is None:
         hint = Hint("stride", "the gradient of one output lands outside the window that output came from: "
                               "window (i, j) starts at (i*stride, j*stride) in backward as in forward")
@@ -265,7 +337,21 @@ def diagnose_softmax(impl: Implementation, case: SoftmaxCase, verbose: bool = Fa
     lines = [f"  worst dscores[{fmt_index(worst)}]: yours {mine[worst]:+.6g}, numerical {numerical[worst]:+.6g}"]
     lines += side_by_side(mine[:MAX_MAP_ROWS], numerical[:MAX_MAP_ROWS], ("your dscores", "numerical"))
     sums = mine.sum(axis=1)
-    hint = (hints.zeros(mine, numerical, "dscores") or hints.ratio(mine, numerical, "dscores", batch=case.N))
+    hint = hints.zeros(mine, numerical, "dscores")
+    if hint is None and (case.K - 1) * case.N >= 2:  # rows of dscores sum to 0: a single free entry is always "a multiple"
+        hint = hints.ratio(mine, numerical, "dscores", batch=case.N)
+    if hint is None and case.K > 1 and not np.any(y == case.K - 1) and not hints._close(mine, numerical):
+        with_last = y.copy()
+        with_last[-1] = case.K - 1
+        try:
+            again = construct(impl.SoftmaxCrossEntropy)
+            call(again, "forward", scores.copy(), with_last.copy())
+            theirs = checked_dscores(again, scores)
+        except CheckFailure:
+            theirs = None
+        if theirs is not None and hints._close(
+                theirs, numerical_gradient(lambda delta: true_loss(scores + delta, with_last), scores.shape)):
+            hint = LABELS_HINT
     if hint is None and case.N > 1 and np.abs(mine.sum(axis=0)).max() <= 1e-9 * max(np.abs(mine).max(), 1e-12):
         hint = Hint("axis", "the columns of your dscores sum to 0, not its rows: softmax normalises each row (each "
                             "sample) over its K classes, so sum and take the maximum along axis=1")

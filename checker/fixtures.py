@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from gradkit.checker import hints
+from gradkit.checker import forward_hints, hints
 from gradkit.checker.cases import ConvCase, PoolCase
 from gradkit.checker.contract import checked_forward
 from gradkit.checker.hints import Hint
@@ -86,14 +86,22 @@ def _formula(exercise: str, config: dict[str, int], x_shape: tuple[int, ...]) ->
     return "(N, out_features)" if exercise == "linear" else "the shape of x"
 
 
-def _forward_hint(layer: Any, out: np.ndarray, expected: np.ndarray) -> Hint | None:
+def _forward_hint(impl: Implementation, exercise: str, config: dict[str, int], example: dict[str, np.ndarray],
+                  layer: Any, out: np.ndarray, expected: np.ndarray) -> Hint | None:
+    """An exact pattern in your output first, then (for a convolution) the feature that makes it right when split
+    away (`forward_hints`)."""
     bias = getattr(layer, "params", {}).get("b")
     if bias is not None and out.ndim >= 2:
         shaped = bias.reshape((1, -1) + (1,) * (out.ndim - 2))
         if np.allclose(out + shaped, expected, rtol=1e-9, atol=1e-9):
             return Hint("bias", "your output is exactly the expected one minus b: add the bias b[f] to every "
                                 "output of filter f")
-    return hints.ratio(out, expected, "output")
+    found = (forward_hints.layout(out, expected) or forward_hints.clipped_at_zero(out, expected)
+             or hints.ratio(out, expected, "output"))
+    if found is None and exercise == "conv":
+        found = forward_hints.conv_counterfactual(
+            lambda changed: build_from_config(impl, exercise, changed), config, example)
+    return found
 
 
 def check_forward_examples(impl: Implementation, exercise: str, explain: bool = True) -> None:
@@ -139,7 +147,7 @@ def check_forward_examples(impl: Implementation, exercise: str, explain: bool = 
             if error_map.size > 1:
                 lines.append(f"  which entries differ (darker = more of them{', ' + axes if axes else ''}):")
                 lines += heat_map(error_map)
-            hint = _forward_hint(layer, out, expected)
+            hint = _forward_hint(impl, exercise, config, example, layer, out, expected) if explain else None
             if hint is not None:
                 lines.append(f"  hint: {hint.text}")
             lines.append(_backward_verdict(impl, exercise, example) if explain else "")
@@ -192,29 +200,16 @@ def check_fresh_examples(impl: Implementation, exercise: str, rng: np.random.Gen
                                f" yours {out[worst]:+.6g}, expected {expected[worst]:+.6g}", tensor="out")
 
 
-# A setting that all failing examples have and no passing one has points at the code that handles it.
-SETTING_HINTS = {
-    "stride": (lambda v: v > 1, Hint("stride", "right with stride 1, wrong with a larger stride: window (i, j) starts "
-                                               "at (i*stride, j*stride) of the (padded) input")),
-    "padding": (lambda v: v > 0, Hint("border", "right without padding, wrong with it: pad every side of H and W with "
-                                                "`padding` zeros (np.pad), and use the padded input everywhere")),
-}
-
-
 def _add_pattern(failure: CheckFailure, wrong: list[dict[str, int]], right: list[dict[str, int]]) -> None:
-    """Say which settings the failing stored examples share, and the hint it implies."""
+    """Say which settings the failing stored examples have, and which the passing ones.
+
+    Only a line of facts: a setting shared by the few failing examples is weak evidence (they differ in more than
+    that setting), so the hint comes from the exact counterfactuals of `forward_hints` instead."""
     def settings(config: dict[str, int]) -> str:
         return ", ".join(f"{k}={v}" for k, v in config.items()) or "default settings"
 
     failure.message += (f"\n  right on {len(right)} stored example(s) ({'; '.join(map(settings, right))}), wrong on "
                         f"{len(wrong)} ({'; '.join(map(settings, wrong))})")
-    if failure.hint is not None:
-        return
-    for field, (special, hint) in SETTING_HINTS.items():
-        if all(field in c and special(c[field]) for c in wrong) and not any(special(c.get(field, 0)) for c in right):
-            failure.message += f"\n  hint: {hint.text}"
-            failure.hint = hint.id
-            return
 
 
 def _loss_factor(losses: list[tuple[float, float, int, int]]) -> Hint | None:

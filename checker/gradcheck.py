@@ -26,7 +26,7 @@ from gradkit.checker.fixtures import forward_is_right, stored_gradient_failure
 from gradkit.checker.guard import call, construct
 from gradkit.checker.impl import Implementation
 from gradkit.checker.names import EXERCISES
-from gradkit.checker.results import CheckFailure, NotImplementedYet, StudentTimeout
+from gradkit.checker.results import CheckFailure, NotImplementedYet, StudentCodeError, StudentTimeout, remembers_case
 from gradkit.checker.setups import LayerCase, build_layer, evaluate
 from gradkit.checker.softmax import checked_dscores, make_scores, true_loss
 from gradkit.checker.diagnose import diagnose_layer, diagnose_softmax
@@ -129,6 +129,7 @@ def reference_twin(impl: Implementation, case: LayerCase, layer: Any) -> Any | N
     return twin
 
 
+@remembers_case
 def check_layer_gradient(impl: Implementation, case: LayerCase, tensor: str) -> None:
     """Check d(loss)/d(tensor) of a layer's backward, where tensor is "x" or a parameter ("W", "b").
 
@@ -145,6 +146,8 @@ def check_layer_gradient(impl: Implementation, case: LayerCase, tensor: str) -> 
     except CheckFailure as failure:
         if failure.tensor == name:
             raise  # the tensor under test itself is malformed
+        if isinstance(failure, StudentCodeError) and failure.tensor is None and ".backward raised" in failure.message:
+            failure.tensor = name  # backward raised: the tensor under test could not be computed
         _judge_on_stored_examples(impl, exercise, label, name, failure)
         return
     if result.kink:
@@ -152,6 +155,14 @@ def check_layer_gradient(impl: Implementation, case: LayerCase, tensor: str) -> 
     if result.passed:
         return
     failure = gradient_failure(label, name, case, result)
+    if tensor != "x" and result.numerical == 0.0 and result.analytic != 0.0 and getattr(impl, "reference", None) is None:
+        # Moving params[tensor] did not move your output at all: your forward reads a copy of it made earlier, so
+        # finite differences of your forward say nothing about your backward. The stored gradients judge it.
+        failure.message += (f"\n  changing params[{tensor!r}] does not change your forward's output (numerical "
+                             f"{name} = 0): forward uses a copy of {tensor} made earlier; read self.params[{tensor!r}] "
+                             f"in every forward")
+        _judge_on_stored_examples(impl, exercise, label, name, failure, stale=tensor)
+        return
     if getattr(impl, "reference", None) is None and not forward_is_right(impl, exercise):
         _judge_on_stored_examples(impl, exercise, label, name, failure)
         return
@@ -160,7 +171,7 @@ def check_layer_gradient(impl: Implementation, case: LayerCase, tensor: str) -> 
 
 
 def _judge_on_stored_examples(impl: Implementation, exercise: str, label: str, name: str,
-                              failure: CheckFailure) -> None:
+                              failure: CheckFailure, stale: str | None = None) -> None:
     """Your forward is wrong (or could not run): pass if `name` equals the stored correct gradients, else fail."""
     try:
         why = stored_gradient_failure(impl, exercise, name)
@@ -168,12 +179,18 @@ def _judge_on_stored_examples(impl: Implementation, exercise: str, label: str, n
         raise failure from None  # your layer cannot even run the stored examples: report the original problem
     if why is None:
         return
+    if stale is not None:
+        raise CheckFailure(
+            f"{label}: the gradient {name} is wrong\n  {why}\n  (your forward also ignores changes to "
+            f"params[{stale!r}]: it uses a copy made earlier; read self.params[{stale!r}] in every forward)",
+            tensor=name, hint="stale_params")
     raise CheckFailure(
         f"{label}: the gradient {name} is wrong\n  {why}\n"
         f"  (your forward is wrong too, see the forward tests; this check compared your backward with the stored "
         f"gradients of the correct forward)", tensor=name)
 
 
+@remembers_case
 def check_softmax_gradient(impl: Implementation, case: SoftmaxCase) -> None:
     """Check dscores against finite differences of the true loss (`softmax.true_loss`), not of your forward."""
     rng = np.random.default_rng(case.seed)

@@ -81,6 +81,15 @@ def probe_rotated(mine: np.ndarray, expected: np.ndarray) -> Hint | None:
     return None
 
 
+def probe_transposed(mine: np.ndarray, expected: np.ndarray) -> Hint | None:
+    """A single-output probe window whose gradient lands at (q, p) instead of (p, q)."""
+    if mine.ndim == 2 and mine.shape[0] == mine.shape[1] > 1 and transposed(mine, expected, "window"):
+        return Hint("transpose", "inside the window of one output the gradient lands at (q, p) instead of (p, q): the "
+                                 "reshape/transpose that undoes the window flattening swaps the window's two axes; "
+                                 "undo exactly the steps forward took, in reverse")
+    return None
+
+
 # Hints from what makes the failure go away: hypothesis has shrunk the case, so each remaining
 # feature matters; removing one that makes the check pass points at the code that handles it.
 COUNTERFACTUAL: dict[str, Hint] = {
@@ -102,6 +111,39 @@ COUNTERFACTUAL: dict[str, Hint] = {
                            "the window it came from, in forward's orientation (as a full convolution of dout: the "
                            "kernel rotated by 180 degrees)"),
 }
+
+
+COUNTERFACTUAL["square"] = Hint("square", "correct for a square kernel (or window), wrong for KH != KW: somewhere KH is "
+                                          "used where KW belongs (or the reverse): a loop over the kernel columns "
+                                          "running over range(KH), or a flat window index unravelled with KH "
+                                          "(row = idx // KW, col = idx % KW)")
+SQUARE_CRASH = Hint("square", "your code runs with a square kernel (or window), KH x KH and KW x KW, and raises with "
+                              "KH != KW: somewhere KH is used where KW belongs (or the reverse): a loop over the kernel "
+                              "columns running over range(KH), or a flat window index unravelled with KH (for a "
+                              "KH x KW window, row = idx // KW and col = idx % KW)")
+
+# A counterfactual worded for the tensor it explains, where the general text would talk about other tensors.
+SPECIFIC: dict[tuple[str, str, str], Hint] = {
+    ("batch", "linear", "W"): Hint("batch", "correct for one row, wrong for several: dW = x.T @ dout sums, over the N "
+                                            "rows, the outer product of row x[n] with row dout[n]; the outer "
+                                            "product of the sums (x.sum(0) with dout.sum(0)) is equal only for N = 1"),
+    ("batch", "linear", "b"): Hint("batch", "correct for one row, wrong for several: db = dout.sum(axis=0), a sum "
+                                            "over the N rows"),
+    ("batch", "linear", "x"): Hint("batch", "correct for one row, wrong for several: each row gets its own gradient, "
+                                            "dx = dout @ W.T"),
+    ("batch", "conv", "b"): Hint("batch", "correct for one image, wrong for several: db[f] sums dout[:, f] over the "
+                                          "batch and the output pixels, db = dout.sum(axis=(0, 2, 3)); a "
+                                          "dout.reshape(F, -1) of the (N, F, Ho, Wo) array mixes N with F"),
+    ("channels", "conv", "b"): Hint("channels", "correct with one filter, wrong with several: db[f] sums dout[:, f] "
+                                                "over the images and the output pixels, keeping the filter axis: "
+                                                "db = dout.sum(axis=(0, 2, 3)); a dout.reshape(F, -1) of the "
+                                                "(N, F, Ho, Wo) array mixes N with F"),
+}
+
+
+def counterfactual(feature: str, exercise: str, tensor: str) -> Hint:
+    """The hint for a failure that goes away when `feature` is removed, worded for `tensor` where that helps."""
+    return SPECIFIC.get((feature, exercise, tensor), COUNTERFACTUAL[feature])
 
 
 def relu_slopes(dx: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:

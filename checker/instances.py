@@ -16,7 +16,7 @@ import numpy as np
 from gradkit.checker import inputs
 from gradkit.checker.guard import call
 from gradkit.checker.impl import Implementation
-from gradkit.checker.results import CheckFailure
+from gradkit.checker.results import CheckFailure, remembers_case
 from gradkit.checker.setups import LayerCase, build
 
 
@@ -38,11 +38,13 @@ def _alone(impl: Implementation, case: LayerCase, seed: int) -> tuple[Any, dict,
     return setup, params, dout, _results(setup.layer, out, dx)
 
 
+@remembers_case
 def check_instances_independent(impl: Implementation, case: LayerCase) -> None:
     """Two live instances, and an instance called a second time, give what a fresh instance gives (whether or
     not that is right: the other tests judge the values)."""
     seeds = (case.seed, case.seed + 1, case.seed + 2)
     alone = [_alone(impl, case, seed) for seed in seeds]
+    _repeatable(impl, case, alone[0][3])
     # The first two layers again, built fresh and run interleaved as in a network.
     runs = [build(impl, case, np.random.default_rng(seed)) for seed in seeds[:2]]
     for run, (_setup, params, _dout, _found) in zip(runs, alone):
@@ -54,6 +56,8 @@ def check_instances_independent(impl: Implementation, case: LayerCase) -> None:
         dxs[i] = call(runs[i].layer, "backward", alone[i][2].copy())
     got = [_results(run.layer, out, dx) for run, out, dx in zip(runs, outs, dxs)]
     cls = type(runs[0].layer).__name__
+    if any(not _agrees(got[i], alone[i][3]) for i in (0, 1)):
+        _twins_agree(impl, case, alone[0])
     for i, order in ((0, "first"), (1, "second")):
         _compare(got[i], alone[i][3], case,
                  f"two {cls} layers in one network interfere: the {order} one's {{name}} differs from what it computes "
@@ -91,6 +95,55 @@ def check_instances_independent(impl: Implementation, case: LayerCase) -> None:
              f"{cls} does on that input",
              "compute the cache again on every forward call (not only when it is empty), and read self.params[...] "
              "each time: a network calls each layer once per batch")
+
+
+def _agrees(got: dict[str, np.ndarray], want: dict[str, np.ndarray]) -> bool:
+    return all(got.get(name) is not None and got[name].shape == value.shape
+               and np.allclose(got[name], value, rtol=1e-10, atol=1e-12) for name, value in want.items())
+
+
+def _twins_agree(impl: Implementation, case: LayerCase, alone: tuple[Any, dict, np.ndarray, dict]) -> None:
+    """Two layers interfered: run the same network with two identical layers (same parameters, input and dout).
+
+    Layers sharing a cache cannot tell identical twins apart, so the first one then computes what it does alone.
+    If it still does not, the difference is within one layer (entries never written, random numbers), and a
+    hint about shared state would send you to look for a mistake you did not make."""
+    setup, params, dout, want = alone
+    twins = [build(impl, case, np.random.default_rng(case.seed)) for _ in range(2)]
+    for twin in twins:
+        for key, value in params.items():
+            twin.layer.params[key][...] = value
+    outs = [call(twin.layer, "forward", twin.x.copy()) for twin in twins]
+    dxs = [None, call(twins[1].layer, "backward", dout.copy())]
+    dxs[0] = call(twins[0].layer, "backward", dout.copy())
+    got = _results(twins[0].layer, outs[0], dxs[0])
+    for name, value in want.items():
+        mine = got.get(name)
+        if mine is None or mine.shape != value.shape or not np.allclose(mine, value, rtol=1e-10, atol=1e-12):
+            raise CheckFailure(
+                f"a {type(twins[0].layer).__name__} gives another {name} in a network than alone, even beside an "
+                f"identical layer (same parameters, input and dout): the difference is within one layer, not shared "
+                f"between layers\n  hint: some entries of {name} are never written (np.empty keeps whatever was in "
+                f"memory: allocate with np.zeros, and check that your loops reach every index), or your code uses "
+                f"random numbers\n  case: {case}", tensor=name, hint="unwritten")
+
+
+def _repeatable(impl: Implementation, case: LayerCase, first: dict[str, np.ndarray]) -> None:
+    """One fresh layer gives what another fresh layer gave on the same input: else nothing here is about sharing."""
+    again = _alone(impl, case, case.seed)[3]
+    for name, value in first.items():
+        mine = again.get(name)
+        if mine is None or mine.shape != value.shape or not np.allclose(mine, value, rtol=1e-10, atol=1e-12):
+            cls = EXERCISE_CLASS.get(type(case).__name__, "layer")
+            raise CheckFailure(
+                f"one fresh {cls}, built and run the same way twice (same parameters, input and dout), gives two "
+                f"different {name}s: the difference is within one layer, not between layers\n  hint: some entries of "
+                f"{name} are never written (np.empty keeps whatever was in memory: allocate with np.zeros, and check "
+                f"that your loops reach every index), or your code uses random numbers\n  case: {case}",
+                tensor=name, hint="unwritten")
+
+
+EXERCISE_CLASS = {"ConvCase": "Conv2D", "PoolCase": "MaxPool2D", "ReluCase": "ReLU", "LinearCase": "Linear"}
 
 
 def _compare(got: dict[str, np.ndarray], want: dict[str, np.ndarray], case: LayerCase, what: str, why: str) -> None:

@@ -349,7 +349,7 @@ def check_trainer_use(impl: Implementation, case: SGDCase) -> None:
             f"  first entry: yours {_params(layers[number])[k].flat[0]:+.6g}, expected {expected[number][k].flat[0]:+.6g}\n"
             "  hint: a schedule sets optimizer.lr between steps: read self.lr in step(), and apply it where the "
             "contract does, v = momentum * v - lr * (g + weight_decay * w) (not v = momentum * v + g; w -= lr * v)"
-            f"\n  case: {case}", tensor=f"params[{k!r}]", hint="lr_schedule")
+            f"\n  case: {case._replace(steps=len(schedule))}", tensor=f"params[{k!r}]", hint="lr_schedule")
 
 
 def _fill(layers: list[ToyLayer], rng: np.random.Generator, rebind: bool) -> None:

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from gradkit.checker.guard import time_budget
 from gradkit import layout
+from gradkit.checker.guard import time_budget
 from gradkit.checker.impl import PACKAGES, Implementation, load_implementation
-from gradkit.checker.results import CheckFailure, NotImplementedYet
+from gradkit.checker.results import CheckFailure, NotImplementedYet, StudentCodeError
 from gradkit.checker.scoring import NOT_IMPLEMENTED, Outcome, gradescope_results, score_table
 
 IMPL_HELP = ("what to grade: a folder holding the six exercise files (default: the workspace you are in), "
@@ -179,6 +179,11 @@ def _diagnose(item: pytest.Item, failure: CheckFailure) -> None:
             from gradkit.checker.plots import plot_gradients
 
             plot_gradients(load_implementation(impl_spec(item.config)), failure.case, Path(plot))
+    impl = item.funcargs.get("impl") if hasattr(item, "funcargs") else None
+    if failure.diagnose is None and isinstance(failure, StudentCodeError) and failure.case is not None and impl is not None:
+        from gradkit.checker.diagnose import diagnose_crash
+
+        failure.diagnose = lambda verbose, case=failure.case: diagnose_crash(impl, case)
     if failure.diagnose is None:
         return
     try:
@@ -187,7 +192,8 @@ def _diagnose(item: pytest.Item, failure: CheckFailure) -> None:
     except Exception as error:  # noqa: BLE001 - a diagnosis must never hide the failure itself
         failure.message += f"\n  (no further diagnosis: {str(error).splitlines()[0]})"
         return
-    failure.message += "\n" + "\n".join(diagnosis.lines)
+    if diagnosis.lines:
+        failure.message += "\n" + "\n".join(diagnosis.lines)
     failure.hint = failure.hint or (diagnosis.hint.id if diagnosis.hint else None)
     failure.diagnose = None
 

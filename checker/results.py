@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -42,3 +43,18 @@ class StudentCodeError(CheckFailure):
 
 class StudentTimeout(CheckFailure):
     """Student code did not return in time (an infinite loop?)."""
+
+
+def remembers_case(check: Callable[..., None]) -> Callable[..., None]:
+    """A check `check(impl, case, ...)` whose failures carry the case, so a crash can be diagnosed on it."""
+
+    @functools.wraps(check)
+    def wrapper(impl: Any, case: object, *args: Any, **kwargs: Any) -> None:
+        try:
+            check(impl, case, *args, **kwargs)
+        except CheckFailure as failure:
+            if failure.case is None:
+                failure.case = case
+            raise
+
+    return wrapper

@@ -13,7 +13,7 @@ from gradkit.checker.cases import SoftmaxCase
 from gradkit.checker.contract import require_array, require_dtype, require_finite, require_shape, require_unchanged
 from gradkit.checker.guard import call, construct
 from gradkit.checker.impl import Implementation
-from gradkit.checker.results import CheckFailure
+from gradkit.checker.results import CheckFailure, remembers_case
 
 HUGE = 1e4
 
@@ -83,6 +83,7 @@ def checked_dscores(loss_fn: Any, scores: np.ndarray) -> np.ndarray:
     return dscores.copy()
 
 
+@remembers_case
 def check_contract(impl: Implementation, case: SoftmaxCase) -> None:
     """Types, shapes, dtypes (float64 and float32), no mutation, the same result twice."""
     rng = np.random.default_rng(case.seed)
@@ -104,6 +105,7 @@ def check_contract(impl: Implementation, case: SoftmaxCase) -> None:
                                tensor="dscores", hint="mutation")
 
 
+@remembers_case
 def check_rows_sum_to_zero(impl: Implementation, case: SoftmaxCase) -> None:
     """Each row of dscores is (softmax - one_hot) / N, so it sums to 0 and the label's entry is negative."""
     rng = np.random.default_rng(case.seed)
@@ -128,6 +130,7 @@ def check_rows_sum_to_zero(impl: Implementation, case: SoftmaxCase) -> None:
         )
 
 
+@remembers_case
 def check_huge_scores(impl: Implementation, case: SoftmaxCase) -> None:
     """Scores of about 1e4 (exp overflows) give a finite loss, and shifting every score by 1e4 changes nothing."""
     rng = np.random.default_rng(case.seed)

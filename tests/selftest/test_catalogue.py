@@ -36,7 +36,8 @@ HINTS = {
     "flip", "transpose", "scale", "sign", "zeros", "border", "stride", "pool_non_max", "pool_all_ties", "overlap",
     "rows_not_zero", "overflow", "mutation", "accumulate", "momentum_sign", "momentum_state", "weight_decay",
     "not_in_place", "dtype", "shape", "batch", "channels", "sum", "mask", "ignores_dout", "bias", "shared_state",
-    "init_rng", "init_scale", "defaults", "stale_grads", "lr_schedule", "order", "nesterov", "skip_layers", "stale_params", "axis", None,
+    "init_rng", "init_scale", "defaults", "stale_grads", "lr_schedule", "order", "nesterov", "skip_layers", "stale_params", "axis",
+    "layout", "clip_zero", "order", "square", "unwritten", "cache_written", "cache_consumed", "labels", None,
 }
 # Tensor names as the checker reports them (CheckFailure.tensor); params['<key>'] is matched by pattern.
 TENSORS = {
