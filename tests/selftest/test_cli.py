@@ -62,3 +62,42 @@ def test_the_plugin_stays_silent_in_other_projects(pytester):
 def test_check_refuses_a_plot_it_cannot_draw_in_one_line(tmp_path, capsys, exercise, plot, expected):
     assert main(["check", exercise, "--impl", "solutions", "--plot", str(tmp_path / plot)]) == 2
     assert capsys.readouterr().err == f"gradkit check: {expected.format(tmp=tmp_path)}\n"
+
+
+REPO = __import__("gradkit.layout", fromlist=["source_root"]).source_root()
+
+
+def test_pytest_with_an_impl_folder_outside_the_repository_grades_only_the_graded_suite(tmp_path):
+    """The folder given after --impl used to move pytest's rootdir away from the project's config, so
+    pytest collected the whole repository (the maintainers' self-tests included)."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    for name in ("conv.py", "pool.py", "relu.py", "linear.py", "softmax_ce.py", "sgd_momentum.py"):
+        (folder / name).write_text((REPO / "solutions" / name).read_text())
+    done = subprocess.run([sys.executable, "-m", "pytest", "--impl", str(folder), "-q", "-p", "no:cacheprovider"],
+                          cwd=REPO, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    assert "39 passed" in done.stdout and "total          100/100" in done.stdout, done.stdout[-3000:]
+
+
+def test_a_mistyped_impl_is_one_line(tmp_path):
+    missing = str(tmp_path / "no-such-folder")
+    done = gradkit("grade", "--impl", missing)
+    assert done.returncode == 2 and done.stderr.strip().count("\n") == 0 and "no such folder" in done.stderr
+    done = subprocess.run([sys.executable, "-m", "pytest", "--impl", missing, "-q"], cwd=REPO, capture_output=True,
+                          text=True, timeout=600, stdin=subprocess.DEVNULL)
+    output = (done.stdout + done.stderr).strip().splitlines()
+    assert done.returncode != 0 and len(output) <= 2 and "no such folder" in output[-1], output
+
+
+def test_commands_grade_the_workspace_they_run_in_and_say_how_to_make_one(tmp_path, monkeypatch):
+    from gradkit import layout, workspace
+    from gradkit.errors import UserError
+
+    (tmp_path / "ws").mkdir()
+    assert gradkit("init", str(tmp_path / "ws")).returncode == 0
+    done = gradkit("grade", "relu", cwd=tmp_path / "ws")
+    assert done.returncode == 1 and "relu             0/10    not implemented yet: relu.py ReLU.forward" in done.stdout
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(layout, "source_root", lambda: None)  # as installed from the wheel
+    with pytest.raises(UserError, match="make a workspace with `gradkit init DIR`"):
+        workspace.default_impl()

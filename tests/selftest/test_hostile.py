@@ -62,8 +62,9 @@ EXPECTED = {
     "relu_breaks_the_pipe": (0, "sandbox"),
     # A right forward and a zero backward honestly earn everything but the gradient (7 of 10), probes or not.
     "relu_detects_probes": (7, "the gradient with respect to x (dx) is wrong"),
-    # Twice the ReLU, forward and backward consistent, honestly earns the contract checks only (5 of 10).
-    "relu_memorises_examples": (5, "fresh random example"),
+    # Twice the ReLU, forward and backward consistent, honestly earns the contract checks but the huge-input one
+    # (2 * max(x, 0) overflows to inf): 3 of 10.
+    "relu_memorises_examples": (3, "fresh random example"),
     # Right gradients by finite differences of its own forward: full marks, and a flag for the instructor.
     "relu_numerical_backward": (10, None),
     # Correct code: the sabotage of others fails (own PID namespace; seccomp refuses these calls on other pids).
