@@ -134,8 +134,23 @@ def counterfactual_hint(impl: Implementation, case: LayerCase, tensor: str) -> H
         if result.passed and not result.kink:
             if feature == "positions":
                 return POSITIONS_HINT
+            if feature == "channels" and isinstance(case, ConvCase) and case.N > 1 and case.F > 1 \
+                    and _passes_variant(impl, case._replace(N=1), tensor):
+                return hints.NF_MIXED  # one image passes too: the mistake needs several images and several filters
             return hints.counterfactual(feature, EXERCISE_OF_CASE[type(case)], tensor)
     return None
+
+
+def _passes_variant(impl: Implementation, variant: LayerCase, tensor: str) -> bool:
+    from gradkit.checker.gradcheck import layer_directional  # late: gradcheck imports this module
+
+    if not _valid(variant):
+        return False
+    try:
+        result = layer_directional(impl, variant, tensor)
+    except CheckFailure:
+        return False
+    return result.passed and not result.kink
 
 
 def diagnose_crash(impl: Implementation, case: object) -> Diagnosis:
@@ -159,13 +174,20 @@ def crash_hint(impl: Implementation, case: object) -> Hint | None:
     """Your code raised on `case`: the feature whose removal lets it run, as a hint (None if none does).
 
     A kernel or window with KH != KW that raises while both square ones (KH x KH and KW x KW) run points at a
-    KH used where KW belongs; labels that raise unless the batch holds the last class point at a width taken
+    KH used where KW belongs; a conv or pooling case that runs once padding, overlap, stride, kernel size or
+    batch is removed (tried in that order) names that feature; labels that raise unless the batch holds the last class point at a width taken
     from y.max() + 1 instead of K.
     """
     if isinstance(case, (ConvCase, PoolCase)) and case.KH != case.KW:
         squares = [_square(case, side) for side in (case.KH, case.KW)]
         if all(_valid(variant) and _runs(impl, variant) for variant in squares) and not _runs(impl, case):
             return hints.SQUARE_CRASH
+    if isinstance(case, (ConvCase, PoolCase)) and not _runs(impl, case):
+        removed = dict(variants(case))
+        for feature in hints.CRASH_ORDER:
+            variant = removed.get(feature)
+            if variant is not None and _valid(variant) and _runs(impl, variant):
+                return hints.CRASH[feature]
     if isinstance(case, SoftmaxCase) and case.K > 1:
         scores = np.random.default_rng(case.seed).standard_normal((case.N, case.K))
         first, with_last = np.zeros(case.N, dtype=np.int64), np.zeros(case.N, dtype=np.int64)

@@ -122,6 +122,30 @@ SQUARE_CRASH = Hint("square", "your code runs with a square kernel (or window), 
                               "columns running over range(KH), or a flat window index unravelled with KH (for a "
                               "KH x KW window, row = idx // KW and col = idx % KW)")
 
+# Your code raised, and runs once one feature is removed. Removing channels is no evidence (size-1 axes broadcast
+# and hide shape mistakes), so it names nothing; the order is the order the features are tried in.
+CRASH: dict[str, Hint] = {
+    "padding": Hint("border", "your code runs without padding and raises with it: look at the padded x's shape; "
+                              "np.pad(x, p) pads all four axes (N and C too), pad only H and W: "
+                              "np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))"),
+    "overlap": Hint("stride", "your code runs when the stride equals the window size and raises otherwise: window "
+                              "(i, j) starts at (i*stride, j*stride), in backward as in forward (not at (i*KH, j*KW)), "
+                              "and the output is (H - KH) // stride + 1 by (W - KW) // stride + 1"),
+    "stride": Hint("stride", "your code runs with stride 1 and raises with stride > 1: the output is "
+                             "(H + 2p - KH) // stride + 1 by (W + 2p - KW) // stride + 1, and window (i, j) starts at "
+                             "(i*stride, j*stride), in forward and backward alike"),
+    "kernel": Hint("flip", "your code runs with a 1x1 kernel and raises with a larger one: check the window slices "
+                           "x[..., i*s:i*s+KH, j*s:j*s+KW] and the kernel's axes (F, C, KH, KW)"),
+    "batch": Hint("batch", "your code runs for one image and raises for several: check the shapes along the batch "
+                           "axis N (a reshape, a sum or a product that drops or mixes it)"),
+}
+CRASH_ORDER = ("padding", "overlap", "stride", "kernel", "batch")
+
+NF_MIXED = Hint("batch", "correct for one image and for one filter, wrong with several of both: the image and filter "
+                         "axes of dout (N, F, Ho, Wo) are mixed; dout.reshape(F, -1) needs "
+                         "dout.transpose(1, 0, 2, 3) first (to (F, N, Ho, Wo)), and a result reshaped to "
+                         "(N, F, ...) needs the same care")
+
 # A counterfactual worded for the tensor it explains, where the general text would talk about other tensors.
 SPECIFIC: dict[tuple[str, str, str], Hint] = {
     ("batch", "linear", "W"): Hint("batch", "correct for one row, wrong for several: dW = x.T @ dout sums, over the N "
