@@ -1,9 +1,8 @@
 """pytest glue for sandboxed grading: ``-p gradkit.batch.plugin --gradkit-sandbox FOLDER``.
 
-It replaces the graded suite's `impl` fixture with a `SandboxedImplementation`, so the same tests,
-points and messages apply, while student code runs only in the sandboxed evaluator. Registering
-the fixture after `gradkit.checker.plugin` has activated grading puts it after that plugin's, and
-the later definition of a fixture wins.
+It hands the graded suite's `impl` fixture a `SandboxedImplementation` (through the config's stash,
+`gradkit.checker.grading.PROVIDED`), so the same tests, points and messages apply, while student code
+runs only in the sandboxed evaluator.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from gradkit.batch.limits import Limits
+from gradkit.checker.grading import PROVIDED
 from gradkit.checker.plugin import activate
 from gradkit.batch.proxy import SandboxedImplementation
 from gradkit.batch.sandbox import describe
@@ -40,7 +40,9 @@ def pytest_configure(config: pytest.Config) -> None:
         limits_json = config.getoption("--gradkit-limits")
         limits = Limits.from_dict(json.loads(limits_json)) if limits_json else Limits()
         report = config.getoption("--gradkit-sandbox-report")
-        config.pluginmanager.register(SandboxedGrading(folder, limits, report), "gradkit-sandboxed-impl")
+        sandboxed = SandboxedGrading(folder, limits, report)
+        config.stash[PROVIDED] = sandboxed.implementation
+        config.pluginmanager.register(sandboxed, "gradkit-sandboxed-impl")
 
 
 def _no_core_dumps() -> None:
@@ -52,15 +54,12 @@ def _no_core_dumps() -> None:
 
 
 class SandboxedGrading:
-    """The `impl` fixture, the per-test reset of the evaluator, the sandbox report."""
+    """The implementation under grading (handed to the `impl` fixture through the config's stash), the
+    per-test reset of the evaluator, the sandbox report."""
 
     def __init__(self, folder: str, limits: Limits, report: str | None = None):
         self.implementation = SandboxedImplementation(folder, limits)
         self.report = report
-
-    @pytest.fixture(scope="session")
-    def impl(self):
-        yield self.implementation
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         self.implementation.evaluator.new_test()

@@ -1,0 +1,189 @@
+"""The hooks and the fixture of a grading run: the `points` marker's time limit, short failure messages with
+their diagnosis, the score table, results.json.
+
+Registered by `gradkit.checker.plugin.activate` (this module as a plugin), never by the entry point, so
+nothing here runs in other projects' pytest runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+from gradkit.checker.guard import time_budget
+from gradkit.checker.impl import PACKAGES, Implementation, load_implementation
+from gradkit.checker.results import CheckFailure, NotImplementedYet, StudentCodeError
+from gradkit.checker.scoring import NOT_IMPLEMENTED, Outcome, gradescope_results, score_table
+
+# Another plugin (sandboxed batch grading) may provide the implementation under grading.
+PROVIDED = pytest.StashKey[Implementation]()
+
+
+def impl_spec(config: pytest.Config) -> str:
+    """What to grade: `--impl` as given, else the ini's `gradkit_impl` (a folder relative to the ini file)."""
+    given = config.getoption("--impl")
+    if given:
+        return given
+    configured = config.getini("gradkit_impl") or "exercises"
+    if configured in PACKAGES or Path(configured).is_absolute():
+        return configured
+    return str(config.rootpath / configured)
+
+
+@pytest.fixture(scope="session")
+def impl(pytestconfig: pytest.Config) -> Implementation:
+    """The implementation under grading (`--impl`, or the one a plugin provided)."""
+    provided = pytestconfig.stash.get(PROVIDED, None)
+    if provided is not None:
+        return provided
+    try:
+        return load_implementation(impl_spec(pytestconfig))
+    except CheckFailure as failure:
+        raise pytest.UsageError(str(failure)) from None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"gradkit: grading --impl {impl_spec(config)} (hypothesis profile: {settings.get_current_profile_name()})"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    if item.get_closest_marker("points") is None:
+        return (yield)
+    limit = item.config.getoption("--gradkit-time-limit") or float(item.config.getini("gradkit_time_limit"))
+    try:
+        with time_budget(limit):
+            return (yield)
+    finally:
+        # Hypothesis would write a .hypothesis/patches file per failure; the case is in our message.
+        item.__dict__.pop("_hypothesis_failing_examples", None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    report: pytest.TestReport = yield
+    return _makereport(item, call, report)
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
+    # A stub is not a crash: its tests get their own quiet category (no traceback section), still failed.
+    for key, value in getattr(report, "user_properties", ()):  # collection reports have none
+        if key == "gradkit" and value["status"] == NOT_IMPLEMENTED:
+            return NOT_IMPLEMENTED, "N", ("NOT IMPLEMENTED", {"yellow": True})
+    return None
+
+
+def _check_failure(excinfo: pytest.ExceptionInfo[BaseException] | None) -> CheckFailure | None:
+    """The CheckFailure behind a failed test, also when hypothesis wrapped it in an exception group."""
+    if excinfo is None:
+        return None
+    error: BaseException | None = excinfo.value
+    while isinstance(error, BaseExceptionGroup):
+        error = next((e for e in error.exceptions if isinstance(e, (CheckFailure, BaseExceptionGroup))), None)
+    return error if isinstance(error, CheckFailure) else None
+
+
+def _makereport(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> pytest.TestReport:
+    marker = item.get_closest_marker("points")
+    if marker is None or (report.when != "call" and report.passed):
+        return report
+    failure = _check_failure(call.excinfo)
+    if failure is not None:
+        _diagnose(item, failure)
+        report.longrepr = failure.message
+    status = "passed" if report.passed else (NOT_IMPLEMENTED if isinstance(failure, NotImplementedYet) else "failed")
+    message = "" if report.passed else (failure.message if failure else _last_line(report))
+    outcome = Outcome(
+        exercise=item.path.stem.removeprefix("test_"),
+        name=getattr(item, "originalname", item.name),
+        points=float(marker.args[0] if marker.args else marker.kwargs["n"]),
+        passed=report.passed,
+        message=message,
+        status=status,
+        tensor=failure.tensor if failure is not None else None,
+        hint=failure.hint if failure is not None else None,
+    )
+    # user_properties travel with the report (also from pytest-xdist workers to the controller).
+    report.user_properties.append(("gradkit", outcome.to_dict()))
+    return report
+
+
+def _diagnose(item: pytest.Item, failure: CheckFailure) -> None:
+    """Add the diagnosis of a failed gradient check to its message (once, on the shrunk case)."""
+    plot = item.config.getoption("--gradkit-plot")
+    if plot and failure.case is not None and not Path(plot).exists():
+        with time_budget(120), contextlib.suppress(Exception):
+            from gradkit.checker.plots import plot_gradients
+
+            plot_gradients(load_implementation(impl_spec(item.config)), failure.case, Path(plot))
+    impl = item.funcargs.get("impl") if hasattr(item, "funcargs") else None
+    if failure.diagnose is None and isinstance(failure, StudentCodeError) and failure.case is not None and impl is not None:
+        from gradkit.checker.diagnose import diagnose_crash
+
+        failure.diagnose = lambda verbose, case=failure.case: diagnose_crash(impl, case)
+    if failure.diagnose is None:
+        return
+    try:
+        with time_budget(60):
+            diagnosis = failure.diagnose(item.config.getoption("verbose") > 0)
+    except Exception as error:  # noqa: BLE001 - a diagnosis must never hide the failure itself
+        failure.message += f"\n  (no further diagnosis: {str(error).splitlines()[0]})"
+        return
+    if diagnosis.lines:
+        failure.message += "\n" + "\n".join(diagnosis.lines)
+    failure.hint = failure.hint or (diagnosis.hint.id if diagnosis.hint else None)
+    failure.diagnose = None
+
+
+def _last_line(report: pytest.TestReport) -> str:
+    text = str(report.longrepr or "").strip().splitlines()
+    return text[-1] if text else report.outcome
+
+
+class Scoreboard:
+    """Collects graded outcomes as reports arrive (on the controller when pytest-xdist runs workers)."""
+
+    def __init__(self, config: pytest.Config):
+        self.config = config
+        self.outcomes: list[Outcome] = []
+        self.started = time.monotonic()
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for key, value in getattr(report, "user_properties", ()):  # collection reports have none
+            if key == "gradkit":
+                self.outcomes.append(Outcome(**value))
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        plot = self.config.getoption("--gradkit-plot")
+        if plot and self.outcomes and not Path(plot).exists():
+            self._plot_default_case(Path(plot))
+        path = self.config.getoption("--gradkit-json")
+        if path and self.outcomes:
+            results = gradescope_results(self.outcomes, time.monotonic() - self.started)
+            Path(path).write_text(json.dumps(results, indent=2) + "\n")
+
+    def _plot_default_case(self, path: Path) -> None:
+        """Every gradient check passed: draw the exercise's standard case (so --plot always draws)."""
+        from gradkit.checker.plots import DEFAULT_CASES, plot_gradients
+
+        exercise = next((o.exercise for o in self.outcomes if o.exercise in DEFAULT_CASES), None)
+        if exercise is not None:
+            with time_budget(120), contextlib.suppress(CheckFailure):
+                plot_gradients(load_implementation(impl_spec(self.config)), DEFAULT_CASES[exercise], path)
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        plot = self.config.getoption("--gradkit-plot")
+        if plot and Path(plot).exists():
+            terminalreporter.write_line(f"gradkit: gradient picture written to {plot}")
+        if not self.outcomes:
+            return
+        terminalreporter.write_sep("=", f"gradkit score: --impl {impl_spec(self.config)}")
+        terminalreporter.write_line(score_table(self.outcomes))
+        if not all(o.passed for o in self.outcomes):
+            terminalreporter.write_line("a closer look at one exercise: gradkit check <exercise>")
+
