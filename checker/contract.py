@@ -110,18 +110,19 @@ def _why_not_repeatable(layer: Any, x: np.ndarray, dout: np.ndarray, name: str, 
             "or backward uses random numbers"), "unwritten"
 
 
-def checked_backward(layer: Any, dout: np.ndarray, x: np.ndarray,
-                     only: str | None = None) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
+def checked_backward(layer: Any, dout: np.ndarray, x: np.ndarray, only: str | None = None,
+                     after: Any = None) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
     """`layer.backward(dout)` on a copy of `dout`, checked: dx like x, grads like params, finite, dout unchanged.
 
     Returns copies of dx and of every grads[k], so later calls cannot change them. With `only` ("x" or a
     params key) just that tensor is checked and returned (dx is None, or grads holds that key alone): a
     gradient test judges its own tensor, and leaves a mutated dout or another tensor's shape to the tests
-    that own them, so one mistake costs one test's points.
+    that own them, so one mistake costs one test's points. `after`, what the forward before returned, lets a
+    backward that raises after a wrongly shaped forward be blamed on that forward (`backward_after_forward`).
     """
     label = f"{type(layer).__name__}.backward"
     given = dout.copy()
-    returned = call(layer, "backward", given)
+    returned = backward_after_forward(layer, after, given)
     if only is None:
         require_unchanged(dout, given, label, "dout")
     if only not in (None, "x"):
@@ -195,14 +196,36 @@ def _dtype_advice(dtype: np.dtype) -> str:
     return ""
 
 
+def backward_after_forward(layer: Any, forward_out: Any, dout: np.ndarray) -> Any:
+    """`layer.backward(dout)` right after a forward that returned `forward_out`; `dout` has the contract's shape.
+
+    If backward raises and that forward's output had another shape, backward ran on what forward cached for
+    the wrong shape: the forward is the mistake (its own tests charge it), so the failure says that instead of
+    pointing at backward's line, which may well be right.
+    """
+    try:
+        return call(layer, "backward", dout)
+    except StudentCodeError as error:
+        shape = getattr(forward_out, "shape", None)
+        if not isinstance(shape, tuple) or shape == dout.shape:
+            raise
+        cls = type(layer).__name__
+        what = str(error).splitlines()[0].split(" raised ", 1)[-1]  # "ValueError: ..." without "X.backward raised"
+        raise CheckFailure(
+            f"{cls}.backward could not be judged: your forward returned shape {shape} where {dout.shape} is expected, "
+            f"and backward, given a dout of the expected shape, raised {what}"
+            f"\n  hint: fix the forward's output size first (the forward tests give the formula); backward is judged "
+            "once the forward's shape is right", tensor="shape", hint="shape") from None
+
+
 def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_shape: tuple[int, ...], formula: str) -> None:
     """The same dout twice gives the same dx and grads (grads are set, not accumulated); 2*dout doubles them.
 
     dout has the contract's output shape, whatever shape forward returned."""
     label = f"{type(layer).__name__}.backward"
-    call(layer, "forward", x.copy())  # only fills the cache: forward's output is its own tests' business
+    out = call(layer, "forward", x.copy())  # only fills the cache: forward's output is its own tests' business
     params = {k: p.copy() for k, p in (getattr(layer, "params", None) or {}).items() if isinstance(p, np.ndarray)}
-    dx1, g1 = checked_backward(layer, dout, x)
+    dx1, g1 = checked_backward(layer, dout, x, after=out)
     for key, before in params.items():
         after = layer.params.get(key)
         if not isinstance(after, np.ndarray) or after.shape != before.shape or not np.array_equal(after, before):

@@ -23,7 +23,7 @@ import numpy as np
 
 from gradkit.checker import forward_hints, hints
 from gradkit.checker.cases import ConvCase, PoolCase
-from gradkit.checker.contract import checked_forward
+from gradkit.checker.contract import backward_after_forward, checked_forward
 from gradkit.checker.hints import Hint
 from gradkit.checker.textmaps import fmt_index, heat_map, spatial
 from gradkit.checker.guard import call, construct
@@ -283,8 +283,8 @@ def stored_gradient_mismatch(impl: Implementation, exercise: str, tensor: str,
         call(layer, "forward", example["scores"].copy(), example["y"].copy())
         mine = checked_dscores(layer, example["scores"])
     else:
-        call(layer, "forward", example["x"].copy())
-        returned = call(layer, "backward", example["dout"].copy())
+        out = call(layer, "forward", example["x"].copy())
+        returned = backward_after_forward(layer, out, example["dout"].copy())
         mine = returned if tensor == "dx" else getattr(layer, "grads", {}).get(tensor[1:])
     want = example[tensor]
     if not isinstance(mine, np.ndarray) or mine.shape != want.shape:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from gradkit.checker import inputs
+from gradkit.checker.contract import backward_after_forward
 from gradkit.checker.guard import call
 from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure, remembers_case
@@ -34,7 +35,7 @@ def _alone(impl: Implementation, case: LayerCase, seed: int) -> tuple[Any, dict,
     params = {k: v.copy() for k, v in setup.layer.params.items()}
     out = call(setup.layer, "forward", setup.x.copy())
     dout = inputs.gaussian(rng, setup.out_shape)
-    dx = call(setup.layer, "backward", dout.copy())
+    dx = backward_after_forward(setup.layer, out, dout.copy())
     return setup, params, dout, _results(setup.layer, out, dx)
 
 
@@ -53,7 +54,7 @@ def check_instances_independent(impl: Implementation, case: LayerCase) -> None:
     outs = [call(run.layer, "forward", run.x.copy()) for run in runs]
     dxs: list[Any] = [None, None]
     for i in (1, 0):
-        dxs[i] = call(runs[i].layer, "backward", alone[i][2].copy())
+        dxs[i] = backward_after_forward(runs[i].layer, outs[i], alone[i][2].copy())
     got = [_results(run.layer, out, dx) for run, out, dx in zip(runs, outs, dxs)]
     cls = type(runs[0].layer).__name__
     if any(not _agrees(got[i], alone[i][3]) for i in (0, 1)):

@@ -112,3 +112,30 @@ def test_check_draws_the_gradients_as_a_picture(tmp_path):
     assert done.returncode == 1
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert f"gradient picture written to {picture}" in done.stdout
+
+
+def test_a_backward_that_raises_after_a_wrongly_shaped_forward_is_blamed_on_the_forward():
+    """Backward ran on what a wrongly shaped forward cached: its own line is not the mistake."""
+    import numpy as np
+
+    from gradkit.checker.contract import check_backward_contract
+    from gradkit.checker.results import CheckFailure
+
+    class Doubler:  # forward returns one column too many; backward is right for the shape it was promised
+        def __init__(self):
+            self.params, self.grads = {}, {}
+
+        def forward(self, x):
+            self.out = np.concatenate([2 * x, x[:, :1]], axis=1)
+            return self.out
+
+        def backward(self, dout):
+            return 2 * dout * np.ones_like(self.out)  # right when forward's shape is
+
+    x = np.ones((2, 3))
+    with pytest.raises(CheckFailure) as raised:
+        check_backward_contract(Doubler(), x, np.ones((2, 3)), (2, 3), "(N, D)")
+    failure = raised.value
+    assert failure.tensor == "shape" and failure.hint == "shape"
+    assert "could not be judged: your forward returned shape (2, 4) where (2, 3) is expected" in failure.message
+    assert "fix the forward's output size first" in failure.message
