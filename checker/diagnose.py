@@ -21,7 +21,7 @@ from gradkit.checker.contract import checked_backward, checked_forward
 from gradkit.checker.guard import construct
 from gradkit.checker.hints import Hint
 from gradkit.checker.impl import Implementation
-from gradkit.checker.numgrad import layer_loss, numerical_gradient, probe_position
+from gradkit.checker.numgrad import layer_directional, layer_loss, numerical_gradient, probe_position, reference_twin
 from gradkit.checker.results import CheckFailure, StudentCodeError
 from gradkit.checker.setups import LayerCase, evaluate
 from gradkit.checker.textmaps import MAX_MAP_ROWS, fmt_index, heat_map, side_by_side, spatial
@@ -35,6 +35,20 @@ class Diagnosis:
     lines: list[str]
     hint: Hint | None = None
     arrays: dict[str, dict[str, np.ndarray]] = dataclasses.field(default_factory=dict)  # tensor -> yours/numerical
+
+
+def diagnose_failure(impl: Implementation, failure: CheckFailure, verbose: bool = False) -> Diagnosis | None:
+    """Why a check failed, on the case it failed on (after hypothesis shrank it), or None when there is nothing
+    to add: a gradient check names its tensor (`failure.gradient`), a crash is re-run with one feature removed."""
+    if failure.case is None:
+        return None
+    if failure.gradient == "scores":
+        return diagnose_softmax(impl, failure.case, verbose)
+    if failure.gradient is not None:
+        return diagnose_layer(impl, failure.case, failure.gradient, verbose)
+    if isinstance(failure, StudentCodeError):
+        return diagnose_crash(impl, failure.case)
+    return None
 
 
 # ---------------------------------------------------------------- counterfactual cases
@@ -102,8 +116,6 @@ STALE_PARAMS_HINT = Hint(
 
 
 def _passes(impl: Implementation, case: LayerCase, tensor: str, **options: bool) -> bool:
-    from gradkit.checker.gradcheck import layer_directional  # late: gradcheck imports this module
-
     try:
         result = layer_directional(impl, case, tensor, **options)
     except CheckFailure:
@@ -118,8 +130,6 @@ POSITIONS_HINT = Hint("sum", "correct when there is one output position, wrong w
 
 
 def counterfactual_hint(impl: Implementation, case: LayerCase, tensor: str) -> Hint | None:
-    from gradkit.checker.gradcheck import layer_directional  # late: gradcheck imports this module
-
     if layer_directional(impl, case, tensor).passed:
         return None  # nothing to explain
     if isinstance(case, (ConvCase, LinearCase)) and _passes(impl, case, tensor, fill_params=False):
@@ -225,14 +235,10 @@ def _window(case: LayerCase, position: tuple[int, ...]) -> tuple[slice, slice] |
 
 def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: bool = False) -> Diagnosis:
     """Why d{tensor} of a layer is wrong on `case` (the shrunk failing case)."""
-    from gradkit.checker.gradcheck import layer_directional
-
     run = evaluate(impl, case, only=tensor)
     setup, out, v, dx, grads = run.setup, run.out, run.v, run.dx, run.grads
     layer, x = setup.layer, setup.x
     params = {k: p.copy() for k, p in layer.params.items()}
-    from gradkit.checker.gradcheck import reference_twin
-
     forward = _student_forward(reference_twin(impl, case, layer) or layer, setup.out_shape, setup.formula)
     name = f"d{tensor}"
     lines = []
