@@ -14,33 +14,14 @@ and the plugin asks `checker.diagnose` why, once, on the shrunk case.
 
 from __future__ import annotations
 
-import numpy as np
 from hypothesis import reject
 
-from gradkit.checker import inputs
-from gradkit.checker.cases import EXERCISE_OF_CASE, SoftmaxCase
 from gradkit.checker.fixtures import forward_is_right, stored_gradient_failure
-from gradkit.checker.guard import call, construct
 from gradkit.checker.impl import Implementation
-from gradkit.checker.names import EXERCISES
+from gradkit.checker.specs import EXERCISES, exercise_of_case
 from gradkit.checker.results import CheckFailure, NotImplementedYet, StudentCodeError, StudentTimeout, remembers_case
-from gradkit.checker.numgrad import Directional, directional_check, layer_directional
+from gradkit.checker.numgrad import gradient_failure, layer_directional
 from gradkit.checker.setups import LayerCase
-from gradkit.checker.softmax import checked_dscores, make_scores, true_loss
-
-
-def gradient_failure(label: str, tensor_name: str, case: object, result: Directional) -> CheckFailure:
-    wrt = "x" if tensor_name == "dx" else tensor_name[1:]
-    failure = CheckFailure(
-        f"{label}: the gradient with respect to {wrt} ({tensor_name}) is wrong\n"
-        f"  smallest failing case: {case}\n"
-        f"  along a random direction u: your <{tensor_name}, u> = {result.analytic:+.6g}, "
-        f"numerical = {result.numerical:+.6g} (error {result.error:.1e}, tolerance {result.tolerance:.1e})",
-        tensor=tensor_name,
-        details={"analytic": result.analytic, "numerical": result.numerical},
-    )
-    failure.case = case
-    return failure
 
 
 @remembers_case
@@ -51,7 +32,7 @@ def check_layer_gradient(impl: Implementation, case: LayerCase, tensor: str) -> 
     cannot run on the case) and your forward is wrong on the stored examples, the stored gradients decide:
     a correct backward behind a wrong forward passes here, and only the forward test charges the mistake.
     """
-    exercise = EXERCISE_OF_CASE[type(case)]
+    exercise = exercise_of_case(case).name
     label, name = f"{EXERCISES[exercise].cls}.backward", f"d{tensor}"
     try:
         result = layer_directional(impl, case, tensor)
@@ -102,19 +83,3 @@ def _judge_on_stored_examples(impl: Implementation, exercise: str, label: str, n
         f"{label}: the gradient {name} is wrong\n  {why}\n"
         f"  (your forward is wrong too, see the forward tests; this check compared your backward with the stored "
         f"gradients of the correct forward)", tensor=name)
-
-
-@remembers_case
-def check_softmax_gradient(impl: Implementation, case: SoftmaxCase) -> None:
-    """Check dscores against finite differences of the true loss (`softmax.true_loss`), not of your forward."""
-    rng = np.random.default_rng(case.seed)
-    scores, y = make_scores(case, rng)
-    loss_fn = construct(impl.SoftmaxCrossEntropy)
-    call(loss_fn, "forward", scores.copy(), y.copy())  # fills your cache; the loss is the forward tests' business
-    dscores = checked_dscores(loss_fn, scores)
-    u = inputs.unit_direction(rng, scores.shape)
-    result = directional_check(lambda t: true_loss(scores + t * u, y), dscores, u, kink_guard=False)
-    if not result.passed:
-        failure = gradient_failure("SoftmaxCrossEntropy.backward", "dscores", case, result)
-        failure.gradient = "scores"
-        raise failure

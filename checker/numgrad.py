@@ -21,6 +21,7 @@ import numpy as np
 from gradkit.checker import inputs
 from gradkit.checker.contract import checked_forward
 from gradkit.checker.impl import Implementation
+from gradkit.checker.results import CheckFailure
 from gradkit.checker.setups import LayerCase, build_layer, evaluate
 
 H = 1e-5
@@ -79,6 +80,20 @@ def perturbed_loss(setup_layer: Any, x: np.ndarray, v: np.ndarray, tensor: str, 
             param[...] = original
 
     return loss_at
+
+
+def gradient_failure(label: str, tensor_name: str, case: object, result: Directional) -> CheckFailure:
+    wrt = "x" if tensor_name == "dx" else tensor_name[1:]
+    failure = CheckFailure(
+        f"{label}: the gradient with respect to {wrt} ({tensor_name}) is wrong\n"
+        f"  smallest failing case: {case}\n"
+        f"  along a random direction u: your <{tensor_name}, u> = {result.analytic:+.6g}, "
+        f"numerical = {result.numerical:+.6g} (error {result.error:.1e}, tolerance {result.tolerance:.1e})",
+        tensor=tensor_name,
+        details={"analytic": result.analytic, "numerical": result.numerical},
+    )
+    failure.case = case
+    return failure
 
 
 def layer_directional(impl: Implementation, case: LayerCase, tensor: str, fill_params: bool = True) -> Directional:

@@ -227,12 +227,12 @@ class Scoreboard:
 
     def _plot_default_case(self, path: Path) -> None:
         """Every gradient check passed: draw the exercise's standard case (so --plot always draws)."""
-        from gradkit.checker.plots import DEFAULT_CASES, plot_gradients
+        from gradkit.checker.plots import default_case, plot_gradients
 
-        exercise = next((o.exercise for o in self.outcomes if o.exercise in DEFAULT_CASES), None)
-        if exercise is not None:
+        case = next((default_case(o.exercise) for o in self.outcomes if default_case(o.exercise) is not None), None)
+        if case is not None:
             with time_budget(120), contextlib.suppress(CheckFailure):
-                plot_gradients(load_implementation(impl_spec(self.config)), DEFAULT_CASES[exercise], path)
+                plot_gradients(load_implementation(impl_spec(self.config)), case, path)
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         plot = self.config.getoption("--gradkit-plot")
