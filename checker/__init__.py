@@ -5,7 +5,7 @@ function that raises `checker.results.CheckFailure` with a message a student can
 """
 
 from gradkit.checker.impl import Implementation, load_implementation
-from gradkit.checker.names import EXERCISES, Exercise
+from gradkit.checker.specs import EXERCISES, Exercise
 from gradkit.checker.results import CheckFailure, NotImplementedYet, StudentCodeError, StudentTimeout
 
 __all__ = [

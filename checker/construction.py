@@ -1,5 +1,5 @@
 """What the provided constructors promise: weights drawn from `rng` (He scale), zero biases, float64, and the
-contract's defaults (`Conv2D` stride 1 and padding 0, `MaxPool2D(k)` with stride k).
+contract's defaults; each exercise's spec calls these with its own constructor and defaults.
 
 Every other check passes every argument explicitly and overwrites the parameters, so without these a student
 who changed the provided constructor would never hear of it, and their network would train differently.
@@ -11,25 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from gradkit.checker import inputs
-from gradkit.checker.cases import ConvCase, PoolCase
-from gradkit.checker.guard import call, construct
-from gradkit.checker.impl import Implementation
+from gradkit.checker.guard import call
 from gradkit.checker.results import CheckFailure
 
-# Big enough that the sample std of W estimates the He std to about 2% (one standard error: 1/sqrt(2n)).
-CONV_ARGS = dict(C=8, F=16, K=3)  # W has 16*8*3*3 = 1152 entries, fan_in = 72
-LINEAR_ARGS = dict(D=60, M=30)  # W has 1800 entries, fan_in = 60
 SIGMAS = 7  # the tolerance in standard errors: an honest draw never falls outside it
-
-
-def _conv(impl: Implementation, seed: int, **kwargs: Any) -> Any:
-    a = CONV_ARGS
-    return construct(impl.Conv2D, a["C"], a["F"], a["K"], rng=np.random.default_rng(seed), **kwargs)
-
-
-def _linear(impl: Implementation, seed: int) -> Any:
-    return construct(impl.Linear, LINEAR_ARGS["D"], LINEAR_ARGS["M"], rng=np.random.default_rng(seed))
 
 
 def _params(layer: Any, cls: str, shapes: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
@@ -46,7 +31,7 @@ def _params(layer: Any, cls: str, shapes: dict[str, tuple[int, ...]]) -> dict[st
     return params
 
 
-def _check_weights(cls: str, make: Any, shapes: dict[str, tuple[int, ...]], fan_in: int, call_text: str,
+def check_weights(cls: str, make: Any, shapes: dict[str, tuple[int, ...]], fan_in: int, call_text: str,
                    x: np.ndarray) -> None:
     """Reproducible from rng, different for another seed, He std, zero bias.
 
@@ -77,7 +62,7 @@ def _check_weights(cls: str, make: Any, shapes: dict[str, tuple[int, ...]], fan_
                            "(keep the provided constructor)", tensor="init", hint="init_scale")
 
 
-def _same_forward(defaulted: Any, explicit: Any, x: np.ndarray, formula: str, call_text: str,
+def same_forward(defaulted: Any, explicit: Any, x: np.ndarray, formula: str, call_text: str,
                   explicit_text: str) -> None:
     """A layer built with the contract's defaults computes what the explicitly built one computes.
 
@@ -96,38 +81,3 @@ def _same_forward(defaulted: Any, explicit: Any, x: np.ndarray, formula: str, ca
     if not np.allclose(mine, want, rtol=1e-12, atol=1e-12, equal_nan=True):
         raise CheckFailure(f"{call_text} gives other outputs than {explicit_text}: check the default values in "
                            "__init__'s signature against the contract", tensor="defaults", hint="defaults")
-
-
-def check_conv_constructor(impl: Implementation) -> None:
-    """Weights from rng with the He scale, zero bias, float64; stride 1 and padding 0 by default; an int kernel
-    size means a square kernel."""
-    a = CONV_ARGS
-    shapes = {"W": (a["F"], a["C"], a["K"], a["K"]), "b": (a["F"],)}
-    call_text = f"Conv2D({a['C']}, {a['F']}, {a['K']}, rng=np.random.default_rng(7))"
-    x = inputs.gaussian(np.random.default_rng(10), (1, a["C"], a["K"] + 1, a["K"] + 2))
-    _check_weights("Conv2D", lambda seed: _conv(impl, seed), shapes, a["C"] * a["K"] ** 2, call_text, x)
-    case = ConvCase(N=2, C=2, F=3, H=6, W=5, KH=3, KW=3, stride=1, padding=0, seed=0)
-    x = inputs.gaussian(np.random.default_rng(11), case.x_shape)
-    explicit = construct(impl.Conv2D, 2, 3, (3, 3), 1, 0, rng=np.random.default_rng(1))
-    for key, value in explicit.params.items():
-        value[...] = inputs.gaussian(np.random.default_rng(12), value.shape)
-    defaulted = construct(impl.Conv2D, 2, 3, 3, rng=np.random.default_rng(1))
-    _same_forward(defaulted, explicit, x, case.out_formula,
-                  "Conv2D(2, 3, 3) (defaults: stride=1, padding=0)", "Conv2D(2, 3, (3, 3), stride=1, padding=0)")
-
-
-def check_linear_constructor(impl: Implementation) -> None:
-    """Weights from rng with the He scale, zero bias, float64."""
-    D, M = LINEAR_ARGS["D"], LINEAR_ARGS["M"]
-    _check_weights("Linear", lambda seed: _linear(impl, seed), {"W": (D, M), "b": (M,)}, D,
-                   f"Linear({D}, {M}, rng=np.random.default_rng(7))", inputs.gaussian(np.random.default_rng(10), (2, D)))
-
-
-def check_pool_defaults(impl: Implementation) -> None:
-    """MaxPool2D(k) pools with stride k, MaxPool2D() with a 2x2 window and stride 2, and an int k a square window."""
-    for call_text, args, K in [("MaxPool2D(3)", (3,), 3), ("MaxPool2D()", (), 2)]:
-        case = PoolCase(N=2, C=2, H=7, W=8, KH=K, KW=K, stride=K, seed=0)
-        x = inputs.distinct(np.random.default_rng(13), case.x_shape)
-        explicit = construct(impl.MaxPool2D, (K, K), K)
-        _same_forward(construct(impl.MaxPool2D, *args), explicit, x, case.out_formula,
-                      f"{call_text} (the stride defaults to the kernel size)", f"MaxPool2D(({K}, {K}), stride={K})")

@@ -16,15 +16,14 @@ from typing import Any
 import numpy as np
 
 from gradkit.checker import fingerprints, hints
-from gradkit.checker.cases import EXERCISE_OF_CASE, ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
 from gradkit.checker.contract import checked_backward, checked_forward
-from gradkit.checker.guard import construct
 from gradkit.checker.hints import Hint
 from gradkit.checker.impl import Implementation
-from gradkit.checker.numgrad import layer_loss, numerical_gradient, probe_position
+from gradkit.checker.numgrad import layer_directional, layer_loss, numerical_gradient, probe_position, reference_twin
 from gradkit.checker.results import CheckFailure, StudentCodeError
 from gradkit.checker.setups import LayerCase, evaluate
-from gradkit.checker.textmaps import MAX_MAP_ROWS, fmt_index, heat_map, side_by_side, spatial
+from gradkit.checker.specs import spec_of
+from gradkit.checker.textmaps import fmt_index, heat_map, side_by_side, spatial
 
 
 
@@ -37,62 +36,40 @@ class Diagnosis:
     arrays: dict[str, dict[str, np.ndarray]] = dataclasses.field(default_factory=dict)  # tensor -> yours/numerical
 
 
+def diagnose_failure(impl: Implementation, failure: CheckFailure, verbose: bool = False) -> Diagnosis | None:
+    """Why a check failed, on the case it failed on (after hypothesis shrank it), or None when there is nothing
+    to add: a gradient check names its tensor (`failure.gradient`), a crash is re-run with one feature removed."""
+    if failure.case is None:
+        return None
+    if failure.gradient is not None:
+        return diagnose_gradient(impl, failure.case, failure.gradient, verbose)
+    if isinstance(failure, StudentCodeError):
+        return diagnose_crash(impl, failure.case)
+    return None
+
+
+def diagnose_gradient(impl: Implementation, case: object, tensor: str, verbose: bool = False) -> Diagnosis:
+    """Why d{tensor} is wrong on `case`: a layer's generic diagnosis, or the spec's own (`diagnose`, for an
+    exercise that is not a layer), followed by a known-bug match either way."""
+    own = getattr(spec_of(case), "diagnose", None)
+    if own is None:
+        return diagnose_layer(impl, case, tensor, verbose)
+    lines, hint, arrays = own(impl, case, verbose)
+    hint = _known_bug(impl, type(case).exercise, f"d{tensor}", hint, lines)
+    return Diagnosis(lines, hint, arrays)
+
+
 # ---------------------------------------------------------------- counterfactual cases
 
 def variants(case: LayerCase) -> Iterator[tuple[str, LayerCase]]:
-    """The case with one feature removed, keeping the number of output positions where possible.
-
-    Order matters: the first variant that passes names the hint, most specific first.
-    """
-    if isinstance(case, (ConvCase, PoolCase)) and case.KH != case.KW:
-        # The larger square: it keeps every overlap and every kernel offset, so only KH != KW goes away.
-        yield "square", _square(case, max(case.KH, case.KW))
-    if isinstance(case, ConvCase):
-        H_out, W_out = case.H_out, case.W_out
-        if case.C > 1 or case.F > 1:
-            yield "channels", case._replace(C=1, F=1)
-        if case.stride < max(case.KH, case.KW) and (H_out > 1 or W_out > 1):
-            s = max(case.KH, case.KW)  # windows side by side, same number of output positions
-            yield "overlap", case._replace(stride=s, H=max((H_out - 1) * s + case.KH - 2 * case.padding, 1),
-                                           W=max((W_out - 1) * s + case.KW - 2 * case.padding, 1))
-        if case.KH * case.KW > 1:
-            yield "kernel", case._replace(KH=1, KW=1, H=(H_out - 1) * case.stride + 1 - 2 * case.padding or 1,
-                                          W=(W_out - 1) * case.stride + 1 - 2 * case.padding or 1)
-        if case.stride > 1:
-            yield "stride", case._replace(stride=1, H=max(H_out - 1 + case.KH - 2 * case.padding, 1),
-                                          W=max(W_out - 1 + case.KW - 2 * case.padding, 1))
-        if case.padding > 0:
-            yield "padding", case._replace(padding=0, H=case.H + 2 * case.padding, W=case.W + 2 * case.padding)
-        if case.N > 1:
-            yield "batch", case._replace(N=1)
-        if H_out * W_out > 1:
-            yield "positions", case._replace(H=case.KH, W=case.KW, padding=0)
-    elif isinstance(case, PoolCase):
-        if case.overlapping:
-            s = max(case.KH, case.KW)
-            H_out, W_out = case.out_shape[2:]
-            yield "overlap", case._replace(stride=s, H=(H_out - 1) * s + case.KH, W=(W_out - 1) * s + case.KW)
-        if case.N > 1:
-            yield "batch", case._replace(N=1)
-    elif isinstance(case, LinearCase):
-        if case.N > 1:
-            yield "batch", case._replace(N=1)
-
-
-def _square(case: ConvCase | PoolCase, side: int | None = None) -> ConvCase | PoolCase:
-    """The case with a square kernel (KH x KH by default), the image width changed to keep the output width."""
-    K = case.KH if side is None else side
-    W_out = case.W_out if isinstance(case, ConvCase) else case.out_shape[3]
-    H_out = case.H_out if isinstance(case, ConvCase) else case.out_shape[2]
-    pad = case.padding if isinstance(case, ConvCase) else 0
-    return case._replace(KH=K, KW=K, H=max((H_out - 1) * case.stride + K - 2 * pad, 1),
-                         W=max((W_out - 1) * case.stride + K - 2 * pad, 1))
+    """The case with one feature removed (the spec's `variants`), most specific first."""
+    found = getattr(spec_of(case), "variants", None)
+    return found(case) if found else iter(())
 
 
 def _valid(case: LayerCase) -> bool:
-    if isinstance(case, ConvCase):
-        return case.H >= 1 and case.W >= 1 and case.H_out >= 1 and case.W_out >= 1
-    return True
+    valid = getattr(spec_of(case), "valid", None)
+    return valid(case) if valid else True
 
 
 STALE_PARAMS_HINT = Hint(
@@ -102,8 +79,6 @@ STALE_PARAMS_HINT = Hint(
 
 
 def _passes(impl: Implementation, case: LayerCase, tensor: str, **options: bool) -> bool:
-    from gradkit.checker.gradcheck import layer_directional  # late: gradcheck imports this module
-
     try:
         result = layer_directional(impl, case, tensor, **options)
     except CheckFailure:
@@ -118,11 +93,9 @@ POSITIONS_HINT = Hint("sum", "correct when there is one output position, wrong w
 
 
 def counterfactual_hint(impl: Implementation, case: LayerCase, tensor: str) -> Hint | None:
-    from gradkit.checker.gradcheck import layer_directional  # late: gradcheck imports this module
-
     if layer_directional(impl, case, tensor).passed:
         return None  # nothing to explain
-    if isinstance(case, (ConvCase, LinearCase)) and _passes(impl, case, tensor, fill_params=False):
+    if spec_of(case).PARAMS and _passes(impl, case, tensor, fill_params=False):
         return STALE_PARAMS_HINT
     for feature, variant in variants(case):
         if not _valid(variant):
@@ -134,16 +107,17 @@ def counterfactual_hint(impl: Implementation, case: LayerCase, tensor: str) -> H
         if result.passed and not result.kink:
             if feature == "positions":
                 return POSITIONS_HINT
-            if feature == "channels" and isinstance(case, ConvCase) and case.N > 1 and case.F > 1 \
-                    and _passes_variant(impl, case._replace(N=1), tensor):
-                return hints.NF_MIXED  # one image passes too: the mistake needs several images and several filters
-            return hints.counterfactual(feature, EXERCISE_OF_CASE[type(case)], tensor)
+            spec = spec_of(case)
+            refine = getattr(spec, "refine_counterfactual", None)
+            if refine is not None:
+                refined = refine(case, feature, tensor, lambda other: _passes_variant(impl, other, tensor))
+                if refined is not None:
+                    return refined
+            return hints.counterfactual(feature, tensor, getattr(spec, "COUNTERFACTUAL_HINTS", None))
     return None
 
 
 def _passes_variant(impl: Implementation, variant: LayerCase, tensor: str) -> bool:
-    from gradkit.checker.gradcheck import layer_directional  # late: gradcheck imports this module
-
     if not _valid(variant):
         return False
     try:
@@ -173,47 +147,24 @@ def _runs(impl: Implementation, case: LayerCase) -> bool:
 def crash_hint(impl: Implementation, case: object) -> Hint | None:
     """Your code raised on `case`: the feature whose removal lets it run, as a hint (None if none does).
 
-    A kernel or window with KH != KW that raises while both square ones (KH x KH and KW x KW) run points at a
-    KH used where KW belongs; a conv or pooling case that runs once padding, overlap, stride, kernel size or
-    batch is removed (tried in that order) names that feature; labels that raise unless the batch holds the last class point at a width taken
-    from y.max() + 1 instead of K.
+    A kernel or window with KH != KW that raises while both square ones (KH x KH and KW x KW, the spec's
+    `squares`) run points at a KH used where KW belongs; a case that runs once one feature is removed (the
+    spec's `variants`: padding, a stride equal to the window, stride 1, a 1x1 kernel, one image, tried in that
+    order) names that feature; a spec may know more (`crash_hint`, e.g. labels that raise unless the batch holds
+    the last class).
     """
-    if isinstance(case, (ConvCase, PoolCase)) and case.KH != case.KW:
-        squares = [_square(case, side) for side in (case.KH, case.KW)]
-        if all(_valid(variant) and _runs(impl, variant) for variant in squares) and not _runs(impl, case):
-            return hints.SQUARE_CRASH
-    if isinstance(case, (ConvCase, PoolCase)) and not _runs(impl, case):
-        removed = dict(variants(case))
+    spec = spec_of(case)
+    squares = spec.squares(case) if hasattr(spec, "squares") else []
+    if squares and all(_valid(variant) and _runs(impl, variant) for variant in squares) and not _runs(impl, case):
+        return hints.SQUARE_CRASH
+    if hasattr(spec, "variants") and not _runs(impl, case):
+        removed = dict(spec.variants(case))
         for feature in hints.CRASH_ORDER:
             variant = removed.get(feature)
             if variant is not None and _valid(variant) and _runs(impl, variant):
                 return hints.CRASH[feature]
-    if isinstance(case, SoftmaxCase) and case.K > 1:
-        scores = np.random.default_rng(case.seed).standard_normal((case.N, case.K))
-        first, with_last = np.zeros(case.N, dtype=np.int64), np.zeros(case.N, dtype=np.int64)
-        with_last[-1] = case.K - 1
-        if _loss_runs(impl, scores, with_last) and not _loss_runs(impl, scores, first):
-            return LABELS_HINT
-    return None
-
-
-LABELS_HINT = Hint("labels", "your code runs (or is right) when the batch holds the last class K - 1 and fails when it "
-                             "does not: something is sized by the labels present (y.max() + 1, np.unique(y)) instead "
-                             "of the K = scores.shape[1] classes; a one-hot needs K columns, np.eye(K)[y]")
-
-
-def _loss_runs(impl: Implementation, scores: np.ndarray, y: np.ndarray) -> bool:
-    from gradkit.checker.guard import call
-
-    try:
-        loss_fn = construct(impl.SoftmaxCrossEntropy)
-        call(loss_fn, "forward", scores.copy(), y.copy())
-        call(loss_fn, "backward")
-    except StudentCodeError:
-        return False
-    except CheckFailure:
-        return True
-    return True
+    own = getattr(spec, "crash_hint", None)
+    return own(impl, case) if own else None
 
 
 # ---------------------------------------------------------------- layers
@@ -234,27 +185,12 @@ def _student_forward(layer: Any, out_shape: tuple[int, ...], formula: str) -> Ca
     return forward
 
 
-def _window(case: LayerCase, position: tuple[int, ...]) -> tuple[slice, slice] | None:
-    """The input cells under one output position (clipped to the unpadded image)."""
-    if isinstance(case, ConvCase):
-        i, j = position[2] * case.stride - case.padding, position[3] * case.stride - case.padding
-        return slice(max(i, 0), min(i + case.KH, case.H)), slice(max(j, 0), min(j + case.KW, case.W))
-    if isinstance(case, PoolCase):
-        i, j = position[2] * case.stride, position[3] * case.stride
-        return slice(i, i + case.KH), slice(j, j + case.KW)
-    return None
-
-
 def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: bool = False) -> Diagnosis:
     """Why d{tensor} of a layer is wrong on `case` (the shrunk failing case)."""
-    from gradkit.checker.gradcheck import layer_directional
-
     run = evaluate(impl, case, only=tensor)
     setup, out, v, dx, grads = run.setup, run.out, run.v, run.dx, run.grads
     layer, x = setup.layer, setup.x
     params = {k: p.copy() for k, p in layer.params.items()}
-    from gradkit.checker.gradcheck import reference_twin
-
     forward = _student_forward(reference_twin(impl, case, layer) or layer, setup.out_shape, setup.formula)
     name = f"d{tensor}"
     lines = []
@@ -287,15 +223,16 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
         lines.append(f"  numerical {name}:\n{np.array2string(numerical, precision=4)}")
 
     hint = hints.zeros(mine, numerical, name) or hints.ratio(mine, numerical, name, batch=getattr(case, "N", None))
-    if tensor == "x" and isinstance(case, (ConvCase, PoolCase)):
+    spec = spec_of(case)
+    if tensor == "x" and hasattr(spec, "window"):
         probe_lines, probe_hint = _probe(layer, x, out.shape, forward, params, case)
         lines += probe_lines
         hint = hint or probe_hint
     hint = hint or hints.rotated(mine, numerical, name) or hints.transposed(mine, numerical, name)
-    if tensor == "x" and isinstance(case, ReluCase):
-        hint = hint or hints.relu_slopes(mine, v, x)
+    if tensor == "x" and hasattr(spec, "dx_hint"):
+        hint = hint or spec.dx_hint(mine, v, x)
     hint = hint or counterfactual_hint(impl, case, tensor)
-    hint = _known_bug(impl, EXERCISE_OF_CASE[type(case)], name, hint, lines)
+    hint = _known_bug(impl, type(case).exercise, name, hint, lines)
     return Diagnosis(lines, hint, {name: {"yours": mine, "numerical": numerical}})
 
 
@@ -323,7 +260,8 @@ def _probe(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], forward: Calla
     checked_forward(layer, x, out_shape, "", keep_input=False)
     mine, _ = checked_backward(layer, dout, x, only="x")
     expected = numerical_gradient(layer_loss(forward, x, params, dout, "x"), x.shape)
-    rows, cols = _window(case, position)
+    spec = spec_of(case)
+    rows, cols = spec.window(case, position)
     n = position[0]
     lines = [f"  probe: gradient 1 sent from out[{fmt_index(position)}] only; dx[{n}, :, {rows.start}:{rows.stop}, "
              f"{cols.start}:{cols.stop}] summed over channels:"]
@@ -331,54 +269,11 @@ def _probe(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], forward: Calla
     lines += side_by_side(yours_w, expected_w, ("yours", "expected"))
     outside = mine.copy()
     outside[n, :, rows, cols] = 0
-    hint = hints.probe_rotated(yours_w, expected_w) if isinstance(case, ConvCase) else None
+    hint = spec.probe_hint(yours_w, expected_w) if hasattr(spec, "probe_hint") else None
     hint = hint or hints.probe_transposed(yours_w, expected_w)
     if np.any(outside) and hint is None:
         hint = Hint("stride", "the gradient of one output lands outside the window that output came from: "
                               "window (i, j) starts at (i*stride, j*stride) in backward as in forward")
-    if hint is None and isinstance(case, PoolCase) and np.any((mine != 0) & (expected == 0)):
-        hint = Hint("pool_non_max", "the gradient lands on cells that are not the window's maximum: only the "
-                                    "maximum passes the gradient back, every other cell gets 0")
+    if hint is None and hasattr(spec, "probe_landing_hint"):
+        hint = spec.probe_landing_hint(mine, expected)
     return lines, hint
-
-
-# ---------------------------------------------------------------- softmax
-
-def diagnose_softmax(impl: Implementation, case: SoftmaxCase, verbose: bool = False) -> Diagnosis:
-    from gradkit.checker.guard import call
-    from gradkit.checker.softmax import checked_dscores, make_scores, true_loss
-
-    rng = np.random.default_rng(case.seed)
-    scores, y = make_scores(case, rng)
-    loss_fn = construct(impl.SoftmaxCrossEntropy)
-    call(loss_fn, "forward", scores.copy(), y.copy())
-    mine = checked_dscores(loss_fn, scores)
-    numerical = numerical_gradient(lambda delta: true_loss(scores + delta, y), scores.shape)
-    err = np.abs(mine - numerical)
-    worst = np.unravel_index(int(np.argmax(err)), err.shape)
-    lines = [f"  worst dscores[{fmt_index(worst)}]: yours {mine[worst]:+.6g}, numerical {numerical[worst]:+.6g}"]
-    lines += side_by_side(mine[:MAX_MAP_ROWS], numerical[:MAX_MAP_ROWS], ("your dscores", "numerical"))
-    sums = mine.sum(axis=1)
-    hint = hints.zeros(mine, numerical, "dscores")
-    if hint is None and (case.K - 1) * case.N >= 2:  # rows of dscores sum to 0: a single free entry is always "a multiple"
-        hint = hints.ratio(mine, numerical, "dscores", batch=case.N)
-    if hint is None and case.K > 1 and not np.any(y == case.K - 1) and not hints._close(mine, numerical):
-        with_last = y.copy()
-        with_last[-1] = case.K - 1
-        try:
-            again = construct(impl.SoftmaxCrossEntropy)
-            call(again, "forward", scores.copy(), with_last.copy())
-            theirs = checked_dscores(again, scores)
-        except CheckFailure:
-            theirs = None
-        if theirs is not None and hints._close(
-                theirs, numerical_gradient(lambda delta: true_loss(scores + delta, with_last), scores.shape)):
-            hint = LABELS_HINT
-    if hint is None and case.N > 1 and np.abs(mine.sum(axis=0)).max() <= 1e-9 * max(np.abs(mine).max(), 1e-12):
-        hint = Hint("axis", "the columns of your dscores sum to 0, not its rows: softmax normalises each row (each "
-                            "sample) over its K classes, so sum and take the maximum along axis=1")
-    if hint is None and np.abs(sums).max() > 1e-6 * max(np.abs(mine).max(), 1e-12):
-        hint = Hint("rows_not_zero", f"rows of your dscores sum to {np.array2string(sums, precision=3)}, not 0: "
-                                     "dscores = (softmax(scores) - one_hot(y)) / N")
-    hint = _known_bug(impl, "softmax_ce", "dscores", hint, lines)
-    return Diagnosis(lines, hint, {"dscores": {"yours": mine, "numerical": numerical}})

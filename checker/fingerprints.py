@@ -17,23 +17,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-from gradkit.checker.cases import ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
-from gradkit.checker.guard import construct
 from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure
 from gradkit.checker.setups import evaluate
+from gradkit.checker.specs import EXERCISES, spec, spec_of
 
 FINGERPRINT_DIR = Path(__file__).with_name("fingerprints")
 
-PROBE_CASES: dict[str, list[object]] = {
-    "conv": [ConvCase(N=2, C=2, F=3, H=5, W=4, KH=3, KW=2, stride=2, padding=1, seed=101),
-             ConvCase(N=2, C=2, F=2, H=4, W=5, KH=2, KW=3, stride=1, padding=0, seed=102)],
-    "pool": [PoolCase(N=2, C=2, H=5, W=6, KH=3, KW=2, stride=1, seed=103),
-             PoolCase(N=2, C=1, H=6, W=6, KH=2, KW=2, stride=2, seed=104)],
-    "relu": [ReluCase(shape=(3, 5), seed=105), ReluCase(shape=(2, 2, 3, 3), seed=106)],
-    "linear": [LinearCase(N=3, D=4, M=5, seed=107), LinearCase(N=2, D=3, M=3, seed=108)],
-    "softmax_ce": [SoftmaxCase(N=4, K=5, seed=109), SoftmaxCase(N=3, K=3, seed=110)],
-}
+def probe_cases() -> dict[str, list[object]]:
+    """{exercise: its fixed probe cases} (each spec's `PROBE_CASES`), for the exercises that have them."""
+    return {name: list(spec(name).PROBE_CASES) for name in EXERCISES if hasattr(spec(name), "PROBE_CASES")}
 
 
 class KnownBug(NamedTuple):
@@ -44,14 +37,9 @@ class KnownBug(NamedTuple):
 
 def tensors_on(impl: Implementation, case: object) -> dict[str, np.ndarray]:
     """What an implementation computes on a probe case: out (or loss) and every gradient."""
-    rng = np.random.default_rng(case.seed)
-    if isinstance(case, SoftmaxCase):
-        from gradkit.checker.softmax import checked_dscores, checked_loss, make_scores
-
-        scores, y = make_scores(case, rng)
-        loss_fn = construct(impl.SoftmaxCrossEntropy)
-        loss = checked_loss(loss_fn, scores, y)
-        return {"loss": np.array(loss), "dscores": checked_dscores(loss_fn, scores)}
+    own = getattr(spec_of(case), "tensors", None)
+    if own is not None:  # not a layer: the spec computes its tensors
+        return own(impl, case)
     run = evaluate(impl, case)
     out, dx, grads = run.out, run.dx, run.grads
     return {"out": out, "dx": dx, **{f"d{k}": g for k, g in grads.items()}}
@@ -84,7 +72,7 @@ def match(impl: Implementation, exercise: str, tensor: str) -> KnownBug | None:
     if not candidates:
         return None
     yours = []
-    for case in PROBE_CASES[exercise]:
+    for case in spec(exercise).PROBE_CASES:
         try:
             yours.append(tensors_on(impl, case))
         except CheckFailure:

@@ -22,26 +22,15 @@ from typing import Any
 import numpy as np
 
 from gradkit.checker import forward_hints, hints
-from gradkit.checker.cases import ConvCase, PoolCase
 from gradkit.checker.contract import backward_after_forward, checked_forward
 from gradkit.checker.hints import Hint
 from gradkit.checker.textmaps import fmt_index, heat_map, spatial
-from gradkit.checker.guard import call, construct
+from gradkit.checker.guard import call
 from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure, NotImplementedYet
-from gradkit.checker.softmax import checked_dscores, checked_loss, loss_is_right
+from gradkit.checker.specs import EXERCISES, spec
 
 FIXTURE_DIR = Path(__file__).with_name("fixtures")
-
-# How each layer is built from an example's integer "config".
-CONFIG_FIELDS = {
-    "conv": ("C", "F", "KH", "KW", "stride", "padding"),
-    "pool": ("KH", "KW", "stride"),
-    "relu": (),
-    "linear": ("D", "M"),
-    "softmax_ce": (),
-}
-
 
 def load_examples(exercise: str) -> list[dict[str, np.ndarray]]:
     """The stored examples of one exercise, each a dict of arrays."""
@@ -54,36 +43,30 @@ def load_examples(exercise: str) -> list[dict[str, np.ndarray]]:
 
 
 def describe(exercise: str, example: dict[str, np.ndarray]) -> str:
-    config = dict(zip(CONFIG_FIELDS[exercise], (int(v) for v in example.get("config", ()))))
+    config = config_of(exercise, example)
     settings = ", ".join(f"{k}={v}" for k, v in config.items())
     x = example.get("x", example.get("scores"))
     return f"x of shape {x.shape}" + (f", {settings}" if settings else "")
 
 
+def config_of(exercise: str, example: dict[str, np.ndarray]) -> dict[str, int]:
+    """An example's settings by name (the spec's `CONFIG_FIELDS`)."""
+    return dict(zip(spec(exercise).CONFIG_FIELDS, (int(v) for v in example.get("config", ()))))
+
+
+def _is_loss(exercise: str) -> bool:
+    """A loss (its examples hold scores, labels and the loss) rather than a layer (x, parameters and out)."""
+    return hasattr(spec(exercise), "checked_loss")
+
+
 def build_from_config(impl: Implementation, exercise: str, config: dict[str, int]) -> Any:
     """A student layer built with an example's settings (the same calls as the graded checks)."""
-    if exercise == "conv":
-        return construct(impl.Conv2D, config["C"], config["F"], (config["KH"], config["KW"]), config["stride"],
-                         config["padding"], rng=np.random.default_rng(0))
-    if exercise == "pool":
-        return construct(impl.MaxPool2D, (config["KH"], config["KW"]), config["stride"])
-    if exercise == "relu":
-        return construct(impl.ReLU)
-    if exercise == "linear":
-        return construct(impl.Linear, config["D"], config["M"], rng=np.random.default_rng(0))
-    return construct(impl.SoftmaxCrossEntropy)
+    return spec(exercise).build_from_config(impl, config)
 
 
 def _formula(exercise: str, config: dict[str, int], x_shape: tuple[int, ...]) -> str:
     """The output-shape formula for an example, in the same words as the graded checks."""
-    if exercise == "conv":
-        N, C, H, W = x_shape
-        return ConvCase(N=N, C=C, F=config["F"], H=H, W=W, KH=config["KH"], KW=config["KW"], stride=config["stride"],
-                        padding=config["padding"], seed=0).out_formula
-    if exercise == "pool":
-        N, C, H, W = x_shape
-        return PoolCase(N=N, C=C, H=H, W=W, KH=config["KH"], KW=config["KW"], stride=config["stride"], seed=0).out_formula
-    return "(N, out_features)" if exercise == "linear" else "the shape of x"
+    return spec(exercise).formula(config, x_shape)
 
 
 def _forward_hint(impl: Implementation, exercise: str, config: dict[str, int], example: dict[str, np.ndarray],
@@ -98,15 +81,15 @@ def _forward_hint(impl: Implementation, exercise: str, config: dict[str, int], e
                                 "output of filter f")
     found = (forward_hints.layout(out, expected) or forward_hints.clipped_at_zero(out, expected)
              or hints.ratio(out, expected, "output"))
-    if found is None and exercise == "conv":
-        found = forward_hints.conv_counterfactual(
-            lambda changed: build_from_config(impl, exercise, changed), config, example)
+    own = getattr(spec(exercise), "forward_hint", None)
+    if found is None and own is not None:
+        found = own(impl, config, example)
     return found
 
 
 def check_forward_examples(impl: Implementation, exercise: str, explain: bool = True) -> None:
     """Every stored example's forward output matches the stored one (to 1e-9, relative to its size; a loss to
-    1e-6 relative, allowing an epsilon in the log: `softmax.loss_is_right`).
+    1e-6 relative, allowing an epsilon in the log: the spec's `loss_is_right`).
 
     When several examples fail, the smallest one is reported, with whether your backward is right there
     (`explain=False` skips that, for a quick verdict).
@@ -114,16 +97,16 @@ def check_forward_examples(impl: Implementation, exercise: str, explain: bool = 
     failures, passed, failed = [], [], []  # the settings of layer examples that pass and fail, for a pattern
     losses: list[tuple[float, float, int, int]] = []  # (yours, expected, N, K) of each loss example
     for number, example in enumerate(load_examples(exercise), start=1):
-        config = dict(zip(CONFIG_FIELDS[exercise], (int(v) for v in example.get("config", ()))))
+        config = config_of(exercise, example)
         layer = build_from_config(impl, exercise, config)
         what = f"fixed example {number} ({describe(exercise, example)})"
-        if exercise == "softmax_ce":
-            loss = checked_loss(layer, example["scores"], example["y"])
+        if _is_loss(exercise):
+            loss = spec(exercise).checked_loss(layer, example["scores"], example["y"])
             expected = float(example["loss"])
             losses.append((loss, expected, *example["scores"].shape))
-            if not loss_is_right(loss, example["scores"], example["y"]):
+            if not spec(exercise).loss_is_right(loss, example["scores"], example["y"]):
                 hint = None
-                lines = [f"SoftmaxCrossEntropy.forward gives the wrong loss on {what}: yours {loss:.10g}, "
+                lines = [f"{EXERCISES[exercise].cls}.forward gives the wrong loss on {what}: yours {loss:.10g}, "
                          f"expected {expected:.10g} ({_how_far(loss, expected)}); the loss is the mean over the "
                          "batch of -log softmax(scores)[n, y[n]]"]
                 if hint is not None:
@@ -178,12 +161,12 @@ def check_fresh_examples(impl: Implementation, exercise: str, rng: np.random.Gen
     """
     for number, example in enumerate(load_examples(exercise), start=1):
         what = f"a fresh random example with the settings of fixed example {number} ({describe(exercise, example)})"
-        if exercise == "softmax_ce":
+        if _is_loss(exercise):
             scores = 2.0 * rng.standard_normal(example["scores"].shape)
             y = rng.integers(0, scores.shape[1], size=scores.shape[0])
-            loss = checked_loss(build_from_config(impl, exercise, {}), scores, y)
-            if not loss_is_right(loss, scores, y):
-                raise CheckFailure(f"SoftmaxCrossEntropy.forward gives the wrong loss on {what}: yours {loss:.10g}",
+            loss = spec(exercise).checked_loss(build_from_config(impl, exercise, {}), scores, y)
+            if not spec(exercise).loss_is_right(loss, scores, y):
+                raise CheckFailure(f"{EXERCISES[exercise].cls}.forward gives the wrong loss on {what}: yours {loss:.10g}",
                                    tensor="loss")
             continue
         fresh = {key: rng.standard_normal(value.shape) for key, value in example.items()
@@ -192,7 +175,7 @@ def check_fresh_examples(impl: Implementation, exercise: str, rng: np.random.Gen
         mine = _example_layer(impl, exercise, {**fresh, **config})
         theirs = _example_layer(impl.reference, exercise, {**fresh, **config})
         expected = checked_forward(theirs, fresh["x"], example["out"].shape, "")
-        config_values = dict(zip(CONFIG_FIELDS[exercise], (int(v) for v in example.get("config", ()))))
+        config_values = config_of(exercise, example)
         out = checked_forward(mine, fresh["x"], expected.shape, _formula(exercise, config_values, fresh["x"].shape))
         if not np.allclose(out, expected, rtol=1e-9, atol=1e-9 * max(1.0, float(np.abs(expected).max()))):
             worst = np.unravel_index(int(np.argmax(np.abs(out - expected))), out.shape)
@@ -249,7 +232,7 @@ _forward_verdicts: weakref.WeakKeyDictionary[Any, dict[str, bool]] = weakref.Wea
 
 
 def _example_layer(impl: Implementation, exercise: str, example: dict[str, np.ndarray]) -> Any:
-    config = dict(zip(CONFIG_FIELDS[exercise], (int(v) for v in example.get("config", ()))))
+    config = config_of(exercise, example)
     layer = build_from_config(impl, exercise, config)
     for key in getattr(layer, "params", {}):
         layer.params[key][...] = example[key]
@@ -279,9 +262,9 @@ def stored_gradient_mismatch(impl: Implementation, exercise: str, tensor: str,
     """
     layer = _example_layer(impl, exercise, example)
     what = f"fixed example {number} ({describe(exercise, example)})"
-    if exercise == "softmax_ce":
+    if _is_loss(exercise):
         call(layer, "forward", example["scores"].copy(), example["y"].copy())
-        mine = checked_dscores(layer, example["scores"])
+        mine = spec(exercise).checked_dscores(layer, example["scores"])
     else:
         out = call(layer, "forward", example["x"].copy())
         returned = backward_after_forward(layer, out, example["dout"].copy())
@@ -322,7 +305,7 @@ def _backward_verdict(impl: Implementation, exercise: str, example: dict[str, np
             return ""
         (right if mismatch is None else wrong).append(name)
     if not wrong:
-        loss = "loss" if exercise == "softmax_ce" else "forward"
+        loss = "loss" if _is_loss(exercise) else "forward"
         return (f"  your backward is right: {', '.join(right)} match{'es' if len(right) == 1 else ''} the gradient "
                 f"of the correct {loss} on this example; only forward needs fixing")
     return ""

@@ -122,22 +122,22 @@ def _diagnose(item: pytest.Item, failure: CheckFailure) -> None:
 
             plot_gradients(load_implementation(impl_spec(item.config)), failure.case, Path(plot))
     impl = item.funcargs.get("impl") if hasattr(item, "funcargs") else None
-    if failure.diagnose is None and isinstance(failure, StudentCodeError) and failure.case is not None and impl is not None:
-        from gradkit.checker.diagnose import diagnose_crash
-
-        failure.diagnose = lambda verbose, case=failure.case: diagnose_crash(impl, case)
-    if failure.diagnose is None:
+    if impl is None or failure.case is None or (failure.gradient is None and not isinstance(failure, StudentCodeError)):
         return
+    from gradkit.checker.diagnose import diagnose_failure
+
     try:
         with time_budget(60):
-            diagnosis = failure.diagnose(item.config.getoption("verbose") > 0)
+            diagnosis = diagnose_failure(impl, failure, item.config.getoption("verbose") > 0)
     except Exception as error:  # noqa: BLE001 - a diagnosis must never hide the failure itself
         failure.message += f"\n  (no further diagnosis: {str(error).splitlines()[0]})"
+        return
+    failure.gradient = None  # diagnosed once
+    if diagnosis is None:
         return
     if diagnosis.lines:
         failure.message += "\n" + "\n".join(diagnosis.lines)
     failure.hint = failure.hint or (diagnosis.hint.id if diagnosis.hint else None)
-    failure.diagnose = None
 
 
 def _last_line(report: pytest.TestReport) -> str:
@@ -169,12 +169,12 @@ class Scoreboard:
 
     def _plot_default_case(self, path: Path) -> None:
         """Every gradient check passed: draw the exercise's standard case (so --plot always draws)."""
-        from gradkit.checker.plots import DEFAULT_CASES, plot_gradients
+        from gradkit.checker.plots import default_case, plot_gradients
 
-        exercise = next((o.exercise for o in self.outcomes if o.exercise in DEFAULT_CASES), None)
-        if exercise is not None:
+        case = next((default_case(o.exercise) for o in self.outcomes if default_case(o.exercise) is not None), None)
+        if case is not None:
             with time_budget(120), contextlib.suppress(CheckFailure):
-                plot_gradients(load_implementation(impl_spec(self.config)), DEFAULT_CASES[exercise], path)
+                plot_gradients(load_implementation(impl_spec(self.config)), case, path)
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         plot = self.config.getoption("--gradkit-plot")

@@ -20,7 +20,7 @@ class Hint(NamedTuple):
     text: str
 
 
-def _close(a: np.ndarray, b: np.ndarray) -> bool:
+def close(a: np.ndarray, b: np.ndarray) -> bool:
     scale = max(float(np.abs(b).max(initial=0)), float(np.abs(a).max(initial=0)), 1e-12)
     return a.shape == b.shape and float(np.abs(a - b).max(initial=0)) <= EXACT * scale
 
@@ -37,7 +37,7 @@ def ratio(a: np.ndarray, n: np.ndarray, name: str, batch: int | None = None) -> 
     if not np.any(n) or not np.any(a):
         return None
     r = float(np.sum(a * n) / np.sum(n * n))
-    if abs(r - 1) < 1e-3 or not _close(a, r * n):
+    if abs(r - 1) < 1e-3 or not close(a, r * n):
         return None
     by_batch = bool(batch and batch > 1 and (abs(r - batch) < 1e-6 * batch or abs(r * batch - 1) < 1e-6))
     if np.count_nonzero(n) < 2 and not (by_batch or abs(r + 1) < 1e-6):
@@ -53,9 +53,9 @@ def ratio(a: np.ndarray, n: np.ndarray, name: str, batch: int | None = None) -> 
 
 def rotated(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:
     """The last two axes of `a` are those of `n` rotated by 180 degrees."""
-    if a.ndim < 2 or _close(n, n[..., ::-1, ::-1]):
+    if a.ndim < 2 or close(n, n[..., ::-1, ::-1]):
         return None
-    if _close(a, n[..., ::-1, ::-1]):
+    if close(a, n[..., ::-1, ::-1]):
         return Hint("flip", f"your {name} is the true one rotated by 180 degrees over its last two axes: "
                             "a convolution where the layer computes a cross-correlation (or a kernel flipped once too "
                             "often); index the window exactly as forward does")
@@ -64,9 +64,9 @@ def rotated(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:
 
 def transposed(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:
     """`a` equals `n` with its last two axes swapped."""
-    if a.ndim < 2 or a.shape[-1] != a.shape[-2] or _close(n, np.swapaxes(n, -1, -2)):
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2] or close(n, np.swapaxes(n, -1, -2)):
         return None
-    if _close(a, np.swapaxes(n, -1, -2)):
+    if close(a, np.swapaxes(n, -1, -2)):
         return Hint("transpose", f"your {name} is the true one with its last two axes swapped (a transpose)")
     return None
 
@@ -141,53 +141,8 @@ CRASH: dict[str, Hint] = {
 }
 CRASH_ORDER = ("padding", "overlap", "stride", "kernel", "batch")
 
-NF_MIXED = Hint("batch", "correct for one image and for one filter, wrong with several of both: the image and filter "
-                         "axes of dout (N, F, Ho, Wo) are mixed; dout.reshape(F, -1) needs "
-                         "dout.transpose(1, 0, 2, 3) first (to (F, N, Ho, Wo)), and a result reshaped to "
-                         "(N, F, ...) needs the same care")
 
-# A counterfactual worded for the tensor it explains, where the general text would talk about other tensors.
-SPECIFIC: dict[tuple[str, str, str], Hint] = {
-    ("batch", "linear", "W"): Hint("batch", "correct for one row, wrong for several: dW = x.T @ dout sums, over the N "
-                                            "rows, the outer product of row x[n] with row dout[n]; the outer "
-                                            "product of the sums (x.sum(0) with dout.sum(0)) is equal only for N = 1"),
-    ("batch", "linear", "b"): Hint("batch", "correct for one row, wrong for several: db = dout.sum(axis=0), a sum "
-                                            "over the N rows"),
-    ("batch", "linear", "x"): Hint("batch", "correct for one row, wrong for several: each row gets its own gradient, "
-                                            "dx = dout @ W.T"),
-    ("batch", "conv", "b"): Hint("batch", "correct for one image, wrong for several: db[f] sums dout[:, f] over the "
-                                          "batch and the output pixels, db = dout.sum(axis=(0, 2, 3)); a "
-                                          "dout.reshape(F, -1) of the (N, F, Ho, Wo) array mixes N with F"),
-    ("channels", "conv", "b"): Hint("channels", "correct with one filter, wrong with several: db[f] sums dout[:, f] "
-                                                "over the images and the output pixels, keeping the filter axis: "
-                                                "db = dout.sum(axis=(0, 2, 3)); a dout.reshape(F, -1) of the "
-                                                "(N, F, Ho, Wo) array mixes N with F"),
-}
-
-
-def counterfactual(feature: str, exercise: str, tensor: str) -> Hint:
-    """The hint for a failure that goes away when `feature` is removed, worded for `tensor` where that helps."""
-    return SPECIFIC.get((feature, exercise, tensor), COUNTERFACTUAL[feature])
-
-
-def relu_slopes(dx: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:
-    """ReLU's dx read as dout times a slope on each side of 0: the slopes say what the code computed."""
-    neg, pos = x < 0, x > 0
-    leak = neg & (dx != 0)
-    if leak.any() and np.allclose(dx, dout * (dout > 0), rtol=1e-6, atol=0):
-        return Hint("mask", "your dx is dout wherever dout > 0: the mask comes from the forward input x (cache x > 0 "
-                            "in forward), not from dout")
-    if leak.any():
-        slope = dx[leak] / dout[leak]
-        if np.allclose(slope, 1.0, rtol=1e-6):
-            return Hint("mask", "where x < 0 your dx equals dout: the mask is never applied (or its condition is "
-                                "always true, such as out >= 0); dx = dout where x > 0, else 0")
-        if np.allclose(slope, slope[0], rtol=1e-6):
-            return Hint("mask", f"where x < 0 your dx is {slope[0]:.4g} x dout: ReLU's slope there is 0 (a leaky "
-                                "ReLU's is not); dx = dout where x > 0, else 0")
-        return Hint("mask", "your dx is not zero where x < 0: the mask comes from the forward input x "
-                            "(cache it in forward), not from dout")
-    if pos.any() and np.allclose(dx[pos], dout[pos] * x[pos], rtol=1e-6):
-        return Hint("mask", "where x > 0 your dx is dout times x (the output): the derivative of max(x, 0) is 1 "
-                            "there, so multiply dout by the mask (x > 0), not by the output")
-    return None
+def counterfactual(feature: str, tensor: str, specific: dict[tuple[str, str], Hint] | None = None) -> Hint:
+    """The hint for a failure that goes away when `feature` is removed, worded for `tensor` where the exercise's
+    spec has a more specific text (`COUNTERFACTUAL_HINTS`)."""
+    return (specific or {}).get((feature, tensor), COUNTERFACTUAL[feature])

@@ -26,7 +26,7 @@ from pathlib import Path
 from types import ModuleType
 
 from gradkit.checker.guard import display_path
-from gradkit.checker.names import EXERCISES, Exercise
+from gradkit.checker.specs import EXERCISES, Exercise
 from gradkit.checker.results import CannotLoad, CheckFailure
 
 PACKAGES = ("exercises", "solutions")

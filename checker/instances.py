@@ -19,6 +19,7 @@ from gradkit.checker.guard import call
 from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure, remembers_case
 from gradkit.checker.setups import LayerCase, build
+from gradkit.checker.specs import exercise_of_case
 
 
 def _results(layer: Any, out: Any, dx: Any) -> dict[str, np.ndarray]:
@@ -135,16 +136,13 @@ def _repeatable(impl: Implementation, case: LayerCase, first: dict[str, np.ndarr
     for name, value in first.items():
         mine = again.get(name)
         if mine is None or mine.shape != value.shape or not np.allclose(mine, value, rtol=1e-10, atol=1e-12):
-            cls = EXERCISE_CLASS.get(type(case).__name__, "layer")
+            cls = exercise_of_case(case).cls
             raise CheckFailure(
                 f"one fresh {cls}, built and run the same way twice (same parameters, input and dout), gives two "
                 f"different {name}s: the difference is within one layer, not between layers\n  hint: some entries of "
                 f"{name} are never written (np.empty keeps whatever was in memory: allocate with np.zeros, and check "
                 f"that your loops reach every index), or your code uses random numbers\n  case: {case}",
                 tensor=name, hint="unwritten")
-
-
-EXERCISE_CLASS = {"ConvCase": "Conv2D", "PoolCase": "MaxPool2D", "ReluCase": "ReLU", "LinearCase": "Linear"}
 
 
 def _compare(got: dict[str, np.ndarray], want: dict[str, np.ndarray], case: LayerCase, what: str, why: str) -> None:

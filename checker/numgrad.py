@@ -1,4 +1,9 @@
-"""Full numerical gradients, computed only after a check failed (the shrunk cases are tiny).
+"""Finite differences: the directional check every gradient test runs, and full numerical gradients.
+
+`directional_check` compares <g, u> with the central difference along one Gaussian unit direction u
+(the tolerance and the kink guard are described in `checker.gradcheck`); `layer_directional` runs it
+for one tensor of a layer on a case. The diagnosis re-runs it on simpler cases, so it lives here, below
+both the gradient tests and the diagnosis, and neither imports the other.
 
 `numerical_gradient` perturbs every entry of one tensor (2 forward passes each) and masks the
 entries whose step crossed a kink. `probe` sends a gradient of 1 from a single output position,
@@ -7,11 +12,114 @@ through your backward and through finite differences, so the two windows can be 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
+from gradkit.checker import inputs
+from gradkit.checker.contract import checked_forward
+from gradkit.checker.impl import Implementation
+from gradkit.checker.results import CheckFailure
+from gradkit.checker.setups import LayerCase, build_layer, evaluate
+
 H = 1e-5
+RTOL = 1e-6
+EPS = float(np.finfo(np.float64).eps)
+
+
+@dataclasses.dataclass(frozen=True)
+class Directional:
+    """The outcome of one directional-derivative comparison."""
+
+    analytic: float  # <g, u>
+    numerical: float  # central difference along u
+    tolerance: float
+    kink: bool  # the step crossed a kink: the comparison means nothing
+
+    @property
+    def error(self) -> float:
+        return abs(self.analytic - self.numerical)
+
+    @property
+    def passed(self) -> bool:
+        return self.error <= self.tolerance
+
+
+def directional_check(
+    loss_at: Callable[[float], float], grad: np.ndarray, u: np.ndarray, *, h: float = H, kink_guard: bool = True
+) -> Directional:
+    """Compare <grad, u> with the central difference of `loss_at` (a function of the step t) at t = 0."""
+    plus, zero, minus = loss_at(h), loss_at(0.0), loss_at(-h)
+    numerical = (plus - minus) / (2 * h)
+    analytic = float(np.sum(grad * u))
+    g_norm = float(np.linalg.norm(grad))
+    floor = 100 * EPS * (abs(plus) + abs(zero) + abs(minus)) / h
+    tolerance = RTOL * max(g_norm, abs(numerical)) + floor
+    slope_plus, slope_minus = (plus - zero) / h, (zero - minus) / h
+    kink = kink_guard and abs(slope_plus - slope_minus) > min(
+        1e-3 * (abs(slope_plus) + abs(slope_minus)), RTOL * g_norm
+    ) + floor
+    return Directional(analytic, numerical, tolerance, kink)
+
+
+def perturbed_loss(setup_layer: Any, x: np.ndarray, v: np.ndarray, tensor: str, u: np.ndarray,
+                   out_shape: tuple[int, ...], formula: str) -> Callable[[float], float]:
+    """L(t) = <v, forward(...)> with `tensor` ("x" or a params key) moved by t * u."""
+
+    def loss_at(t: float) -> float:
+        if tensor == "x":
+            return float(np.sum(v * checked_forward(setup_layer, x + t * u, out_shape, formula, keep_input=False)))
+        param = setup_layer.params[tensor]
+        original = param.copy()
+        param += t * u
+        try:
+            return float(np.sum(v * checked_forward(setup_layer, x, out_shape, formula, keep_input=False)))
+        finally:
+            param[...] = original
+
+    return loss_at
+
+
+def gradient_failure(label: str, tensor_name: str, case: object, result: Directional) -> CheckFailure:
+    wrt = "x" if tensor_name == "dx" else tensor_name[1:]
+    failure = CheckFailure(
+        f"{label}: the gradient with respect to {wrt} ({tensor_name}) is wrong\n"
+        f"  smallest failing case: {case}\n"
+        f"  along a random direction u: your <{tensor_name}, u> = {result.analytic:+.6g}, "
+        f"numerical = {result.numerical:+.6g} (error {result.error:.1e}, tolerance {result.tolerance:.1e})",
+        tensor=tensor_name,
+        details={"analytic": result.analytic, "numerical": result.numerical},
+    )
+    failure.case = case
+    return failure
+
+
+def layer_directional(impl: Implementation, case: LayerCase, tensor: str, fill_params: bool = True) -> Directional:
+    """The directional check of d(loss)/d(tensor) for a layer, tensor "x" or a parameter ("W", "b").
+
+    The loss is differentiated through the trusted reference when `impl.reference` is set (the grade of
+    record: your forward is then called once per case and never at a probe point), else through your forward.
+    """
+    run = evaluate(impl, case, only=tensor, fill_params=fill_params)
+    grad = run.dx if tensor == "x" else run.grads[tensor]
+    u = inputs.unit_direction(run.rng, grad.shape)
+    setup = run.setup
+    layer = reference_twin(impl, case, setup.layer) or setup.layer
+    return directional_check(perturbed_loss(layer, setup.x, run.v, tensor, u, setup.out_shape, setup.formula),
+                             grad, u)
+
+
+def reference_twin(impl: Implementation, case: LayerCase, layer: Any) -> Any | None:
+    """The reference's layer for `case` holding the same parameter values as `layer`, if a reference is set."""
+    reference = getattr(impl, "reference", None)
+    if reference is None:
+        return None
+    twin = build_layer(reference, case, np.random.default_rng(0), fill_params=False)
+    for key, value in twin.params.items():
+        value[...] = layer.params[key]
+    return twin
 
 
 def numerical_gradient(loss_at: Callable[[np.ndarray], float], shape: tuple[int, ...], h: float = H) -> np.ndarray:

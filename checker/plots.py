@@ -11,37 +11,21 @@ from pathlib import Path
 
 import numpy as np
 
-from gradkit.checker.cases import ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
 from gradkit.checker.diagnose import _student_forward
-from gradkit.checker.guard import construct
 from gradkit.checker.impl import Implementation
 from gradkit.checker.numgrad import layer_loss, numerical_gradient
 from gradkit.checker.setups import evaluate
+from gradkit.checker.specs import EXERCISES, spec, spec_of
 
-# What `gradkit check EXERCISE --plot` draws when every check passed.
-DEFAULT_CASES = {
-    "conv": ConvCase(N=2, C=2, F=2, H=6, W=6, KH=3, KW=3, stride=1, padding=1, seed=0),
-    "pool": PoolCase(N=2, C=2, H=6, W=6, KH=2, KW=2, stride=2, seed=0),
-    "relu": ReluCase(shape=(4, 6), seed=0),
-    "linear": LinearCase(N=4, D=6, M=5, seed=0),
-    "softmax_ce": SoftmaxCase(N=6, K=5, seed=0),
-}
+def default_case(exercise: str) -> object | None:
+    """What `gradkit check EXERCISE --plot` draws when every check passed (the spec's `PLOT_CASE`), if anything."""
+    return getattr(spec(exercise), "PLOT_CASE", None) if exercise in EXERCISES else None
 
 
 def enlarged(case: object) -> object:
     """The same settings (stride, padding, kernel) on a larger input, so patterns are visible in a picture."""
-    if isinstance(case, ConvCase):
-        H, W = max(case.H, 6), max(case.W, 6)
-        return case._replace(N=max(case.N, 2), C=max(case.C, 2), F=max(case.F, 2), H=H, W=W)
-    if isinstance(case, PoolCase):
-        return case._replace(N=max(case.N, 2), C=max(case.C, 2), H=max(case.H, 6), W=max(case.W, 6))
-    if isinstance(case, LinearCase):
-        return case._replace(N=max(case.N, 4), D=max(case.D, 6), M=max(case.M, 5))
-    if isinstance(case, ReluCase):
-        return case._replace(shape=(max(int(np.prod(case.shape[:-1])), 4), max(case.shape[-1], 6)))
-    if isinstance(case, SoftmaxCase):
-        return case._replace(N=max(case.N, 6), K=max(case.K, 5))
-    return case
+    grow = getattr(spec_of(case), "enlarged", None)
+    return grow(case) if grow else case
 
 
 def mosaic(a: np.ndarray) -> np.ndarray:
@@ -62,15 +46,9 @@ def mosaic(a: np.ndarray) -> np.ndarray:
 
 def gradients(impl: Implementation, case: object) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """{tensor name: (yours, numerical)} for every tensor of the exercise on `case`."""
-    rng = np.random.default_rng(case.seed)
-    if isinstance(case, SoftmaxCase):
-        from gradkit.checker.softmax import checked_dscores, checked_loss, make_scores
-
-        scores, y = make_scores(case, rng)
-        loss_fn = construct(impl.SoftmaxCrossEntropy)
-        checked_loss(loss_fn, scores, y)
-        mine = checked_dscores(loss_fn, scores)
-        return {"dscores": (mine, numerical_gradient(lambda d: checked_loss(loss_fn, scores + d, y), scores.shape))}
+    own = getattr(spec_of(case), "gradients", None)
+    if own is not None:  # not a layer: the spec computes its tensors
+        return own(impl, case)
     run = evaluate(impl, case)
     setup, v, dx, grads = run.setup, run.v, run.dx, run.grads
     params = {k: p.copy() for k, p in setup.layer.params.items()}

@@ -22,8 +22,9 @@ class CheckFailure(Exception):
         self.hint = hint  # the id of the mistake the message explains ("flip", "scale", ...), if known
         self.details = details or {}
         self.case: object | None = None  # the case that failed, filled in by the check that knows it
-        # Called once, after hypothesis has shrunk the case: returns a `Diagnosis` (see checker.diagnose).
-        self.diagnose: Callable[[bool], Any] | None = None
+        # The tensor ("x", "W", "b", "scores") whose gradient check failed on `case`: the plugin then asks
+        # `checker.diagnose` why, once, after hypothesis has shrunk the case. Plain data, never a closure.
+        self.gradient: str | None = None
 
     def __str__(self) -> str:
         return self.message

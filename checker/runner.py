@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gradkit import layout
-from gradkit.checker.names import EXERCISES
+from gradkit.checker.specs import EXERCISES
 from gradkit.checker.scoring import Outcome
 
 GRADED_DIR = layout.graded_tests_dir()

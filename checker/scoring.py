@@ -15,7 +15,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from gradkit.checker.names import EXERCISES
+from gradkit.checker.specs import EXERCISES
 
 NOT_IMPLEMENTED = "not implemented"
 HIDDEN_SUFFIX = "_hidden"

@@ -1,8 +1,8 @@
-"""Building a student layer and its input for a case: the one place that knows each constructor.
+"""Building a student layer and its input for a case, through the case's spec (`spec.build`, `spec.make_input`).
 
 Parameters are overwritten (in place) with Gaussian values, so a zero bias from the constructor
-cannot hide a forward that ignores `b`. Inputs of ReLU and max-pool are `distinct` (no kinks,
-no ties); conv and linear inputs are Gaussian.
+cannot hide a forward that ignores `b`. Each spec draws its input: `inputs.distinct` where a kink or a tie
+could fool finite differences, Gaussian elsewhere.
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from gradkit.checker import inputs
-from gradkit.checker.cases import ConvCase, LinearCase, PoolCase, ReluCase
 from gradkit.checker.contract import checked_backward, checked_forward
-from gradkit.checker.guard import construct
 from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure
+from gradkit.checker.specs import spec_of
 
-LayerCase = ConvCase | PoolCase | ReluCase | LinearCase
+LayerCase = Any  # the `Case` of a layer's spec
 
 
 class Setup(NamedTuple):
@@ -31,16 +30,7 @@ class Setup(NamedTuple):
 def build_layer(impl: Implementation, case: LayerCase, rng: np.random.Generator, fill_params: bool = True) -> Any:
     """A fresh student layer for `case`, parameters filled (in place) with Gaussian values unless `fill_params`
     is False (then they keep the constructor's values: a diagnosis uses that to spot stale copies of W)."""
-    if isinstance(case, ConvCase):
-        layer = construct(impl.Conv2D, case.C, case.F, (case.KH, case.KW), case.stride, case.padding, rng=rng)
-    elif isinstance(case, PoolCase):
-        layer = construct(impl.MaxPool2D, (case.KH, case.KW), case.stride)
-    elif isinstance(case, ReluCase):
-        layer = construct(impl.ReLU)
-    elif isinstance(case, LinearCase):
-        layer = construct(impl.Linear, case.D, case.M, rng=rng)
-    else:  # pragma: no cover - a kit bug, not a student's
-        raise TypeError(f"no layer for {type(case).__name__}")
+    layer = spec_of(case).build(impl, case, rng)
     params = getattr(layer, "params", None)
     if not isinstance(params, dict):
         raise CheckFailure(f"{type(layer).__name__} has no `params` dict (the provided constructor makes one)")
@@ -54,9 +44,7 @@ def build_layer(impl: Implementation, case: LayerCase, rng: np.random.Generator,
 
 
 def make_input(case: LayerCase, rng: np.random.Generator) -> np.ndarray:
-    if isinstance(case, (PoolCase, ReluCase)):
-        return inputs.distinct(rng, case.x_shape)
-    return inputs.gaussian(rng, case.x_shape)
+    return spec_of(case).make_input(case, rng)
 
 
 def build(impl: Implementation, case: LayerCase, rng: np.random.Generator, fill_params: bool = True) -> Setup:

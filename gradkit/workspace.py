@@ -14,7 +14,7 @@ import configparser
 from pathlib import Path
 
 from gradkit import layout
-from gradkit.checker.names import EXERCISES
+from gradkit.checker.specs import EXERCISES
 from gradkit.errors import UserError
 
 INI = "pytest.ini"

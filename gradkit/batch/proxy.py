@@ -35,7 +35,7 @@ import numpy as np
 from gradkit import layout
 from gradkit.checker.guard import display_path
 from gradkit.checker.impl import Implementation, load_implementation, read_source
-from gradkit.checker.names import EXERCISES, Exercise
+from gradkit.checker.specs import EXERCISES, Exercise
 from gradkit.checker.results import CheckFailure, StudentCodeError, StudentTimeout
 from gradkit.batch import namespaces
 from gradkit.batch.limits import Limits

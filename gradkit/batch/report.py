@@ -23,7 +23,7 @@ from pathlib import Path
 
 from gradkit import layout
 from gradkit.checker.impl import read_source
-from gradkit.checker.names import EXERCISES
+from gradkit.checker.specs import EXERCISES
 from gradkit.checker.scoring import HIDDEN_SUFFIX, NOT_IMPLEMENTED, Outcome
 from gradkit.batch.submission import GRADED, MISSING, StudentResult
 

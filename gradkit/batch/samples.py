@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from gradkit.checker.names import EXERCISES
+from gradkit.checker.specs import EXERCISES
 from gradkit.release.catalogue import exercise_of, submission_with
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from gradkit.checker.impl import read_source
-from gradkit.checker.names import EXERCISES
+from gradkit.checker.specs import EXERCISES
 from gradkit import layout
 from gradkit.checker.runner import graded_files, read_outcomes
 from gradkit.checker.scoring import Outcome

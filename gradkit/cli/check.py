@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gradkit.checker.names import EXERCISES
+from gradkit.checker.specs import EXERCISES
 from gradkit.checker.runner import run_suite
 from gradkit.cli.common import add_impl_argument, resolve_impl
 from gradkit.errors import UserError

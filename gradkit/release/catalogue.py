@@ -16,7 +16,7 @@ import re
 import shutil
 from pathlib import Path
 
-from gradkit.checker.names import EXERCISES
+from gradkit.checker.specs import EXERCISES
 
 ROOT = Path(__file__).resolve().parents[2]
 BUGS_DIR = ROOT / "tests" / "bugs"

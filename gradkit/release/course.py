@@ -21,7 +21,7 @@ import shutil
 from pathlib import Path
 
 from gradkit import layout
-from gradkit.checker.names import EXERCISES
+from gradkit.checker.specs import EXERCISES
 from gradkit.checker.points import hidden_points, public_points
 from gradkit.errors import UserError
 from gradkit.release import leakcheck

@@ -15,26 +15,27 @@ from pathlib import Path
 
 import numpy as np
 
-from gradkit.checker.fingerprints import FINGERPRINT_DIR, PROBE_CASES, tensors_on
+from gradkit.checker.fingerprints import FINGERPRINT_DIR, probe_cases, tensors_on
 from gradkit.checker.impl import load_implementation
 from gradkit.checker.results import CheckFailure
 from gradkit.release.catalogue import bug_files, explanation, read_expect, submission_with
 
 def compute() -> tuple[dict[str, dict[str, np.ndarray]], dict[str, dict]]:
     reference = load_implementation("solutions")
-    truth = {e: [tensors_on(reference, c) for c in cases] for e, cases in PROBE_CASES.items()}
-    per_exercise: dict[str, dict[str, np.ndarray]] = {e: {} for e in PROBE_CASES}
+    probes = probe_cases()
+    truth = {e: [tensors_on(reference, c) for c in cases] for e, cases in probes.items()}
+    per_exercise: dict[str, dict[str, np.ndarray]] = {e: {} for e in probes}
     explanations = {}
     for path in bug_files():
         _, expect = read_expect(path)
         headline = explanation(path)
         exercise = expect["exercise"]
-        if exercise not in PROBE_CASES:
+        if exercise not in probes:
             continue
         with tempfile.TemporaryDirectory() as tmp:
             impl = load_implementation(str(submission_with(path, exercise, Path(tmp))))
             stored = 0
-            for i, case in enumerate(PROBE_CASES[exercise]):
+            for i, case in enumerate(probes[exercise]):
                 try:
                     found = tensors_on(impl, case)
                 except CheckFailure:

@@ -11,27 +11,14 @@ from pathlib import Path
 
 import numpy as np
 
-from gradkit.checker.fixtures import CONFIG_FIELDS, FIXTURE_DIR, build_from_config
+from gradkit.checker.fixtures import FIXTURE_DIR, build_from_config
+from gradkit.checker.specs import EXERCISES, spec
 from gradkit.checker.impl import load_implementation
 
-# (x shape or (N, K) for the loss, settings) per example; chosen to cover padding, strides that
-# do not divide, non-square kernels and images, C != F, overlapping pooling windows.
+# Each spec's EXAMPLES: (x shape, or (N, K) for a loss; settings) per stored example, in the registry's order
+# (which also seeds each exercise's generators).
 EXAMPLES: dict[str, list[tuple[tuple[int, ...], dict[str, int]]]] = {
-    "conv": [
-        ((2, 3, 5, 4), dict(C=3, F=2, KH=3, KW=3, stride=1, padding=1)),
-        ((1, 2, 7, 6), dict(C=2, F=3, KH=3, KW=2, stride=2, padding=1)),
-        ((2, 1, 4, 4), dict(C=1, F=1, KH=1, KW=1, stride=1, padding=0)),
-        ((1, 2, 5, 5), dict(C=2, F=2, KH=2, KW=3, stride=3, padding=2)),
-    ],
-    "pool": [
-        ((2, 2, 4, 4), dict(KH=2, KW=2, stride=2)),
-        ((1, 2, 5, 7), dict(KH=3, KW=3, stride=2)),
-        ((2, 1, 5, 4), dict(KH=2, KW=3, stride=1)),
-        ((1, 1, 6, 6), dict(KH=3, KW=3, stride=3)),
-    ],
-    "relu": [((3, 4), {}), ((2, 3, 4, 5), {})],
-    "linear": [((4, 5), dict(D=5, M=3)), ((1, 3), dict(D=3, M=1))],
-    "softmax_ce": [((4, 5), {}), ((1, 3), {}), ((6, 10), {})],
+    name: list(spec(name).EXAMPLES) for name in EXERCISES if hasattr(spec(name), "EXAMPLES")
 }
 
 
@@ -46,12 +33,11 @@ def make_examples(exercise: str, rng: np.random.Generator, grad_rng: np.random.G
     entries: dict[str, np.ndarray] = {}
     for i, (shape, config) in enumerate(EXAMPLES[exercise]):
         layer = build_from_config(reference, exercise, config)
-        if CONFIG_FIELDS[exercise]:
-            entries[f"{i}/config"] = np.array([config[k] for k in CONFIG_FIELDS[exercise]])
-        if exercise == "softmax_ce":
-            scores, y = 2.0 * rng.standard_normal(shape), rng.integers(0, shape[1], size=shape[0])
-            entries.update({f"{i}/scores": scores, f"{i}/y": y, f"{i}/loss": np.array(layer.forward(scores, y))})
-            entries[f"{i}/dscores"] = layer.backward()
+        if spec(exercise).CONFIG_FIELDS:
+            entries[f"{i}/config"] = np.array([config[k] for k in spec(exercise).CONFIG_FIELDS])
+        own = getattr(spec(exercise), "stored_example", None)
+        if own is not None:  # not a layer: the spec draws and computes its example
+            entries.update({f"{i}/{name}": value for name, value in own(layer, shape, rng).items()})
             continue
         for key, value in layer.params.items():
             value[...] = rng.standard_normal(value.shape)

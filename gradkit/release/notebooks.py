@@ -19,7 +19,7 @@ import ast
 from pathlib import Path
 from typing import Any
 
-from gradkit.checker.names import Exercise
+from gradkit.checker.specs import Exercise
 from gradkit.errors import UserError
 from gradkit.release.markers import find_regions
 

@@ -50,7 +50,7 @@ grades the same files with the same tests and points, and may add checks of thei
 def secrets(root: Path | None = None) -> dict[str, str]:
     """The lines no release may contain: solution regions and instructor-only tests (of the source at `root`)."""
     root = root or layout.require_source("the leak check")
-    public = sorted((root / "tests" / "graded").glob("*.py")) + sorted((root / "checker").glob("*.py"))
+    public = sorted((root / "tests" / "graded").glob("*.py")) + sorted((root / "checker").rglob("*.py"))
     hidden = sorted((root / "tests" / "hidden").glob("*.py")) if (root / "tests" / "hidden").is_dir() else []
     return leakcheck.secret_lines(sorted((root / "solutions").glob("*.py")), hidden, public)
 
@@ -58,7 +58,7 @@ def secrets(root: Path | None = None) -> dict[str, str]:
 def build_student_release(out: Path, root: Path | None = None, *, force: bool = False) -> Path:
     """Build and check the wheel, write it and the README to `out`; raise LeakError/UserError and write
     nothing on failure."""
-    from gradkit.checker.names import EXERCISES
+    from gradkit.checker.specs import EXERCISES
     from gradkit.checker.points import public_points
 
     root = root or layout.require_source("gradkit release")

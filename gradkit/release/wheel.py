@@ -23,6 +23,7 @@ from gradkit.release import leakcheck
 ALLOWED = [re.compile(p) for p in (
     r"gradkit/[a-z0-9_]+\.py",
     r"gradkit/(batch|cli|datasets|release|train|checker)/[a-z0-9_]+\.py",
+    r"gradkit/checker/specs/[a-z0-9_]+\.py",
     r"gradkit/checker/fixtures/[a-z0-9_]+\.npz",
     r"gradkit/checker/fingerprints/[a-z0-9_]+\.(json|npz)",
     r"gradkit/graded/test_[a-z0-9_]+\.py",

@@ -3,12 +3,12 @@
 import pytest
 from hypothesis import given, settings
 
-from gradkit.checker.construction import check_linear_constructor
+from gradkit.checker.specs.linear import check_linear_constructor
 from gradkit.checker.fixtures import check_forward_examples
 from gradkit.checker.gradcheck import check_layer_gradient
 from gradkit.checker.instances import check_instances_independent
 from gradkit.checker.layer_checks import check_backward_contract, check_forward_contract
-from gradkit.checker.strategies import linear_cases
+from gradkit.checker.specs.linear import linear_cases
 
 
 @pytest.mark.points(1)

@@ -3,13 +3,13 @@
 import pytest
 from hypothesis import given, settings
 
-from gradkit.checker.construction import check_pool_defaults
+from gradkit.checker.specs.pool import check_pool_defaults
 from gradkit.checker.fixtures import check_forward_examples
 from gradkit.checker.gradcheck import check_layer_gradient
 from gradkit.checker.instances import check_instances_independent
 from gradkit.checker.layer_checks import check_backward_contract, check_forward_contract
-from gradkit.checker.pooling import check_ties
-from gradkit.checker.strategies import pool_cases
+from gradkit.checker.specs.pool import check_ties
+from gradkit.checker.specs.pool import pool_cases
 
 
 @pytest.mark.points(2)

@@ -7,7 +7,7 @@ from gradkit.checker.fixtures import check_forward_examples
 from gradkit.checker.gradcheck import check_layer_gradient
 from gradkit.checker.instances import check_instances_independent
 from gradkit.checker.layer_checks import check_backward_contract, check_forward_contract
-from gradkit.checker.strategies import relu_cases
+from gradkit.checker.specs.relu import relu_cases
 
 
 @pytest.mark.points(2)

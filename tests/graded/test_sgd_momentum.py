@@ -3,8 +3,8 @@
 import pytest
 from hypothesis import given
 
-from gradkit.checker import momentum
-from gradkit.checker.strategies import sgd_cases
+from gradkit.checker.specs import sgd_momentum as momentum
+from gradkit.checker.specs.sgd_momentum import sgd_cases
 
 
 @pytest.mark.points(5)

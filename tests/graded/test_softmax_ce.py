@@ -3,10 +3,10 @@
 import pytest
 from hypothesis import given
 
-from gradkit.checker import softmax
+from gradkit.checker.specs import softmax_ce as softmax
 from gradkit.checker.fixtures import check_forward_examples
-from gradkit.checker.gradcheck import check_softmax_gradient
-from gradkit.checker.strategies import softmax_cases
+from gradkit.checker.specs.softmax_ce import check_softmax_gradient
+from gradkit.checker.specs.softmax_ce import softmax_cases
 
 
 @pytest.mark.points(2)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 
 from gradkit.checker.gradcheck import check_layer_gradient
-from gradkit.checker.strategies import conv_cases
+from gradkit.checker.specs.conv import conv_cases
 
 
 @pytest.mark.points(2)

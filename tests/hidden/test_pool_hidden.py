@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 
 from gradkit.checker.gradcheck import check_layer_gradient
-from gradkit.checker.pooling import check_ties
-from gradkit.checker.strategies import pool_cases
+from gradkit.checker.specs.pool import check_ties
+from gradkit.checker.specs.pool import pool_cases
 
 
 @pytest.mark.points(2)

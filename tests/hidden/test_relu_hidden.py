@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gradkit.checker.cases import ReluCase
+from gradkit.checker.specs.relu import ReluCase
 from gradkit.checker.gradcheck import check_layer_gradient
 from gradkit.checker.strategies import seeds
 

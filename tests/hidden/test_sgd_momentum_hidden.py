@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gradkit.checker import momentum
-from gradkit.checker.cases import SGDCase
+from gradkit.checker.specs import sgd_momentum as momentum
+from gradkit.checker.specs.sgd_momentum import SGDCase
 from gradkit.checker.strategies import seeds
 
 shapes = st.lists(st.lists(st.integers(1, 5), min_size=1, max_size=3).map(tuple), min_size=2, max_size=5)

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gradkit.checker import softmax
-from gradkit.checker.cases import SoftmaxCase
-from gradkit.checker.gradcheck import check_softmax_gradient
+from gradkit.checker.specs import softmax_ce as softmax
+from gradkit.checker.specs.softmax_ce import SoftmaxCase
+from gradkit.checker.specs.softmax_ce import check_softmax_gradient
 from gradkit.checker.strategies import seeds
 
 many = st.builds(SoftmaxCase, N=st.integers(6, 32), K=st.integers(11, 60), seed=seeds)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from gradkit.checker.names import EXERCISES
+from gradkit.checker.specs import EXERCISES
 from gradkit.checker.runner import run_suite
 from gradkit.checker.scoring import NOT_IMPLEMENTED, totals
 from gradkit.release.catalogue import bug_files, exercise_of, materialise, read_expect, submission_with, variant_files

@@ -9,8 +9,12 @@ import numpy as np
 import pytest
 
 from gradkit.checker import hints
-from gradkit.checker.cases import ConvCase, LinearCase, PoolCase, ReluCase, SoftmaxCase
-from gradkit.checker.diagnose import diagnose_layer, diagnose_softmax
+from gradkit.checker.specs.conv import ConvCase
+from gradkit.checker.specs.linear import LinearCase
+from gradkit.checker.specs.pool import PoolCase
+from gradkit.checker.specs.relu import ReluCase
+from gradkit.checker.specs.softmax_ce import SoftmaxCase
+from gradkit.checker.diagnose import diagnose_gradient, diagnose_layer
 from gradkit.checker.fingerprints import FINGERPRINT_DIR, load
 from gradkit.checker.impl import load_implementation
 from gradkit.release.catalogue import bug_files, read_expect, submission_with
@@ -35,7 +39,7 @@ def test_correct_code_never_gets_a_hint(spec):
             diagnosis = diagnose_layer(impl, case, tensor)
             assert diagnosis.hint is None, (case, tensor, diagnosis.lines)
             assert not any("known mistake" in line for line in diagnosis.lines)
-    diagnosis = diagnose_softmax(impl, SoftmaxCase(N=4, K=5, seed=6))
+    diagnosis = diagnose_gradient(impl, SoftmaxCase(N=4, K=5, seed=6), "scores")
     assert diagnosis.hint is None and not any("known mistake" in line for line in diagnosis.lines)
 
 

@@ -373,7 +373,7 @@ def test_the_in_process_grader_and_grade_all_read_the_same_files_the_same_way(tm
     import numpy as np
 
     from gradkit.checker.impl import Implementation
-    from gradkit.checker.names import EXERCISES
+    from gradkit.checker.specs import EXERCISES
     from gradkit.checker.results import CheckFailure
     from gradkit.batch.proxy import SandboxedImplementation
 

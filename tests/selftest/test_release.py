@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gradkit.checker.names import EXERCISES
+from gradkit.checker.specs import EXERCISES
 from gradkit.release import leakcheck
 from gradkit.release.course import build_course
 from gradkit.release.markers import MarkerError

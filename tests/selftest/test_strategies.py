@@ -3,7 +3,8 @@
 from hypothesis import given, settings
 
 from gradkit.checker.plugin import PROFILE_GRADING
-from gradkit.checker.strategies import conv_cases, pool_cases
+from gradkit.checker.specs.conv import conv_cases
+from gradkit.checker.specs.pool import pool_cases
 
 
 def drawn(strategy):

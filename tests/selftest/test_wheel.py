@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from gradkit import layout
-from gradkit.checker.names import EXERCISES
+from gradkit.checker.specs import EXERCISES
 from gradkit.release import leakcheck
 from gradkit.release.student import secrets
 from gradkit.release.wheel import build_wheel, check_wheel, unexpected_files

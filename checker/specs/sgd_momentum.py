@@ -1,4 +1,4 @@
-"""Checks of SGDMomentum: an optimizer involves no gradient to check, so these compare trajectories.
+"""Exercise sgd_momentum: SGDMomentum, an optimizer, so no gradient to check: these compare trajectories.
 
 The contract's update is  v = momentum * v - lr * (g + weight_decay * w);  w += v  (v starts at 0,
 one v per parameter). For a constant gradient and no weight decay it has a closed form:
@@ -7,15 +7,56 @@ one v per parameter). For a constant gradient and no weight decay it has a close
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
+from hypothesis import strategies as st
 
 from gradkit.checker import inputs
-from gradkit.checker.cases import SGDCase
 from gradkit.checker.guard import call, construct
 from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure, StudentCodeError
+from gradkit.checker.specs import plural
+from gradkit.checker.strategies import seeds
+
+
+class SGDCase(NamedTuple):
+    shapes: tuple[tuple[int, ...], ...]  # one parameter per shape, spread over two layers
+    lr: float
+    momentum: float
+    weight_decay: float
+    steps: int
+    seed: int
+
+    exercise = "sgd_momentum"
+
+    def __str__(self) -> str:
+        return (
+            f"{plural(len(self.shapes), 'parameter')} of shapes {list(self.shapes)}, lr={self.lr}, "
+            f"momentum={self.momentum}, weight_decay={self.weight_decay}, {plural(self.steps, 'step')}"
+        )
+
+
+Case = SGDCase
+
+
+def cases(weight_decay: bool = False) -> st.SearchStrategy[Case]:
+    """Two to four parameters of fixed small shapes; lr, momentum (and weight decay) from short lists."""
+    # Both toy layers get the same names and shapes ("W", then "b"), as two real layers can: a velocity shared
+    # between parameters, or kept per name only, then gives wrong values rather than a crash.
+    shapes = st.sampled_from([((2,), (2,)), ((2, 3), (3,), (2, 3), (3,)), ((1,), (1,)), ((4, 1), (1,), (4, 1), (1,))])
+    return st.builds(
+        Case,
+        shapes=shapes,
+        lr=st.sampled_from([0.1, 0.01, 0.5]),
+        momentum=st.sampled_from([0.9, 0.5, 0.0, 0.99]),
+        weight_decay=st.sampled_from([1e-2, 0.1, 5e-4]) if weight_decay else st.just(0.0),
+        steps=st.integers(1, 6),
+        seed=seeds,
+    )
+
+
+sgd_cases = cases
 
 
 class ToyLayer:

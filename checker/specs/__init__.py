@@ -1,0 +1,76 @@
+"""The exercises the kit grades: one registry (names, files, classes, titles, order) and one spec module each.
+
+`checker/specs/<name>.py` holds everything the kit knows about exercise <name>, so the engine (setups, gradient
+checks, diagnosis, stored examples, fingerprints, plots) never names an exercise. A spec module defines:
+
+* `Case`: the NamedTuple a check runs on (`str(case)` is the "smallest failing case"), with the class attribute
+  `exercise` naming its spec, and a hypothesis strategy `cases()` drawing whole valid cases;
+* for a layer: `PARAMS` (the parameter keys), `build(impl, case, rng)` (the constructor call) and
+  `make_input(case, rng)`; for diagnosis, optionally `variants(case)` (counterfactual cases, one feature removed),
+  `valid(case)`, `squares(case)`, `window(case, position)` (the input cells of one output, for the probe),
+  `probe_hint(yours, expected)`, `probe_landing_hint(mine, expected)`, `dx_hint(dx, dout, x)` and
+  `COUNTERFACTUAL_HINTS` ({(feature, tensor): Hint}, worded for one tensor);
+* stored examples: `CONFIG_FIELDS`, `build_from_config(impl, config)`, `formula(config, x_shape)`;
+* `PLOT_CASE` and `enlarged(case)` (the `--plot` picture), `PROBE_CASES` (known-bug fingerprints), and, for an
+  exercise that is not a layer, `tensors(impl, case)` and `gradients(impl, case)`.
+
+Specs import only the engine's leaves (inputs, guard, contract, hints, results, construction); the engine reads
+them through `spec(name)` and `spec_of(case)`. The registry itself imports no spec module, so nothing here can
+close an import cycle. The order below is the course's: the CLI, the release, the notebooks, the trainer and
+`grade-all` read it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import NamedTuple
+
+
+class Exercise(NamedTuple):
+    name: str  # also the spec module (checker/specs/<name>.py) and the graded test module tests/graded/test_<name>.py
+    file: str
+    cls: str
+    title: str
+
+
+EXERCISES: dict[str, Exercise] = {
+    e.name: e
+    for e in (
+        Exercise("conv", "conv.py", "Conv2D", "2-D convolution"),
+        Exercise("pool", "pool.py", "MaxPool2D", "max-pooling"),
+        Exercise("relu", "relu.py", "ReLU", "ReLU"),
+        Exercise("linear", "linear.py", "Linear", "fully connected layer"),
+        Exercise("softmax_ce", "softmax_ce.py", "SoftmaxCrossEntropy", "softmax + cross-entropy loss"),
+        Exercise("sgd_momentum", "sgd_momentum.py", "SGDMomentum", "SGD with momentum"),
+    )
+}
+
+
+def spec(name: str) -> ModuleType:
+    """The spec module of exercise `name` (checker/specs/<name>.py)."""
+    if name not in EXERCISES:
+        raise KeyError(f"unknown exercise {name!r}")
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+def spec_of(case: object) -> ModuleType:
+    """The spec module whose `Case` type `case` is."""
+    return spec(type(case).exercise)
+
+
+def exercise_of_case(case: object) -> Exercise:
+    return EXERCISES[type(case).exercise]
+
+
+def exercise_of_class(cls_name: str) -> Exercise:
+    """The exercise whose contract class is `cls_name` (e.g. "Conv2D")."""
+    for exercise in EXERCISES.values():
+        if exercise.cls == cls_name:
+            return exercise
+    raise KeyError(cls_name)
+
+
+def plural(n: int, word: str) -> str:
+    """"1 image", "2 images": for a case's description."""
+    return f"{n} {word}" + ("" if n == 1 else "s")

@@ -1,0 +1,252 @@
+"""Exercise conv: Conv2D, a 2-D cross-correlation with stride and zero padding (everything the kit knows of it
+beyond the generic layer checks)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+import numpy as np
+from hypothesis import strategies as st
+
+from gradkit.checker import forward_hints, inputs
+from gradkit.checker.construction import check_weights, same_forward
+from gradkit.checker.impl import Implementation
+from gradkit.checker.guard import construct
+from gradkit.checker.hints import Hint, probe_rotated
+from gradkit.checker.specs import plural
+from gradkit.checker.strategies import seeds, small
+
+
+class ConvCase(NamedTuple):
+    N: int
+    C: int
+    F: int
+    H: int
+    W: int
+    KH: int
+    KW: int
+    stride: int
+    padding: int
+    seed: int
+
+    exercise = "conv"
+
+    @property
+    def x_shape(self) -> tuple[int, int, int, int]:
+        return (self.N, self.C, self.H, self.W)
+
+    @property
+    def H_out(self) -> int:
+        return (self.H + 2 * self.padding - self.KH) // self.stride + 1
+
+    @property
+    def W_out(self) -> int:
+        return (self.W + 2 * self.padding - self.KW) // self.stride + 1
+
+    @property
+    def out_shape(self) -> tuple[int, int, int, int]:
+        return (self.N, self.F, self.H_out, self.W_out)
+
+    @property
+    def out_formula(self) -> str:
+        return (
+            f"(N, F, H_out, W_out) with H_out = (H + 2*padding - KH) // stride + 1 = "
+            f"({self.H} + {2 * self.padding} - {self.KH}) // {self.stride} + 1 = {self.H_out}, "
+            f"W_out = ({self.W} + {2 * self.padding} - {self.KW}) // {self.stride} + 1 = {self.W_out}"
+        )
+
+    def __str__(self) -> str:
+        return (
+            f"{plural(self.N, 'image')} of {self.H}x{self.W} with {plural(self.C, 'channel')}, "
+            f"{plural(self.F, 'filter')} of {self.KH}x{self.KW}, stride {self.stride}, padding {self.padding}"
+        )
+
+
+Case = ConvCase
+
+
+@st.composite
+def cases(draw: st.DrawFn, max_side: int = 7) -> Case:
+    """N, C, F in 1..3; kernel 1..3 per axis; stride 1..3; padding 0..2; H, W up to `max_side`.
+
+    Only valid cases are built: H + 2*padding >= KH and likewise for W. Shrinks towards one
+    1x1 image, one channel, one 1x1 filter, stride 1, no padding.
+    """
+    KH, KW = draw(small), draw(small)
+    padding = draw(st.integers(0, 2))
+    H = draw(st.integers(max(1, KH - 2 * padding), max_side))
+    W = draw(st.integers(max(1, KW - 2 * padding), max_side))
+    return Case(
+        N=draw(small), C=draw(small), F=draw(small), H=H, W=W, KH=KH, KW=KW,
+        stride=draw(small), padding=padding, seed=draw(seeds),
+    )
+
+
+conv_cases = cases
+
+# ---------------------------------------------------------------- building
+
+PARAMS = ("W", "b")
+
+
+def build(impl: Any, case: Case, rng: np.random.Generator) -> Any:
+    return construct(impl.Conv2D, case.C, case.F, (case.KH, case.KW), case.stride, case.padding, rng=rng)
+
+
+def make_input(case: Case, rng: np.random.Generator) -> np.ndarray:
+    return inputs.gaussian(rng, case.x_shape)
+
+
+# ---------------------------------------------------------------- diagnosis
+
+def variants(case: Case) -> Iterator[tuple[str, Case]]:
+    """The case with one feature removed, keeping the number of output positions where possible.
+
+    Order matters: the first variant that passes names the hint, most specific first.
+    """
+    if case.KH != case.KW:
+        # The larger square: it keeps every overlap and every kernel offset, so only KH != KW goes away.
+        yield "square", square(case, max(case.KH, case.KW))
+    H_out, W_out = case.H_out, case.W_out
+    if case.C > 1 or case.F > 1:
+        yield "channels", case._replace(C=1, F=1)
+    if case.stride < max(case.KH, case.KW) and (H_out > 1 or W_out > 1):
+        s = max(case.KH, case.KW)  # windows side by side, same number of output positions
+        yield "overlap", case._replace(stride=s, H=max((H_out - 1) * s + case.KH - 2 * case.padding, 1),
+                                       W=max((W_out - 1) * s + case.KW - 2 * case.padding, 1))
+    if case.KH * case.KW > 1:
+        yield "kernel", case._replace(KH=1, KW=1, H=(H_out - 1) * case.stride + 1 - 2 * case.padding or 1,
+                                      W=(W_out - 1) * case.stride + 1 - 2 * case.padding or 1)
+    if case.stride > 1:
+        yield "stride", case._replace(stride=1, H=max(H_out - 1 + case.KH - 2 * case.padding, 1),
+                                      W=max(W_out - 1 + case.KW - 2 * case.padding, 1))
+    if case.padding > 0:
+        yield "padding", case._replace(padding=0, H=case.H + 2 * case.padding, W=case.W + 2 * case.padding)
+    if case.N > 1:
+        yield "batch", case._replace(N=1)
+    if H_out * W_out > 1:
+        yield "positions", case._replace(H=case.KH, W=case.KW, padding=0)
+
+
+NF_MIXED = Hint("batch", "correct for one image and for one filter, wrong with several of both: the image and filter "
+                         "axes of dout (N, F, Ho, Wo) are mixed; dout.reshape(F, -1) needs "
+                         "dout.transpose(1, 0, 2, 3) first (to (F, N, Ho, Wo)), and a result reshaped to "
+                         "(N, F, ...) needs the same care")
+
+
+def refine_counterfactual(case: Case, feature: str, tensor: str, passes: Any) -> Hint | None:
+    """A sharper hint than the feature's own, given `passes(other_case)`: one channel and one filter pass, and so
+    does one image, so the mistake needs several images and several filters (dout's N and F axes mixed)."""
+    if feature == "channels" and case.N > 1 and case.F > 1 and passes(case._replace(N=1)):
+        return NF_MIXED
+    return None
+
+
+def square(case: Case, side: int) -> Case:
+    """The case with a side x side kernel, the image changed to keep the output size."""
+    return case._replace(KH=side, KW=side, H=max((case.H_out - 1) * case.stride + side - 2 * case.padding, 1),
+                         W=max((case.W_out - 1) * case.stride + side - 2 * case.padding, 1))
+
+
+def squares(case: Case) -> list[Case]:
+    """KH x KH and KW x KW versions of a case with KH != KW (for a crash that only KH != KW causes)."""
+    return [square(case, side) for side in (case.KH, case.KW)] if case.KH != case.KW else []
+
+
+def valid(case: Case) -> bool:
+    return case.H >= 1 and case.W >= 1 and case.H_out >= 1 and case.W_out >= 1
+
+
+def window(case: Case, position: tuple[int, ...]) -> tuple[slice, slice]:
+    """The input cells under one output position (clipped to the unpadded image)."""
+    i, j = position[2] * case.stride - case.padding, position[3] * case.stride - case.padding
+    return slice(max(i, 0), min(i + case.KH, case.H)), slice(max(j, 0), min(j + case.KW, case.W))
+
+
+def probe_hint(yours: np.ndarray, expected: np.ndarray) -> Hint | None:
+    """What the probe window says first: a kernel rotated by 180 degrees."""
+    return probe_rotated(yours, expected)
+
+
+COUNTERFACTUAL_HINTS: dict[tuple[str, str], Hint] = {
+    ("batch", "b"): Hint("batch", "correct for one image, wrong for several: db[f] sums dout[:, f] over the "
+                                  "batch and the output pixels, db = dout.sum(axis=(0, 2, 3)); a "
+                                  "dout.reshape(F, -1) of the (N, F, Ho, Wo) array mixes N with F"),
+    ("channels", "b"): Hint("channels", "correct with one filter, wrong with several: db[f] sums dout[:, f] "
+                                        "over the images and the output pixels, keeping the filter axis: "
+                                        "db = dout.sum(axis=(0, 2, 3)); a dout.reshape(F, -1) of the "
+                                        "(N, F, Ho, Wo) array mixes N with F"),
+}
+
+# ---------------------------------------------------------------- stored examples
+
+CONFIG_FIELDS = ("C", "F", "KH", "KW", "stride", "padding")
+
+# Stored forward examples (`python -m gradkit.release.fixtures` writes them from the reference): (x shape, settings);
+# chosen to cover padding, strides that do not divide, non-square kernels and images, C != F, overlapping windows.
+EXAMPLES = [
+    ((2, 3, 5, 4), dict(C=3, F=2, KH=3, KW=3, stride=1, padding=1)),
+    ((1, 2, 7, 6), dict(C=2, F=3, KH=3, KW=2, stride=2, padding=1)),
+    ((2, 1, 4, 4), dict(C=1, F=1, KH=1, KW=1, stride=1, padding=0)),
+    ((1, 2, 5, 5), dict(C=2, F=2, KH=2, KW=3, stride=3, padding=2)),
+]
+
+
+def build_from_config(impl: Any, config: dict[str, int]) -> Any:
+    return construct(impl.Conv2D, config["C"], config["F"], (config["KH"], config["KW"]), config["stride"],
+                     config["padding"], rng=np.random.default_rng(0))
+
+
+def formula(config: dict[str, int], x_shape: tuple[int, ...]) -> str:
+    N, C, H, W = x_shape
+    return Case(N=N, C=C, F=config["F"], H=H, W=W, KH=config["KH"], KW=config["KW"], stride=config["stride"],
+                padding=config["padding"], seed=0).out_formula
+
+
+# ---------------------------------------------------------------- pictures and fingerprints
+
+PLOT_CASE = Case(N=2, C=2, F=2, H=6, W=6, KH=3, KW=3, stride=1, padding=1, seed=0)
+
+
+def enlarged(case: Case) -> Case:
+    """The same settings (stride, padding, kernel) on a larger input, so patterns are visible in a picture."""
+    return case._replace(N=max(case.N, 2), C=max(case.C, 2), F=max(case.F, 2), H=max(case.H, 6), W=max(case.W, 6))
+
+
+PROBE_CASES = [Case(N=2, C=2, F=3, H=5, W=4, KH=3, KW=2, stride=2, padding=1, seed=101),
+               Case(N=2, C=2, F=2, H=4, W=5, KH=2, KW=3, stride=1, padding=0, seed=102)]
+
+
+def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarray]) -> Hint | None:
+    """The feature whose splitting-away makes a wrong forward right on a stored example (`forward_hints`)."""
+    return forward_hints.conv_counterfactual(lambda changed: build_from_config(impl, changed), config, example)
+
+
+# ---------------------------------------------------------------- the provided constructor
+
+# Big enough that the sample std of W estimates the He std to about 2% (one standard error: 1/sqrt(2n)).
+CONV_ARGS = dict(C=8, F=16, K=3)  # W has 16*8*3*3 = 1152 entries, fan_in = 72
+
+
+def _conv(impl: Implementation, seed: int, **kwargs: Any) -> Any:
+    a = CONV_ARGS
+    return construct(impl.Conv2D, a["C"], a["F"], a["K"], rng=np.random.default_rng(seed), **kwargs)
+
+
+def check_conv_constructor(impl: Implementation) -> None:
+    """Weights from rng with the He scale, zero bias, float64; stride 1 and padding 0 by default; an int kernel
+    size means a square kernel."""
+    a = CONV_ARGS
+    shapes = {"W": (a["F"], a["C"], a["K"], a["K"]), "b": (a["F"],)}
+    call_text = f"Conv2D({a['C']}, {a['F']}, {a['K']}, rng=np.random.default_rng(7))"
+    x = inputs.gaussian(np.random.default_rng(10), (1, a["C"], a["K"] + 1, a["K"] + 2))
+    check_weights("Conv2D", lambda seed: _conv(impl, seed), shapes, a["C"] * a["K"] ** 2, call_text, x)
+    case = Case(N=2, C=2, F=3, H=6, W=5, KH=3, KW=3, stride=1, padding=0, seed=0)
+    x = inputs.gaussian(np.random.default_rng(11), case.x_shape)
+    explicit = construct(impl.Conv2D, 2, 3, (3, 3), 1, 0, rng=np.random.default_rng(1))
+    for key, value in explicit.params.items():
+        value[...] = inputs.gaussian(np.random.default_rng(12), value.shape)
+    defaulted = construct(impl.Conv2D, 2, 3, 3, rng=np.random.default_rng(1))
+    same_forward(defaulted, explicit, x, case.out_formula,
+                  "Conv2D(2, 3, 3) (defaults: stride=1, padding=0)", "Conv2D(2, 3, (3, 3), stride=1, padding=0)")

@@ -1,0 +1,124 @@
+"""Exercise linear: Linear, a fully connected layer out = x @ W + b (everything the kit knows of it beyond the
+generic layer checks)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+import numpy as np
+from hypothesis import strategies as st
+
+from gradkit.checker import inputs
+from gradkit.checker.construction import check_weights
+from gradkit.checker.impl import Implementation
+from gradkit.checker.guard import construct
+from gradkit.checker.hints import Hint
+from gradkit.checker.specs import plural
+from gradkit.checker.strategies import seeds
+
+
+class LinearCase(NamedTuple):
+    N: int
+    D: int
+    M: int
+    seed: int
+
+    exercise = "linear"
+
+    @property
+    def x_shape(self) -> tuple[int, int]:
+        return (self.N, self.D)
+
+    @property
+    def out_shape(self) -> tuple[int, int]:
+        return (self.N, self.M)
+
+    out_formula = "(N, out_features)"
+
+    def __str__(self) -> str:
+        return f"{plural(self.N, 'row')} of {self.D} features -> {self.M} outputs"
+
+
+Case = LinearCase
+
+
+def cases() -> st.SearchStrategy[Case]:
+    """N in 1..4, D in 1..6, M in 1..5."""
+    return st.builds(Case, N=st.integers(1, 4), D=st.integers(1, 6), M=st.integers(1, 5), seed=seeds)
+
+
+linear_cases = cases
+
+# ---------------------------------------------------------------- building
+
+PARAMS = ("W", "b")
+
+
+def build(impl: Any, case: Case, rng: np.random.Generator) -> Any:
+    return construct(impl.Linear, case.D, case.M, rng=rng)
+
+
+def make_input(case: Case, rng: np.random.Generator) -> np.ndarray:
+    return inputs.gaussian(rng, case.x_shape)
+
+
+# ---------------------------------------------------------------- diagnosis
+
+def variants(case: Case) -> Iterator[tuple[str, Case]]:
+    if case.N > 1:
+        yield "batch", case._replace(N=1)
+
+
+COUNTERFACTUAL_HINTS: dict[tuple[str, str], Hint] = {
+    ("batch", "W"): Hint("batch", "correct for one row, wrong for several: dW = x.T @ dout sums, over the N "
+                                  "rows, the outer product of row x[n] with row dout[n]; the outer "
+                                  "product of the sums (x.sum(0) with dout.sum(0)) is equal only for N = 1"),
+    ("batch", "b"): Hint("batch", "correct for one row, wrong for several: db = dout.sum(axis=0), a sum "
+                                  "over the N rows"),
+    ("batch", "x"): Hint("batch", "correct for one row, wrong for several: each row gets its own gradient, "
+                                  "dx = dout @ W.T"),
+}
+
+# ---------------------------------------------------------------- stored examples, pictures, fingerprints
+
+CONFIG_FIELDS = ("D", "M")
+
+# Stored forward examples (`python -m gradkit.release.fixtures` writes them from the reference): (x shape, settings);
+# chosen to cover padding, strides that do not divide, non-square kernels and images, C != F, overlapping windows.
+EXAMPLES = [((4, 5), dict(D=5, M=3)), ((1, 3), dict(D=3, M=1))]
+
+
+def build_from_config(impl: Any, config: dict[str, int]) -> Any:
+    return construct(impl.Linear, config["D"], config["M"], rng=np.random.default_rng(0))
+
+
+def formula(config: dict[str, int], x_shape: tuple[int, ...]) -> str:
+    return Case.out_formula
+
+
+PLOT_CASE = Case(N=4, D=6, M=5, seed=0)
+
+
+def enlarged(case: Case) -> Case:
+    return case._replace(N=max(case.N, 4), D=max(case.D, 6), M=max(case.M, 5))
+
+
+PROBE_CASES = [Case(N=3, D=4, M=5, seed=107), Case(N=2, D=3, M=3, seed=108)]
+
+
+# ---------------------------------------------------------------- the provided constructor
+
+# Big enough that the sample std of W estimates the He std to about 2% (one standard error: 1/sqrt(2n)).
+LINEAR_ARGS = dict(D=60, M=30)  # W has 1800 entries, fan_in = 60
+
+
+def _linear(impl: Implementation, seed: int) -> Any:
+    return construct(impl.Linear, LINEAR_ARGS["D"], LINEAR_ARGS["M"], rng=np.random.default_rng(seed))
+
+
+def check_linear_constructor(impl: Implementation) -> None:
+    """Weights from rng with the He scale, zero bias, float64."""
+    D, M = LINEAR_ARGS["D"], LINEAR_ARGS["M"]
+    check_weights("Linear", lambda seed: _linear(impl, seed), {"W": (D, M), "b": (M,)}, D,
+                   f"Linear({D}, {M}, rng=np.random.default_rng(7))", inputs.gaussian(np.random.default_rng(10), (2, D)))

@@ -1,0 +1,260 @@
+"""Exercise pool: MaxPool2D, max-pooling without padding, windows that may overlap (everything the kit knows of it
+beyond the generic layer checks; and its check at ties)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+import numpy as np
+from hypothesis import strategies as st
+
+from gradkit.checker import inputs
+from gradkit.checker.construction import same_forward
+from gradkit.checker.contract import checked_backward, checked_forward
+from gradkit.checker.impl import Implementation
+from gradkit.checker.guard import construct
+from gradkit.checker.hints import Hint
+from gradkit.checker.results import CheckFailure, remembers_case
+from gradkit.checker.specs import plural
+from gradkit.checker.strategies import seeds, small
+
+
+class PoolCase(NamedTuple):
+    N: int
+    C: int
+    H: int
+    W: int
+    KH: int
+    KW: int
+    stride: int
+    seed: int
+
+    exercise = "pool"
+
+    @property
+    def x_shape(self) -> tuple[int, int, int, int]:
+        return (self.N, self.C, self.H, self.W)
+
+    @property
+    def out_shape(self) -> tuple[int, int, int, int]:
+        return (self.N, self.C, (self.H - self.KH) // self.stride + 1, (self.W - self.KW) // self.stride + 1)
+
+    @property
+    def out_formula(self) -> str:
+        H_out, W_out = self.out_shape[2:]
+        return (
+            f"(N, C, H_out, W_out) with H_out = (H - KH) // stride + 1 = ({self.H} - {self.KH}) // {self.stride} + 1"
+            f" = {H_out}, W_out = ({self.W} - {self.KW}) // {self.stride} + 1 = {W_out}"
+        )
+
+    @property
+    def overlapping(self) -> bool:
+        return self.stride < max(self.KH, self.KW)
+
+    def __str__(self) -> str:
+        overlap = " (overlapping windows)" if self.overlapping else ""
+        return (
+            f"{plural(self.N, 'image')} of {self.H}x{self.W} with {plural(self.C, 'channel')}, "
+            f"{self.KH}x{self.KW} window, stride {self.stride}{overlap}"
+        )
+
+
+Case = PoolCase
+
+
+@st.composite
+def cases(draw: st.DrawFn, max_side: int = 8) -> Case:
+    """Windows of 1..3 per axis (at least 2 cells), stride 1..3 (overlapping when below the window)."""
+    KH, KW = draw(small), draw(small)
+    if KH * KW == 1:
+        KW = 2
+    return Case(
+        N=draw(small), C=draw(small),
+        H=draw(st.integers(KH, max_side)), W=draw(st.integers(KW, max_side)),
+        KH=KH, KW=KW, stride=draw(small), seed=draw(seeds),
+    )
+
+
+pool_cases = cases
+
+# ---------------------------------------------------------------- building
+
+PARAMS = ()
+
+
+def build(impl: Any, case: Case, rng: np.random.Generator) -> Any:
+    return construct(impl.MaxPool2D, (case.KH, case.KW), case.stride)
+
+
+def make_input(case: Case, rng: np.random.Generator) -> np.ndarray:
+    return inputs.distinct(rng, case.x_shape)  # no ties
+
+
+# ---------------------------------------------------------------- diagnosis
+
+def variants(case: Case) -> Iterator[tuple[str, Case]]:
+    """The case with one feature removed, keeping the number of output positions (most specific first)."""
+    if case.KH != case.KW:
+        yield "square", square(case, max(case.KH, case.KW))
+    if case.overlapping:
+        s = max(case.KH, case.KW)
+        H_out, W_out = case.out_shape[2:]
+        yield "overlap", case._replace(stride=s, H=(H_out - 1) * s + case.KH, W=(W_out - 1) * s + case.KW)
+    if case.N > 1:
+        yield "batch", case._replace(N=1)
+
+
+def square(case: Case, side: int) -> Case:
+    """The case with a side x side window, the image changed to keep the output size."""
+    H_out, W_out = case.out_shape[2:]
+    return case._replace(KH=side, KW=side, H=max((H_out - 1) * case.stride + side, 1),
+                         W=max((W_out - 1) * case.stride + side, 1))
+
+
+def squares(case: Case) -> list[Case]:
+    """KH x KH and KW x KW versions of a case with KH != KW (for a crash that only KH != KW causes)."""
+    return [square(case, side) for side in (case.KH, case.KW)] if case.KH != case.KW else []
+
+
+def window(case: Case, position: tuple[int, ...]) -> tuple[slice, slice]:
+    """The input cells under one output position."""
+    i, j = position[2] * case.stride, position[3] * case.stride
+    return slice(i, i + case.KH), slice(j, j + case.KW)
+
+
+def probe_landing_hint(mine: np.ndarray, expected: np.ndarray) -> Hint | None:
+    """The probe's gradient landed on cells that are not a maximum."""
+    if np.any((mine != 0) & (expected == 0)):
+        return Hint("pool_non_max", "the gradient lands on cells that are not the window's maximum: only the "
+                                    "maximum passes the gradient back, every other cell gets 0")
+    return None
+
+
+# ---------------------------------------------------------------- stored examples
+
+CONFIG_FIELDS = ("KH", "KW", "stride")
+
+# Stored forward examples (`python -m gradkit.release.fixtures` writes them from the reference): (x shape, settings);
+# chosen to cover padding, strides that do not divide, non-square kernels and images, C != F, overlapping windows.
+EXAMPLES = [
+    ((2, 2, 4, 4), dict(KH=2, KW=2, stride=2)),
+    ((1, 2, 5, 7), dict(KH=3, KW=3, stride=2)),
+    ((2, 1, 5, 4), dict(KH=2, KW=3, stride=1)),
+    ((1, 1, 6, 6), dict(KH=3, KW=3, stride=3)),
+]
+
+
+def build_from_config(impl: Any, config: dict[str, int]) -> Any:
+    return construct(impl.MaxPool2D, (config["KH"], config["KW"]), config["stride"])
+
+
+def formula(config: dict[str, int], x_shape: tuple[int, ...]) -> str:
+    N, C, H, W = x_shape
+    return Case(N=N, C=C, H=H, W=W, KH=config["KH"], KW=config["KW"], stride=config["stride"], seed=0).out_formula
+
+
+# ---------------------------------------------------------------- pictures and fingerprints
+
+PLOT_CASE = Case(N=2, C=2, H=6, W=6, KH=2, KW=2, stride=2, seed=0)
+
+
+def enlarged(case: Case) -> Case:
+    return case._replace(N=max(case.N, 2), C=max(case.C, 2), H=max(case.H, 6), W=max(case.W, 6))
+
+
+PROBE_CASES = [Case(N=2, C=2, H=5, W=6, KH=3, KW=2, stride=1, seed=103),
+               Case(N=2, C=1, H=6, W=6, KH=2, KW=2, stride=2, seed=104)]
+
+
+# ---------------------------------------------------------------- ties
+#Max-pooling at ties, where finite differences mean nothing.
+#
+#With integer inputs most windows hold several equal maxima. The gradient of one output must
+#enter its own window once: all of it on a maximum (one tied maximum, or split among them), none
+#on other cells. Both "first maximum" and "split evenly" pass; "every tied maximum gets it all"
+#and "the whole window gets it" do not.
+
+MAX_PROBES = 8
+
+
+def _tie_window(case: Case, i: int, j: int) -> tuple[slice, slice]:
+    s = case.stride
+    return slice(i * s, i * s + case.KH), slice(j * s, j * s + case.KW)
+
+
+NEAR_TIE = 1e-9
+
+
+@remembers_case
+def check_ties(impl: Implementation, case: Case) -> None:
+    """Send a gradient from single outputs and check where it lands, on inputs full of ties."""
+    rng = np.random.default_rng(case.seed)
+    layer = construct(impl.MaxPool2D, (case.KH, case.KW), case.stride)
+    x = inputs.with_ties(rng, case.x_shape)
+    # Some cells a hair above their level: near-ties, which are not ties (the strict maximum takes it all).
+    x += NEAR_TIE * (rng.random(case.x_shape) < 0.25)
+    out = checked_forward(layer, x, case.out_shape, case.out_formula)
+    positions = np.argwhere(np.ones(out.shape, dtype=bool))
+    for n, c, i, j in positions[rng.permutation(len(positions))[:MAX_PROBES]]:
+        dout = np.zeros(out.shape)
+        g = float(rng.choice([-1.0, 1.0]) * rng.uniform(0.5, 2.0))
+        dout[n, c, i, j] = g
+        dx, _ = checked_backward(layer, dout, x)
+        rows, cols = _tie_window(case, i, j)
+        window_x, window_dx = x[n, c, rows, cols], dx[n, c, rows, cols]
+        where = f"out[{n},{c},{i},{j}]"
+        outside = dx.copy()
+        outside[n, c, rows, cols] = 0
+        if np.any(outside != 0):
+            k = tuple(int(t) for t in np.argwhere(outside != 0)[0])
+            raise CheckFailure(
+                f"MaxPool2D.backward sent the gradient of {where} to x[{','.join(map(str, k))}], outside its window "
+                f"x[{n},{c},{rows.start}:{rows.stop},{cols.start}:{cols.stop}]; window (i, j) starts at "
+                f"(i*stride, j*stride)\n  case: {case}", tensor="dx", hint="stride",
+            )
+        off_max = (window_dx != 0) & (window_x != window_x.max())
+        on_max = (window_dx != 0) & (window_x == window_x.max())
+        if off_max.any() and on_max.any() and np.all(window_x.max() - window_x[off_max] <= 2 * NEAR_TIE):
+            raise CheckFailure(
+                f"MaxPool2D.backward split the gradient of {where} between its maximum and a cell {NEAR_TIE:g} below it "
+                f"(a near-tie, not a tie)\n  window x - max: {_fmt(window_x - window_x.max())}\n"
+                f"  your dx:  {_fmt(window_dx)}   (dout = {g:+.3g})\n"
+                "  hint: compare exactly (x == max, or argmax), never with np.isclose or a tolerance: only cells equal "
+                f"to the maximum may share its gradient\n  case: {case}", tensor="dx", hint="pool_non_max")
+        if off_max.any():
+            raise CheckFailure(
+                f"MaxPool2D.backward sent the gradient of {where} to a cell that is not a maximum of its window\n"
+                f"  window x: {_fmt(window_x)}\n  your dx:  {_fmt(window_dx)}   (dout = {g:+.3g})\n"
+                "  hint: only the maximum passes the gradient back; the other cells get 0\n"
+                f"  case: {case}", tensor="dx", hint="pool_non_max",
+            )
+        if abs(window_dx.sum() - g) > 1e-9 * abs(g):
+            ties = int(np.sum(window_x == window_x.max()))
+            times = window_dx.sum() / g
+            if times > 1 and ties > 1:
+                hint, why = "pool_all_ties", ("when several cells tie for the maximum, send the gradient to one of them "
+                                              "(or split it evenly), not a full copy to each")
+            else:
+                hint, why = None, "the gradient of each output must arrive in its window exactly once, at a maximum"
+            raise CheckFailure(
+                f"MaxPool2D.backward: the gradient of {where} (dout = {g:+.3g}) arrived {times + 0.0:.3g} "
+                f"times in its window\n  window x: {_fmt(window_x)} ({ties} tied maxima)\n  your dx:  {_fmt(window_dx)}\n"
+                f"  hint: {why}\n  case: {case}", tensor="dx", hint=hint,
+            )
+
+
+def _fmt(a: np.ndarray) -> str:
+    return np.array2string(a, precision=3, separator=", ", suppress_small=True).replace("\n", "")
+
+
+# ---------------------------------------------------------------- the contract's defaults
+
+def check_pool_defaults(impl: Implementation) -> None:
+    """MaxPool2D(k) pools with stride k, MaxPool2D() with a 2x2 window and stride 2, and an int k a square window."""
+    for call_text, args, K in [("MaxPool2D(3)", (3,), 3), ("MaxPool2D()", (), 2)]:
+        case = Case(N=2, C=2, H=7, W=8, KH=K, KW=K, stride=K, seed=0)
+        x = inputs.distinct(np.random.default_rng(13), case.x_shape)
+        explicit = construct(impl.MaxPool2D, (K, K), K)
+        same_forward(construct(impl.MaxPool2D, *args), explicit, x, case.out_formula,
+                      f"{call_text} (the stride defaults to the kernel size)", f"MaxPool2D(({K}, {K}), stride={K})")

@@ -1,0 +1,329 @@
+"""Exercise softmax_ce: SoftmaxCrossEntropy, the loss. Its gradient check differentiates the true loss
+(`true_loss`), not yours; the checks here are the ones that are not finite differences: the returned types,
+stability for huge scores, shift invariance, and rows of dscores that sum to zero.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+from hypothesis import strategies as st
+
+from gradkit.checker import inputs
+from gradkit.checker.contract import require_array, require_dtype, require_finite, require_shape, require_unchanged
+from gradkit.checker.guard import call, construct
+from gradkit.checker.impl import Implementation
+from gradkit.checker import hints
+from gradkit.checker.hints import Hint, close
+from gradkit.checker.numgrad import directional_check, gradient_failure, numerical_gradient
+from gradkit.checker.textmaps import MAX_MAP_ROWS, fmt_index, side_by_side
+from gradkit.checker.results import CheckFailure, StudentCodeError, remembers_case
+from gradkit.checker.specs import plural
+from gradkit.checker.strategies import seeds
+
+
+class SoftmaxCase(NamedTuple):
+    N: int
+    K: int
+    seed: int
+
+    exercise = "softmax_ce"
+
+    @property
+    def x_shape(self) -> tuple[int, int]:
+        return (self.N, self.K)
+
+    def __str__(self) -> str:
+        return f"{plural(self.N, 'row')} of scores over {self.K} classes"
+
+
+Case = SoftmaxCase
+
+
+def cases() -> st.SearchStrategy[Case]:
+    """N in 1..5 rows, K in 2..10 classes."""
+    return st.builds(Case, N=st.integers(1, 5), K=st.integers(2, 10), seed=seeds)
+
+
+softmax_cases = cases
+
+
+HUGE = 1e4
+
+
+def make_scores(case: Case, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Scores ~ N(0, 4) of shape (N, K) and integer labels (N,)."""
+    return inputs.gaussian(rng, (case.N, case.K), scale=2.0), inputs.labels(rng, case.N, case.K)
+
+
+def true_loss(scores: np.ndarray, y: np.ndarray) -> float:
+    """The contract's loss, mean_n -log softmax(scores)[n, y[n]], in float64 (what the README states in words).
+
+    The gradient test differentiates this, not your forward: a loss with a harmless epsilon in its log,
+    or a wrong loss, then never makes a correct dscores look wrong.
+    """
+    s = scores.astype(np.float64)
+    shifted = s - s.max(axis=1, keepdims=True)
+    log_norm = np.log(np.exp(shifted).sum(axis=1))
+    return float(np.mean(log_norm - shifted[np.arange(len(y)), y]))
+
+
+# A loss computed as -log(p + eps), or with p clipped below at eps, is correct code: common, and harmless for
+# eps up to this. It is smaller than the exact loss by about eps / p per row.
+LOG_EPSILON = 1e-6
+
+
+def loss_is_right(loss: float, scores: np.ndarray, y: np.ndarray, rtol: float = 1e-6) -> bool:
+    """Whether `loss` is the true loss, or the true loss with an epsilon of at most LOG_EPSILON in its log."""
+    exact = true_loss(scores, y)
+    s = scores.astype(np.float64)
+    probs = np.exp(s - s.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    lowest = float(np.mean(-np.log(probs[np.arange(len(y)), y] + LOG_EPSILON)))
+    slack = rtol * max(1.0, abs(exact))
+    return lowest - slack <= loss <= exact + slack
+
+
+def checked_loss(loss_fn: Any, scores: np.ndarray, y: np.ndarray, keep_input: bool = False) -> float:
+    """`forward(scores, y)` on copies: a finite Python float; with `keep_input` (the contract test), inputs
+    unchanged too (other tests never reuse the copies, so a mutation is charged once)."""
+    label = "SoftmaxCrossEntropy.forward"
+    given_scores, given_y = scores.copy(), y.copy()
+    loss = call(loss_fn, "forward", given_scores, given_y)
+    if keep_input:
+        require_unchanged(scores, given_scores, label, "scores")
+        require_unchanged(y, given_y, label, "y")
+    if isinstance(loss, np.ndarray):
+        raise CheckFailure(
+            f"{label} returned an array of shape {loss.shape}; it must return the mean loss as a Python float "
+            "(`return float(loss)`)", tensor="loss", hint="dtype",
+        )
+    if not isinstance(loss, float):
+        raise CheckFailure(f"{label} returned a {type(loss).__name__}; it must return the mean loss as a Python "
+                           "float (`return float(loss)`)", tensor="loss", hint="dtype")
+    if not np.isfinite(loss):
+        raise CheckFailure(f"{label} returned {loss} (not finite): subtract each row's maximum before exp "
+                           "(softmax is unchanged by a shift) and use log-sum-exp", tensor="loss")
+    return float(loss)
+
+
+def checked_dscores(loss_fn: Any, scores: np.ndarray) -> np.ndarray:
+    label = "SoftmaxCrossEntropy.backward"
+    dscores = require_array(call(loss_fn, "backward"), label, "dscores")
+    require_shape(dscores, scores.shape, label, f"the shape of scores, {scores.shape}")
+    require_dtype(dscores, scores.dtype, label, "dscores")
+    require_finite(dscores, label, "dscores")
+    return dscores.copy()
+
+
+@remembers_case
+def check_contract(impl: Implementation, case: Case) -> None:
+    """Types, shapes, dtypes (float64 and float32), no mutation, the same result twice."""
+    rng = np.random.default_rng(case.seed)
+    scores, y = make_scores(case, rng)
+    for dtype in (np.float64, np.float32):
+        loss_fn = construct(impl.SoftmaxCrossEntropy)
+        checked_loss(loss_fn, scores.astype(dtype), y, keep_input=True)
+        for name in ("params", "grads"):  # as every layer has (the provided constructor makes them)
+            value = getattr(loss_fn, name, None)
+            if not isinstance(value, dict) or value:
+                raise CheckFailure(f"SoftmaxCrossEntropy.{name} must stay the empty dict the provided constructor "
+                                   f"makes; got {type(value).__name__ if not isinstance(value, dict) else sorted(value)}",
+                                   tensor="params")
+        first = checked_dscores(loss_fn, scores.astype(dtype))
+        again = checked_dscores(loss_fn, scores.astype(dtype))
+        if not np.array_equal(first, again):
+            raise CheckFailure("SoftmaxCrossEntropy.backward gave a different dscores when called twice; it must "
+                               "depend only on what forward cached, so never write into the cache (work on a copy)",
+                               tensor="dscores", hint="mutation")
+
+
+@remembers_case
+def check_rows_sum_to_zero(impl: Implementation, case: Case) -> None:
+    """Each row of dscores is (softmax - one_hot) / N, so it sums to 0 and the label's entry is negative."""
+    rng = np.random.default_rng(case.seed)
+    scores, y = make_scores(case, rng)
+    loss_fn = construct(impl.SoftmaxCrossEntropy)
+    checked_loss(loss_fn, scores, y)
+    dscores = checked_dscores(loss_fn, scores)
+    sums = dscores.sum(axis=1)
+    worst = int(np.argmax(np.abs(sums)))
+    if abs(sums[worst]) > 1e-9 * max(np.abs(dscores).max(), 1e-12):
+        raise CheckFailure(
+            f"row {worst} of dscores sums to {sums[worst]:.3g}; every row must sum to 0 "
+            "(probabilities sum to 1, minus the one-hot label)\n"
+            f"  case: {case}", tensor="dscores", hint="rows_not_zero",
+        )
+    rows = np.arange(case.N)
+    if np.any(dscores[rows, y] >= 0):
+        n = int(np.argmax(dscores[rows, y] >= 0))
+        raise CheckFailure(
+            f"dscores[{n}, y[{n}]={y[n]}] = {dscores[n, y[n]]:.3g} is not negative; raising the right class's "
+            "score must lower the loss (a sign error?)", tensor="dscores", hint="sign",
+        )
+
+
+@remembers_case
+def check_huge_scores(impl: Implementation, case: Case) -> None:
+    """Scores of about 1e4 (exp overflows) give a finite loss, and shifting every score by 1e4 changes nothing."""
+    rng = np.random.default_rng(case.seed)
+    scores, y = make_scores(case, rng)
+    loss_fn = construct(impl.SoftmaxCrossEntropy)
+    base = checked_loss(loss_fn, scores, y)
+    d_base = checked_dscores(loss_fn, scores)
+    try:
+        checked_loss(loss_fn, scores * HUGE, y)
+        checked_dscores(loss_fn, scores * HUGE)
+        shifted = checked_loss(loss_fn, scores + HUGE, y)
+        d_shifted = checked_dscores(loss_fn, scores + HUGE)
+    except CheckFailure as failure:
+        raise CheckFailure(
+            f"with scores of about 1e4: {failure}\n  hint: exp(1e4) overflows to inf, and after a shift by anything "
+            "but each row's own maximum a whole row of exp can underflow to 0; subtract each row's maximum "
+            "score first (softmax does not change) and compute log-softmax as shifted - log(sum(exp(shifted)))",
+            tensor="loss", hint="overflow",
+        ) from None
+    if abs(shifted - base) > 1e-6 * max(1.0, abs(base)):
+        raise CheckFailure(
+            f"adding 1e4 to every score changed the loss from {base:.10g} to {shifted:.10g}; softmax is unchanged by "
+            "a shift, so subtract the row maximum and keep the rest exact", tensor="loss", hint="overflow",
+        )
+    if not np.allclose(d_shifted, d_base, atol=1e-8):
+        raise CheckFailure(
+            "adding 1e4 to every score changed dscores (the loss stayed right); dscores is softmax(scores) minus the "
+            "one-hot label, divided by N: compute it from the probabilities forward computed stably (cache them), "
+            "not from the raw scores", tensor="dscores", hint="overflow",
+        )
+
+
+# ---------------------------------------------------------------- a loss, not a layer: what the engine asks of it
+
+def tensors(impl: Implementation, case: Case) -> dict[str, np.ndarray]:
+    """What an implementation computes on a case: the loss and dscores (for known-bug fingerprints)."""
+    scores, y = make_scores(case, np.random.default_rng(case.seed))
+    loss_fn = construct(impl.SoftmaxCrossEntropy)
+    loss = checked_loss(loss_fn, scores, y)
+    return {"loss": np.array(loss), "dscores": checked_dscores(loss_fn, scores)}
+
+
+def gradients(impl: Implementation, case: Case) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """{"dscores": (yours, numerical)} on a case (for the `--plot` picture)."""
+    scores, y = make_scores(case, np.random.default_rng(case.seed))
+    loss_fn = construct(impl.SoftmaxCrossEntropy)
+    checked_loss(loss_fn, scores, y)
+    mine = checked_dscores(loss_fn, scores)
+    return {"dscores": (mine, numerical_gradient(lambda d: checked_loss(loss_fn, scores + d, y), scores.shape))}
+
+
+LABELS_HINT = Hint("labels", "your code runs (or is right) when the batch holds the last class K - 1 and fails when it "
+                             "does not: something is sized by the labels present (y.max() + 1, np.unique(y)) instead "
+                             "of the K = scores.shape[1] classes; a one-hot needs K columns, np.eye(K)[y]")
+
+
+def crash_hint(impl: Implementation, case: Case) -> Hint | None:
+    """Labels that raise unless the batch holds the last class point at a width taken from y.max() + 1, not K."""
+    if case.K <= 1:
+        return None
+    scores = np.random.default_rng(case.seed).standard_normal((case.N, case.K))
+    first, with_last = np.zeros(case.N, dtype=np.int64), np.zeros(case.N, dtype=np.int64)
+    with_last[-1] = case.K - 1
+    if _loss_runs(impl, scores, with_last) and not _loss_runs(impl, scores, first):
+        return LABELS_HINT
+    return None
+
+
+def _loss_runs(impl: Implementation, scores: np.ndarray, y: np.ndarray) -> bool:
+    try:
+        loss_fn = construct(impl.SoftmaxCrossEntropy)
+        call(loss_fn, "forward", scores.copy(), y.copy())
+        call(loss_fn, "backward")
+    except StudentCodeError:
+        return False
+    except CheckFailure:
+        return True
+    return True
+
+
+# ---------------------------------------------------------------- the gradient and its diagnosis
+
+@remembers_case
+def check_softmax_gradient(impl: Implementation, case: Case) -> None:
+    """Check dscores against finite differences of the true loss (`softmax.true_loss`), not of your forward."""
+    rng = np.random.default_rng(case.seed)
+    scores, y = make_scores(case, rng)
+    loss_fn = construct(impl.SoftmaxCrossEntropy)
+    call(loss_fn, "forward", scores.copy(), y.copy())  # fills your cache; the loss is the forward tests' business
+    dscores = checked_dscores(loss_fn, scores)
+    u = inputs.unit_direction(rng, scores.shape)
+    result = directional_check(lambda t: true_loss(scores + t * u, y), dscores, u, kink_guard=False)
+    if not result.passed:
+        failure = gradient_failure("SoftmaxCrossEntropy.backward", "dscores", case, result)
+        failure.gradient = "scores"
+        raise failure
+
+
+def diagnose(impl: Implementation, case: Case, verbose: bool = False) -> tuple[list[str], Hint | None, dict]:
+    """Why dscores is wrong on `case`: (lines, hint, {"dscores": yours/numerical}); the engine adds known bugs."""
+    rng = np.random.default_rng(case.seed)
+    scores, y = make_scores(case, rng)
+    loss_fn = construct(impl.SoftmaxCrossEntropy)
+    call(loss_fn, "forward", scores.copy(), y.copy())
+    mine = checked_dscores(loss_fn, scores)
+    numerical = numerical_gradient(lambda delta: true_loss(scores + delta, y), scores.shape)
+    err = np.abs(mine - numerical)
+    worst = np.unravel_index(int(np.argmax(err)), err.shape)
+    lines = [f"  worst dscores[{fmt_index(worst)}]: yours {mine[worst]:+.6g}, numerical {numerical[worst]:+.6g}"]
+    lines += side_by_side(mine[:MAX_MAP_ROWS], numerical[:MAX_MAP_ROWS], ("your dscores", "numerical"))
+    sums = mine.sum(axis=1)
+    hint = hints.zeros(mine, numerical, "dscores")
+    if hint is None and (case.K - 1) * case.N >= 2:  # rows of dscores sum to 0: a single free entry is always "a multiple"
+        hint = hints.ratio(mine, numerical, "dscores", batch=case.N)
+    if hint is None and case.K > 1 and not np.any(y == case.K - 1) and not close(mine, numerical):
+        with_last = y.copy()
+        with_last[-1] = case.K - 1
+        try:
+            again = construct(impl.SoftmaxCrossEntropy)
+            call(again, "forward", scores.copy(), with_last.copy())
+            theirs = checked_dscores(again, scores)
+        except CheckFailure:
+            theirs = None
+        if theirs is not None and close(
+                theirs, numerical_gradient(lambda delta: true_loss(scores + delta, with_last), scores.shape)):
+            hint = LABELS_HINT
+    if hint is None and case.N > 1 and np.abs(mine.sum(axis=0)).max() <= 1e-9 * max(np.abs(mine).max(), 1e-12):
+        hint = Hint("axis", "the columns of your dscores sum to 0, not its rows: softmax normalises each row (each "
+                            "sample) over its K classes, so sum and take the maximum along axis=1")
+    if hint is None and np.abs(sums).max() > 1e-6 * max(np.abs(mine).max(), 1e-12):
+        hint = Hint("rows_not_zero", f"rows of your dscores sum to {np.array2string(sums, precision=3)}, not 0: "
+                                     "dscores = (softmax(scores) - one_hot(y)) / N")
+    return lines, hint, {"dscores": {"yours": mine, "numerical": numerical}}
+
+
+# ---------------------------------------------------------------- stored examples, pictures, fingerprints
+
+CONFIG_FIELDS = ()
+
+# Stored forward examples (`python -m gradkit.release.fixtures` writes them from the reference): (x shape, settings);
+# chosen to cover padding, strides that do not divide, non-square kernels and images, C != F, overlapping windows.
+EXAMPLES = [((4, 5), {}), ((1, 3), {}), ((6, 10), {})]
+
+
+def build_from_config(impl: Implementation, config: dict[str, int]) -> Any:
+    return construct(impl.SoftmaxCrossEntropy)
+
+
+def stored_example(loss_fn: Any, shape: tuple[int, int], rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """One stored example from the reference's loss: scores (N, K), labels, the loss and dscores."""
+    scores, y = 2.0 * rng.standard_normal(shape), rng.integers(0, shape[1], size=shape[0])
+    return {"scores": scores, "y": y, "loss": np.array(loss_fn.forward(scores, y)), "dscores": loss_fn.backward()}
+
+
+PLOT_CASE = Case(N=6, K=5, seed=0)
+
+
+def enlarged(case: Case) -> Case:
+    return case._replace(N=max(case.N, 6), K=max(case.K, 5))
+
+
+PROBE_CASES = [Case(N=4, K=5, seed=109), Case(N=3, K=3, seed=110)]

@@ -1,0 +1,90 @@
+"""README "Add your own exercise", followed literally in a temporary copy of the source: a leaky ReLU from the
+files the README shows, then the stub, the stored examples and grading (reference full marks, the stub zero,
+a wrong gradient loses points with dx named), and nothing outside the new files changes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SKIP = shutil.ignore_patterns(".git", "__pycache__", "*.pyc", ".hypothesis", ".pytest_cache", "build", "dist",
+                              "*.egg-info", "runs", ".venv", "mnist", "cifar10", "*.gz")
+
+
+def readme_files() -> dict[str, str]:
+    """{path: text} of the README section's code blocks that start with `# file: <path>`."""
+    section = (ROOT / "README.md").read_text().split("### Add your own exercise", 1)[1].split("\n### ", 1)[0]
+    blocks = re.findall(r"```python\n# file: (.+?)\n(.*?)```", section, re.S)
+    return {path.strip(): text for path, text in blocks}
+
+
+def digests(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+
+
+def run(copy: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(copy)}
+    return subprocess.run([sys.executable, *args], cwd=copy, env=env, capture_output=True, text=True, timeout=600)
+
+
+def grade(copy: Path, impl: str) -> list[dict]:
+    out = copy / f"results-{Path(impl).name}.json"
+    run(copy, "-m", "pytest", "tests/graded/test_leaky_relu.py", "--impl", impl, "--gradkit-json", str(out),
+        "-p", "no:cacheprovider", "-q")
+    return json.loads(out.read_text())["gradkit_outcomes"]
+
+
+@pytest.fixture(scope="module")
+def copy(tmp_path_factory) -> Path:
+    copy = tmp_path_factory.mktemp("kit") / "gradkit"
+    shutil.copytree(ROOT, copy, ignore=SKIP)
+    return copy
+
+
+def test_a_new_exercise_takes_three_files_and_one_registry_line(copy, tmp_path):
+    files = readme_files()
+    registry_line = files.pop("checker/specs/__init__.py (add to EXERCISES)")
+    assert sorted(files) == ["checker/specs/leaky_relu.py", "solutions/leaky_relu.py", "tests/graded/test_leaky_relu.py"]
+    before = digests(copy)
+    for path, text in files.items():
+        (copy / path).write_text(text)
+    registry = copy / "checker" / "specs" / "__init__.py"
+    last = '        Exercise("sgd_momentum", "sgd_momentum.py", "SGDMomentum", "SGD with momentum"),\n'
+    assert last in registry.read_text()
+    registry.write_text(registry.read_text().replace(last, last + registry_line))
+
+    stubs = run(copy, "-m", "gradkit.cli.main", "make-stubs")
+    assert stubs.returncode == 0, stubs.stdout + stubs.stderr
+    fixtures = run(copy, "-m", "gradkit.release.fixtures")
+    assert fixtures.returncode == 0, fixtures.stdout + fixtures.stderr
+
+    changed = {path for path, digest in digests(copy).items() if before.get(path) != digest}
+    assert changed == {*files, "checker/specs/__init__.py", "exercises/leaky_relu.py",
+                       "checker/fixtures/leaky_relu.npz"}, sorted(changed)
+
+    reference = grade(copy, "solutions")
+    assert len(reference) == 4 and all(o["passed"] for o in reference), reference
+    assert sum(o["points"] for o in reference) == 10
+
+    stub = grade(copy, "exercises")
+    assert stub and not any(o["passed"] for o in stub), stub
+    assert {o["status"] for o in stub} == {"not implemented"}, stub
+
+    wrong = tmp_path / "wrong"
+    shutil.copytree(copy / "solutions", wrong, ignore=SKIP)
+    source = (wrong / "leaky_relu.py").read_text()
+    (wrong / "leaky_relu.py").write_text(source.replace("return dout * self.slope", "return dout * (self.slope > 0.5)"))
+    buggy = {o["name"]: o for o in grade(copy, str(wrong))}
+    failed = [o for o in buggy.values() if not o["passed"]]
+    assert [o["name"] for o in failed] == ["test_leaky_relu_dx_matches_numerical_gradient"], buggy
+    assert failed[0]["tensor"] == "dx" and "LeakyReLU.backward" in failed[0]["message"], failed[0]
