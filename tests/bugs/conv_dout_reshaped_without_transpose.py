@@ -5,6 +5,8 @@ The columns of the im2col matrix are ordered (n, i, j), so dout must become (F, 
 places only when N == 1 or F == 1, so one image or one filter hides it. dx and dW are both built from it.
 """
 
+import numpy as np
+
 from tests.variants.conv_whole_batch_im2col import Conv2D as Reference
 
 EXPECT = dict(exercise="conv", tensor="dW", hint="batch")
@@ -23,8 +25,6 @@ class Conv2D(Reference):
         W_param, b_param = self.params["W"], self.params["b"]
         self.grads["W"] = (dout_cols @ cols.T).reshape(W_param.shape).astype(W_param.dtype)
         self.grads["b"] = dout.sum(axis=(0, 2, 3)).astype(b_param.dtype)
-
-        import numpy as np
 
         w = W_param.astype(x.dtype, copy=False).reshape(F, C * KH * KW)
         dcols = (w.T @ dout_cols).reshape(C, KH, KW, N, H_out, W_out)
