@@ -1,6 +1,6 @@
 """gradkit's grader: checks a student's layers against finite differences and the layer contract.
 
-The library is pure (no pytest); `checker.plugin` is the only pytest glue. Every check is a
+The library is pure (no pytest); `plugin.py` (the entry point) and `grading.py` (the hooks of a grading run) are the only pytest glue. Every check is a
 function that raises `checker.results.CheckFailure` with a message a student can act on.
 """
 
