@@ -145,6 +145,14 @@ class Implementation:
             return CannotLoad(f"{where} does not import: {type(error).__name__}: {error}{line}")
 
 
+def unknown_impl(spec: str) -> str | None:
+    """One line saying why `spec` names no implementation (None if it names one): the check every surface
+    (pytest's `--impl`, the gradkit commands) makes before grading."""
+    if spec in PACKAGES or Path(spec).expanduser().is_dir():
+        return None
+    return f"--impl {spec}: no such folder (give the folder holding your six exercise files)"
+
+
 def load_implementation(spec: str = "exercises") -> Implementation:
     """Resolve `spec` ("exercises", "solutions" or a folder path) to an `Implementation`.
 

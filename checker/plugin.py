@@ -10,7 +10,6 @@ The checks themselves live in the library and know nothing of pytest.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -18,7 +17,7 @@ from hypothesis import HealthCheck, Phase, settings
 from gradkit import layout
 from gradkit.checker import grading
 from gradkit.checker.grading import impl_spec
-from gradkit.checker.impl import PACKAGES
+from gradkit.checker.impl import unknown_impl
 
 IMPL_HELP = ("what to grade: a folder holding the six exercise files (default: the workspace you are in), "
              "or, in the kit's source, exercises or solutions")
@@ -65,10 +64,9 @@ def activate(config: pytest.Config) -> None:
     """Make this run a grading run (idempotent): the hooks, the fixture, the profile, the score table."""
     if config.pluginmanager.has_plugin("gradkit-grading"):
         return
-    spec = impl_spec(config)
-    if spec not in PACKAGES and not Path(spec).is_dir():
-        raise pytest.UsageError(f"--impl {spec}: no such folder (expected 'exercises', 'solutions' or a folder "
-                                "holding the six exercise files)")
+    problem = unknown_impl(impl_spec(config))
+    if problem:
+        raise pytest.UsageError(problem)
     if config.args_source == pytest.Config.ArgsSource.INVOCATION_DIR:
         # No test paths given and none configured (a `gradkit init` workspace, or an --impl folder outside
         # the repository that moved pytest's rootdir away from its config): grade, do not collect the folder.

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from gradkit import workspace
-from gradkit.checker.impl import PACKAGES
+from gradkit.checker.impl import unknown_impl
 from gradkit.checker.plugin import IMPL_HELP
 from gradkit.errors import UserError
 
@@ -20,6 +19,7 @@ def resolve_impl(given: str | None) -> str:
     """`--impl` as given (checked to exist), else the workspace here (or the source's exercises/)."""
     if given is None:
         return workspace.default_impl()
-    if given not in PACKAGES and not Path(given).expanduser().is_dir():
-        raise UserError(f"--impl {given}: no such folder (give the folder holding your six exercise files)")
+    problem = unknown_impl(given)
+    if problem:
+        raise UserError(problem)
     return given
