@@ -111,7 +111,8 @@ def test_the_student_workflow_from_the_installed_wheel(venv, tmp_path):
 def test_installing_gradkit_leaves_other_projects_pytest_runs_alone(venv, tmp_path):
     (tmp_path / "test_other.py").write_text(
         "from hypothesis import settings\n\n"
-        "def test_profile():\n    assert settings.get_current_profile_name() == 'default'\n\n"
+        # Hypothesis itself picks 'ci' when the CI variable is set; what matters is that gradkit's is not loaded.
+        "def test_profile():\n    assert not settings.get_current_profile_name().startswith('gradkit')\n\n"
         "def test_no_impl_fixture(request):\n"
         "    assert 'impl' not in request.fixturenames\n")
     run = _run(venv, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=tmp_path)
