@@ -166,8 +166,11 @@ def checked_grads(layer: Any, label: str, only: str | None = None) -> dict[str, 
                 tensor=f"d{key}", hint="transpose" if grad.shape == param.shape[::-1] else "shape",
             )
         if grad.dtype != param.dtype:
+            also = [k for k in params if k != key and isinstance(grads.get(k), np.ndarray)
+                    and grads[k].dtype == grad.dtype != params[k].dtype] if only is None else []
             raise CheckFailure(
                 f"after {label}, grads[{key!r}] has dtype {grad.dtype}; it must match params[{key!r}] ({param.dtype})"
+                + "".join(f" (so must grads[{k!r}], also {grad.dtype})" for k in also)
                 + _dtype_advice(grad.dtype), tensor=f"d{key}", hint="dtype",
             )
         require_finite(grad, label, f"d{key}")
@@ -241,13 +244,15 @@ def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_sha
         failure.hint = "cache_consumed"
         failure.tensor = failure.tensor or "dx"  # the second call's dx is what could not be computed
         raise
-    for key in g1:
-        if not np.array_equal(g2[key], g1[key]) and np.allclose(g2[key], 2 * g1[key], rtol=1e-4):
-            raise CheckFailure(
-                f"{label} adds to grads[{key!r}] instead of setting it: a second call with the same dout doubled it; "
-                f"write `self.grads[{key!r}] = ...` (or fill it with [...] = ), never `+=` across calls",
-                tensor=f"d{key}", hint="accumulate",
-            )
+    doubled = [key for key in g1 if not np.array_equal(g2[key], g1[key]) and np.allclose(g2[key], 2 * g1[key], rtol=1e-4)]
+    if doubled:
+        names = " and ".join(f"grads[{key!r}]" for key in doubled)
+        raise CheckFailure(
+            f"{label} adds to {names} instead of setting {'them' if len(doubled) > 1 else 'it'}: a second call with "
+            f"the same dout doubled {'them' if len(doubled) > 1 else 'it'}; write `self.grads[{doubled[0]!r}] = ...` "
+            "(or fill it with [...] = ), never `+=` across calls",
+            tensor=f"d{doubled[0]}", hint="accumulate",
+        )
     for name, a, b in [("dx", dx1, dx2)] + [(f"d{k}", g1[k], g2[k]) for k in g1]:
         if not np.allclose(a, b, rtol=1e-5, atol=1e-7):
             why, hint = _why_not_repeatable(layer, x, dout, name, a)

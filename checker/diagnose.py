@@ -149,8 +149,8 @@ def crash_hint(impl: Implementation, case: object) -> Hint | None:
 
     A kernel or window with KH != KW that raises while both square ones (KH x KH and KW x KW, the spec's
     `squares`) run points at a KH used where KW belongs; a case that runs once one feature is removed (the
-    spec's `variants`: padding, a stride equal to the window, stride 1, a 1x1 kernel, one image, tried in that
-    order) names that feature; a spec may know more (`crash_hint`, e.g. labels that raise unless the batch holds
+    spec's `variants`: rows left over past the last window, padding, a stride equal to the window, stride 1, a
+    1x1 kernel, one image, tried in that order) names that feature; a spec may know more (`crash_hint`, e.g. labels that raise unless the batch holds
     the last class).
     """
     spec = spec_of(case)
@@ -266,6 +266,10 @@ def _probe(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], forward: Calla
     lines = [f"  probe: gradient 1 sent from out[{fmt_index(position)}] only; dx[{n}, :, {rows.start}:{rows.stop}, "
              f"{cols.start}:{cols.stop}] summed over channels:"]
     yours_w, expected_w = mine[n, :, rows, cols].sum(axis=0), expected[n, :, rows, cols].sum(axis=0)
+    if hints.close(mine, expected):  # a probe that agrees shows nothing; say what it rules out instead
+        return [f"  probe: a gradient of 1 sent from out[{fmt_index(position)}] alone lands exactly right; your dx "
+                "goes wrong only when several outputs send gradients at once (where windows overlap, their "
+                "gradients add up: +=, not =)"], None
     lines += side_by_side(yours_w, expected_w, ("yours", "expected"))
     outside = mine.copy()
     outside[n, :, rows, cols] = 0

@@ -45,8 +45,8 @@ def load_examples(exercise: str) -> list[dict[str, np.ndarray]]:
 def describe(exercise: str, example: dict[str, np.ndarray]) -> str:
     config = config_of(exercise, example)
     settings = ", ".join(f"{k}={v}" for k, v in config.items())
-    x = example.get("x", example.get("scores"))
-    return f"x of shape {x.shape}" + (f", {settings}" if settings else "")
+    name = "x" if "x" in example else "scores"
+    return f"{name} of shape {example[name].shape}" + (f", {settings}" if settings else "")
 
 
 def config_of(exercise: str, example: dict[str, np.ndarray]) -> dict[str, int]:
@@ -105,7 +105,8 @@ def check_forward_examples(impl: Implementation, exercise: str, explain: bool = 
             expected = float(example["loss"])
             losses.append((loss, expected, *example["scores"].shape))
             if not spec(exercise).loss_is_right(loss, example["scores"], example["y"]):
-                hint = None
+                explain_loss = getattr(spec(exercise), "loss_hint", None)
+                hint = explain_loss(loss, example["scores"], example["y"]) if explain and explain_loss else None
                 lines = [f"{EXERCISES[exercise].cls}.forward gives the wrong loss on {what}: yours {loss:.10g}, "
                          f"expected {expected:.10g} ({_how_far(loss, expected)}); the loss is the mean over the "
                          "batch of -log softmax(scores)[n, y[n]]"]
@@ -144,7 +145,7 @@ def check_forward_examples(impl: Implementation, exercise: str, explain: bool = 
         failure = min(failures, key=lambda pair: pair[0])[1]
         if explain and passed and failed:
             _add_pattern(failure, failed, passed)
-        factor = _loss_factor(losses)
+        factor = _loss_factor(losses) if failure.hint is None else None
         if factor is not None:
             failure.message += f"\n  hint: {factor.text}"
             failure.hint = factor.id

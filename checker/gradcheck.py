@@ -81,5 +81,6 @@ def _judge_on_stored_examples(impl: Implementation, exercise: str, label: str, n
             tensor=name, hint="stale_params")
     raise CheckFailure(
         f"{label}: the gradient {name} is wrong\n  {why}\n"
-        f"  (your forward is wrong too, see the forward tests; this check compared your backward with the stored "
-        f"gradients of the correct forward)", tensor=name)
+        f"  (your forward is wrong, see the forward tests: fix it first. This check compared your backward with the "
+        f"stored gradients of the correct forward, so a backward that follows your forward's mistake fails it too)",
+        tensor=name)

@@ -117,14 +117,17 @@ COUNTERFACTUAL["square"] = Hint("square", "correct for a square kernel (or windo
                                           "used where KW belongs (or the reverse): a loop over the kernel columns "
                                           "running over range(KH), or a flat window index unravelled with KH "
                                           "(row = idx // KW, col = idx % KW)")
-SQUARE_CRASH = Hint("square", "your code runs with a square kernel (or window), KH x KH and KW x KW, and raises with "
-                              "KH != KW: somewhere KH is used where KW belongs (or the reverse): a loop over the kernel "
+SQUARE_CRASH = Hint("square", "your code runs with the square kernels (or windows) KH x KH and KW x KW and raises "
+                              "with this KH x KW one: somewhere KH is used where KW belongs (or the reverse): a loop over the kernel "
                               "columns running over range(KH), or a flat window index unravelled with KH (for a "
                               "KH x KW window, row = idx // KW and col = idx % KW)")
 
 # Your code raised, and runs once one feature is removed. Removing channels is no evidence (size-1 axes broadcast
 # and hide shape mistakes), so it names nothing; the order is the order the features are tried in.
 CRASH: dict[str, Hint] = {
+    "leftover": Hint("output_size", "your code runs when the windows cover the image exactly and raises when rows or "
+                                    "columns are left over past the last window: no window may run past the border, "
+                                    "so the output size rounds down, H_out = (H - KH) // stride + 1 (not a ceil)"),
     "padding": Hint("border", "your code runs without padding and raises with it: look at the padded x's shape; "
                               "np.pad(x, p) pads all four axes (N and C too), pad only H and W: "
                               "np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))"),
@@ -139,7 +142,7 @@ CRASH: dict[str, Hint] = {
     "batch": Hint("batch", "your code runs for one image and raises for several: check the shapes along the batch "
                            "axis N (a reshape, a sum or a product that drops or mixes it)"),
 }
-CRASH_ORDER = ("padding", "overlap", "stride", "kernel", "batch")
+CRASH_ORDER = ("leftover", "padding", "overlap", "stride", "kernel", "batch")
 
 
 def counterfactual(feature: str, tensor: str, specific: dict[tuple[str, str], Hint] | None = None) -> Hint:

@@ -84,14 +84,17 @@ def check_instances_independent(impl: Implementation, case: LayerCase) -> None:
                 f"output until backward), e.g. np.zeros(...) inside {method}, not one allocated once\n  case: {case}",
                 tensor=name, hint="shared_state")
     again = _results(layer, out, dx)
-    for name, value in again.items():
-        previous = got[0].get(name)
-        if (name in want and previous is not None and name not in ("out", "dx") and value.shape == want[name].shape
-                and not np.allclose(value, want[name]) and np.allclose(value, want[name] + previous, rtol=1e-8)):
-            raise CheckFailure(
-                f"{cls}.backward adds to grads[{name[1:]!r}] instead of setting it: after a second call it holds the "
-                f"sum of both calls' gradients\n  hint: write `self.grads[{name[1:]!r}] = ...` (or fill it with "
-                f"[...] = ), never `+=` across calls\n  case: {case}", tensor=name, hint="accumulate")
+    summed = [name for name, value in again.items()
+              if name in want and got[0].get(name) is not None and name not in ("out", "dx")
+              and value.shape == want[name].shape and not np.allclose(value, want[name])
+              and np.allclose(value, want[name] + got[0][name], rtol=1e-8)]
+    if summed:
+        keys = " and ".join(f"grads[{name[1:]!r}]" for name in summed)
+        raise CheckFailure(
+            f"{cls}.backward adds to {keys} instead of setting {'them' if len(summed) > 1 else 'it'}: after a second "
+            f"call {'they hold' if len(summed) > 1 else 'it holds'} the sum of both calls' gradients\n  hint: write "
+            f"`self.grads[{summed[0][1:]!r}] = ...` (or fill it with [...] = ), never `+=` across calls\n  case: {case}",
+            tensor=summed[0], hint="accumulate")
     _compare(again, want, case,
              f"a {cls} called a second time (a new input, new parameter values) gives another {{name}} than a fresh "
              f"{cls} does on that input",

@@ -50,7 +50,9 @@ class PoolCase(NamedTuple):
 
     @property
     def overlapping(self) -> bool:
-        return self.stride < max(self.KH, self.KW)
+        """Whether two windows share a cell: a stride below the window along an axis with two outputs or more."""
+        _, _, H_out, W_out = self.out_shape
+        return (self.stride < self.KH and H_out > 1) or (self.stride < self.KW and W_out > 1)
 
     def __str__(self) -> str:
         overlap = " (overlapping windows)" if self.overlapping else ""
@@ -95,21 +97,30 @@ def make_input(case: Case, rng: np.random.Generator) -> np.ndarray:
 
 def variants(case: Case) -> Iterator[tuple[str, Case]]:
     """The case with one feature removed, keeping the number of output positions (most specific first)."""
+    H_out, W_out = case.out_shape[2:]
+    if (case.H - case.KH) % case.stride or (case.W - case.KW) % case.stride:
+        yield "leftover", case._replace(H=(H_out - 1) * case.stride + case.KH, W=(W_out - 1) * case.stride + case.KW)
     if case.KH != case.KW:
         yield "square", square(case, max(case.KH, case.KW))
     if case.overlapping:
-        s = max(case.KH, case.KW)
-        H_out, W_out = case.out_shape[2:]
-        yield "overlap", case._replace(stride=s, H=(H_out - 1) * s + case.KH, W=(W_out - 1) * s + case.KW)
+        yield "overlap", resized(case, case.KH, case.KW, max(case.KH, case.KW))
     if case.N > 1:
         yield "batch", case._replace(N=1)
 
 
-def square(case: Case, side: int) -> Case:
-    """The case with a side x side window, the image changed to keep the output size."""
+def resized(case: Case, KH: int, KW: int, stride: int) -> Case:
+    """The case with another window and stride, the image changed to keep the output size and, as far as the new
+    stride allows, the rows and columns left over past the last window (so a crash there is not removed too)."""
     H_out, W_out = case.out_shape[2:]
-    return case._replace(KH=side, KW=side, H=max((H_out - 1) * case.stride + side, 1),
-                         W=max((W_out - 1) * case.stride + side, 1))
+    left_h = min((case.H - case.KH) % case.stride, stride - 1)
+    left_w = min((case.W - case.KW) % case.stride, stride - 1)
+    return case._replace(KH=KH, KW=KW, stride=stride, H=(H_out - 1) * stride + KH + left_h,
+                         W=(W_out - 1) * stride + KW + left_w)
+
+
+def square(case: Case, side: int) -> Case:
+    """The case with a side x side window, the image changed as `resized` does."""
+    return resized(case, side, side, case.stride)
 
 
 def squares(case: Case) -> list[Case]:
@@ -232,14 +243,19 @@ def check_ties(impl: Implementation, case: Case) -> None:
         if abs(window_dx.sum() - g) > 1e-9 * abs(g):
             ties = int(np.sum(window_x == window_x.max()))
             times = window_dx.sum() / g
+            overlapping = case.stride < max(case.KH, case.KW)
             if times > 1 and ties > 1:
                 hint, why = "pool_all_ties", ("when several cells tie for the maximum, send the gradient to one of them "
                                               "(or split it evenly), not a full copy to each")
+            elif abs(times) < 1e-9 and overlapping:
+                hint, why = "overlap", ("this window overlaps its neighbours: a neighbour's step that assigns into dx "
+                                        "(=) wipes out the gradient that had arrived; add into dx (+=)")
             else:
                 hint, why = None, "the gradient of each output must arrive in its window exactly once, at a maximum"
             raise CheckFailure(
                 f"MaxPool2D.backward: the gradient of {where} (dout = {g:+.3g}) arrived {times + 0.0:.3g} "
-                f"times in its window\n  window x: {_fmt(window_x)} ({ties} tied maxima)\n  your dx:  {_fmt(window_dx)}\n"
+                f"times in its window\n  window x: {_fmt(window_x)} "
+                f"({'one maximum' if ties == 1 else f'{ties} cells tie for the maximum'})\n  your dx:  {_fmt(window_dx)}\n"
                 f"  hint: {why}\n  case: {case}", tensor="dx", hint=hint,
             )
 

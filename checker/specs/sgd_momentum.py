@@ -7,6 +7,7 @@ one v per parameter). For a constant gradient and no weight decay it has a close
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -44,7 +45,10 @@ def cases(weight_decay: bool = False) -> st.SearchStrategy[Case]:
     """Two to four parameters of fixed small shapes; lr, momentum (and weight decay) from short lists."""
     # Both toy layers get the same names and shapes ("W", then "b"), as two real layers can: a velocity shared
     # between parameters, or kept per name only, then gives wrong values rather than a crash.
-    shapes = st.sampled_from([((2,), (2,)), ((2, 3), (3,), (2, 3), (3,)), ((1,), (1,)), ((4, 1), (1,), (4, 1), (1,))])
+    shapes = [((2,), (2,)), ((2, 3), (3,), (2, 3), (3,)), ((1,), (1,)), ((4, 1), (1,), (4, 1), (1,))]
+    if weight_decay:  # the smallest failing case then has a weight matrix and a bias, as a network does
+        shapes = shapes[1:2] + shapes[:1] + shapes[2:]
+    shapes = st.sampled_from(shapes)
     return st.builds(
         Case,
         shapes=shapes,
@@ -129,10 +133,10 @@ def _step(optimizer: Any, layers: list[ToyLayer], in_place: bool = False) -> Non
                 "because the layer and the optimizer must share the same array", tensor="params (in place)",
                 hint="not_in_place",
             )
-    for layer, k, grad in grads:
-        if not np.array_equal(_grads(layer)[k], grad):
-            raise CheckFailure(f"SGDMomentum.step modified grads[{k!r}]; read the gradients, never write them",
-                               tensor="grads (mutated)", hint="mutation")
+    changed = sorted({k for layer, k, grad in grads if not np.array_equal(_grads(layer)[k], grad)})
+    if changed:
+        raise CheckFailure(f"SGDMomentum.step modified {' and '.join(f'grads[{k!r}]' for k in changed)}; read the "
+                           "gradients, never write them", tensor="grads (mutated)", hint="mutation")
 
 
 def _matches(layers: list[ToyLayer], expected: list[dict[str, np.ndarray]]) -> bool:
@@ -165,6 +169,10 @@ def _alternatives(case: SGDCase) -> list[tuple[str, str, SGDCase, dict[str, obje
                                         "the velocity is not kept from one step to the next",
                       case._replace(momentum=0.0), {}))
     if case.weight_decay:
+        if any(len(shape) == 1 for shape in case.shapes) and any(len(shape) > 1 for shape in case.shapes):
+            found.append(("weight_decay", "your parameters moved exactly as with weight decay on the weight "
+                                          "matrices but not on the 1-D parameters (biases): the contract decays "
+                                          "every parameter", case, {"decay_min_ndim": 2}))
         found += [("weight_decay", "your parameters moved exactly as without weight decay",
                    case._replace(weight_decay=0.0), {}),
                   ("weight_decay", "your parameters moved exactly as with weight decay of the opposite sign",
@@ -184,16 +192,22 @@ def _simulated(start: list[dict[str, np.ndarray]], history: list, case: SGDCase,
 
 def _compare_trajectory(layers: list[ToyLayer], start: list[dict[str, np.ndarray]],
                         history: list[list[dict[str, np.ndarray]]], case: SGDCase, what: str,
-                        expected: list[dict[str, np.ndarray]]) -> None:
-    """Your parameters after the steps in `history` must equal `expected`; if not, say how they differ."""
+                        expected: list[dict[str, np.ndarray]], moves_later: Callable[[], bool] | None = None) -> None:
+    """Your parameters after the steps in `history` must equal `expected`; if not, say how they differ.
+
+    `moves_later` takes one more step and says whether the parameters then move: after a step that moved nothing,
+    it tells an update that lags one step behind from one that never reaches the arrays."""
     if _matches(layers, expected):
         return
     number, k = next((i, k) for i, (layer, want) in enumerate(zip(layers, expected)) for k in want
                      if not np.allclose(_params(layer)[k], want[k], rtol=1e-9, atol=1e-12))
-    got, want, w0 = _params(layers[number])[k], expected[number][k], start[number][k]
+    got, want, w0 = float(_params(layers[number])[k].flat[0]), expected[number][k], start[number][k]
     hint, why = None, "compare your step with the update line by line"
     unchanged = all(np.array_equal(_params(layer)[key], w[key]) for layer, w in zip(layers, start) for key in w)
-    if unchanged:
+    if unchanged and moves_later is not None and moves_later():
+        hint, why = "order", ("your first step moved nothing and the next one did: w += v came before the velocity "
+                              "update (v starts at 0); update v first, then move w by the new v")
+    elif unchanged:
         hint, why = "not_in_place", ("no parameter changed at all: `w = w + v` (or `w = w - ...`) only rebinds a "
                                      "local name; update the array itself, w += v")
     for alt_hint, alt_why, alternative, options in [] if unchanged else _alternatives(case):
@@ -204,7 +218,7 @@ def _compare_trajectory(layers: list[ToyLayer], start: list[dict[str, np.ndarray
     steps = f"{case.steps} step" + ("" if case.steps == 1 else "s")
     raise CheckFailure(
         f"SGDMomentum.step: params[{k!r}] of layer {number} is wrong after {steps} {what}\n"
-        f"  first entry: yours {got.flat[0]:+.6g}, expected {want.flat[0]:+.6g} (started at {w0.flat[0]:+.6g})\n"
+        f"  first entry: yours {got:+.6g}, expected {want.flat[0]:+.6g} (started at {w0.flat[0]:+.6g})\n"
         f"  hint: {why}; the update is v = momentum * v - lr * (g + weight_decay * w), then w += v\n"
         f"  case: {case}", tensor=f"params[{k!r}]", hint=hint,
     )
@@ -230,7 +244,16 @@ def _run(impl: Implementation, case: SGDCase, fresh_gradients: bool) -> None:
         factor = sum((1 - mu**j) / (1 - mu) for j in range(1, case.steps + 1))
         expected = [{k: w0[k] - case.lr * factor * g[k] for k in w0} for w0, g in zip(start, history[0])]
     what = "with changing gradients" if fresh_gradients else "with a constant gradient"
-    _compare_trajectory(layers, start, history, case, what, expected)
+
+    def moves_later() -> bool:
+        before = [{k: v.copy() for k, v in _params(layer).items()} for layer in layers]
+        try:
+            _step(optimizer, layers)
+        except (StudentCodeError, CheckFailure):
+            return False
+        return not all(np.array_equal(_params(layer)[k], w[k]) for layer, w in zip(layers, before) for k in w)
+
+    _compare_trajectory(layers, start, history, case, what, expected, moves_later)
 
 
 def check_constant_gradient(impl: Implementation, case: SGDCase) -> None:
@@ -242,14 +265,17 @@ def check_constant_gradient(impl: Implementation, case: SGDCase) -> None:
 def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dict[str, np.ndarray]]],
                         case: SGDCase, *, decay_lr: float | None = None, step_scale: float = 1.0,
                         lrs: list[float] | None = None, order: str = "velocity first", shared: str = "none",
-                        nesterov: bool = False) -> list[dict[str, np.ndarray]]:
+                        nesterov: bool = False, decay_min_ndim: int = 0,
+                        lr_outside: bool = False) -> list[dict[str, np.ndarray]]:
     """The contract's update, applied step by step to copies (the oracle).
 
     `lrs` gives each step's learning rate (a schedule; case.lr throughout by default). The other options
     describe known wrong variants, used to name a mistake: `decay_lr` (the factor of weight_decay * w, lr by
     default), `step_scale` (w += step_scale * v), `order="parameter first"` (w += v before v is updated),
     `shared` ("name": one velocity per parameter name across layers; "all": one velocity for everything) and
-    `nesterov` (w += momentum * v - lr * g after the velocity update).
+    `nesterov` (w += momentum * v - lr * g after the velocity update) and `decay_min_ndim` (weight decay only on
+    parameters of at least that many axes: 2 skips the biases) and `lr_outside` (PyTorch's convention: the velocity
+    sums raw gradients, v = momentum * v + g, and w -= lr * v; the same as the contract's at a constant lr).
     """
     w = [{k: a.copy() for k, a in p.items()} for p in start]
     velocity: dict[object, np.ndarray] = {}
@@ -260,7 +286,13 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
             for k in wl:
                 slot = {"none": (i, k), "name": k, "all": "all"}[shared]
                 v = velocity.get(slot, np.zeros_like(wl[k]))
-                push = -lr * gl[k] - decay * case.weight_decay * wl[k]
+                weight_decay = case.weight_decay if wl[k].ndim >= decay_min_ndim else 0.0
+                push = -lr * gl[k] - decay * weight_decay * wl[k]
+                if lr_outside:
+                    v = case.momentum * v + gl[k] + weight_decay * wl[k]
+                    wl[k] = wl[k] - lr * v
+                    velocity[slot] = v
+                    continue
                 if order == "parameter first":
                     wl[k] = wl[k] + step_scale * v
                 v = case.momentum * v + push
@@ -298,8 +330,9 @@ def check_descends_quadratic(impl: Implementation, case: SGDCase) -> None:
         # Moving away from the minimum is a sign error; merely converging too slowly can be anything.
         hint = "momentum_sign" if after > before else None
         why = "a step goes against the gradient" if hint else "the update must follow the contract exactly"
+        verdict = "does not descend" if after > before / 2 else "descends too slowly"
         raise CheckFailure(
-            f"SGDMomentum does not descend: on a simple quadratic bowl, 120 steps (lr 0.05, momentum 0.9) moved the "
+            f"SGDMomentum {verdict}: on a simple quadratic bowl, 120 steps (lr 0.05, momentum 0.9) moved the "
             f"parameters from distance {before:.3g} to {after:.3g} of the minimum (expected below {before / 100:.3g})"
             f"\n  hint: {why}: v = momentum*v - lr*(g + weight_decay*w), then w += v",
             tensor="params", hint=hint,
@@ -384,12 +417,18 @@ def check_trainer_use(impl: Implementation, case: SGDCase) -> None:
     if not _matches(layers, expected):
         number, k = next((i, k) for i, (layer, want) in enumerate(zip(layers, expected)) for k in want
                          if not np.allclose(_params(layer)[k], want[k], rtol=1e-9, atol=1e-12))
+        if _matches(layers, expected_trajectory(start, history, case, lrs=schedule, lr_outside=True)):
+            why = ("your velocity sums raw gradients and lr scales it at the end (v = momentum * v + g; w -= lr * v, "
+                   "PyTorch's convention): the same at a constant lr, not when lr changes; the contract puts lr inside "
+                   "the velocity, v = momentum * v - lr * (g + weight_decay * w), then w += v")
+        else:
+            why = ("a schedule sets optimizer.lr between steps: read self.lr in step() (not a copy made in "
+                   "__init__), and apply it where the contract does, v = momentum * v - lr * (g + weight_decay * w)")
         raise CheckFailure(
             f"SGDMomentum.step: params[{k!r}] of layer {number} is wrong after {len(schedule)} steps with the learning "
             f"rate set to {schedule} between steps (right at a constant lr)\n"
             f"  first entry: yours {_params(layers[number])[k].flat[0]:+.6g}, expected {expected[number][k].flat[0]:+.6g}\n"
-            "  hint: a schedule sets optimizer.lr between steps: read self.lr in step(), and apply it where the "
-            "contract does, v = momentum * v - lr * (g + weight_decay * w) (not v = momentum * v + g; w -= lr * v)"
+            f"  hint: {why}"
             f"\n  case: {case._replace(steps=len(schedule))}", tensor=f"params[{k!r}]", hint="lr_schedule")
 
 

@@ -85,6 +85,52 @@ def loss_is_right(loss: float, scores: np.ndarray, y: np.ndarray, rtol: float = 
     return lowest - slack <= loss <= exact + slack
 
 
+def _log_softmax(s: np.ndarray, axis: int | None) -> np.ndarray:
+    shifted = s - s.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def _wrong_losses(scores: np.ndarray, y: np.ndarray) -> list[tuple[float, Hint]]:
+    """Losses that learners compute instead of the true one, each with what to change: exact counterfactuals."""
+    s = scores.astype(np.float64)
+    N, rows = len(y), np.arange(len(y))
+    log_p = _log_softmax(s, axis=1)
+    candidates = [
+        (-log_p[:, y].mean(), "indexing", "your loss is the mean of log_probs[:, y], an N x N block (every row at "
+                                           "every label): take one entry per row, log_probs[np.arange(N), y]"),
+        (-_log_softmax(s, axis=0)[rows, y].mean(), "axis", "your probabilities are normalised over the batch "
+                                                             "(axis 0): softmax normalises each row over its K "
+                                                             "classes, so take the max and the sum along axis=1"),
+        (-_log_softmax(s, axis=None)[rows, y].mean(), "axis", "your probabilities are normalised over all N*K "
+                                                                "scores at once: normalise each row, "
+                                                                "sum(axis=1, keepdims=True)"),
+        (-log_p.mean(), "indexing", "your loss averages -log p over every class, not only the true one: pick "
+                                    "log_probs[np.arange(N), y]"),
+        (-log_p[rows, y].mean() / np.log(10), "log_base", "you take log10: the loss uses the natural log, np.log"),
+        (-log_p[rows, y].mean() / np.log(2), "log_base", "you take log2: the loss uses the natural log, np.log"),
+        (-s[rows, y].mean(), "no_softmax", "your loss is -scores[n, y[n]]: apply the softmax first, "
+                                        "-log softmax(scores)[n, y[n]]"),
+    ]
+    if N > 1:
+        candidates += [(-log_p[rows, np.roll(y, 1)].mean(), "indexing",
+                        "your loss picks each row at the previous row's label: index the rows with "
+                        "np.arange(N) and the labels with y, in the same order")]
+    return [(float(value), Hint(hint_id, text)) for value, hint_id, text in candidates]
+
+
+def loss_hint(loss: float, scores: np.ndarray, y: np.ndarray) -> Hint | None:
+    """What your wrong `loss` is, when it is exactly one of the losses learners compute instead (never fires on a
+    right loss: each candidate differs from the true loss on the stored examples)."""
+    exact = true_loss(scores, y)
+    for value, hint in _wrong_losses(scores, y):
+        if abs(value - exact) > 1e-6 * max(1.0, abs(exact)) and abs(loss - value) <= 1e-9 * max(1.0, abs(value)):
+            return hint
+    return None
+
+
+NOT_FINITE_ADVICE = "subtract each row's maximum before exp (softmax is unchanged by a shift) and use log-sum-exp"
+
+
 def checked_loss(loss_fn: Any, scores: np.ndarray, y: np.ndarray, keep_input: bool = False) -> float:
     """`forward(scores, y)` on copies: a finite Python float; with `keep_input` (the contract test), inputs
     unchanged too (other tests never reuse the copies, so a mutation is charged once)."""
@@ -103,8 +149,7 @@ def checked_loss(loss_fn: Any, scores: np.ndarray, y: np.ndarray, keep_input: bo
         raise CheckFailure(f"{label} returned a {type(loss).__name__}; it must return the mean loss as a Python "
                            "float (`return float(loss)`)", tensor="loss", hint="dtype")
     if not np.isfinite(loss):
-        raise CheckFailure(f"{label} returned {loss} (not finite): subtract each row's maximum before exp "
-                           "(softmax is unchanged by a shift) and use log-sum-exp", tensor="loss")
+        raise CheckFailure(f"{label} returned {loss} (not finite): {NOT_FINITE_ADVICE}", tensor="loss")
     return float(loss)
 
 
@@ -164,6 +209,22 @@ def check_rows_sum_to_zero(impl: Implementation, case: Case) -> None:
         )
 
 
+def _overflow_advice(impl: Implementation, huge: np.ndarray, y: np.ndarray) -> str:
+    """Why huge scores break your loss: no (or a wrong) shift, or the log of a probability that underflowed to 0,
+    told apart by giving your code scores whose row maxima are already 0."""
+    try:
+        loss_fn = construct(impl.SoftmaxCrossEntropy)
+        checked_loss(loss_fn, huge - huge.max(axis=1, keepdims=True), y)
+        checked_dscores(loss_fn, huge - huge.max(axis=1, keepdims=True))
+    except (CheckFailure, StudentCodeError):
+        return ("even given scores whose row maxima are already 0, your code is not finite: exp(-1e4) underflows, a "
+                "probability becomes exactly 0 and np.log(0) = -inf; compute log-probabilities directly, "
+                "log_probs = shifted - log(sum(exp(shifted))), instead of the log of a ratio")
+    return ("exp(1e4) overflows to inf, and after a shift by anything but each row's own maximum a whole row of exp "
+            "can underflow to 0; subtract each row's maximum score first (softmax does not change) and compute "
+            "log-softmax as shifted - log(sum(exp(shifted)))")
+
+
 @remembers_case
 def check_huge_scores(impl: Implementation, case: Case) -> None:
     """Scores of about 1e4 (exp overflows) give a finite loss, and shifting every score by 1e4 changes nothing."""
@@ -178,12 +239,9 @@ def check_huge_scores(impl: Implementation, case: Case) -> None:
         shifted = checked_loss(loss_fn, scores + HUGE, y)
         d_shifted = checked_dscores(loss_fn, scores + HUGE)
     except CheckFailure as failure:
-        raise CheckFailure(
-            f"with scores of about 1e4: {failure}\n  hint: exp(1e4) overflows to inf, and after a shift by anything "
-            "but each row's own maximum a whole row of exp can underflow to 0; subtract each row's maximum "
-            "score first (softmax does not change) and compute log-softmax as shifted - log(sum(exp(shifted)))",
-            tensor="loss", hint="overflow",
-        ) from None
+        what = str(failure).replace(f": {NOT_FINITE_ADVICE}", "")  # the hint below says what to do, and why
+        raise CheckFailure(f"with scores of about 1e4: {what}\n  hint: {_overflow_advice(impl, scores * HUGE, y)}",
+                           tensor="loss", hint="overflow") from None
     if abs(shifted - base) > 1e-6 * max(1.0, abs(base)):
         raise CheckFailure(
             f"adding 1e4 to every score changed the loss from {base:.10g} to {shifted:.10g}; softmax is unchanged by "

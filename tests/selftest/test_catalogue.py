@@ -37,7 +37,8 @@ HINTS = {
     "rows_not_zero", "overflow", "mutation", "accumulate", "momentum_sign", "momentum_state", "weight_decay",
     "not_in_place", "dtype", "shape", "batch", "channels", "sum", "mask", "ignores_dout", "bias", "shared_state",
     "init_rng", "init_scale", "defaults", "stale_grads", "lr_schedule", "order", "nesterov", "skip_layers", "stale_params", "axis",
-    "layout", "clip_zero", "order", "square", "unwritten", "cache_written", "cache_consumed", "labels", None,
+    "layout", "clip_zero", "order", "square", "unwritten", "cache_written", "cache_consumed", "labels", "indexing",
+    "log_base", "no_softmax", "output_size", None,
 }
 # Tensor names as the checker reports them (CheckFailure.tensor); params['<key>'] is matched by pattern.
 TENSORS = {

@@ -143,3 +143,22 @@ def test_a_backward_that_raises_after_a_wrongly_shaped_forward_is_blamed_on_the_
     assert failure.tensor == "shape" and failure.hint == "shape"
     assert "could not be judged: your forward returned shape (2, 4) where (2, 3) is expected" in failure.message
     assert "fix the forward's output size first" in failure.message
+
+
+def test_a_wrong_loss_is_named_when_it_is_a_loss_learners_compute_instead():
+    """Each wrong loss of the softmax spec's list is recognised as itself; the true loss, with or without an
+    epsilon in its log, is never explained as a mistake."""
+    from gradkit.checker.specs import softmax_ce
+
+    rng = np.random.default_rng(3)
+    scores, y = 2.0 * rng.standard_normal((5, 4)), np.array([0, 3, 1, 1, 2])
+    wrong = softmax_ce._wrong_losses(scores, y)
+    assert len({hint.text for _, hint in wrong}) == len(wrong) >= 8
+    for value, hint in wrong:
+        assert softmax_ce.loss_hint(value, scores, y) == hint
+    exact = softmax_ce.true_loss(scores, y)
+    probs = np.exp(scores - scores.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    with_epsilon = float(-np.log(probs[np.arange(5), y] + 1e-7).mean())
+    for honest in (exact, with_epsilon):
+        assert softmax_ce.loss_is_right(honest, scores, y) and softmax_ce.loss_hint(honest, scores, y) is None
