@@ -8,7 +8,7 @@ import numpy as np
 
 from solutions.pool import MaxPool2D as Reference
 
-EXPECT = dict(exercise="pool", tensor="shape", hint="output_size")
+EXPECT = dict(exercise="pool", tensor="shape", hint="shape")
 
 
 class MaxPool2D(Reference):
