@@ -162,3 +162,16 @@ def test_a_wrong_loss_is_named_when_it_is_a_loss_learners_compute_instead():
     with_epsilon = float(-np.log(probs[np.arange(5), y] + 1e-7).mean())
     for honest in (exact, with_epsilon):
         assert softmax_ce.loss_is_right(honest, scores, y) and softmax_ce.loss_hint(honest, scores, y) is None
+
+
+def test_a_crash_names_the_feature_whose_removal_lets_the_code_run(tmp_path):
+    """A ceil-mode pool raises only where rows are left over past the last window; a KH-for-KW mix-up only with a
+    non-square window; correct code raises nowhere, so it gets no hint."""
+    from gradkit.checker.diagnose import crash_hint
+
+    ceil = load_implementation(str(submission_with(ROOT / "tests" / "bugs" / "pool_output_size_rounds_up.py", "pool",
+                                                   tmp_path / "ceil")))
+    leftover = PoolCase(N=1, C=1, H=2, W=6, KH=2, KW=3, stride=2, seed=0)  # one column past the last window
+    assert crash_hint(ceil, leftover).id == "output_size"
+    assert crash_hint(ceil, leftover._replace(W=5)) is None  # covered exactly: it runs
+    assert crash_hint(load_implementation("solutions"), leftover) is None
