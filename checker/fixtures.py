@@ -71,8 +71,8 @@ def _formula(exercise: str, config: dict[str, int], x_shape: tuple[int, ...]) ->
 
 def _forward_hint(impl: Implementation, exercise: str, config: dict[str, int], example: dict[str, np.ndarray],
                   layer: Any, out: np.ndarray, expected: np.ndarray) -> Hint | None:
-    """An exact pattern in your output first, then (for a convolution) the feature that makes it right when split
-    away (`forward_hints`)."""
+    """An exact pattern in your output first (`forward_hints`), then the spec's own exact counterfactuals (its
+    `forward_hint`: for a convolution, the feature that makes it right when split away)."""
     bias = getattr(layer, "params", {}).get("b")
     if bias is not None and out.ndim >= 2:
         shaped = bias.reshape((1, -1) + (1,) * (out.ndim - 2))
@@ -188,7 +188,7 @@ def _add_pattern(failure: CheckFailure, wrong: list[dict[str, int]], right: list
     """Say which settings the failing stored examples have, and which the passing ones.
 
     Only a line of facts: a setting shared by the few failing examples is weak evidence (they differ in more than
-    that setting), so the hint comes from the exact counterfactuals of `forward_hints` instead."""
+    that setting), so the hint comes from the exact patterns and counterfactuals of `_forward_hint` instead."""
     def settings(config: dict[str, int]) -> str:
         return ", ".join(f"{k}={v}" for k, v in config.items()) or "default settings"
 

@@ -3,7 +3,7 @@ beyond the generic layer checks)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from gradkit.checker import forward_hints, inputs
 from gradkit.checker.construction import check_weights, same_forward
 from gradkit.checker.impl import Implementation
-from gradkit.checker.guard import construct
+from gradkit.checker.guard import call, construct
 from gradkit.checker.hints import Hint, probe_rotated
+from gradkit.checker.results import CheckFailure
 from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds, small
 
@@ -219,8 +220,109 @@ PROBE_CASES = [Case(N=2, C=2, F=3, H=5, W=4, KH=3, KW=2, stride=2, padding=1, se
 
 
 def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarray]) -> Hint | None:
-    """The feature whose splitting-away makes a wrong forward right on a stored example (`forward_hints`)."""
-    return forward_hints.conv_counterfactual(lambda changed: build_from_config(impl, changed), config, example)
+    """The feature whose splitting-away makes a wrong forward right on a stored example.
+
+    A convolution splits exactly into smaller ones, so the example's correct output is also the sum or stack of
+    *your* forward on simpler problems: one input channel at a time, one filter at a time, one image at a time,
+    one 1x1 kernel offset at a time, the input padded beforehand (padding 0), stride 1 then every stride-th
+    output, a square kernel with zero weights in the extra column. If your forward gets the split problem right
+    and the whole one wrong, the feature that was split away is where the mistake is.
+    """
+    return conv_counterfactual(lambda changed: build_from_config(impl, changed), config, example)
+
+
+# ---------------------------------------------------------------- forward counterfactuals
+
+def _forward_on(make: Callable[[dict[str, int]], Any], config: dict[str, int], W: np.ndarray, b: np.ndarray,
+          x: np.ndarray) -> np.ndarray:
+    """Your forward on a smaller problem (config overrides, its own W (F, C, KH, KW), b (F,), x (N, C, H, W))."""
+    layer = make(config)
+    layer.params["W"][...] = W
+    layer.params["b"][...] = b
+    return call(layer, "forward", x.copy())
+
+
+def _conv_variants(make: Callable[[dict[str, int]], Any], config: dict[str, int], example: dict[str, np.ndarray]
+                   ) -> dict[str, Callable[[], np.ndarray]]:
+    """The example's output rebuilt from your forward on simpler problems, one per feature split away."""
+    W, b, x = example["W"], example["b"], example["x"]
+    F, C, KH, KW = W.shape
+    N, _, H, Wd = x.shape
+    s, p = config["stride"], config["padding"]
+    Ho, Wo = (H + 2 * p - KH) // s + 1, (Wd + 2 * p - KW) // s + 1
+    xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
+    zero_b = np.zeros_like(b)
+    found: dict[str, Callable[[], np.ndarray]] = {}
+    if C > 1:
+        found["channels"] = lambda: b.reshape(1, -1, 1, 1) + sum(
+            _forward_on(make, {**config, "C": 1}, W[:, c:c + 1], zero_b, x[:, c:c + 1]) for c in range(C))
+    if F > 1:
+        found["filters"] = lambda: np.concatenate(
+            [_forward_on(make, {**config, "F": 1}, W[f:f + 1], b[f:f + 1], x) for f in range(F)], axis=1)
+    if N > 1:
+        found["batch"] = lambda: np.concatenate([_forward_on(make, config, W, b, x[n:n + 1]) for n in range(N)], axis=0)
+    if KH * KW > 1:
+        def offsets() -> np.ndarray:
+            one = {**config, "KH": 1, "KW": 1, "padding": 0}
+            crops = [(q, r) for q in range(KH) for r in range(KW)]
+            return b.reshape(1, -1, 1, 1) + sum(
+                _forward_on(make, one, W[:, :, q:q + 1, r:r + 1], zero_b,
+                      xp[:, :, q:q + s * (Ho - 1) + 1, r:r + s * (Wo - 1) + 1]) for q, r in crops)
+        found["kernel"] = offsets
+    if p > 0:
+        found["padding"] = lambda: _forward_on(make, {**config, "padding": 0}, W, b, xp)
+    if s > 1:
+        found["stride"] = lambda: _forward_on(make, {**config, "stride": 1}, W, b, x)[:, :, ::s, ::s][:, :, :Ho, :Wo]
+    if KH != KW:
+        K = max(KH, KW)
+        square = np.zeros((F, C, K, K))
+        square[:, :, :KH, :KW] = W
+        # Extra zero rows/columns at the far end keep the output size; they meet only zero weights.
+        wider = np.pad(x, ((0, 0), (0, 0), (0, K - KH), (0, K - KW)))
+        found["square"] = lambda: _forward_on(make, {**config, "KH": K, "KW": K}, square, b, wider)[:, :, :Ho, :Wo]
+    return found
+
+
+CONV_HINTS = {
+    "square": Hint("square", "right for a square kernel, wrong for KH != KW: somewhere KH is used where KW belongs (or "
+                             "the reverse), e.g. a loop over the kernel columns running over range(KH)"),
+    "padding": Hint("border", "right without padding, wrong with it: pad every side of H and W with `padding` zeros "
+                              "(np.pad), and use the padded input everywhere"),
+    "stride": Hint("stride", "right with stride 1, wrong with a larger stride: window (i, j) starts at "
+                             "(i*stride, j*stride) of the (padded) input"),
+    "filters": Hint("channels", "right for one filter at a time, wrong with several: the F axis of your output is "
+                                "mixed with another axis (a (N*Ho*Wo, F) product must be reshaped to (N, Ho, Wo, F) "
+                                "and transposed to (N, F, Ho, Wo), not reshaped straight to (N, F, Ho, Wo))"),
+    "batch": Hint("batch", "right for one image at a time, wrong with several: the batch axis N is mixed with another "
+                           "axis; each image's output depends on that image only"),
+    "channels": Hint("channels", "right with one input channel, wrong with several: out[n, f] sums W[f, c] times the "
+                                 "window of channel c over every c; if you flatten windows into rows (im2col), "
+                                 "flatten them in the same order as W.reshape(F, -1), which is (c, p, q)"),
+    "kernel": Hint("flip", "right for a 1x1 kernel, wrong for larger ones: kernel offset (p, q) must meet input pixel "
+                           "(i*stride + p, j*stride + q), with the kernel not flipped (a cross-correlation)"),
+}
+ORDER_HINT = Hint("order", "right with one input channel, and right with a 1x1 kernel, wrong only with both: the "
+                           "window entries are flattened in another order than the weights. W.reshape(F, -1) orders "
+                           "them (c, p, q), channel slowest; your im2col rows must use the same (c, p, q) order "
+                           "(rows in (p, q, c) order meet the wrong weights)")
+
+
+def conv_counterfactual(make: Callable[[dict[str, int]], Any], config: dict[str, int],
+                        example: dict[str, np.ndarray]) -> Hint | None:
+    """The feature whose splitting-away makes your forward right on this example, as a hint (None if none does)."""
+    passing = []
+    for feature, rebuilt in _conv_variants(make, config, example).items():
+        try:
+            if forward_hints.same(rebuilt(), example["out"]):
+                passing.append(feature)
+        except (CheckFailure, ValueError, TypeError, IndexError):
+            continue  # your forward cannot run the simpler problem either: no evidence
+    if {"channels", "kernel"} <= set(passing) and len(passing) == 2:
+        return ORDER_HINT
+    for feature in CONV_HINTS:  # most specific first
+        if feature in passing:
+            return CONV_HINTS[feature]
+    return None
 
 
 # ---------------------------------------------------------------- the provided constructor
