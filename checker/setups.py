@@ -29,8 +29,11 @@ class Setup(NamedTuple):
 
 def build_layer(impl: Implementation, case: LayerCase, rng: np.random.Generator, fill_params: bool = True) -> Any:
     """A fresh student layer for `case`, parameters filled (in place) with Gaussian values unless `fill_params`
-    is False (then they keep the constructor's values: a diagnosis uses that to spot stale copies of W)."""
-    layer = spec_of(case).build(impl, case, rng)
+    is False (then they keep the constructor's values: a diagnosis uses that to spot stale copies of W).
+
+    The constructor gets a generator of its own (spawned, which draws nothing from `rng`): the values the check
+    draws next are the same however many numbers the constructor takes, in this process or in the sandbox."""
+    layer = spec_of(case).build(impl, case, rng.spawn(1)[0])
     params = getattr(layer, "params", None)
     if not isinstance(params, dict):
         raise CheckFailure(f"{type(layer).__name__} has no `params` dict (the provided constructor makes one)")

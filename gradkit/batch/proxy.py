@@ -32,7 +32,6 @@ from typing import Any
 
 import numpy as np
 
-from gradkit import layout
 from gradkit.checker.guard import display_path
 from gradkit.checker.impl import Implementation, load_implementation, read_source
 from gradkit.checker.specs import EXERCISES, Exercise
@@ -50,7 +49,6 @@ from gradkit.batch.protocol import (
 
 MIRRORED = ("params", "grads")
 STARTUP_SECONDS = 60.0
-STUBS = layout.stubs_dir()  # the kit's provided code (the generated stubs)
 
 
 class SandboxFailure(Exception):
@@ -672,24 +670,6 @@ class RemoteClassBase(RemoteObject):
             _finish(evaluator, reply, buffers, args, self._class_info, "__init__")
         except SandboxFailure as failure:
             _raise_from_method(failure, self._class_info, "__init__")
-        _advance_like_provided(exercise, args, kwargs)
-
-
-def _advance_like_provided(exercise: Exercise, args: tuple, kwargs: dict) -> None:
-    """Move the grader's generators on as the kit's provided constructor would have.
-
-    The evaluator got a copy of each generator, so student code cannot steer the grader's random
-    stream. In-process grading lets the constructor draw the initial weights from the same
-    generator the checks use next; to draw the same test values (and so print the same numbers
-    and recognise the same known mistakes), the kit's own stub constructor, which is the provided
-    code, consumes the same draws here. It is the kit's code, never the student's.
-    """
-    if not any(isinstance(v, np.random.Generator) for v in (*args, *kwargs.values())):
-        return
-    try:
-        getattr(_provided_module(exercise), exercise.cls)(*args, **kwargs)
-    except Exception:  # noqa: BLE001, S110 - no stubs installed, or arguments the provided code refuses
-        pass
 
 
 def trusted_reference() -> Implementation | None:
@@ -698,21 +678,6 @@ def trusted_reference() -> Implementation | None:
         return load_implementation("solutions")
     except CheckFailure:
         return None
-
-
-def _provided_module(exercise: Exercise, cache: dict[str, types.ModuleType] = {}) -> types.ModuleType:  # noqa: B006
-    """The kit's own stub file for `exercise`, run from its path (never found by module name, so no
-    folder called `exercises` anywhere on sys.path can stand in for it)."""
-    if exercise.name not in cache:
-        path = STUBS / exercise.file
-        text, problem, _ = read_source(path)
-        if text is None:
-            raise ImportError(f"{path}: {problem}")
-        module = types.ModuleType(f"gradkit_provided_{exercise.name}")
-        module.__file__ = str(path)
-        exec(compile(text, str(path), "exec", dont_inherit=True), module.__dict__)  # noqa: S102 - the kit's stub
-        cache[exercise.name] = module
-    return cache[exercise.name]
 
 
 class SandboxedImplementation:
