@@ -62,6 +62,11 @@ def check_weights(cls: str, make: Any, shapes: dict[str, tuple[int, ...]], fan_i
                            "(keep the provided constructor)", tensor="init", hint="init_scale")
 
 
+# A default is set in two places: the signature, and the body that turns None into a value (stride=None -> stride).
+DEFAULTS_ADVICE = ("compare the defaults with the contract where __init__ sets them: in its signature, and where its "
+                   "body replaces a None (a stride of None means the kernel size)")
+
+
 def same_forward(defaulted: Any, explicit: Any, x: np.ndarray, formula: str, call_text: str,
                   explicit_text: str) -> None:
     """A layer built with the contract's defaults computes what the explicitly built one computes.
@@ -76,8 +81,8 @@ def same_forward(defaulted: Any, explicit: Any, x: np.ndarray, formula: str, cal
     want = np.asarray(call(explicit, "forward", x.copy()))
     if mine.shape != want.shape:
         raise CheckFailure(f"{call_text} must behave as {explicit_text}, but its output has shape {mine.shape}, not "
-                           f"{want.shape}\n  expected shape: {formula}\n  hint: check the default values in "
-                           "__init__'s signature against the contract", tensor="defaults", hint="defaults")
+                           f"{want.shape}\n  expected shape: {formula}\n  hint: {DEFAULTS_ADVICE}", tensor="defaults",
+                           hint="defaults")
     if not np.allclose(mine, want, rtol=1e-12, atol=1e-12, equal_nan=True):
-        raise CheckFailure(f"{call_text} gives other outputs than {explicit_text}: check the default values in "
-                           "__init__'s signature against the contract", tensor="defaults", hint="defaults")
+        raise CheckFailure(f"{call_text} gives other outputs than {explicit_text}\n  hint: {DEFAULTS_ADVICE}",
+                           tensor="defaults", hint="defaults")

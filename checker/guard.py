@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from gradkit.checker.results import NotImplementedYet, StudentCodeError, StudentTimeout
+from gradkit.checker.results import NotImplementedYet, RemoteError, StudentCodeError, StudentTimeout
 
 DEFAULT_CALL_SECONDS = 20.0
 
@@ -71,10 +71,13 @@ def method_label(obj: Any, method: str) -> tuple[str, str]:
     else:
         label = f"{type(obj).__name__}.{method}"
         func = getattr(type(obj), method, None)
-    try:
-        source = inspect.getsourcefile(func) if func is not None else inspect.getsourcefile(type(obj))
-    except TypeError:
-        source = None
+    owner = obj if isinstance(obj, type) else type(obj)
+    source = getattr(owner, "__student_file__", None)  # a class whose code runs elsewhere (the sandbox) names it
+    if source is None:
+        try:
+            source = inspect.getsourcefile(func) if func is not None else inspect.getsourcefile(owner)
+        except TypeError:
+            source = None
     return label, display_path(source) if source else "?"
 
 
@@ -120,10 +123,15 @@ def _describe_exception(label: str, error: BaseException, obj: Any) -> str:
     frames = traceback.extract_tb(error.__traceback__)
     in_student = [f for f in frames if os.path.abspath(f.filename) == os.path.abspath(student_file)]
     frame = (in_student or frames)[-1] if frames else None
-    text = f"{label} raised {type(error).__name__}: {error}"
+    name = type(error).__name__
+    if isinstance(error, RemoteError):  # raised in the sandbox: the evaluator said where, as plain data
+        name, frame = error.type_name, None
+        if error.file and error.line:
+            frame = traceback.FrameSummary(error.file, error.line, label, lookup_line=False, line=error.text)
+    text = f"{label} raised {name}: {error}"
     if frame is not None:
         text += f"\n  at {display_path(frame.filename)}:{frame.lineno}: {(frame.line or '').strip()}"
-    if isinstance(error, ValueError) and any(word in str(error) for word in SHAPE_ERRORS):
+    if (isinstance(error, ValueError) or name == "ValueError") and any(word in str(error) for word in SHAPE_ERRORS):
         text += ("\n  hint: the shapes in this line do not fit together; write each array's shape beside it (the "
                  "contract gives them) and check which axes each product, reshape or broadcast keeps")
     return text

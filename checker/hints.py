@@ -27,8 +27,8 @@ def close(a: np.ndarray, b: np.ndarray) -> bool:
 
 def zeros(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:
     if not np.any(a) and np.any(n):
-        return Hint("zeros", f"your {name} is all zeros: nothing was computed, or it was never stored "
-                             f"(backward must return dx and set self.grads[...])")
+        stored = "backward must return dx" if name == "dx" else f"backward must set self.grads[{name[1:]!r}]"
+        return Hint("zeros", f"your {name} is all zeros: nothing was computed, or it was never stored ({stored})")
     return None
 
 

@@ -30,6 +30,19 @@ class CheckFailure(Exception):
         return self.message
 
 
+class RemoteError(Exception):
+    """What student code raised in another process (the sandboxed evaluator), as plain data: the exception's type
+    name and message, and where it was raised (the student's file, line and that line's text)."""
+
+    def __init__(self, type_name: str, message: str, file: str | None = None, line: int | None = None,
+                 text: str = ""):
+        super().__init__(message)
+        self.type_name, self.message, self.file, self.line, self.text = type_name, message, file, line, text
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class NotImplementedYet(CheckFailure):
     """A stub was called: the method still raises NotImplementedError."""
 

@@ -243,11 +243,10 @@ def check_ties(impl: Implementation, case: Case) -> None:
         if abs(window_dx.sum() - g) > 1e-9 * abs(g):
             ties = int(np.sum(window_x == window_x.max()))
             times = window_dx.sum() / g
-            overlapping = case.stride < max(case.KH, case.KW)
             if times > 1 and ties > 1:
                 hint, why = "pool_all_ties", ("when several cells tie for the maximum, send the gradient to one of them "
                                               "(or split it evenly), not a full copy to each")
-            elif abs(times) < 1e-9 and overlapping:
+            elif abs(times) < 1e-9 and case.overlapping:
                 hint, why = "overlap", ("this window overlaps its neighbours: a neighbour's step that assigns into dx "
                                         "(=) wipes out the gradient that had arrived; add into dx (+=)")
             else:

@@ -15,9 +15,7 @@ evaluator; the current test fails with the reason and the next test gets a fresh
 
 from __future__ import annotations
 
-import hashlib
 import json
-import linecache
 import os
 import shutil
 import signal
@@ -25,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import types
 import weakref
 from pathlib import Path
 from typing import Any
@@ -35,7 +32,7 @@ import numpy as np
 from gradkit.checker.guard import display_path
 from gradkit.checker.impl import Implementation, load_implementation, read_source
 from gradkit.checker.specs import EXERCISES, Exercise
-from gradkit.checker.results import CheckFailure, StudentCodeError, StudentTimeout
+from gradkit.checker.results import CheckFailure, RemoteError, StudentCodeError, StudentTimeout
 from gradkit.batch import namespaces
 from gradkit.batch.limits import Limits
 from gradkit.batch.protocol import (
@@ -73,21 +70,6 @@ class BudgetUsedUp(SandboxFailure):
 
 class EarlierFailure(SandboxFailure):
     """The evaluator already died once in this test; later calls of the test fail at once."""
-
-
-def _exception_type(name: str, cache: dict[str, type] = {}) -> type:  # noqa: B006 - a deliberate cache
-    """An Exception subclass called `name` (so messages name the student's exception type)."""
-    clean = name if name.isidentifier() else "StudentException"
-    if clean not in cache:
-        cache[clean] = type(clean, (Exception,), {"__module__": "builtins"})
-    return cache[clean]
-
-
-def _raise_at(error: BaseException, filename: str, lineno: int, function: str) -> None:
-    """Raise `error` from a frame that claims to be `filename:lineno` (the student's line)."""
-    code = compile("raise __error__", filename, "exec").replace(co_firstlineno=max(int(lineno), 1),
-                                                                  co_name=function if function.isidentifier() else "f")
-    exec(code, {"__error__": error})  # noqa: S102 - a fixed one-line program
 
 
 def _signature(item: Any) -> tuple | None:
@@ -609,42 +591,35 @@ def _reraise(exc: Any, info: dict[str, Any], method: str) -> None:
         name = str(exc.get("type", "Exception"))[:80]
         if name == "MemoryError" and not message:
             message = f"out of memory (the sandbox allows {info.get('memory_mb', '?')} MiB)"
-        error = _exception_type(name)(message)
-    file, line = info.get("file"), exc.get("line")
-    if exc.get("file") != file or not isinstance(line, int) or not 0 < line < 10**7:
-        line = info.get("lines", {}).get(method, 1)
-    if file:
-        _prime_linecache(info)
-        _raise_at(error, file, line, method)
+        line = exc.get("line")
+        if exc.get("file") != info.get("file") or not isinstance(line, int) or not 0 < line < 10**7:
+            line = info.get("lines", {}).get(method, 1)
+        raise _located(name, message, info, line)
     raise error
 
 
 def _raise_from_method(failure: SandboxFailure, info: dict[str, Any], method: str) -> None:
-    """Raise a sandbox failure from the method's `def` line, the only place in student code we know."""
-    if info.get("file"):
-        _prime_linecache(info)
-        _raise_at(failure, info["file"], info.get("lines", {}).get(method, 1), method)
-    raise failure
+    """Raise a sandbox failure at the method's `def` line, the only place in student code we know."""
+    raise _located(type(failure).__name__, str(failure), info, info.get("lines", {}).get(method, 1)) from None
 
 
-def _prime_linecache(info: dict[str, Any]) -> None:
-    """Give linecache the student's source as the evaluator read it (this process never opens it)."""
-    source = info.get("source")
-    if isinstance(source, str) and info.get("file"):
-        lines = source.splitlines(keepends=True)
-        linecache.cache[info["file"]] = (len(source), None, lines, info["file"])
+def _located(type_name: str, message: str, info: dict[str, Any], line: int) -> RemoteError:
+    """The student's error as plain data, with the text of its line from the source the evaluator read (this
+    process never opens the student's file)."""
+    source = info.get("source") if isinstance(info.get("source"), str) else ""
+    lines = source.splitlines()
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    return RemoteError(type_name, message, info.get("file"), line if info.get("file") else None, text)
 
 
-def _method(name: str, filename: str, lineno: int):
-    """A proxy method whose code object names the student's file and line (for checker.guard's labels)."""
-    method_name = name
+def _method(name: str):
+    """A proxy method: calls `name` on the student's object in the evaluator (`__init__` constructs it there)."""
     if name == "__init__":
         def function(self, *args, **kwargs):
             self._construct(args, kwargs)
     else:
         def function(self, *args, **kwargs):
-            return self._remote_call(method_name, args, kwargs)
-    function.__code__ = function.__code__.replace(co_filename=filename, co_firstlineno=max(1, lineno), co_name=name)
+            return self._remote_call(name, args, kwargs)
     function.__name__ = function.__qualname__ = name
     return function
 
@@ -692,8 +667,6 @@ class SandboxedImplementation:
         self.reference = trusted_reference()
         self.evaluator = Evaluator(self.folder, self.limits)
         self._classes: dict[str, type | CheckFailure] = {}
-        digest = hashlib.sha1(str(self.folder).encode()).hexdigest()[:10]
-        self._module_prefix = f"gradkit_sandboxed_{digest}"
 
     def __repr__(self) -> str:
         return f"SandboxedImplementation({self.spec!r})"
@@ -758,16 +731,11 @@ class SandboxedImplementation:
         info = {"file": file, "source": reply.get("source") if isinstance(reply.get("source"), str) else "",
                 "lines": {k: v for k, v in lines.items() if isinstance(k, str) and isinstance(v, int)},
                 "memory_mb": self.limits.memory_mb}
-        module_name = f"{self._module_prefix}.{exercise.name}"
-        module = types.ModuleType(module_name)
-        module.__file__ = file
-        sys.modules[module_name] = module  # so inspect.getsourcefile(proxy class) names the student's file
-        namespace: dict[str, Any] = {"__module__": module_name, "_exercise": exercise, "_class_info": info,
-                                     "_class_evaluator": self.evaluator}
-        namespace["__init__"] = _method("__init__", file, info["lines"].get("__init__", 1))
-        for name, line in info["lines"].items():
+        # `__student_file__` names the student's file for the checker's messages (checker.guard.method_label).
+        namespace: dict[str, Any] = {"_exercise": exercise, "_class_info": info, "_class_evaluator": self.evaluator,
+                                     "__student_file__": file, "__init__": _method("__init__")}
+        for name in info["lines"]:
             if name.isidentifier() and not name.startswith("_") and name not in MIRRORED:
-                namespace[name] = _method(name, file, line)
+                namespace[name] = _method(name)
         name = str(reply.get("cls", exercise.cls))
-        _prime_linecache(info)
         return type(name if name.isidentifier() else exercise.cls, (RemoteClassBase,), namespace)
