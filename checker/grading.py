@@ -1,5 +1,5 @@
-"""The hooks and the fixture of a grading run: the `points` marker's time limit, short failure messages with
-their diagnosis, the score table, results.json.
+"""The hooks and the fixture of a grading run: the course's tests only, the `points` marker's time limit and
+points (scaled as the course says), short failure messages with their diagnosis, the score table, results.json.
 
 Registered by `gradkit.checker.plugin.activate` (this module as a plugin), never by the entry point, so
 nothing here runs in other projects' pytest runs.
@@ -15,13 +15,18 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from gradkit.checker.course import Course
 from gradkit.checker.guard import time_budget
 from gradkit.checker.impl import PACKAGES, Implementation, load_implementation
+from gradkit.checker.points import scaled
 from gradkit.checker.results import CheckFailure, NotImplementedYet, StudentCodeError
-from gradkit.checker.scoring import NOT_IMPLEMENTED, Outcome, gradescope_results, score_table
+from gradkit.checker.scoring import HIDDEN_SUFFIX, NOT_IMPLEMENTED, Outcome, gradescope_results, score_table
+from gradkit.checker.specs import EXERCISES
 
 # Another plugin (sandboxed batch grading) may provide the implementation under grading.
 PROVIDED = pytest.StashKey[Implementation]()
+# The course graded (`gradkit.checker.plugin.activate` reads it: --gradkit-course, else gradkit's own).
+COURSE = pytest.StashKey[Course]()
 
 
 def impl_spec(config: pytest.Config) -> str:
@@ -47,8 +52,23 @@ def impl(pytestconfig: pytest.Config) -> Implementation:
         raise pytest.UsageError(str(failure)) from None
 
 
+def exercise_of(path: Path) -> str:
+    """The exercise a graded test file belongs to: "conv" for test_conv.py, "conv_hidden" for test_conv_hidden.py."""
+    return path.stem.removeprefix("test_")
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    # A folder of graded tests holds every exercise the kit has; the course grades its own. A file named on the
+    # command line is never asked about (pytest collects it), so a maintainer can still run any exercise's tests.
+    exercise = exercise_of(collection_path).removesuffix(HIDDEN_SUFFIX)
+    if collection_path.suffix == ".py" and exercise in EXERCISES and exercise not in config.stash[COURSE].exercises:
+        return True
+    return None
+
+
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"gradkit: grading --impl {impl_spec(config)} (hypothesis profile: {settings.get_current_profile_name()})"
+    return (f"gradkit: grading --impl {impl_spec(config)}, course {config.stash[COURSE].name} "
+            f"(hypothesis profile: {settings.get_current_profile_name()})")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -98,10 +118,11 @@ def _makereport(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.T
         report.longrepr = failure.message
     status = "passed" if report.passed else (NOT_IMPLEMENTED if isinstance(failure, NotImplementedYet) else "failed")
     message = "" if report.passed else (failure.message if failure else _last_line(report))
+    exercise = exercise_of(item.path)
     outcome = Outcome(
-        exercise=item.path.stem.removeprefix("test_"),
+        exercise=exercise,
         name=getattr(item, "originalname", item.name),
-        points=float(marker.args[0] if marker.args else marker.kwargs["n"]),
+        points=scaled(float(marker.args[0] if marker.args else marker.kwargs["n"]), exercise, item.config.stash[COURSE]),
         passed=report.passed,
         message=message,
         status=status,
@@ -164,7 +185,8 @@ class Scoreboard:
             self._plot_default_case(Path(plot))
         path = self.config.getoption("--gradkit-json")
         if path and self.outcomes:
-            results = gradescope_results(self.outcomes, time.monotonic() - self.started)
+            results = gradescope_results(self.outcomes, time.monotonic() - self.started,
+                                         self.config.stash[COURSE].exercises)
             Path(path).write_text(json.dumps(results, indent=2) + "\n")
 
     def _plot_default_case(self, path: Path) -> None:
@@ -183,7 +205,7 @@ class Scoreboard:
         if not self.outcomes:
             return
         terminalreporter.write_sep("=", f"gradkit score: --impl {impl_spec(self.config)}")
-        terminalreporter.write_line(score_table(self.outcomes))
+        terminalreporter.write_line(score_table(self.outcomes, self.config.stash[COURSE].exercises))
         if not all(o.passed for o in self.outcomes):
             terminalreporter.write_line("a closer look at one exercise: gradkit check <exercise>")
 

@@ -1,4 +1,4 @@
-"""Selecting an implementation: `exercises`, `solutions`, or a folder holding the six files.
+"""Selecting an implementation: `exercises`, `solutions`, or a folder holding the exercise files.
 
 This is the only module that imports student code. A file that fails to import fails only the
 exercise it belongs to: the error is kept and raised as a `CheckFailure` when a check asks for
@@ -8,7 +8,7 @@ Every grader reads a student file the same way, with `read_source` (the sandboxe
 `lstat` first (a symbolic link, FIFO or device is refused unopened), at most `MAX_SOURCE_BYTES`,
 UTF-8 with or without a byte-order mark, no coding cookie naming another encoding; the text is
 compiled and run as it is (never a `.pyc` from `__pycache__`). While student code runs here, no
-other module can be imported from the student's folder (`_FolderGuard`): only the six files.
+other module can be imported from the student's folder (`_FolderGuard`): only the exercise files.
 """
 
 from __future__ import annotations
@@ -86,9 +86,10 @@ def read_source(path: str | os.PathLike) -> tuple[str | None, str, str]:
 
 
 class Implementation:
-    """The six classes of one implementation, as attributes: `impl.Conv2D`, `impl.MaxPool2D`, ...
+    """The classes of one implementation, as attributes: `impl.Conv2D`, `impl.MaxPool2D`, ...
 
-    Looking up a class whose file is missing or does not import raises a `CheckFailure`.
+    Any exercise the kit knows can be looked up (which ones are graded is the course's business, not the
+    loader's); looking up a class whose file is missing or does not import raises a `CheckFailure`.
     """
 
     def __init__(self, spec: str, folder: Path, package: str | None):
@@ -127,7 +128,7 @@ class Implementation:
         where = display_path(path)
         text, problem, _ = read_source(path)
         if problem == "missing":
-            return CannotLoad(f"missing file: {where} (a submission holds the six exercise files)")
+            return CannotLoad(f"missing file: {where} (a submission holds the course's exercise files)")
         if text is None:
             return CannotLoad(f"{where} cannot be graded: it {problem}")
         try:
@@ -150,7 +151,7 @@ def unknown_impl(spec: str) -> str | None:
     (pytest's `--impl`, the gradkit commands) makes before grading."""
     if spec in PACKAGES or Path(spec).expanduser().is_dir():
         return None
-    return f"--impl {spec}: no such folder (give the folder holding your six exercise files)"
+    return f"--impl {spec}: no such folder (give the folder holding your exercise files)"
 
 
 def load_implementation(spec: str = "exercises") -> Implementation:
@@ -170,7 +171,7 @@ def load_implementation(spec: str = "exercises") -> Implementation:
     folder = Path(spec).expanduser()
     if not folder.is_dir():
         raise CheckFailure(
-            f"--impl {spec!r}: expected 'exercises', 'solutions' or a folder holding the six exercise files"
+            f"--impl {spec!r}: expected 'exercises', 'solutions' or a folder holding the exercise files"
         )
     return Implementation(spec, folder.resolve(), package=None)
 
@@ -181,7 +182,7 @@ def _module_name(folder: Path, name: str) -> str:
 
 
 class _FolderGuard(importlib.abc.MetaPathFinder):
-    """Refuses to import any module found in a student's folder: only the six files are loaded (by us)."""
+    """Refuses to import any module found in a student's folder: only the exercise files are loaded (by us)."""
 
     folders: set[str] = set()
 
@@ -196,7 +197,7 @@ class _FolderGuard(importlib.abc.MetaPathFinder):
             full = os.path.realpath(where) if where and where not in ("built-in", "frozen") else ""
             if any(full == f or full.startswith(f + os.sep) for f in self.folders):
                 raise ModuleNotFoundError(f"No module named {name!r} (from a submission folder gradkit loads only "
-                                          "the six exercise files)", name=name)
+                                          "the exercise files)", name=name)
             return None  # found elsewhere: let the import system go on as usual
         return None
 

@@ -2,25 +2,29 @@
 
 Loaded through the `pytest11` entry point in every pytest run of an environment where gradkit is
 installed, so the module itself only declares gradkit's options. Everything else (the `impl`
-fixture, the grading hypothesis profile, the score table: `gradkit.checker.grading`) is switched
-on by `activate` and only in a grading run: `--impl` given, or `gradkit_impl` set in the ini file (a `gradkit init` workspace,
+fixture, the course, the grading hypothesis profile, the score table: `gradkit.checker.grading`) is
+switched on by `activate` and only in a grading run: `--impl` given, or `gradkit_impl` set in the ini file (a `gradkit init` workspace,
 the source repository). Other projects' pytest runs behave as if gradkit were not installed.
 The checks themselves live in the library and know nothing of pytest.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 from gradkit import layout
-from gradkit.checker import grading
-from gradkit.checker.grading import impl_spec
+from gradkit.checker import course, grading
+from gradkit.checker.grading import COURSE, impl_spec
 from gradkit.checker.impl import unknown_impl
+from gradkit.errors import UserError
 
-IMPL_HELP = ("what to grade: a folder holding the six exercise files (default: the workspace you are in), "
+IMPL_HELP = ("what to grade: a folder holding the exercise files (default: the workspace you are in), "
              "or, in the kit's source, exercises or solutions")
+COURSE_HELP = ("the course file that says which exercises are graded and for how many points (default: the course "
+               "this gradkit was released with; in the kit's source, its course.toml if there is one)")
 JSON_HELP = "also write the results as Gradescope-format JSON to this file"
 TIME_HELP = "wall-time limit in seconds for each graded test (student code that loops forever fails that test only)"
 PLOT_HELP = "draw yours, the numerical gradient and their difference for the first failed gradient check"
@@ -50,6 +54,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--gradkit-json", default=None, metavar="PATH", help=JSON_HELP)
     group.addoption("--gradkit-time-limit", type=float, default=None, metavar="SECONDS", help=TIME_HELP)
     group.addoption("--gradkit-plot", default=None, metavar="FILE.png", help=PLOT_HELP)
+    group.addoption("--gradkit-course", default=None, metavar="FILE", help=COURSE_HELP)
     parser.addini("gradkit_impl", IMPL_HELP + " (a relative folder is relative to the ini file)", default="")
     parser.addini("gradkit_time_limit", TIME_HELP, default="60")
 
@@ -67,6 +72,11 @@ def activate(config: pytest.Config) -> None:
     problem = unknown_impl(impl_spec(config))
     if problem:
         raise pytest.UsageError(problem)
+    given = config.getoption("--gradkit-course")
+    try:
+        config.stash[COURSE] = course.active(Path(given) if given else None)
+    except UserError as error:
+        raise pytest.UsageError(str(error)) from None
     if config.args_source == pytest.Config.ArgsSource.INVOCATION_DIR:
         # No test paths given and none configured (a `gradkit init` workspace, or an --impl folder outside
         # the repository that moved pytest's rootdir away from its config): grade, do not collect the folder.

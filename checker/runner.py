@@ -1,8 +1,8 @@
 """Run the graded suite in a child process and read back its outcomes.
 
-`gradkit grade`, `gradkit check`, the nbgrader cells and batch grading all grade through this
-one function, so every caller runs the same checks with the same points. The child is plain
-`python -m pytest tests/graded/... --impl SPEC --gradkit-json FILE`.
+`gradkit grade` and `gradkit check` grade through this one function, so every caller runs the same checks
+with the same points. The child is plain `python -m pytest tests/graded/... --impl SPEC --gradkit-json FILE`;
+it grades gradkit's own course (`checker.course.active`), the one `graded_files` checks names against.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gradkit import layout
+from gradkit.checker.course import Course, active
+from gradkit.checker.scoring import Outcome, total
 from gradkit.checker.specs import EXERCISES
-from gradkit.checker.scoring import Outcome
 
 GRADED_DIR = layout.graded_tests_dir()
 # The source repository (its pytest config) in a clone; the graded tests' own folder in an installed wheel.
@@ -35,19 +36,22 @@ class SuiteRun:
 
     @property
     def score(self) -> float:
-        return sum(o.score for o in self.outcomes)
+        return total(o.score for o in self.outcomes)
 
     @property
     def max_score(self) -> float:
-        return sum(o.points for o in self.outcomes)
+        return total(o.points for o in self.outcomes)
 
 
-def graded_files(exercises: Sequence[str] | None = None) -> list[Path]:
-    """The graded test modules of `exercises` (all six when None)."""
-    names = list(EXERCISES) if not exercises else list(exercises)
-    unknown = [n for n in names if n not in EXERCISES]
-    if unknown:
-        raise ValueError(f"unknown exercise {unknown[0]!r}; choose from {', '.join(EXERCISES)}")
+def graded_files(exercises: Sequence[str] | None = None, course: Course | None = None) -> list[Path]:
+    """The graded test modules of `exercises` (the whole course when None), which must be exercises of `course`
+    (gradkit's own course when None, the one the child pytest grades)."""
+    course = course or active()
+    names = list(exercises) if exercises else list(course.exercises)
+    for name in names:
+        if name not in course.exercises:
+            problem = f"{name!r} is not an exercise of this course" if name in EXERCISES else f"unknown exercise {name!r}"
+            raise ValueError(f"{problem}; choose from {', '.join(course.exercises)}")
     return [GRADED_DIR / f"test_{name}.py" for name in names]
 
 

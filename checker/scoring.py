@@ -12,7 +12,8 @@ can use them on outcomes it read from a file.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from gradkit.checker.specs import EXERCISES
@@ -51,15 +52,25 @@ class Outcome:
         return dataclasses.asdict(self)
 
 
-def totals(outcomes: Iterable[Outcome]) -> dict[str, tuple[float, float]]:
-    """{exercise: (score, max)} in the contract's order, for the exercises that have outcomes."""
-    found: dict[str, list[float]] = {}
-    for o in outcomes:
-        score = found.setdefault(o.exercise, [0.0, 0.0])
-        score[0] += o.score
-        score[1] += o.points
-    order = [e for e in EXERCISES if e in found] + sorted(set(found) - set(EXERCISES))
-    return {e: (found[e][0], found[e][1]) for e in order}
+def total(points: Iterable[float]) -> float:
+    """A sum of points that stays exact where it can: a course's scaled points (2.4, 3.6, ...) add up to its total."""
+    return math.fsum(points)
+
+
+def exercise_rank(exercise: str, order: Sequence[str] = ()) -> tuple[int, str]:
+    """Sort key of an outcome's exercise: the course's `order`, then the registry's, then by name; an exercise's
+    instructor-only tests ("conv_hidden") right after its public ones."""
+    known = [*order, *(e for e in EXERCISES if e not in order)]
+    base = exercise.removesuffix(HIDDEN_SUFFIX)
+    return (known.index(base) * 2 + (exercise != base) if base in known else len(known) * 2, exercise)
+
+
+def totals(outcomes: Iterable[Outcome], order: Sequence[str] = ()) -> dict[str, tuple[float, float]]:
+    """{exercise: (score, max)} in the course's `order` (`exercise_rank`), for the exercises that have outcomes."""
+    outcomes = list(outcomes)
+    found = sorted({o.exercise for o in outcomes}, key=lambda e: exercise_rank(e, order))
+    return {e: (total(o.score for o in outcomes if o.exercise == e), total(o.points for o in outcomes if o.exercise == e))
+            for e in found}
 
 
 def _number(x: float) -> str:
@@ -74,15 +85,15 @@ def parts(outcomes: Iterable[Outcome]) -> dict[str, tuple[float, float]]:
     for part, mine in (("public", [o for o in outcomes if not o.instructor_only]),
                        ("instructor", [o for o in outcomes if o.instructor_only])):
         if mine or part == "public":
-            found[part] = (sum(o.score for o in mine), sum(o.points for o in mine))
-    found["total"] = (sum(s for s, _ in found.values()), sum(m for _, m in found.values()))
+            found[part] = (total(o.score for o in mine), total(o.points for o in mine))
+    found["total"] = (total(o.score for o in outcomes), total(o.points for o in outcomes))
     return found
 
 
-def score_table(outcomes: list[Outcome]) -> str:
-    """Lines such as `conv          18/25   failed: dW, db`, then the total."""
+def score_table(outcomes: list[Outcome], order: Sequence[str] = ()) -> str:
+    """Lines such as `conv          18/25   failed: dW, db` (in the course's `order`), then the total."""
     rows = []
-    for exercise, (score, most) in totals(outcomes).items():
+    for exercise, (score, most) in totals(outcomes, order).items():
         mine = [o for o in outcomes if o.exercise == exercise]
         stubbed = sorted({o.message.split(" (")[0] for o in mine if o.status == NOT_IMPLEMENTED})
         failed = [o.short_name for o in mine if not o.passed and o.status != NOT_IMPLEMENTED]
@@ -100,11 +111,12 @@ def score_table(outcomes: list[Outcome]) -> str:
     return "\n".join(rows)
 
 
-def gradescope_results(outcomes: list[Outcome], execution_time: float | None = None) -> dict[str, Any]:
+def gradescope_results(outcomes: list[Outcome], execution_time: float | None = None,
+                       order: Sequence[str] = ()) -> dict[str, Any]:
     """The Gradescope autograder format: `tests[]` with name, score, max_score, output; the total score."""
     results: dict[str, Any] = {
-        "score": sum(o.score for o in outcomes),
-        "max_score": sum(o.points for o in outcomes),
+        "score": total(o.score for o in outcomes),
+        "max_score": total(o.points for o in outcomes),
         "tests": [
             {
                 "name": f"{o.exercise}: {o.short_name}",
@@ -115,7 +127,7 @@ def gradescope_results(outcomes: list[Outcome], execution_time: float | None = N
             }
             for o in outcomes
         ],
-        "output": score_table(outcomes),
+        "output": score_table(outcomes, order),
         # Not read by Gradescope: the outcomes themselves, so other gradkit tools can re-read them.
         "gradkit_outcomes": [o.to_dict() for o in outcomes],
     }

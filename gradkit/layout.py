@@ -11,6 +11,7 @@ bug catalogue and the maintainers' self-tests. Every path a command needs comes 
     data samples      data/                               data/
     solutions         -                                   solutions/
     hidden tests      -                                   tests/hidden/
+    course            course.json (written by release)    course.toml (optional)
 """
 
 from __future__ import annotations
@@ -73,3 +74,14 @@ def hidden_tests_dir() -> Path | None:
     """The instructor-only tests, only in the source repository."""
     root = source_root()
     return root / "tests" / "hidden" if root is not None else None
+
+
+SOURCE_COURSE = "course.toml"  # the instructor's choice, at the source's root (optional)
+SHIPPED_COURSE = "course.json"  # what a release writes into the package it ships
+
+
+def course_file() -> Path:
+    """Where this gradkit's course is written, if it has one (`checker.course.active` reads it): `course.toml` at the
+    source's root, or in an installed wheel the `course.json` its release wrote."""
+    root = source_root()
+    return root / SOURCE_COURSE if root is not None else PACKAGE / SHIPPED_COURSE

@@ -1,6 +1,6 @@
 """A student's workspace: the folder `gradkit init DIR` writes, where `pytest` and `gradkit` grade.
 
-    DIR/conv.py ... sgd_momentum.py   the six stubs (the student's files)
+    DIR/conv.py ... sgd_momentum.py   the stubs of the course's exercises (the student's files)
     DIR/pytest.ini                    `gradkit_impl = .`: plain `pytest` here grades this folder
     DIR/README.md                     what to do, how to check
 
@@ -11,16 +11,18 @@ nearest parent holding a `pytest.ini` that sets `gradkit_impl`.
 from __future__ import annotations
 
 import configparser
+import math
 from pathlib import Path
 
 from gradkit import layout
+from gradkit.checker.course import Course, active
 from gradkit.checker.specs import EXERCISES
 from gradkit.errors import UserError
 
 INI = "pytest.ini"
 
 PYTEST_INI = """\
-# Written by `gradkit init`: plain `pytest` in this folder grades the six exercise files here,
+# Written by `gradkit init`: plain `pytest` in this folder grades the exercise files here,
 # with the graded tests of the installed gradkit, and prints your score.
 [pytest]
 gradkit_impl = .
@@ -30,7 +32,7 @@ addopts = -p no:cacheprovider
 README = """\
 # CNN layers from scratch in NumPy
 
-Your six files are here; write your code where a method says `raise NotImplementedError(...)`. Each file
+Your exercise files are here; write your code where a method says `raise NotImplementedError(...)`. Each file
 starts with a lesson: the maths, the shapes, what to cache, the traps. Work through them in order.
 
 | exercise | file | class | points |
@@ -40,9 +42,9 @@ starts with a lesson: the maths, the shapes, what to cache, the traps. Work thro
 ## Check your work
 
 ```
-gradkit check conv        # one exercise: every check, with a full diagnosis of any failure
-gradkit check conv --plot conv.png    # your gradient, the numerical one and their difference
-pytest                    # (or gradkit grade) all six, and your score
+{check:<26}# one exercise: every check, with a full diagnosis of any failure
+{plot:<38}# your gradient, the numerical one and their difference
+pytest                    # (or gradkit grade) all of them, and your score out of {total:g}
 gradkit train mnist --impl .          # train a real network with your own layers
 ```
 
@@ -52,20 +54,30 @@ Grading runs your code in a sandbox: NumPy and the standard library only, no fil
 """
 
 
-def points_table() -> str:
-    """The README's exercise table; points are read from the graded tests' markers."""
+def points_table(course: Course) -> str:
+    """The README's exercise table; points as the course gives them (`checker/points.py`)."""
     from gradkit.checker.points import public_points
 
-    rows = [f"| {e.title} | `{e.file}` | `{e.cls}` | {public_points(e.name):g} |" for e in EXERCISES.values()]
+    rows = [f"| {e.title} | `{e.file}` | `{e.cls}` | {public_points(e.name, course):g} |"
+            for e in (EXERCISES[name] for name in course.exercises)]
     return "\n".join(rows)
 
 
-def init(folder: Path) -> list[Path]:
-    """Write a fresh workspace into `folder` (created if missing); refuse, writing nothing, if any file
-    it would write is already there, so no one's work is overwritten. Returns the files written."""
+def init(folder: Path, course: Course | None = None) -> list[Path]:
+    """Write a fresh workspace for `course` (gradkit's own when None) into `folder` (created if missing); refuse,
+    writing nothing, if any file it would write is already there, so no one's work is overwritten. Returns the
+    files written."""
+    from gradkit.checker.points import public_points
+
     folder = Path(folder)
-    stubs = {e.file: (layout.stubs_dir() / e.file).read_text(encoding="utf-8") for e in EXERCISES.values()}
-    files = {**stubs, INI: PYTEST_INI, "README.md": README.format(table=points_table())}
+    course = course or active()
+    exercises = [EXERCISES[name] for name in course.exercises]
+    stubs = {e.file: (layout.stubs_dir() / e.file).read_text(encoding="utf-8") for e in exercises}
+    total = math.fsum(public_points(e.name, course) for e in exercises)
+    check = f"gradkit check {course.exercises[0]}"
+    readme = README.format(table=points_table(course), total=total, check=check,
+                           plot=f"{check} --plot {course.exercises[0]}.png")
+    files = {**stubs, INI: PYTEST_INI, "README.md": readme}
     existing = [name for name in files if (folder / name).exists() or (folder / name).is_symlink()]
     if existing:
         raise UserError(f"{folder} already has {', '.join(existing)}; nothing written "

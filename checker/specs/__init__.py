@@ -16,8 +16,8 @@ checks, diagnosis, stored examples, fingerprints, plots) never names an exercise
 
 Specs import only the engine's leaves (inputs, guard, contract, hints, results, construction); the engine reads
 them through `spec(name)` and `spec_of(case)`. The registry itself imports no spec module, so nothing here can
-close an import cycle. The order below is the course's: the CLI, the release, the notebooks, the trainer and
-`grade-all` read it.
+close an import cycle. `EXERCISES` is every exercise the kit knows; which of them an assignment has, in what order
+and for how many points, is its course (`checker/course.py`): `DEFAULT_COURSE` unless a course file says otherwise.
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ EXERCISES: dict[str, Exercise] = {
         Exercise("sgd_momentum", "sgd_momentum.py", "SGDMomentum", "SGD with momentum"),
     )
 }
+
+# The six exercises of the original assignment, in its order: the course when no course file chooses others.
+DEFAULT_COURSE: tuple[str, ...] = ("conv", "pool", "relu", "linear", "softmax_ce", "sgd_momentum")
 
 
 def spec(name: str) -> ModuleType:

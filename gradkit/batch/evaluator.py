@@ -2,7 +2,7 @@
 
 Started by `proxy.Evaluator` as ``python -I -m gradkit.batch.evaluator REQ_FD REPLY_FD EVIDENCE_FD SETUP_JSON``
 (inside its own namespaces, `namespaces.py`, where bubblewrap is available). Its first request frame holds
-the six submission files' text as the grader read them (`gradkit.checker.impl.read_source`): the evaluator never
+the submission files' text as the grader read them (`gradkit.checker.impl.read_source`): the evaluator never
 opens the submission folder. It redirects its own stdout and stderr to /dev/null (student prints
 cannot corrupt the protocol), applies the rlimits and `sandbox.lock_down`, and then serves
 requests: load an exercise's class, construct an object, call a method, read an attribute. Each reply

@@ -7,7 +7,7 @@ loopback), UTS and cgroup namespaces. Its file system is a mount view holding on
 (interpreter, standard library without site-packages, the system's shared libraries), NumPy, the
 evaluator's own code and an empty size-capped tmpfs as scratch folder: solutions, tests, classmates'
 folders and the results cannot even be `stat`ed, and whatever it writes vanishes with it.
-The student's six files never appear there: the grader reads them and sends their text.
+The student's files never appear there: the grader reads them and sends their text.
 
 Where bwrap is missing or cannot make namespaces (a container without user namespaces), the evaluator
 runs without this layer; `status()` says why, once, and `grade-all` prints it.

@@ -172,8 +172,9 @@ class Evaluator:
 
     # ---- process --------------------------------------------------------------------------------
     def sources(self) -> tuple[dict[str, list[Any]], list[bytes]]:
-        """The six files as `gradkit.checker.impl.read_source` reads them (once per submission: every restart
-        of the evaluator runs the same text), as the evaluator's first frame."""
+        """The files of every exercise the kit knows (like `Implementation`, any of them can be looked up; the
+        course decides which are graded) as `gradkit.checker.impl.read_source` reads them (once per submission:
+        every restart of the evaluator runs the same text), as the evaluator's first frame."""
         if self._sources is None:
             entries: dict[str, list[Any]] = {}
             buffers: list[bytes] = []
@@ -656,7 +657,7 @@ def trusted_reference() -> Implementation | None:
 
 
 class SandboxedImplementation:
-    """The six student classes of a submission folder, as proxies (the graded suite's `impl`)."""
+    """The student classes of a submission folder, as proxies (the graded suite's `impl`)."""
 
     def __init__(self, folder: str | Path, limits: Limits | None = None):
         self.folder = Path(folder).resolve()
@@ -709,7 +710,7 @@ class SandboxedImplementation:
     def _load_failure(self, exercise: Exercise, where: str, reply: dict[str, Any]) -> CheckFailure:
         problem = reply.get("problem")
         if problem == "missing":
-            return CheckFailure(f"missing file: {where} (a submission holds the six exercise files)")
+            return CheckFailure(f"missing file: {where} (a submission holds the course's exercise files)")
         if problem == "syntax":
             return StudentCodeError(f"{where} does not import: SyntaxError at line {reply.get('line')}: "
                                     f"{str(reply.get('detail'))[:300]}")

@@ -24,25 +24,19 @@ from pathlib import Path
 from gradkit import layout
 from gradkit.checker.impl import read_source
 from gradkit.checker.specs import EXERCISES
-from gradkit.checker.scoring import HIDDEN_SUFFIX, NOT_IMPLEMENTED, Outcome
+from gradkit.checker.scoring import HIDDEN_SUFFIX, NOT_IMPLEMENTED, Outcome, exercise_rank, total
 from gradkit.batch.submission import GRADED, MISSING, StudentResult
 
 
-def _exercise_rank(exercise: str) -> tuple[int, str]:
-    """Contract order; an exercise's hidden tests ("conv_hidden") right after its public ones."""
-    names = list(EXERCISES)
-    base = exercise.removesuffix("_hidden")
-    return (names.index(base) * 2 + (exercise != base) if base in names else len(names) * 2, exercise)
-
-
-def test_columns(results: Sequence[StudentResult]) -> list[tuple[str, str, float]]:
-    """(exercise, test name, points) of every test seen, in contract order, then first appearance."""
+def test_columns(results: Sequence[StudentResult], order: Sequence[str] = ()) -> list[tuple[str, str, float]]:
+    """(exercise, test name, points) of every test seen, in the course's `order` (hidden tests after their
+    exercise's public ones), then first appearance."""
     seen: dict[tuple[str, str], float] = {}
     for result in results:
         for o in result.outcomes:
             seen.setdefault((o.exercise, o.name), o.points)
-    order = {key: i for i, key in enumerate(seen)}
-    keys = sorted(seen, key=lambda k: (_exercise_rank(k[0]), order[k]))
+    first = {key: i for i, key in enumerate(seen)}
+    keys = sorted(seen, key=lambda k: (exercise_rank(k[0], order), first[k]))
     return [(e, n, seen[(e, n)]) for e, n in keys]
 
 
@@ -114,10 +108,11 @@ def _number(x: float) -> str:
     return f"{x:g}"
 
 
-def write_grades(results: Sequence[StudentResult], path: Path) -> Path:
-    """The wide table: one row per student (sorted), per-exercise totals and per-test points."""
-    columns = test_columns(results)
-    exercises = sorted({e for e, _, _ in columns}, key=_exercise_rank)
+def write_grades(results: Sequence[StudentResult], path: Path, order: Sequence[str] = ()) -> Path:
+    """The wide table: one row per student (sorted), per-exercise totals and per-test points, exercises in the
+    course's `order`."""
+    columns = test_columns(results, order)
+    exercises = sorted({e for e, _, _ in columns}, key=lambda e: exercise_rank(e, order))
     path.parent.mkdir(parents=True, exist_ok=True)
     copies = copy_flags(results)
     with path.open("w", newline="") as handle:
@@ -126,28 +121,29 @@ def write_grades(results: Sequence[StudentResult], path: Path) -> Path:
                                    "instructor", "instructor_max", *exercises,
                                    *(column_name(e, n) for e, n, _ in columns), "reason", "flags",
                                    "sandbox_refused"]))
-        full = sum(p for _, _, p in columns)
-        public_max = sum(p for e, _, p in columns if not e.endswith(HIDDEN_SUFFIX))
+        full = total(p for _, _, p in columns)
+        public_max = total(p for e, _, p in columns if not e.endswith(HIDDEN_SUFFIX))
         for result in sorted(results, key=lambda r: r.student):
             mine = {(o.exercise, o.name): o for o in result.outcomes}
-            per_exercise = [_number(sum(o.score for o in result.outcomes if o.exercise == e)) for e in exercises]
+            per_exercise = [_number(total(o.score for o in result.outcomes if o.exercise == e)) for e in exercises]
             per_test = [_number(mine[(e, n)].score) if (e, n) in mine else "0" for e, n, _ in columns]
             failed = [o for o in result.outcomes if not o.passed]
             attempted = [o for o in failed if o.status != NOT_IMPLEMENTED] or failed  # real mistakes first
             reason = result.reason or (_first_line(attempted[0].message) if attempted else "")
             flags = [*result.flags, *copies.get(result.student, [])]
-            public = sum(o.score for o in result.outcomes if not o.instructor_only)
+            public = total(o.score for o in result.outcomes if not o.instructor_only)
             writer.writerow(_safe_row([result.student, result.status, _number(result.score), _number(full),
                                        _number(public), _number(public_max), _number(result.score - public),
                                        _number(full - public_max), *per_exercise, *per_test, reason, "; ".join(flags), "; ".join(result.refused)]))
     return path
 
 
-def pass_rates(results: Sequence[StudentResult]) -> list[dict[str, object]]:
-    """Per test: points, passed, graded, rate, most common failure; the lowest pass rate first."""
+def pass_rates(results: Sequence[StudentResult], order: Sequence[str] = ()) -> list[dict[str, object]]:
+    """Per test: points, passed, graded, rate, most common failure; the lowest pass rate first (ties in the
+    course's `order`)."""
     rows = []
     graded = [r for r in results if (r.outcomes or r.status != GRADED) and r.status != MISSING]
-    for exercise, name, points in test_columns(results):
+    for exercise, name, points in test_columns(results, order):
         outcomes: list[Outcome] = []
         for result in graded:  # messages name the student's folder: drop it so equal failures count together
             outcomes += [dataclasses.replace(o, message=o.message.replace(f"{result.student}/", ""))
@@ -163,11 +159,11 @@ def pass_rates(results: Sequence[StudentResult]) -> list[dict[str, object]]:
             "graded": total, "pass_rate": passed / total if total else 0.0,
             "most_common_failure": failures.most_common(1)[0][0] if failures else "",
         })
-    return sorted(rows, key=lambda r: (r["pass_rate"], _exercise_rank(str(r["exercise"]))))
+    return sorted(rows, key=lambda r: (r["pass_rate"], exercise_rank(str(r["exercise"]), order)))
 
 
-def write_pass_rates(results: Sequence[StudentResult], path: Path) -> Path:
-    rows = pass_rates(results)
+def write_pass_rates(results: Sequence[StudentResult], path: Path, order: Sequence[str] = ()) -> Path:
+    rows = pass_rates(results, order)
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=["test", "exercise", "points", "passed", "graded", "pass_rate",
                                                     "most_common_failure"])
@@ -177,9 +173,9 @@ def write_pass_rates(results: Sequence[StudentResult], path: Path) -> Path:
     return path
 
 
-def pass_rate_table(results: Sequence[StudentResult], limit: int = 10) -> str:
+def pass_rate_table(results: Sequence[StudentResult], limit: int = 10, order: Sequence[str] = ()) -> str:
     """The `limit` checks with the lowest pass rate, as text for the terminal."""
-    rows = pass_rates(results)[:limit]
+    rows = pass_rates(results, order)[:limit]
     if not rows:
         return ""
     width = max(len(str(r["test"])) for r in rows)

@@ -1,5 +1,8 @@
 """Sample submission folders built from the kit itself: the reference, the stubs, catalogue bugs.
 
+Each holds the files of every exercise the kit knows, so one sample serves any course (grading reads the
+course's files and ignores the rest).
+
 For the self-tests, the hostile-code tests and the throughput benchmark. A catalogue bug
 (`tests/bugs/<exercise>_<mistake>.py`) subclasses the reference or a variant; a real submission
 cannot import them (the sandbox cannot even read them), so the bug is written out materialised
@@ -21,7 +24,7 @@ BUGS = ROOT / "tests" / "bugs"
 
 
 def write_reference(folder: Path) -> Path:
-    """The six reference files (fences included: they are comments)."""
+    """The reference files (fences included: they are comments)."""
     folder.mkdir(parents=True, exist_ok=True)
     for exercise in EXERCISES.values():
         shutil.copyfile(SOLUTIONS / exercise.file, folder / exercise.file)
@@ -29,7 +32,7 @@ def write_reference(folder: Path) -> Path:
 
 
 def write_stubs(folder: Path) -> Path:
-    """The six untouched student stubs."""
+    """The untouched student stubs."""
     folder.mkdir(parents=True, exist_ok=True)
     for exercise in EXERCISES.values():
         shutil.copyfile(EXERCISE_STUBS / exercise.file, folder / exercise.file)

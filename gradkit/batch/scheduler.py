@@ -24,6 +24,7 @@ from gradkit.batch.submission import (
     grade_submission,
     test_files,
 )
+from gradkit.checker.course import Course, active
 from gradkit.errors import UserError
 
 
@@ -58,12 +59,12 @@ def student_folders(submissions: Path, subfolder: str | None = None) -> dict[str
              if p.is_dir() and not p.is_symlink() and not p.name.startswith((".", "_"))}
     found = {s: f for s, f in found.items() if not f.is_symlink() and (f.is_dir() or not f.exists())}
     if not any(f.is_dir() for f in found.values()):
-        raise UserError(f"{submissions} holds no student folders (one folder per student, each with the six files)")
+        raise UserError(f"{submissions} holds no student folders (one folder per student, each with the exercise files)")
     return found
 
 
 def plan(folders: dict[str, Path], stored: dict[str, StudentResult | None], files: Sequence[Path], limits: Limits,
-         *, only: Sequence[str] = (), force: bool = False) -> list[str]:
+         course: Course, *, only: Sequence[str] = (), force: bool = False) -> list[str]:
     """The students to grade now: the named ones (always), else those without an up-to-date grade."""
     if only:
         unknown = [s for s in only if s not in folders]
@@ -71,26 +72,29 @@ def plan(folders: dict[str, Path], stored: dict[str, StudentResult | None], file
             raise UserError(f"no submission folder for student {unknown[0]!r}")
         return list(only)
     return [s for s, folder in folders.items()
-            if force or stored[s] is None or stored[s].fingerprint != fingerprint(folder, files, limits)]
+            if force or stored[s] is None or stored[s].fingerprint != fingerprint(folder, files, limits, course)]
 
 
 def grade_all(submissions: Path, out_csv: Path, *, jobs: int = 2, limits: Limits | None = None,
               only: Sequence[str] = (), force: bool = False, include_hidden: bool = True, subfolder: str | None = None,
-              progress: Callable[[int], object] | None = None,
+              course: Course | None = None, progress: Callable[[int], object] | None = None,
               on_result: Callable[[StudentResult], None] | None = None) -> BatchSummary:
-    """Grade the submissions that need it, store each grade, write grades.csv and the pass rates."""
+    """Grade the submissions that need it for `course` (gradkit's own when None), store each grade, write
+    grades.csv and the pass rates."""
     limits = limits or Limits()
+    course = course or active()
     if threading.current_thread() is threading.main_thread():
         # A file-size limit someone set on this process fails a write with an error; it never kills the run.
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    files = test_files(include_hidden)
+    files = test_files(include_hidden, course)
     folders = student_folders(Path(submissions), subfolder)
     directory = store.results_dir(Path(out_csv))
     stored = {s: store.load(directory, s) for s in folders}
-    todo = plan(folders, stored, files, limits, only=only, force=force)
+    todo = plan(folders, stored, files, limits, course, only=only, force=force)
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_submission, folders[s], limits=limits, files=files, student=s): s for s in todo}
+        futures = {pool.submit(grade_submission, folders[s], limits=limits, files=files, student=s, course=course): s
+                   for s in todo}
         for future in as_completed(futures):
             result = future.result()
             store.save(directory, result)
@@ -101,6 +105,6 @@ def grade_all(submissions: Path, out_csv: Path, *, jobs: int = 2, limits: Limits
                 progress(1)
     seconds = time.monotonic() - started
     results = [r for r in stored.values() if r is not None]
-    report.write_grades(results, Path(out_csv))
-    report.write_pass_rates(results, Path(out_csv).with_name(Path(out_csv).stem + ".passrates.csv"))
+    report.write_grades(results, Path(out_csv), course.exercises)
+    report.write_pass_rates(results, Path(out_csv).with_name(Path(out_csv).stem + ".passrates.csv"), course.exercises)
     return BatchSummary(results, todo, [s for s in folders if s not in todo], seconds)

@@ -22,11 +22,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from gradkit.checker.course import Course, active, to_json
 from gradkit.checker.impl import read_source
 from gradkit.checker.specs import EXERCISES
 from gradkit import layout
 from gradkit.checker.runner import graded_files, read_outcomes
-from gradkit.checker.scoring import Outcome
+from gradkit.checker.scoring import Outcome, total
 from gradkit.batch.limits import Limits
 
 ROOT = layout.source_root() or layout.PACKAGE.parent  # the child pytest's rootdir
@@ -41,7 +42,7 @@ class StudentResult:
     """The grade of one submission, as stored between runs."""
 
     student: str
-    status: str  # GRADED, TIMED_OUT, ERROR or MISSING (none of the six files: nothing ran)
+    status: str  # GRADED, TIMED_OUT, ERROR or MISSING (none of the course's files: nothing ran)
     outcomes: list[Outcome]
     reason: str = ""  # why status is not GRADED
     seconds: float = 0.0
@@ -52,11 +53,11 @@ class StudentResult:
 
     @property
     def score(self) -> float:
-        return sum(o.score for o in self.outcomes)
+        return total(o.score for o in self.outcomes)
 
     @property
     def max_score(self) -> float:
-        return sum(o.points for o in self.outcomes)
+        return total(o.points for o in self.outcomes)
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -70,21 +71,24 @@ class StudentResult:
                       "outcomes": [Outcome(**o) for o in data["outcomes"]]})
 
 
-def test_files(include_hidden: bool = True) -> list[Path]:
-    """The graded suite, then the instructor-only hidden tests when present and wanted."""
-    files = graded_files()
+def test_files(include_hidden: bool = True, course: Course | None = None) -> list[Path]:
+    """The course's graded tests, then its instructor-only hidden tests when present and wanted (gradkit's own
+    course when None)."""
+    course = course or active()
+    files = graded_files(course=course)
     if include_hidden and HIDDEN_TESTS is not None and HIDDEN_TESTS.is_dir():
-        files += sorted(HIDDEN_TESTS.glob("test_*.py"))
+        files += [p for p in (HIDDEN_TESTS / f"test_{e}_hidden.py" for e in course.exercises) if p.is_file()]
     return files
 
 
-def digests(folder: Path) -> dict[str, str]:
-    """{file: sha256} of the six files as every grader reads them (`read_source`: lstat first, size
+def digests(folder: Path, course: Course | None = None) -> dict[str, str]:
+    """{file: sha256} of the course's files as every grader reads them (`read_source`: lstat first, size
     capped, never a FIFO or link); a file that is not graded gets its problem instead."""
     found = {}
-    for exercise in EXERCISES.values():
-        text, problem, digest = read_source(folder / exercise.file)
-        found[exercise.file] = digest if text is not None else f"not graded: {problem}"
+    for name in (course or active()).exercises:
+        file = EXERCISES[name].file
+        text, problem, digest = read_source(folder / file)
+        found[file] = digest if text is not None else f"not graded: {problem}"
     return found
 
 
@@ -99,17 +103,20 @@ def _digest_files(paths: Sequence[Path], hasher: hashlib._Hash) -> None:
             hasher.update(b"missing")
 
 
-def fingerprint(folder: Path, files: Sequence[Path], limits: Limits) -> str:
-    """What a stored grade depends on: the six files, the test files, the checker, the limits."""
+def fingerprint(folder: Path, files: Sequence[Path], limits: Limits, course: Course | None = None) -> str:
+    """What a stored grade depends on: the course, its files, the test files, the checker, the limits."""
+    course = course or active()
     hasher = hashlib.sha256()
-    hasher.update(json.dumps(digests(folder), sort_keys=True).encode())
+    hasher.update(to_json(course).encode())
+    hasher.update(json.dumps(digests(folder, course), sort_keys=True).encode())
     _digest_files(list(files), hasher)
     _digest_files(sorted(layout.checker_dir().glob("*.py")), hasher)
     hasher.update(json.dumps(limits.to_dict(), sort_keys=True).encode())
     return hasher.hexdigest()[:20]
 
 
-def pytest_command(folder: Path, files: Sequence[Path], json_path: Path, limits: Limits) -> list[str]:
+def pytest_command(folder: Path, files: Sequence[Path], json_path: Path, limits: Limits,
+                   course_path: Path) -> list[str]:
     report = json_path.with_name("sandbox.json")
     # -P: the submissions folder (the working directory, so messages say "alice/conv.py") is not on
     # sys.path; a student folder named like a module cannot shadow it in the grader.
@@ -118,33 +125,37 @@ def pytest_command(folder: Path, files: Sequence[Path], json_path: Path, limits:
         "-p", "no:benchmark", "--rootdir", str(ROOT), "-p", "gradkit.batch.plugin",
         "--gradkit-sandbox", str(folder), "--impl", str(folder), "--gradkit-json", str(json_path),
         "--gradkit-time-limit", str(limits.test_seconds), "--gradkit-limits", json.dumps(limits.to_dict()),
-        "--gradkit-sandbox-report", str(report),
+        "--gradkit-sandbox-report", str(report), "--gradkit-course", str(course_path),
     ]
 
 
 def grade_submission(folder: Path, *, limits: Limits | None = None, files: Sequence[Path] | None = None,
-                     student: str | None = None) -> StudentResult:
-    """Grade `folder` (the six files) and return its outcomes; never raises for student behaviour.
+                     student: str | None = None, course: Course | None = None) -> StudentResult:
+    """Grade `folder` (the course's files; gradkit's own course when None) and return its outcomes; never raises
+    for student behaviour.
 
-    Everything the grading writes (results, the evaluator's scratch folders where it has no tmpfs of
-    its own) lies in one temporary folder, removed when grading ends, however it ends.
+    Everything the grading writes (results, the course the child grades, the evaluator's scratch folders where it
+    has no tmpfs of its own) lies in one temporary folder, removed when grading ends, however it ends.
     """
     folder = Path(folder).resolve()
     limits = limits or Limits()
-    files = list(files) if files is not None else test_files()
+    course = course or active()
+    files = list(files) if files is not None else test_files(course=course)
     name = student or folder.name
     started = time.monotonic()
-    stamp = fingerprint(folder, files, limits)
-    graded = digests(folder)
+    stamp = fingerprint(folder, files, limits, course)
+    graded = digests(folder, course)
     if all(digest == "not graded: missing" for digest in graded.values()):  # no evaluator for nothing
         return StudentResult(name, MISSING, [], NOTHING_SUBMITTED, time.monotonic() - started, stamp, digests=graded)
     with tempfile.TemporaryDirectory(prefix="gradkit-grade-", ignore_cleanup_errors=True) as tmp:
         json_path = Path(tmp) / "results.json"
+        course_path = Path(tmp) / "course.json"  # the child grades exactly this course, whatever its own gradkit has
+        course_path.write_text(to_json(course))
         scratch = Path(tmp) / "scratch"
         scratch.mkdir()
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": str(scratch)}
         process = subprocess.Popen(
-            pytest_command(folder, files, json_path, limits), cwd=folder.parent, env=env,
+            pytest_command(folder, files, json_path, limits, course_path), cwd=folder.parent, env=env,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
         )
         try:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gradkit.checker.specs import EXERCISES
-from gradkit.checker.runner import run_suite
+from gradkit.checker.runner import graded_files, run_suite
 from gradkit.cli.common import add_impl_argument, resolve_impl
 from gradkit.errors import UserError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("exercise", choices=list(EXERCISES), help="which exercise to check")
+    parser.add_argument("exercise", help="which exercise of the course to check (conv, pool, ...)")
     add_impl_argument(parser)
     parser.add_argument("--plot", type=Path, metavar="FILE.png",
                         help="draw your gradient, the numerical one and their difference as heat maps")
@@ -33,6 +32,10 @@ def check_plot_path(exercise: str, plot: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        graded_files([args.exercise])  # an exercise of the course, or one line naming them
+    except ValueError as error:
+        raise UserError(str(error)) from None
     extra = ["-v"]
     if args.plot:
         check_plot_path(args.exercise, args.plot)

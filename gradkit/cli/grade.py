@@ -13,7 +13,7 @@ from gradkit.errors import UserError
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_impl_argument(parser)
     parser.add_argument("--json", type=Path, metavar="FILE", help="write Gradescope-format results.json here")
-    parser.add_argument("exercises", nargs="*", metavar="EXERCISE", help="grade only these exercises (default: all six)")
+    parser.add_argument("exercises", nargs="*", metavar="EXERCISE", help="grade only these exercises (default: the whole course)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,7 +5,8 @@ Examples::
     gradkit grade-all submissions/ --jobs 2 --out grades.csv     # grade who needs it
     gradkit grade-all submissions/ --out grades.csv --student alice   # regrade alice alone
     gradkit grade-all submissions/ --out grades.csv --force      # regrade everyone
-    gradkit grade-all course/autograded --subfolder cnn-layers   # the exercise files nbgrader autograded
+    # the exercise files nbgrader autograded, for the course the release wrote into the assignment:
+    gradkit grade-all course/autograded --subfolder cnn-layers --course course/source/cnn-layers/course.json
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from gradkit.batch import namespaces, report
 from gradkit.batch.limits import Limits
 from gradkit.batch.scheduler import grade_all, student_folders
 from gradkit.batch.submission import GRADED
+from gradkit.checker.course import active
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = Limits()
     parser.add_argument("submissions", type=Path, metavar="SUBMISSIONS_DIR",
-                        help="one folder per student, each holding the six exercise files")
+                        help="one folder per student, each holding the course's exercise files")
     parser.add_argument("--out", type=Path, default=Path("grades.csv"), metavar="FILE.csv",
                         help="per-student totals and per-test points (default: %(default)s); also writes "
                              "FILE.passrates.csv and keeps each grade in FILE.results/")
@@ -39,6 +41,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--subfolder", metavar="NAME",
                         help="each student's files are in SUBMISSIONS_DIR/<student>/NAME/ (nbgrader: "
                              "gradkit grade-all autograded --subfolder cnn-layers)")
+    parser.add_argument("--course", type=Path, metavar="FILE",
+                        help="the course to grade: which exercises, for how many points (default: this source's "
+                             "course.toml, else the six exercises of the original assignment); a release's "
+                             "course.json gives the course it was made for")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     limits = parser.add_argument_group("limits for each submission")
     limits.add_argument("--cpu-seconds", type=int, default=defaults.cpu_seconds,
@@ -60,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
     limits = Limits(cpu_seconds=args.cpu_seconds, memory_mb=args.memory_mb, call_seconds=args.call_seconds,
                     test_seconds=args.test_seconds, wall_seconds=args.wall_seconds,
                     budget_seconds=args.budget_seconds)
+    course = active(args.course)
     isolated, why = namespaces.status()
     if not isolated:
         print(f"warning: {why}", file=sys.stderr)
@@ -67,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     bar = tqdm(total=total, unit="submission", disable=args.no_progress, dynamic_ncols=True)
     summary = grade_all(args.submissions, args.out, jobs=args.jobs, limits=limits, only=args.student,
                         force=args.force, include_hidden=not args.no_hidden, subfolder=args.subfolder,
-                        progress=bar.update,
+                        course=course, progress=bar.update,
                         on_result=lambda r: bar.set_postfix_str(f"{r.student}: {r.score:g}/{r.max_score:g}"))
     bar.total = bar.n  # submissions skipped as already graded never tick
     bar.close()
@@ -76,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     if summary.graded_now:
         print(f"graded {len(summary.graded_now)} submission(s) in {summary.seconds:.1f} s "
               f"({summary.per_minute:.1f} per minute, --jobs {args.jobs})")
-    table = report.pass_rate_table(summary.results)
+    table = report.pass_rate_table(summary.results, order=course.exercises)
     if table:
         print("\nchecks with the lowest pass rate:\n" + table)
     print(f"\nwrote {args.out} and {args.out.with_name(args.out.stem + '.passrates.csv')}")

@@ -1,4 +1,4 @@
-"""`gradkit init DIR`: a fresh workspace with the six stubs, a README and a pytest.ini (students start here)."""
+"""`gradkit init DIR`: a fresh workspace with the course's stubs, a README and a pytest.ini (students start here)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 
 from gradkit import workspace
+from gradkit.checker.course import active
+from gradkit.checker.specs import EXERCISES
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -13,7 +15,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    workspace.init(args.folder)
-    print(f"wrote the six exercise files, README.md and pytest.ini to {args.folder}\n"
-          f"next: cd {args.folder} && gradkit check conv")
+    course = active()
+    workspace.init(args.folder, course)
+    files = ", ".join(EXERCISES[name].file for name in course.exercises)
+    print(f"wrote {files}, README.md and pytest.ini to {args.folder}\n"
+          f"next: cd {args.folder} && gradkit check {course.exercises[0]}")
     return 0

@@ -16,7 +16,7 @@ from gradkit.errors import UserError
 # (command, module, one line of help), in the order of a course's workflow.
 # Maintainers' commands work but are not listed in `gradkit --help`, which students read.
 COMMANDS: list[tuple[str, str, str]] = [
-    ("init", "gradkit.cli.init", "Start working: a folder with the six exercise files, a README and a pytest.ini."),
+    ("init", "gradkit.cli.init", "Start working: a folder with your exercise files, a README and a pytest.ini."),
     ("grade", "gradkit.cli.grade", "Grade an implementation: score table, exit 0 only at full marks."),
     ("check", "gradkit.cli.check", "Run one exercise's checks with full diagnosis (and --plot)."),
     ("make-stubs", "gradkit.cli.make_stubs", "Regenerate exercises/ from solutions/ (maintainers)."),

@@ -78,7 +78,8 @@ def materialise(path: Path) -> str:
 
 
 def submission_with(replacement: Path, exercise: str, folder: Path) -> Path:
-    """Fill `folder` with the six reference files, `<exercise>.py` replaced by the materialised `replacement`."""
+    """Fill `folder` with the reference files of every exercise (so it serves any course), `<exercise>.py`
+    replaced by the materialised `replacement`."""
     folder.mkdir(parents=True, exist_ok=True)
     for e in EXERCISES.values():
         shutil.copyfile(SOLUTIONS_DIR / e.file, folder / e.file)

@@ -12,14 +12,16 @@ A graded cell is::
 
 `grade` runs the exercise's graded tests (the same pytest tests, checks and points as everywhere
 else) in a child process and returns the points earned as a plain float, the form nbgrader reads as
-partial credit. A cell is worth the exercise's public plus instructor-only points, so nbgrader's
-total is the total `gradkit grade-all` reports (out of the same maximum). It is written for nbgrader's traps:
+partial credit. The child grades the course in ``course.json`` beside this file (the points it gives each
+exercise), and a cell is worth the exercise's public plus instructor-only points in that course, so
+nbgrader's total is the total `gradkit grade-all --course` reports (out of the same maximum). It is
+written for nbgrader's traps:
 
 * It never writes to stderr and never raises (a stderr line or an error gives the cell 0): every
   problem becomes a printed line and a score of 0.0.
 * It returns a builtin float, never a NumPy scalar or an exit code (a non-float gives full credit).
 * The kernel never imports student code: the exercise file is only copied. With the child in a
-  fresh temporary folder that holds copies of the graded tests and the six student files (and
+  fresh temporary folder that holds copies of the graded tests and the course's student files (and
   nothing else a student may have added to the assignment folder) and run with ``python -P``, no
   student file can shadow a module or add a conftest.py. The checker is the installed gradkit's.
 * Under nbgrader (``nbgrader_config.py`` sets ``GRADKIT_SANDBOX=1``), student code runs only in
@@ -34,6 +36,7 @@ This file uses only the standard library: it must import in any student kernel.
 import contextlib
 import io
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -42,13 +45,14 @@ import tempfile
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-EXERCISE_FILES = ("conv.py", "pool.py", "relu.py", "linear.py", "softmax_ce.py", "sgd_momentum.py")
+EXERCISE_FILES = ()  # written by `gradkit release`: the course's exercise files
+COURSE = "course.json"  # beside this file: the course whose points the child grades with
 TIMEOUT_SECONDS = 240  # below the notebook's per-cell timeout, so a slow run still ends with a score
 
 
 def _copy_grader(tmp, exercise, hidden_dir):
-    """Copy the exercise's graded test (and hidden test) into tmp; return the test paths. The checker
-    they use is the installed gradkit's."""
+    """Copy the exercise's graded test (and hidden test) and the course into tmp; return the test paths. The
+    checker they use is the installed gradkit's."""
     os.makedirs(os.path.join(tmp, "tests", "graded"))
     tests = [os.path.join("tests", "graded", f"test_{exercise}.py")]
     shutil.copyfile(os.path.join(HERE, tests[0]), os.path.join(tmp, tests[0]))
@@ -58,13 +62,15 @@ def _copy_grader(tmp, exercise, hidden_dir):
             os.makedirs(os.path.join(tmp, "tests", "hidden"))
             tests.append(os.path.join("tests", "hidden", os.path.basename(hidden)))
             shutil.copyfile(hidden, os.path.join(tmp, tests[-1]))
+    if os.path.isfile(os.path.join(HERE, COURSE)):
+        shutil.copyfile(os.path.join(HERE, COURSE), os.path.join(tmp, COURSE))
     with open(os.path.join(tmp, "pytest.ini"), "w") as handle:
         handle.write("[pytest]\n")  # this file, not one a student added, configures pytest
     return tests
 
 
 def _copy_submission(tmp, folder):
-    """Copy the six exercise files (regular files only) from the notebook's folder."""
+    """Copy the course's exercise files (regular files only) from the notebook's folder."""
     target = os.path.join(tmp, "submission")
     os.makedirs(target)
     for name in EXERCISE_FILES:
@@ -74,10 +80,12 @@ def _copy_submission(tmp, folder):
     return target
 
 
-def _command(tests, sandbox, limits_seconds):
+def _command(tests, sandbox, limits_seconds, course):
     command = [sys.executable, "-P", "-m", "pytest", *tests, "-q", "-p", "no:cacheprovider",
                "-c", "pytest.ini", "--rootdir", ".", "--impl", "submission",
                "--gradkit-json", "results.json", "--gradkit-time-limit", str(limits_seconds)]
+    if course:
+        command += ["--gradkit-course", COURSE]
     if sandbox:
         command += ["-p", "gradkit.batch.plugin", "--gradkit-sandbox", "submission"]
     return command
@@ -95,7 +103,8 @@ def _run(exercise, hidden, folder):
         _copy_submission(tmp, folder)
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONSTARTUP")}
         try:
-            subprocess.run(_command(tests, sandbox, 60), check=False, cwd=tmp, env=env, stdin=subprocess.DEVNULL,
+            course = os.path.isfile(os.path.join(tmp, COURSE))
+            subprocess.run(_command(tests, sandbox, 60, course), check=False, cwd=tmp, env=env, stdin=subprocess.DEVNULL,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
             return [], f"grading took longer than {TIMEOUT_SECONDS} s"
@@ -121,13 +130,12 @@ def _summary(outcomes, exercise):
         if not o["passed"] and o.get("message"):
             lines += ["      " + line for line in o["message"].strip().splitlines()[:8]]
     if hidden:
-        earned = sum(o["points"] for o in hidden if o["passed"])
-        lines.append(f"  instructor's further checks: {earned:g} of {sum(o['points'] for o in hidden):g} points")
+        lines.append(f"  instructor's further checks: {_total(hidden, True):g} of {_total(hidden):g} points")
     return lines
 
 
 def _total(outcomes, passed_only=False):
-    return float(sum(o["points"] for o in outcomes if o["passed"] or not passed_only))
+    return float(math.fsum(o["points"] for o in outcomes if o["passed"] or not passed_only))
 
 
 def grade(exercise, points, hidden=False, folder=None):
@@ -140,11 +148,11 @@ def grade(exercise, points, hidden=False, folder=None):
             if problem or not outcomes:
                 print(f"{exercise}: 0 of {points:g} points: {problem or 'no graded test ran'}")
                 return 0.0
-            # Points as they are, never rescaled: the cell is worth the exercise's public plus instructor-only
-            # points, the same numbers `gradkit grade-all` reports for the same files.
+            # Points as the course gives them, never rescaled here: the cell is worth the exercise's public plus
+            # instructor-only points, the same numbers `gradkit grade-all` reports for the same files.
             public = [o for o in outcomes if o["exercise"] == exercise]
             further = [o for o in outcomes if o["exercise"] != exercise]
-            earned = sum(o["points"] for o in outcomes if o["passed"])
+            earned = _total(outcomes, passed_only=True)
             score = float(min(max(earned, 0.0), float(points)))
             public_part = f"public {_total(public, True):g}/{_total(public):g}"
             if further:

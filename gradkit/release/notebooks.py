@@ -69,6 +69,13 @@ def answer_cell_source(source: str, path: str, file_name: str) -> str:
     return f"%%writefile {file_name}\n" + hints_above_fences(source, path).rstrip("\n") + "\n"
 
 
+def _exact(points: float) -> str:
+    """`points` as Python source that reads back as the same float: "30", or "33.333333333333336" for a course's
+    scaled total (the cell's maximum must be the metadata's, not a rounding of it)."""
+    short = f"{points:g}"
+    return short if float(short) == points else repr(points)
+
+
 def graded_cell_source(exercise: Exercise, points: float) -> str:
     """The graded cell: one run of the checks, with the hidden tests when nbgrader restored the block.
 
@@ -81,7 +88,7 @@ def graded_cell_source(exercise: Exercise, points: float) -> str:
         "### BEGIN HIDDEN TESTS\n"
         "hidden = True\n"
         "### END HIDDEN TESTS\n"
-        f'points = grade("{exercise.name}", {points:g}, hidden=hidden)\n'
+        f'points = grade("{exercise.name}", {_exact(points)}, hidden=hidden)\n'
         "points\n"
     )
 

@@ -7,18 +7,20 @@ Layout of the release folder::
     README.md                             install, `gradkit init`, how grading works
 
 The wheel holds the CLI, the grading library, the public graded tests, the stubs (templates for
-`gradkit init`) and the data samples; never a solution, a hidden test or the bug catalogue. Everything
-is assembled in a temporary place and checked before it is moved to its destination, so a failed check
-writes nothing.
+`gradkit init`), the data samples and the course it was released for (which exercises, what points); never
+a solution, a hidden test or the bug catalogue. Everything is assembled in a temporary place and checked
+before it is moved to its destination, so a failed check writes nothing.
 """
 
 from __future__ import annotations
 
+import math
 import shutil
 import tempfile
 from pathlib import Path
 
 from gradkit import layout
+from gradkit.checker.course import Course, of_source
 from gradkit.errors import UserError
 from gradkit.release import leakcheck
 from gradkit.release.stubs import expected_stubs
@@ -29,17 +31,17 @@ SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest_ca
 STUDENT_README = """\
 # CNN layers from scratch in NumPy
 
-You write six layers of a convolutional network in NumPy: {titles}. The grader checks them with finite
+You write parts of a convolutional network in NumPy: {titles}. The grader checks them with finite
 differences and tells you which gradient is wrong, where, and why.
 
 ## Start
 
 ```
 python -m pip install {wheel}     # Python 3.11+; installs the `gradkit` command
-gradkit init my-cnn                # your six exercise files, a README and a pytest.ini
+gradkit init my-cnn                # your exercise files, a README and a pytest.ini
 cd my-cnn
-gradkit check conv                 # one exercise, with a full diagnosis of any failure
-pytest                             # (or gradkit grade) all six, and your score out of {total:g}
+{check:<35}# one exercise, with a full diagnosis of any failure
+pytest                             # (or gradkit grade) all of them, and your score out of {total:g}
 ```
 
 Each exercise file starts with a lesson: the maths, the shapes, what to cache, the traps. Your instructor
@@ -55,13 +57,15 @@ def secrets(root: Path | None = None) -> dict[str, str]:
     return leakcheck.secret_lines(sorted((root / "solutions").glob("*.py")), hidden, public)
 
 
-def build_student_release(out: Path, root: Path | None = None, *, force: bool = False) -> Path:
-    """Build and check the wheel, write it and the README to `out`; raise LeakError/UserError and write
-    nothing on failure."""
+def build_student_release(out: Path, root: Path | None = None, *, force: bool = False,
+                          course: Course | None = None) -> Path:
+    """Build and check the wheel for `course` (the source's own when None), write it and the README to `out`;
+    raise LeakError/UserError and write nothing on failure."""
     from gradkit.checker.specs import EXERCISES
     from gradkit.checker.points import public_points
 
     root = root or layout.require_source("gradkit release")
+    course = course or of_source(root)
     out = Path(out)
     if out.exists() and any(out.iterdir()) and not force:
         raise UserError(f"{out} exists and is not empty (use --force to replace it)")
@@ -70,11 +74,13 @@ def build_student_release(out: Path, root: Path | None = None, *, force: bool = 
     staging = Path(tempfile.mkdtemp(prefix=".gradkit-release-", dir=out.parent))
     try:
         release = staging / "student"
-        wheel = build_wheel(root, release)
+        wheel = build_wheel(root, release, course)
         check_wheel(wheel, secrets(root))
-        titles = ", ".join(e.title for e in EXERCISES.values())
-        total = sum(public_points(name) for name in EXERCISES)
-        (release / "README.md").write_text(STUDENT_README.format(wheel=wheel.name, titles=titles, total=total))
+        titles = ", ".join(EXERCISES[name].title for name in course.exercises)
+        total = math.fsum(public_points(name, course) for name in course.exercises)
+        check = f"gradkit check {course.exercises[0]}"
+        (release / "README.md").write_text(STUDENT_README.format(wheel=wheel.name, titles=titles, total=total,
+                                                                 check=check))
         if out.exists():
             shutil.rmtree(out)
         release.rename(out)

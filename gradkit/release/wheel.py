@@ -1,7 +1,8 @@
 """The wheel students install, built from the source and proven to hold nothing an instructor keeps.
 
 One build serves everyone: `gradkit release` puts this wheel in the student folder, and the wheel test
-installs the same build into a fresh virtual environment. The file list must match `ALLOWED` (no
+installs the same build into a fresh virtual environment. The wheel carries its course (`gradkit/course.json`,
+`checker.course`), so an installed gradkit grades the exercises, and for the points, it was released with. The file list must match `ALLOWED` (no
 solutions, hidden tests, catalogue, naive implementation or self-tests can slip in through a packaging
 change) and no text file may contain a secret line (`leakcheck`, the check `gradkit release` applies).
 """
@@ -16,12 +17,15 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from gradkit import layout
+from gradkit.checker.course import Course, of_source, to_json
 from gradkit.errors import UserError
 from gradkit.release import leakcheck
 
 # Every file the wheel may hold, as a full match of its path inside the wheel.
 ALLOWED = [re.compile(p) for p in (
     r"gradkit/[a-z0-9_]+\.py",
+    r"gradkit/course\.json",
     r"gradkit/(batch|cli|datasets|release|train|checker)/[a-z0-9_]+\.py",
     r"gradkit/checker/specs/[a-z0-9_]+\.py",
     r"gradkit/checker/fixtures/[a-z0-9_]+\.npz",
@@ -36,12 +40,14 @@ _NOT_SOURCE = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__p
                                      ".pytest_cache", "runs", ".venv", "mnist", "cifar10", "*.gz", "*.tar.gz")
 
 
-def build_wheel(root: Path, out_dir: Path) -> Path:
-    """Build the wheel of the source at `root` into `out_dir` (offline: no build isolation)."""
+def build_wheel(root: Path, out_dir: Path, course: Course | None = None) -> Path:
+    """Build the wheel of the source at `root` into `out_dir` (offline: no build isolation), carrying `course`
+    (the source's own when None)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="gradkit-wheel-") as tmp:
         source = Path(tmp) / "source"
         shutil.copytree(root, source, ignore=_NOT_SOURCE)
+        (source / "gradkit" / layout.SHIPPED_COURSE).write_text(to_json(course or of_source(root)))
         completed = subprocess.run(
             [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation", "-q",
              "-w", str(out_dir)], capture_output=True, text=True, stdin=subprocess.DEVNULL)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from gradkit.checker.course import DEFAULT
 from gradkit.checker.specs import EXERCISES
 from gradkit.checker.runner import run_suite
 from gradkit.checker.scoring import NOT_IMPLEMENTED, totals
@@ -130,7 +131,7 @@ def test_valid_variant_scores_full_marks(path, tmp_path):
 def test_naive_implementation_scores_full_marks():
     run = grade(NAIVE, None)
     scores = totals(run.outcomes)
-    assert set(scores) == set(EXERCISES), f"exercises graded: {sorted(scores)}\n{describe(run)}"
+    assert set(scores) == set(DEFAULT.exercises), f"exercises graded: {sorted(scores)}\n{describe(run)}"
     lost = {e: f"{s:g}/{m:g}" for e, (s, m) in scores.items() if s < m}
     assert not lost, f"tests/naive lost points in {lost}:\n{describe(run)}"
 

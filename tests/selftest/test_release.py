@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gradkit.checker.specs import EXERCISES
+from gradkit.checker.course import DEFAULT
 from gradkit.release import leakcheck
 from gradkit.release.course import build_course
 from gradkit.release.markers import MarkerError
@@ -84,7 +84,7 @@ def test_the_course_is_nbgrader_ready(tmp_path):
     course = build_course(tmp_path / "course")
     source = course / "source" / "cnn-layers"
     notebooks = sorted(source.glob("*.ipynb"))
-    assert [p.name for p in notebooks] == [f"{i:02d}_{e}.ipynb" for i, e in enumerate(EXERCISES, start=1)]
+    assert [p.name for p in notebooks] == [f"{i:02d}_{e}.ipynb" for i, e in enumerate(DEFAULT.exercises, start=1)]
     config = (course / "nbgrader_config.py").read_text()
     assert "c.Autograde.exclude_overwriting = {'cnn-layers': ['conv.py', 'pool.py', 'relu.py', 'linear.py', " \
            "'softmax_ce.py', 'sgd_momentum.py']}" in config
@@ -102,7 +102,7 @@ def test_the_course_is_nbgrader_ready(tmp_path):
         assert graded.source.rstrip().endswith("points") and graded.metadata["nbgrader"]["locked"]
         total += graded.metadata["nbgrader"]["points"]
     assert total == 120  # public 100 + instructor-only 20, unscaled (one score everywhere)
-    assert sorted(p.name for p in (course / "hidden").iterdir()) == [f"test_{e}_hidden.py" for e in sorted(EXERCISES)]
+    assert sorted(p.name for p in (course / "hidden").iterdir()) == [f"test_{e}_hidden.py" for e in sorted(DEFAULT.exercises)]
     assert not (source / "tests" / "hidden").exists()
 
 

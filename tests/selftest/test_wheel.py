@@ -4,17 +4,17 @@ NumPy, pytest and hypothesis through a path file, never gradkit's editable insta
 
 from __future__ import annotations
 
-import os
+import json
 import shutil
-import site
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from venvs import run_in as _run
+from venvs import venv_with
 
 from gradkit import layout
+from gradkit.checker.course import DEFAULT
 from gradkit.checker.specs import EXERCISES
 from gradkit.release import leakcheck
 from gradkit.release.student import secrets
@@ -25,29 +25,13 @@ ROOT = layout.source_root()
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    return build_wheel(ROOT, tmp_path_factory.mktemp("wheel"))
+    return build_wheel(ROOT, tmp_path_factory.mktemp("wheel"), DEFAULT)
 
 
 @pytest.fixture(scope="module")
 def venv(tmp_path_factory, wheel) -> Path:
     """A fresh venv with the wheel installed; returns its python."""
-    folder = tmp_path_factory.mktemp("venv") / "env"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
-    python = folder / "bin" / "python"
-    venv_site = subprocess.run([python, "-c", "import site; print(site.getsitepackages()[0])"],
-                               capture_output=True, text=True, check=True).stdout.strip()
-    # A path entry (not a site dir): the base's packages import, its .pth files (the editable gradkit) do not run.
-    Path(venv_site, "base-packages.pth").write_text(site.getsitepackages()[0] + "\n")
-    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True,
-                   capture_output=True)
-    return python
-
-
-def _run(python: Path, *args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "GRADKIT_DATA")}
-    env["PATH"] = f"{python.parent}{os.pathsep}{env.get('PATH', '')}"
-    return subprocess.run([str(a) for a in (python, *args)], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
+    return venv_with(wheel, tmp_path_factory.mktemp("venv") / "env")
 
 
 def test_the_wheel_holds_only_what_students_may_have(wheel):
@@ -55,8 +39,10 @@ def test_the_wheel_holds_only_what_students_may_have(wheel):
     check_wheel(wheel, secrets(ROOT))  # no solution line, no hidden-test line in any file
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
+        shipped = json.loads(archive.read("gradkit/course.json"))
     assert {f"gradkit/exercises/{e.file}" for e in EXERCISES.values()} <= names
     assert {f"gradkit/graded/test_{e}.py" for e in EXERCISES} <= names
+    assert shipped == DEFAULT.to_dict()  # the course it was built for: the installed gradkit grades that one
     assert not any(n.startswith(("checker/", "solutions/", "exercises/", "tests/")) for n in names)
     assert not any("solutions" in n or "hidden" in n or "/bugs/" in n or "naive" in n for n in names)
 
@@ -81,8 +67,8 @@ def test_the_student_workflow_from_the_installed_wheel(venv, tmp_path):
 
     work = tmp_path / "my-cnn"
     assert _run(venv, "-m", "gradkit.cli.main", "init", work, cwd=tmp_path).returncode == 0
-    assert sorted(p.name for p in work.iterdir()) == sorted([*(e.file for e in EXERCISES.values()),
-                                                             "README.md", "pytest.ini"])
+    files = [EXERCISES[name].file for name in DEFAULT.exercises]
+    assert sorted(p.name for p in work.iterdir()) == sorted([*files, "README.md", "pytest.ini"])
     again = _run(venv, "-m", "gradkit.cli.main", "init", work, cwd=tmp_path)
     assert again.returncode == 2 and "never overwrites" in again.stderr
 
@@ -91,8 +77,8 @@ def test_the_student_workflow_from_the_installed_wheel(venv, tmp_path):
     assert stubs.returncode != 0
 
     # A correct implementation, written here by the test: full marks from every student surface.
-    for exercise in EXERCISES.values():
-        shutil.copyfile(ROOT / "solutions" / exercise.file, work / exercise.file)
+    for file in files:
+        shutil.copyfile(ROOT / "solutions" / file, work / file)
     graded = _run(venv, "-m", "pytest", "-q", cwd=work)
     assert "total          100/100" in graded.stdout and graded.returncode == 0, graded.stdout[-2000:]
     cli = _run(venv, "-m", "gradkit.cli.main", "grade", cwd=work)
