@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gradkit import layout
-from gradkit.checker.course import Course, active
+from gradkit.checker.course import Course, active, to_json
 from gradkit.checker.scoring import Outcome, total
 from gradkit.checker.specs import EXERCISES
 
@@ -55,25 +55,31 @@ def graded_files(exercises: Sequence[str] | None = None, course: Course | None =
     return [GRADED_DIR / f"test_{name}.py" for name in names]
 
 
-def pytest_command(impl: str, exercises: Sequence[str] | None, json_path: Path, extra: Sequence[str] = ()) -> list[str]:
-    files = [str(p) for p in graded_files(exercises)]
+def pytest_command(impl: str, exercises: Sequence[str] | None, json_path: Path, extra: Sequence[str] = (),
+                   course: Course | None = None, course_path: Path | None = None) -> list[str]:
+    """The child pytest's command line; with `course`, that course (written to `course_path`) is graded."""
+    files = [str(p) for p in graded_files(exercises, course)]
+    chosen = ["--gradkit-course", str(course_path)] if course is not None and course_path is not None else []
     # -P: the working directory (often the student's folder) is not put on sys.path, so no file there
     # (a `gradkit.py`, a `numpy.py`) can stand in for a module the grader imports.
     return [sys.executable, "-P", "-m", "pytest", *files, "--impl", impl, "--gradkit-json", str(json_path),
-            "-p", "no:cacheprovider", "--rootdir", str(ROOTDIR), *extra]
+            "-p", "no:cacheprovider", "--rootdir", str(ROOTDIR), *chosen, *extra]
 
 
 def run_suite(impl: str, exercises: Sequence[str] | None = None, *, extra: Sequence[str] = (),
               timeout: float | None = None, capture: bool = True, env: dict[str, str] | None = None,
-              json_out: Path | None = None) -> SuiteRun:
+              json_out: Path | None = None, course: Course | None = None) -> SuiteRun:
     """Run the graded suite on `impl` in a child process; outcomes come from its results file.
 
     With `capture=False` pytest's output goes straight to the terminal; `json_out` keeps a copy of
-    the Gradescope-format results file.
+    the Gradescope-format results file; `course` grades that course instead of gradkit's own.
     """
     with tempfile.TemporaryDirectory(prefix="gradkit-") as tmp:
         json_path = Path(json_out) if json_out else Path(tmp) / "results.json"
-        command = pytest_command(impl, exercises, json_path, extra)
+        course_path = Path(tmp) / "course.json"
+        if course is not None:
+            course_path.write_text(to_json(course), encoding="utf-8")
+        command = pytest_command(impl, exercises, json_path, extra, course, course_path)
         completed = subprocess.run(
             command, capture_output=capture, text=True, timeout=timeout, env=env or os.environ.copy(),
             cwd=os.getcwd(), stdin=subprocess.DEVNULL,

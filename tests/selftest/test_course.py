@@ -269,3 +269,11 @@ def test_the_scaled_course_gives_the_same_points_in_the_nbgrader_cells(kit, cy, 
     printed = capsys.readouterr().out
     assert scores == {"relu": 6.0, "conv": pytest.approx(31.2, abs=1e-12)}, printed
     assert "conv: 31.2 of 36 points (public 26.4/30, instructor 4.8/6)" in printed, printed
+
+
+def test_run_suite_grades_the_course_it_is_given():
+    """The catalogue and benchmarks grade an exercise outside gradkit's own course by passing one."""
+    from gradkit.checker.runner import run_suite
+
+    run = run_suite("solutions", ["relu"], course=make("just-relu", ["relu"], {"relu": 20}, "test"))
+    assert (run.score, run.max_score, run.returncode) == (20.0, 20.0, 0)
