@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from gradkit.checker.runner import graded_files, run_suite
+from gradkit.checker.specs import EXERCISES, spec
 from gradkit.cli.common import add_impl_argument, resolve_impl
 from gradkit.errors import UserError
 
@@ -23,8 +24,8 @@ PLOT_FORMATS = (".png", ".pdf", ".svg", ".jpg", ".jpeg")
 
 def check_plot_path(exercise: str, plot: Path) -> None:
     """Raise ``UserError`` before any check runs when ``--plot`` cannot produce a picture."""
-    if exercise == "sgd_momentum":
-        raise UserError("--plot: sgd_momentum is an optimizer, it has no gradient to draw (run without --plot)")
+    if exercise in EXERCISES and getattr(spec(exercise), "PLOT_CASE", None) is None:  # an optimizer, say
+        raise UserError(f"--plot: {exercise} has no gradient to draw (run without --plot)")
     if plot.suffix.lower() not in PLOT_FORMATS:
         raise UserError(f"--plot {plot}: name a picture file ending in {', '.join(PLOT_FORMATS)}")
     if not plot.parent.is_dir():

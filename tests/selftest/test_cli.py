@@ -57,7 +57,7 @@ def test_the_plugin_stays_silent_in_other_projects(pytester):
 @pytest.mark.parametrize("exercise, plot, expected", [
     ("relu", "missing/relu.png", "--plot {tmp}/missing/relu.png: the folder {tmp}/missing does not exist"),
     ("relu", "relu.txt", "--plot {tmp}/relu.txt: name a picture file ending in .png, .pdf, .svg, .jpg, .jpeg"),
-    ("sgd_momentum", "sgd.png", "--plot: sgd_momentum is an optimizer, it has no gradient to draw (run without --plot)"),
+    ("sgd_momentum", "sgd.png", "--plot: sgd_momentum has no gradient to draw (run without --plot)"),
 ])
 def test_check_refuses_a_plot_it_cannot_draw_in_one_line(tmp_path, capsys, exercise, plot, expected):
     assert main(["check", exercise, "--impl", "solutions", "--plot", str(tmp_path / plot)]) == 2
