@@ -40,6 +40,14 @@ _NOT_SOURCE = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__p
                                      ".pytest_cache", "runs", ".venv", "mnist", "cifar10", "*.gz", "*.tar.gz")
 
 
+WHEEL_README = """\
+# gradkit
+
+Build the layers of a convolutional network from scratch in NumPy, and get a grade with feedback that says which
+gradient is wrong, where and why. Start with `gradkit init my-cnn` and read the README it writes.
+"""
+
+
 def build_wheel(root: Path, out_dir: Path, course: Course | None = None) -> Path:
     """Build the wheel of the source at `root` into `out_dir` (offline: no build isolation), carrying `course`
     (the source's own when None)."""
@@ -48,6 +56,9 @@ def build_wheel(root: Path, out_dir: Path, course: Course | None = None) -> Path
         source = Path(tmp) / "source"
         shutil.copytree(root, source, ignore=_NOT_SOURCE)
         (source / "gradkit" / layout.SHIPPED_COURSE).write_text(to_json(course or of_source(root)))
+        # The wheel's description is its METADATA, which students get: never the instructor's README (it shows
+        # solutions, such as "Add your own exercise").
+        (source / "README.md").write_text(WHEEL_README, encoding="utf-8")
         completed = subprocess.run(
             [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation", "-q",
              "-w", str(out_dir)], capture_output=True, text=True, stdin=subprocess.DEVNULL)

@@ -1,6 +1,7 @@
 """README "Add your own exercise", followed literally in a temporary copy of the source: a leaky ReLU from the
 files the README shows, then the stub, the stored examples and grading (reference full marks, the stub zero,
-a wrong gradient loses points with dx named), and nothing outside the new files changes."""
+a wrong gradient loses points with dx named), and nothing outside the new files changes; then a release of a course
+holding it (its wheel, course file and notebook) and its fingerprints."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -45,16 +47,13 @@ def grade(copy: Path, impl: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def copy(tmp_path_factory) -> Path:
+def added(tmp_path_factory) -> tuple[Path, set[str], list[str]]:
+    """A copy of the source with the README's leaky ReLU added, its stub and stored examples generated:
+    (the copy, the files that changed, the README's new files)."""
     copy = tmp_path_factory.mktemp("kit") / "gradkit"
     shutil.copytree(ROOT, copy, ignore=SKIP)
-    return copy
-
-
-def test_a_new_exercise_takes_three_files_and_one_registry_line(copy, tmp_path):
     files = readme_files()
     registry_line = files.pop("checker/specs/__init__.py (add to EXERCISES)")
-    assert sorted(files) == ["checker/specs/leaky_relu.py", "solutions/leaky_relu.py", "tests/graded/test_leaky_relu.py"]
     before = digests(copy)
     for path, text in files.items():
         (copy / path).write_text(text)
@@ -67,8 +66,13 @@ def test_a_new_exercise_takes_three_files_and_one_registry_line(copy, tmp_path):
     assert stubs.returncode == 0, stubs.stdout + stubs.stderr
     fixtures = run(copy, "-m", "gradkit.release.fixtures")
     assert fixtures.returncode == 0, fixtures.stdout + fixtures.stderr
-
     changed = {path for path, digest in digests(copy).items() if before.get(path) != digest}
+    return copy, changed, sorted(files)
+
+
+def test_a_new_exercise_takes_three_files_and_one_registry_line(added, tmp_path):
+    copy, changed, files = added
+    assert files == ["checker/specs/leaky_relu.py", "solutions/leaky_relu.py", "tests/graded/test_leaky_relu.py"]
     assert changed == {*files, "checker/specs/__init__.py", "exercises/leaky_relu.py",
                        "checker/fixtures/leaky_relu.npz"}, sorted(changed)
 
@@ -88,3 +92,21 @@ def test_a_new_exercise_takes_three_files_and_one_registry_line(copy, tmp_path):
     failed = [o for o in buggy.values() if not o["passed"]]
     assert [o["name"] for o in failed] == ["test_leaky_relu_dx_matches_numerical_gradient"], buggy
     assert failed[0]["tensor"] == "dx" and "LeakyReLU.backward" in failed[0]["message"], failed[0]
+
+
+def test_a_course_with_the_new_exercise_releases_it(added, tmp_path):
+    """The release, its wheel, nbgrader notebooks and the known-bug fingerprints pick the new exercise up."""
+    copy, _, _ = added
+    fingerprints = run(copy, "-m", "gradkit.release.fingerprints")
+    assert fingerprints.returncode == 0, fingerprints.stdout + fingerprints.stderr
+    release = run(copy, "-m", "gradkit.cli.main", "release", "--out", str(tmp_path / "rel"),
+                  "--exercises", "relu,leaky_relu")
+    assert release.returncode == 0, release.stdout + release.stderr
+    wheel = next((tmp_path / "rel" / "student").glob("*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        course = json.loads(archive.read("gradkit/course.json"))
+    assert {"gradkit/exercises/leaky_relu.py", "gradkit/graded/test_leaky_relu.py"} <= names
+    assert course["exercises"] == ["relu", "leaky_relu"]
+    notebooks = sorted(p.name for p in (tmp_path / "rel" / "course" / "source").rglob("*.ipynb"))
+    assert len(notebooks) == 2 and any("leaky_relu" in name for name in notebooks), notebooks
