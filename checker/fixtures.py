@@ -28,7 +28,7 @@ from gradkit.checker.textmaps import fmt_index, heat_map, spatial
 from gradkit.checker.guard import call
 from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure, NotImplementedYet
-from gradkit.checker.specs import EXERCISES, spec
+from gradkit.checker.specs import spec
 
 FIXTURE_DIR = Path(__file__).with_name("fixtures")
 
@@ -45,7 +45,7 @@ def load_examples(exercise: str) -> list[dict[str, np.ndarray]]:
 def describe(exercise: str, example: dict[str, np.ndarray]) -> str:
     config = config_of(exercise, example)
     settings = ", ".join(f"{k}={v}" for k, v in config.items())
-    name = "x" if "x" in example else "scores"
+    name = _input_name(exercise)
     return f"{name} of shape {example[name].shape}" + (f", {settings}" if settings else "")
 
 
@@ -54,9 +54,9 @@ def config_of(exercise: str, example: dict[str, np.ndarray]) -> dict[str, int]:
     return dict(zip(spec(exercise).CONFIG_FIELDS, (int(v) for v in example.get("config", ()))))
 
 
-def _is_loss(exercise: str) -> bool:
-    """A loss (its examples hold scores, labels and the loss) rather than a layer (x, parameters and out)."""
-    return hasattr(spec(exercise), "checked_loss")
+def _input_name(exercise: str) -> str:
+    """What a stored example calls the input: "x" for a layer, or the spec's `INPUT` (a loss's "scores")."""
+    return getattr(spec(exercise), "INPUT", "x")
 
 
 def build_from_config(impl: Implementation, exercise: str, config: dict[str, int]) -> Any:
@@ -88,34 +88,30 @@ def _forward_hint(impl: Implementation, exercise: str, config: dict[str, int], e
 
 
 def check_forward_examples(impl: Implementation, exercise: str, explain: bool = True) -> None:
-    """Every stored example's forward output matches the stored one (to 1e-9, relative to its size; a loss to
-    1e-6 relative, allowing an epsilon in the log: the spec's `loss_is_right`).
+    """Every stored example's forward output matches the stored one (to 1e-9, relative to its size). An exercise
+    that is not a layer (a loss) judges its own outputs: its spec's `check_stored_outputs`.
 
     When several examples fail, the smallest one is reported, with whether your backward is right there
     (`explain=False` skips that, for a quick verdict).
     """
-    failures, passed, failed = [], [], []  # the settings of layer examples that pass and fail, for a pattern
-    losses: list[tuple[float, float, int, int]] = []  # (yours, expected, N, K) of each loss example
-    for number, example in enumerate(load_examples(exercise), start=1):
+    examples = load_examples(exercise)
+    own = getattr(spec(exercise), "check_stored_outputs", None)
+    if own is not None:
+        numbered = [(f"fixed example {n} ({describe(exercise, e)})", e) for n, e in enumerate(examples, start=1)]
+        own(impl, numbered, (lambda example: _backward_verdict(impl, exercise, example)) if explain else None)
+    else:
+        _check_layer_examples(impl, exercise, examples, explain)
+    if getattr(impl, "reference", None) is not None:
+        check_fresh_examples(impl, exercise, np.random.default_rng())
+
+
+def _check_layer_examples(impl: Implementation, exercise: str, examples: list[dict[str, np.ndarray]],
+                          explain: bool) -> None:
+    failures, passed, failed = [], [], []  # the settings of examples that pass and fail, for a pattern
+    for number, example in enumerate(examples, start=1):
         config = config_of(exercise, example)
         layer = build_from_config(impl, exercise, config)
         what = f"fixed example {number} ({describe(exercise, example)})"
-        if _is_loss(exercise):
-            loss = spec(exercise).checked_loss(layer, example["scores"], example["y"])
-            expected = float(example["loss"])
-            losses.append((loss, expected, *example["scores"].shape))
-            if not spec(exercise).loss_is_right(loss, example["scores"], example["y"]):
-                explain_loss = getattr(spec(exercise), "loss_hint", None)
-                hint = explain_loss(loss, example["scores"], example["y"]) if explain and explain_loss else None
-                lines = [f"{EXERCISES[exercise].cls}.forward gives the wrong loss on {what}: yours {loss:.10g}, "
-                         f"expected {expected:.10g} ({_how_far(loss, expected)}); the loss is the mean over the "
-                         "batch of -log softmax(scores)[n, y[n]]"]
-                if hint is not None:
-                    lines.append(f"  hint: {hint.text}")
-                lines.append(_backward_verdict(impl, exercise, example) if explain else "")
-                failures.append((example["scores"].size, CheckFailure(
-                    "\n".join(line for line in lines if line), tensor="loss", hint=hint.id if hint else None)))
-            continue
         for key in getattr(layer, "params", {}):
             layer.params[key][...] = example[key]
         expected = example["out"]
@@ -145,30 +141,21 @@ def check_forward_examples(impl: Implementation, exercise: str, explain: bool = 
         failure = min(failures, key=lambda pair: pair[0])[1]
         if explain and passed and failed:
             _add_pattern(failure, failed, passed)
-        factor = _loss_factor(losses) if failure.hint is None else None
-        if factor is not None:
-            failure.message += f"\n  hint: {factor.text}"
-            failure.hint = factor.id
         raise failure
-    if getattr(impl, "reference", None) is not None:
-        check_fresh_examples(impl, exercise, np.random.default_rng())
 
 
 def check_fresh_examples(impl: Implementation, exercise: str, rng: np.random.Generator) -> None:
     """The stored examples' settings with fresh random values, against the trusted reference (`impl.reference`).
 
     The grade of record runs this after the stored examples: inputs no one can know in advance, so a forward
-    that recognises the published examples gains nothing.
+    that recognises the published examples gains nothing. A loss judges its own (its spec's
+    `check_fresh_output`).
     """
+    own = getattr(spec(exercise), "check_fresh_output", None)
     for number, example in enumerate(load_examples(exercise), start=1):
         what = f"a fresh random example with the settings of fixed example {number} ({describe(exercise, example)})"
-        if _is_loss(exercise):
-            scores = 2.0 * rng.standard_normal(example["scores"].shape)
-            y = rng.integers(0, scores.shape[1], size=scores.shape[0])
-            loss = spec(exercise).checked_loss(build_from_config(impl, exercise, {}), scores, y)
-            if not spec(exercise).loss_is_right(loss, scores, y):
-                raise CheckFailure(f"{EXERCISES[exercise].cls}.forward gives the wrong loss on {what}: yours {loss:.10g}",
-                                   tensor="loss")
+        if own is not None:
+            own(impl, what, example, rng)
             continue
         fresh = {key: rng.standard_normal(value.shape) for key, value in example.items()
                  if key not in ("config", "out", "dout") and not key.startswith("d")}
@@ -194,33 +181,6 @@ def _add_pattern(failure: CheckFailure, wrong: list[dict[str, int]], right: list
 
     failure.message += (f"\n  right on {len(right)} stored example(s) ({'; '.join(map(settings, right))}), wrong on "
                         f"{len(wrong)} ({'; '.join(map(settings, wrong))})")
-
-
-def _loss_factor(losses: list[tuple[float, float, int, int]]) -> Hint | None:
-    """A factor that relates your loss to the true one on every stored example, named when it means something."""
-    if not losses or all(abs(mine - want) <= 1e-6 * max(1.0, abs(want)) for mine, want, _, _ in losses):
-        return None
-    ratios = np.array([mine / want for mine, want, _, _ in losses])
-    for factor, why in [(-1.0, "the sign is flipped: the loss is -log of the probability, a positive number"),
-                        (lambda N, K: N, "it is summed over the batch: average it over the N rows (.mean())"),
-                        (lambda N, K: 1 / K, "it is divided by the number of classes K: average over the N rows only"),
-                        (lambda N, K: N / K, "it is divided by the number of classes K instead of the batch size N"),
-                        (lambda N, K: 1 / (N * K), "it is averaged over all N*K entries: average over the N rows only")]:
-        wanted = np.array([factor(N, K) if callable(factor) else factor for _, _, N, K in losses])
-        if np.allclose(ratios, wanted, rtol=1e-6):
-            return Hint("sign" if factor == -1.0 else "scale", f"on every stored example your loss is the true one "
-                                                               f"times {np.array2string(wanted, precision=3)}: {why}")
-    if np.allclose(ratios, ratios[0], rtol=1e-6):
-        return Hint("scale", f"on every stored example your loss is {ratios[0]:.4g} x the true one: a missing or extra "
-                             "constant factor")
-    return None
-
-
-def _how_far(yours: float, expected: float) -> str:
-    """"ratio 0.3333" when the two differ by a factor, else the difference, with enough digits to see it."""
-    if expected and abs(yours / expected - 1) > 1e-3:
-        return f"ratio {yours / expected:.4g}"
-    return f"off by {yours - expected:+.3g}, relative {abs(yours - expected) / max(abs(expected), 1e-300):.1e}"
 
 
 # ---------------------------------------------------------------- gradients on the stored examples
@@ -263,9 +223,9 @@ def stored_gradient_mismatch(impl: Implementation, exercise: str, tensor: str,
     """
     layer = _example_layer(impl, exercise, example)
     what = f"fixed example {number} ({describe(exercise, example)})"
-    if _is_loss(exercise):
-        call(layer, "forward", example["scores"].copy(), example["y"].copy())
-        mine = spec(exercise).checked_dscores(layer, example["scores"])
+    own = getattr(spec(exercise), "stored_gradient", None)
+    if own is not None:  # not a layer: the spec runs it (a loss: forward on scores and labels, then backward)
+        mine = own(layer, example)
     else:
         out = call(layer, "forward", example["x"].copy())
         returned = backward_after_forward(layer, out, example["dout"].copy())
@@ -285,28 +245,24 @@ def stored_gradient_mismatch(impl: Implementation, exercise: str, tensor: str,
 
 def stored_gradient_failure(impl: Implementation, exercise: str, tensor: str) -> str | None:
     """None if your `tensor` matches the stored gradient on every example, else why not (the smallest example)."""
-    for number, example in sorted(enumerate(load_examples(exercise), start=1), key=lambda e: _size(e[1])):
+    for number, example in sorted(enumerate(load_examples(exercise), start=1), key=lambda e: e[1][_input_name(exercise)].size):
         why = stored_gradient_mismatch(impl, exercise, tensor, example, number)
         if why is not None:
             return why
     return None
 
 
-def _size(example: dict[str, np.ndarray]) -> int:
-    return int(example.get("x", example.get("scores")).size)
-
-
 def _backward_verdict(impl: Implementation, exercise: str, example: dict[str, np.ndarray]) -> str:
     """A line saying whether your backward is right on this example, so you fix the right method."""
     right, wrong = [], []
-    for name in [g for g in ("dx", "dW", "db", "dscores") if g in example]:
+    for name in [key for key in example if key.startswith("d") and key != "dout"]:  # the stored gradients
         try:
             mismatch = stored_gradient_mismatch(impl, exercise, name, example, 0)
         except CheckFailure:
             return ""
         (right if mismatch is None else wrong).append(name)
     if not wrong:
-        loss = "loss" if _is_loss(exercise) else "forward"
+        loss = getattr(spec(exercise), "OUTPUT", "forward")
         return (f"  your backward is right: {', '.join(right)} match{'es' if len(right) == 1 else ''} the gradient "
                 f"of the correct {loss} on this example; only forward needs fixing")
     return ""

@@ -5,6 +5,7 @@ stability for huge scores, shift invariance, and rows of dscores that sum to zer
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -365,6 +366,84 @@ CONFIG_FIELDS = ()
 # Stored forward examples (`python -m gradkit.release.fixtures` writes them from the reference): (x shape, settings);
 # chosen to cover padding, strides that do not divide, non-square kernels and images, C != F, overlapping windows.
 EXAMPLES = [((4, 5), {}), ((1, 3), {}), ((6, 10), {})]
+
+
+INPUT, OUTPUT = "scores", "loss"  # what a stored example calls them
+
+
+def check_stored_outputs(impl: Implementation, examples: list[tuple[str, dict[str, np.ndarray]]],
+                         verdict: Callable[[dict[str, np.ndarray]], str] | None) -> None:
+    """Your loss on every stored example (`what`, example) is the true one, to 1e-6 relative, an epsilon in the log
+    allowed (`loss_is_right`). The smallest wrong example is reported, with a known wrong loss or a factor common
+    to all examples named, and `verdict(example)` (whether your backward is right there) when given."""
+    failures, losses = [], []
+    for what, example in examples:
+        scores, y = example["scores"], example["y"]
+        loss = checked_loss(build_from_config(impl, {}), scores, y)
+        expected = float(example["loss"])
+        losses.append((loss, expected, *scores.shape))
+        if loss_is_right(loss, scores, y):
+            continue
+        hint = loss_hint(loss, scores, y) if verdict else None
+        lines = [f"SoftmaxCrossEntropy.forward gives the wrong loss on {what}: yours {loss:.10g}, expected "
+                 f"{expected:.10g} ({_how_far(loss, expected)}); the loss is the mean over the batch of "
+                 "-log softmax(scores)[n, y[n]]"]
+        if hint is not None:
+            lines.append(f"  hint: {hint.text}")
+        lines.append(verdict(example) if verdict else "")
+        failures.append((scores.size, CheckFailure("\n".join(line for line in lines if line), tensor="loss",
+                                                   hint=hint.id if hint else None)))
+    if failures:
+        failure = min(failures, key=lambda pair: pair[0])[1]
+        factor = _loss_factor(losses) if failure.hint is None else None
+        if factor is not None:
+            failure.message += f"\n  hint: {factor.text}"
+            failure.hint = factor.id
+        raise failure
+
+
+def check_fresh_output(impl: Implementation, what: str, example: dict[str, np.ndarray],
+                       rng: np.random.Generator) -> None:
+    """Your loss on fresh random scores and labels of the stored example's shape is the true one."""
+    scores = 2.0 * rng.standard_normal(example["scores"].shape)
+    y = rng.integers(0, scores.shape[1], size=scores.shape[0])
+    loss = checked_loss(build_from_config(impl, {}), scores, y)
+    if not loss_is_right(loss, scores, y):
+        raise CheckFailure(f"SoftmaxCrossEntropy.forward gives the wrong loss on {what}: yours {loss:.10g}",
+                           tensor="loss")
+
+
+def stored_gradient(loss_fn: Any, example: dict[str, np.ndarray]) -> np.ndarray:
+    """Your dscores on a stored example: forward on its scores and labels (filling your cache), then backward."""
+    call(loss_fn, "forward", example["scores"].copy(), example["y"].copy())
+    return checked_dscores(loss_fn, example["scores"])
+
+
+def _loss_factor(losses: list[tuple[float, float, int, int]]) -> Hint | None:
+    """A factor that relates your loss to the true one on every stored example, named when it means something."""
+    if not losses or all(abs(mine - want) <= 1e-6 * max(1.0, abs(want)) for mine, want, _, _ in losses):
+        return None
+    ratios = np.array([mine / want for mine, want, _, _ in losses])
+    for factor, why in [(-1.0, "the sign is flipped: the loss is -log of the probability, a positive number"),
+                        (lambda N, K: N, "it is summed over the batch: average it over the N rows (.mean())"),
+                        (lambda N, K: 1 / K, "it is divided by the number of classes K: average over the N rows only"),
+                        (lambda N, K: N / K, "it is divided by the number of classes K instead of the batch size N"),
+                        (lambda N, K: 1 / (N * K), "it is averaged over all N*K entries: average over the N rows only")]:
+        wanted = np.array([factor(N, K) if callable(factor) else factor for _, _, N, K in losses])
+        if np.allclose(ratios, wanted, rtol=1e-6):
+            return Hint("sign" if factor == -1.0 else "scale", f"on every stored example your loss is the true one "
+                                                               f"times {np.array2string(wanted, precision=3)}: {why}")
+    if np.allclose(ratios, ratios[0], rtol=1e-6):
+        return Hint("scale", f"on every stored example your loss is {ratios[0]:.4g} x the true one: a missing or extra "
+                             "constant factor")
+    return None
+
+
+def _how_far(yours: float, expected: float) -> str:
+    """"ratio 0.3333" when the two differ by a factor, else the difference, with enough digits to see it."""
+    if expected and abs(yours / expected - 1) > 1e-3:
+        return f"ratio {yours / expected:.4g}"
+    return f"off by {yours - expected:+.3g}, relative {abs(yours - expected) / max(abs(expected), 1e-300):.1e}"
 
 
 def build_from_config(impl: Implementation, config: dict[str, int]) -> Any:
