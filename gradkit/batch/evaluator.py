@@ -7,7 +7,8 @@ opens the submission folder. It redirects its own stdout and stderr to /dev/null
 cannot corrupt the protocol), applies the rlimits and `sandbox.lock_down`, and then serves
 requests: load an exercise's class, construct an object, call a method, read an attribute. Each reply
 carries the id of its request (a frame student code writes to the reply pipe cannot pass for the
-next reply), and what the sandbox refuses goes at once to the evidence pipe, not into replies. Every
+next reply), and what the sandbox refuses goes at once to the evidence pipe, not into replies (a call
+seccomp answers by killing this process is noted by the grader, which sees it die). Every
 reply carries back the student's arrays (results, arguments changed in place, each object's
 ``params`` and ``grads``); the grader checks them. Whatever this process sends, it cannot give
 itself points: at worst it makes its own calls fail.

@@ -70,6 +70,7 @@ class SandboxedGrading:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         evaluator = self.implementation.evaluator
+        self.implementation.close()  # an evaluator killed after its last call (SIGSYS) is noted before the report
         if self.report:
             evaluator.sources()  # the digests of what was graded, even when no test reached the evaluator
             Path(self.report).write_text(json.dumps({

@@ -10,7 +10,9 @@ imports student code and only ever sees arrays.
 Failures look like in-process ones: a student exception is re-raised here with its type name,
 message, file and line (from a code object that carries the student's file name), so
 `checker.guard` writes the same message. A crash, a timeout or an unreadable reply kills the
-evaluator; the current test fails with the reason and the next test gets a fresh evaluator.
+evaluator; the current test fails with the reason and the next test gets a fresh evaluator. A death
+by SIGSYS is seccomp's answer to a system call only an attack makes: this process, never the
+evaluator, adds it to `refusals` (the `sandbox_refused` column), whenever it happens.
 """
 
 from __future__ import annotations
@@ -79,13 +81,32 @@ def _signature(item: Any) -> tuple | None:
     return None
 
 
+# seccomp kills the evaluator with SIGSYS at a system call only an attack makes (`sandbox._KILLED`).
+FORBIDDEN_CALL = ("your code was stopped by the kernel: it made a system call the grading sandbox forbids "
+                  "(SysV IPC, io_uring, ptrace, mount, bpf, ...)")
+
+
+def _death_signal(returncode: int | None, isolated: bool = False) -> int | None:
+    """The signal the evaluator died of, None if it exited (or still runs)."""
+    if returncode is None:
+        return None
+    if isolated and 128 < returncode < 128 + 65:  # bubblewrap exits 128 + n when its child dies of signal n
+        return returncode - 128
+    return -returncode if returncode < 0 else None
+
+
+def _kill_note(where: str) -> str:
+    """The evidence of a death by seccomp, for `sandbox_refused`."""
+    return f"a system call the sandbox forbids, {where} (the kernel killed the evaluator: SIGSYS)"
+
+
 def _exit_reason(returncode: int | None, limits: Limits, isolated: bool = False) -> str:
     if returncode is None:
         return "it stopped answering"
-    if isolated and 128 < returncode < 128 + 65:  # bubblewrap exits 128 + n when its child dies of signal n
-        returncode = 128 - returncode
-    if returncode < 0:
-        sig = -returncode
+    sig = _death_signal(returncode, isolated)
+    if sig is not None:
+        if sig == signal.SIGSYS:
+            return FORBIDDEN_CALL
         if sig == signal.SIGXCPU:
             return f"it used up its CPU time ({limits.cpu_seconds} s)"
         if sig == signal.SIGKILL:
@@ -148,7 +169,7 @@ class Evaluator:
         self.pending_release: list[int] = []
         self.poisoned: str | None = None  # why the evaluator died during the current test
         self.sandbox: dict[str, Any] = {}
-        self.refusals: list[str] = []  # operations the sandbox refused to student code
+        self.refusals: list[str] = []  # what the sandbox refused to student code (audit hook notes, seccomp kills)
         # (kind, id, attr, key) -> signature of the array the evaluator holds there (to send only changes)
         self.synced: dict[tuple, tuple | None] = {}
         # The grader's array last synced under each key: one that was replaced by another array object
@@ -169,6 +190,7 @@ class Evaluator:
         self.current_test = ""
         self.cut: list[str] = []  # tests whose calls were cut by the time budget
         self.events: list[str] = []  # what the grader itself saw go wrong (deaths, desyncs)
+        self.running = ""  # where student code is: "in ReLU.forward", "after ReLU.forward", "" while starting
 
     # ---- process --------------------------------------------------------------------------------
     def sources(self) -> tuple[dict[str, list[Any]], list[bytes]]:
@@ -193,6 +215,7 @@ class Evaluator:
         if self.restarts > self.limits.max_restarts:
             raise SandboxFailure(f"the evaluator was restarted {self.limits.max_restarts} times; giving up")
         entries, source_buffers = self.sources()
+        self.running = ""  # no student code runs while the evaluator starts: a death then is not evidence
         request_r, request_w = os.pipe()
         reply_r, reply_w = os.pipe()
         evidence_r, evidence_w = os.pipe()
@@ -245,6 +268,7 @@ class Evaluator:
             except (ProcessLookupError, PermissionError):
                 pass
             self.process.wait()
+            self._record_kill(self.process.returncode)
             if self.process.stderr is not None:
                 text = self.process.stderr.read(4000).decode(errors="replace").strip()
                 detail = f": {text.splitlines()[-1]}" if text else ""
@@ -305,6 +329,8 @@ class Evaluator:
         buffers: list[bytes] = []
         self.codec.seen = []
         self.next_id += 1
+        name = self._call_name(message)
+        self.running = f"in {name}"
         message = {**self._encode_fields(message, buffers), "id": self.next_id}
         budget_bound = left < seconds
         seconds = min(seconds, left)
@@ -323,7 +349,7 @@ class Evaluator:
         except PeerGone:
             reason = self._reason_for_silence()
             self._die(reason)
-            raise ProcessDied(f"the call never returned: {reason}") from None
+            raise ProcessDied(reason if reason == FORBIDDEN_CALL else f"the call never returned: {reason}") from None
         except TimeoutError:
             if budget_bound:
                 self._note_cut()
@@ -340,6 +366,7 @@ class Evaluator:
             self._die("it did not return in time")
             raise
         finally:
+            self.running = f"after {name}"  # a thread of student code may still run
             elapsed = time.monotonic() - started
             self.spent += elapsed
             took = reply.get("seconds") if isinstance(reply, dict) else None
@@ -348,6 +375,25 @@ class Evaluator:
                 key = f"{type(self.proxies.get(message.get('handle'))).__name__}.{message['method']}"
                 self.call_seconds[key] = self.call_seconds.get(key, 0.0) + took
             self._read_evidence()
+
+    def _call_name(self, message: dict[str, Any]) -> str:
+        """What a request runs, as the student knows it: "ReLU.backward", "the import of relu.py"."""
+        op = message.get("op")
+        if op == "load":
+            exercise = EXERCISES.get(str(message.get("exercise")))
+            return f"the import of {exercise.file if exercise else message.get('exercise')}"
+        if op == "new":
+            return f"{message.get('cls')}.__init__"
+        proxy = self.proxies.get(message.get("handle"))
+        owner = type(proxy).__name__ if proxy is not None else "an object"
+        return f"{owner}.{message.get('method') if op == 'call' else message.get('name')}"
+
+    def _record_kill(self, returncode: int | None) -> None:
+        """Note a death by seccomp (SIGSYS) as evidence: the grader sees it, the evaluator has no say in it."""
+        if self.running and _death_signal(returncode, self.isolated) == signal.SIGSYS:
+            note = _kill_note(self.running)
+            if note not in self.refusals:  # bounded by the suite's calls, not by the evidence pipe's cap
+                self.refusals.append(note)
 
     def _note_cut(self) -> None:
         if self.current_test and self.current_test not in self.cut:

@@ -10,7 +10,9 @@ Layers, each applied when the kernel offers it and reported by `lock_down`:
    the sandbox (ABI >= 6). Solutions, tests, other students' folders and the results files are
    simply not openable.
 3. seccomp: no new processes (fork, vfork, clone without CLONE_THREAD, exec), no signals to other
-   processes, no ptrace, namespaces, sockets or session changes.
+   processes, no sockets or session changes (refused with EPERM: honest code may try those and cope);
+   ptrace, namespaces, mounts, SysV IPC, io_uring, bpf and the like kill the process (SIGSYS), since only
+   an attack makes them, and the grader records the death (`proxy.Evaluator`), where no code here reaches.
 4. A Python audit hook with the same rules. It is not a security boundary (CPython says so) but it
    keeps the simple attacks failing with a clear PermissionError where the kernel has no Landlock.
 
@@ -195,37 +197,48 @@ def readable_roots() -> list[str]:
 
 # ---- seccomp ---------------------------------------------------------------------------------------
 _AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
-# Syscalls that create processes, run programs, reach other processes, or leave the sandbox's namespaces.
+# Syscalls that no honest layer, Python, NumPy or OpenBLAS ever makes: only an attack does (through ctypes,
+# after disarming the audit hook). The kernel kills the evaluator at once (SIGSYS), and the grader, which
+# sees it die, records the attempt: no code in the evaluator has a say. Debugging and reading other
+# processes, mounts and namespaces (the new mount API too), rebooting, kernel modules and kexec, BPF,
+# perf counters, keyrings, userfaultfd; SysV IPC and POSIX queues (they outlive the process and reach
+# others); io_uring (it makes sockets and opens files without the syscalls below); other processes'
+# files, memory and ordering (kcmp, pidfd_getfd, process_madvise, process_mrelease).
+_KILLED = {
+    "x86_64": {"ptrace": 101, "process_vm_readv": 310, "process_vm_writev": 311, "mount": 165, "umount2": 166,
+               "pivot_root": 155, "chroot": 161, "unshare": 272, "setns": 308, "open_tree": 428, "move_mount": 429,
+               "fsopen": 430, "fsconfig": 431, "fsmount": 432, "fspick": 433, "mount_setattr": 442, "reboot": 169,
+               "init_module": 175, "finit_module": 313, "delete_module": 176, "kexec_load": 246,
+               "kexec_file_load": 320, "bpf": 321, "perf_event_open": 298, "keyctl": 250, "add_key": 248,
+               "request_key": 249, "userfaultfd": 323, "shmget": 29, "shmat": 30, "shmctl": 31, "shmdt": 67,
+               "semget": 64, "semop": 65, "semctl": 66, "semtimedop": 220, "msgget": 68, "msgsnd": 69, "msgrcv": 70,
+               "msgctl": 71, "mq_open": 240, "mq_unlink": 241, "mq_timedsend": 242, "mq_timedreceive": 243,
+               "mq_notify": 244, "mq_getsetattr": 245, "io_uring_setup": 425, "io_uring_enter": 426,
+               "io_uring_register": 427, "kcmp": 312, "pidfd_getfd": 438, "process_madvise": 440,
+               "process_mrelease": 448},
+    "aarch64": {"ptrace": 117, "process_vm_readv": 270, "process_vm_writev": 271, "mount": 40, "umount2": 39,
+                "pivot_root": 41, "chroot": 51, "unshare": 97, "setns": 268, "open_tree": 428, "move_mount": 429,
+                "fsopen": 430, "fsconfig": 431, "fsmount": 432, "fspick": 433, "mount_setattr": 442, "reboot": 142,
+                "init_module": 105, "finit_module": 273, "delete_module": 106, "kexec_load": 104,
+                "kexec_file_load": 294, "bpf": 280, "perf_event_open": 241, "keyctl": 219, "add_key": 217,
+                "request_key": 218, "userfaultfd": 282, "mq_open": 180, "mq_unlink": 181, "mq_timedsend": 182,
+                "mq_timedreceive": 183, "mq_notify": 184, "mq_getsetattr": 185, "msgget": 186, "msgctl": 187,
+                "msgrcv": 188, "msgsnd": 189, "semget": 190, "semctl": 191, "semtimedop": 192, "semop": 193,
+                "shmget": 194, "shmctl": 195, "shmat": 196, "shmdt": 197, "io_uring_setup": 425,
+                "io_uring_enter": 426, "io_uring_register": 427, "kcmp": 272, "pidfd_getfd": 438,
+                "process_madvise": 440, "process_mrelease": 448},
+}
+# Syscalls refused with EPERM, which honest code may meet incidentally and handles as an OSError: new
+# processes and programs (a library probing for a tool), sockets, session changes, signals queued to
+# others, setpriority and ioprio_set (they reach whole users or groups, the grader's too). Killing there
+# would turn a harmless probe into a failed test.
 _DENIED = {
-    "x86_64": {"fork": 57, "vfork": 58, "execve": 59, "execveat": 322, "tkill": 200, "ptrace": 101, "setsid": 112,
-               "setpgid": 109, "unshare": 272, "setns": 308, "process_vm_readv": 310, "process_vm_writev": 311,
+    "x86_64": {"fork": 57, "vfork": 58, "execve": 59, "execveat": 322, "tkill": 200, "setsid": 112, "setpgid": 109,
                "pidfd_send_signal": 424, "pidfd_open": 434, "rt_sigqueueinfo": 129, "rt_tgsigqueueinfo": 297,
-               "mount": 165, "umount2": 166, "pivot_root": 155, "chroot": 161, "reboot": 169, "init_module": 175,
-               "finit_module": 313, "delete_module": 176, "kexec_load": 246, "bpf": 321, "perf_event_open": 298,
-               "keyctl": 250, "add_key": 248, "request_key": 249, "userfaultfd": 323, "socket": 41, "socketpair": 53},
-    "aarch64": {"execve": 221, "execveat": 281, "tkill": 130, "ptrace": 117, "setsid": 157, "setpgid": 154,
-                "unshare": 97, "setns": 268, "process_vm_readv": 270, "process_vm_writev": 271, "pidfd_send_signal": 424,
-                "pidfd_open": 434, "rt_sigqueueinfo": 138, "rt_tgsigqueueinfo": 240, "mount": 40, "umount2": 39,
-                "pivot_root": 41, "chroot": 51, "reboot": 142, "init_module": 105, "finit_module": 273,
-                "delete_module": 106, "kexec_load": 104, "bpf": 280, "perf_event_open": 241, "keyctl": 219,
-                "add_key": 217, "request_key": 218, "userfaultfd": 282, "socket": 198, "socketpair": 199},
-}
-# Shared memory, semaphores and message queues outlive the process and reach other processes; io_uring
-# makes sockets (and opens files) without the syscalls above; scheduling and priority calls on whole
-# users or groups reach the grader. None of them is needed to compute a layer.
-_DENIED["x86_64"] |= {
-    "shmget": 29, "shmat": 30, "shmctl": 31, "shmdt": 67, "semget": 64, "semop": 65, "semctl": 66, "semtimedop": 220,
-    "msgget": 68, "msgsnd": 69, "msgrcv": 70, "msgctl": 71, "mq_open": 240, "mq_unlink": 241, "mq_timedsend": 242,
-    "mq_timedreceive": 243, "mq_notify": 244, "mq_getsetattr": 245, "io_uring_setup": 425, "io_uring_enter": 426,
-    "io_uring_register": 427, "setpriority": 141, "ioprio_set": 251, "kcmp": 312, "pidfd_getfd": 438,
-    "process_madvise": 440, "process_mrelease": 448,
-}
-_DENIED["aarch64"] |= {
-    "mq_open": 180, "mq_unlink": 181, "mq_timedsend": 182, "mq_timedreceive": 183, "mq_notify": 184,
-    "mq_getsetattr": 185, "msgget": 186, "msgctl": 187, "msgrcv": 188, "msgsnd": 189, "semget": 190, "semctl": 191,
-    "semtimedop": 192, "semop": 193, "shmget": 194, "shmctl": 195, "shmat": 196, "shmdt": 197,
-    "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427, "setpriority": 140, "ioprio_set": 30,
-    "kcmp": 272, "pidfd_getfd": 438, "process_madvise": 440, "process_mrelease": 448,
+               "socket": 41, "socketpair": 53, "setpriority": 141, "ioprio_set": 251},
+    "aarch64": {"execve": 221, "execveat": 281, "tkill": 130, "setsid": 157, "setpgid": 154, "pidfd_send_signal": 424,
+                "pidfd_open": 434, "rt_sigqueueinfo": 138, "rt_tgsigqueueinfo": 240, "socket": 198, "socketpair": 199,
+                "setpriority": 140, "ioprio_set": 30},
 }
 # Syscalls whose first argument names a process: allowed on 0 ("myself") or our own pid only, so limits,
 # scheduling and memory placement of other processes (classmates' evaluators, the grader) are out of reach.
@@ -243,8 +256,9 @@ _CLONE = {"x86_64": 56, "aarch64": 220}
 _CLONE3 = 435
 _SIGNAL_SELF_ONLY = {"x86_64": (62, 234), "aarch64": (129, 131)}  # kill, tgkill: allowed on our own pid only
 CLONE_THREAD = 0x00010000
-_RET_ALLOW, _RET_ERRNO = 0x7FFF0000, 0x00050000
+_RET_KILL_PROCESS, _RET_ALLOW, _RET_ERRNO = 0x80000000, 0x7FFF0000, 0x00050000
 _EPERM, _ENOSYS = 1, 38
+_SYS_SECCOMP, SECCOMP_GET_ACTION_AVAIL = {"x86_64": 317, "aarch64": 277}, 2
 
 
 class _SockFilter(ctypes.Structure):
@@ -255,13 +269,32 @@ class _SockFprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_uint16), ("filter", ctypes.POINTER(_SockFilter))]
 
 
-def _seccomp_program(machine: str, pid: int) -> list[tuple[int, int, int, int]]:
-    """The BPF program as (code, jt, jf, k); jumps are resolved from labels below."""
+def kill_available(machine: str) -> bool:
+    """Whether the kernel can kill a whole process from a seccomp filter (Linux >= 4.14)."""
+    action = ctypes.c_uint32(_RET_KILL_PROCESS)
+    try:
+        _syscall(_SYS_SECCOMP[machine], ctypes.c_uint(SECCOMP_GET_ACTION_AVAIL), ctypes.c_uint(0),
+                 ctypes.byref(action))
+    except OSError:
+        return False
+    return True
+
+
+def _seccomp_program(machine: str, pid: int, kill: bool = True) -> list[tuple[int, int, int, int]]:
+    """The BPF program as (code, jt, jf, k); jumps are resolved from labels below.
+
+    `kill` False (an old kernel): the calls of `_KILLED` are refused with EPERM like the others, rather
+    than killing one thread only and leaving the evaluator half alive.
+    """
     LD, JEQ, JGE, JSET, RET = 0x20, 0x15, 0x35, 0x45, 0x06
     ops: list[tuple] = [(LD, 4)]  # seccomp_data.arch
-    ops += [("jeq", _AUDIT_ARCH[machine], None, "deny"), (LD, 0)]  # seccomp_data.nr
+    # Another architecture's numbering (int 0x80 on x86_64) or the x32 ABI, a second numbering of every
+    # syscall: only ever a way around this list.
+    ops += [("jeq", _AUDIT_ARCH[machine], None, "kill"), (LD, 0)]  # seccomp_data.nr
     if machine == "x86_64":
-        ops.append(("jge", 0x40000000, "deny", None))  # the x32 ABI: a second numbering of every syscall
+        ops.append(("jge", 0x40000000, "kill", None))
+    for number in _KILLED[machine].values():
+        ops.append(("jeq", number, "kill", None))
     for number in _DENIED[machine].values():
         ops.append(("jeq", number, "deny", None))
     ops.append(("jeq", _CLONE3, "nosys", None))  # glibc then falls back to clone(), checked below
@@ -280,6 +313,7 @@ def _seccomp_program(machine: str, pid: int) -> list[tuple[int, int, int, int]]:
     ops += [(RET, _RET_ALLOW)]
     ops += [("label", "allow"), (RET, _RET_ALLOW)]
     ops += [("label", "deny"), (RET, _RET_ERRNO | _EPERM), ("label", "nosys"), (RET, _RET_ERRNO | _ENOSYS)]
+    ops += [("label", "kill"), (RET, _RET_KILL_PROCESS if kill else _RET_ERRNO | _EPERM)]
 
     labels, position = {}, 0
     for op in ops:
@@ -297,6 +331,7 @@ def _seccomp_program(machine: str, pid: int) -> list[tuple[int, int, int, int]]:
             _, k, on_true, on_false = op
             jt = labels[on_true] - position if on_true else 0
             jf = labels[on_false] - position if on_false else 0
+            assert 0 <= jt < 256 and 0 <= jf < 256, "a jump too long for classic BPF: split the program"
             program.append((codes[op[0]], jt, jf, k))
         else:
             program.append((op[0], 0, 0, op[1]))
@@ -308,7 +343,7 @@ def seccomp_no_spawn() -> bool:
     machine = platform.machine()
     if sys.platform != "linux" or machine not in _DENIED:
         return False
-    program = _seccomp_program(machine, os.getpid())
+    program = _seccomp_program(machine, os.getpid(), kill_available(machine))
     filters = (_SockFilter * len(program))(*[_SockFilter(*op) for op in program])
     fprog = _SockFprog(len(program), filters)
     _prctl(PR_SET_NO_NEW_PRIVS, 1)
@@ -394,6 +429,7 @@ def lock_down(scratch: str, evidence_fd: int | None = None) -> dict[str, object]
         applied["capabilities_dropped"] = drop_capabilities() if os.geteuid() == 0 else "not root"
         applied["landlock_abi"] = landlock(roots, [scratch])
         applied["seccomp"] = seccomp_no_spawn()
+        applied["seccomp_kills"] = applied["seccomp"] and kill_available(platform.machine())
     install_audit_guard(roots, [scratch], evidence_fd)
     applied["audit_hook"] = True
     return applied
@@ -401,9 +437,10 @@ def lock_down(scratch: str, evidence_fd: int | None = None) -> dict[str, object]
 
 def describe(applied: dict[str, object]) -> str:
     """One line: which layers protect this evaluator."""
+    seccomp = "seccomp" if applied.get("seccomp_kills", True) else "seccomp (refuses, never kills)"
     parts = ["own namespaces (bubblewrap)" if "bubblewrap" in str(applied.get("namespaces", "")) else "no namespaces",
              f"landlock ABI {applied.get('landlock_abi')}" if applied.get("landlock_abi") else "no landlock",
-             "seccomp" if applied.get("seccomp") else "no seccomp",
+             seccomp if applied.get("seccomp") else "no seccomp",
              "audit hook" if applied.get("audit_hook") else "no audit hook"]
     return ", ".join(parts)
 

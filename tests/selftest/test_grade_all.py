@@ -132,6 +132,89 @@ def test_a_numpy_warning_in_honest_code_is_no_sandbox_refusal(tmp_path, monkeypa
     assert result.refused == []
 
 
+HONEST_WORK = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import os, tempfile
+from gradkit.batch import sandbox
+
+scratch = tempfile.mkdtemp()
+if sys.argv[2] == "seccomp":  # the filter alone: NumPy and OpenBLAS (2 threads) start under it
+    assert sandbox.seccomp_no_spawn() and sandbox.kill_available(os.uname().machine)
+else:
+    applied = sandbox.lock_down(scratch)
+    assert applied["seccomp"] and applied["seccomp_kills"], applied
+import importlib, io, threading
+import numpy as np
+
+for name in ("numpy.linalg", "numpy.fft", "numpy.random", "numpy.polynomial", "numpy.ma", "numpy.lib.stride_tricks",
+             "math", "itertools", "functools", "collections", "dataclasses", "typing", "time", "copy", "warnings",
+             "logging", "inspect", "traceback", "decimal", "fractions", "statistics", "random", "re", "json", "pickle",
+             "pathlib", "heapq", "bisect", "operator", "contextlib", "enum", "weakref", "array", "struct", "textwrap",
+             "multiprocessing", "concurrent.futures", "uuid", "platform", "hashlib", "secrets", "zlib", "gzip", "csv",
+             "datetime", "locale", "timeit", "cProfile", "tracemalloc", "faulthandler", "resource", "signal", "ctypes",
+             "unittest", "doctest", "pdb"):
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
+rng = np.random.default_rng(0)
+a = rng.standard_normal((300, 300))
+spd = a @ a.T + 300 * np.eye(300)
+assert np.allclose(np.linalg.inv(spd) @ spd, np.eye(300))
+np.linalg.svd(a), np.linalg.eigh(spd), np.linalg.solve(spd, a), np.linalg.cholesky(spd), np.linalg.qr(a)
+np.linalg.lstsq(a, a[:, 0], rcond=None), np.linalg.slogdet(spd), np.linalg.eig(a[:50, :50])
+np.fft.rfft2(a), np.einsum("ij,jk->ik", a, a, optimize=True), np.lib.stride_tricks.sliding_window_view(a, (3, 3)).sum()
+(a.astype(np.float32) @ a.astype(np.float32).T).sum(), np.exp(np.float32(1000)), np.sort(a, kind="stable")
+buffer = io.BytesIO()
+np.save(buffer, a)
+buffer.seek(0)
+assert np.array_equal(np.load(buffer), a)
+np.save(os.path.join(scratch, "a.npy"), a)
+assert np.load(os.path.join(scratch, "a.npy"), mmap_mode="r").sum() == a.sum()
+worker = threading.Thread(target=lambda: a @ a)
+worker.start()
+worker.join()
+for use in (lambda: __import__("uuid").uuid4(), lambda: __import__("platform").platform(),
+            lambda: __import__("tracemalloc").start(), lambda: __import__("faulthandler").enable(),
+            lambda: __import__("concurrent.futures").futures.ThreadPoolExecutor(2).map(abs, [-1, -2]),
+            lambda: os.sched_getaffinity(0), lambda: os.cpu_count(), lambda: __import__("resource").getrusage(0)):
+    try:
+        use()
+    except Exception:
+        pass
+
+
+def fork():
+    if os.fork() == 0:
+        os._exit(0)
+    raise AssertionError("fork was allowed")
+
+
+# What honest code may try and must survive: refused with EPERM by seccomp (or earlier by the audit hook).
+import socket, subprocess, multiprocessing
+for attempt in (lambda: subprocess.run(["fc-list"], capture_output=True), socket.socket, socket.socketpair, fork,
+                os.setsid, lambda: os.setpgid(0, 0), lambda: os.nice(1), lambda: os.pidfd_open(os.getpid()),
+                lambda: os.sched_setaffinity(1, {0}), lambda: multiprocessing.Pool(2)):
+    try:
+        attempt()
+    except OSError:
+        pass
+print("survived", flush=True)
+os._exit(0)
+"""
+
+
+@pytest.mark.parametrize("layers", ["seccomp", "all"])
+def test_numpy_openblas_and_the_standard_library_never_make_a_call_the_sandbox_kills(tmp_path, layers):
+    """seccomp kills the process at calls only an attack makes: honest work (NumPy's linear algebra on OpenBLAS
+    threads, the standard library, refused attempts to spawn or open sockets) must never meet one."""
+    env = {"PATH": "/usr/bin:/bin", "OPENBLAS_NUM_THREADS": "2", "TMPDIR": str(tmp_path), "LANG": "C.UTF-8"}
+    completed = subprocess.run([sys.executable, "-I", "-c", HONEST_WORK, str(Path(__file__).resolve().parents[2]),
+                                layers], capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    assert completed.returncode == 0 and "survived" in completed.stdout, (completed.returncode, completed.stderr[-2000:])
+
+
 def test_a_submission_over_its_wall_time_gets_nothing_and_says_why(tmp_path):
     folder = write_reference(tmp_path / "slow")
     result = grade_submission(folder, limits=Limits(wall_seconds=1.0))

@@ -7,8 +7,10 @@ two honest students and folders whose files are not plain files (a FIFO, a 2 GiB
 symbolic link, a hard link to a classmate's file), one saved with byte-order marks and one whose name is
 a spreadsheet formula. Each attack must earn exactly what its honest code earns, with a clear reason;
 the honest students, the grader (its limits, priority, CPU affinity), the results files and the files
-around them must be untouched. Two attacks get a run of their own: outliving the grading, and files the
-in-process grader and `grade-all` might read differently.
+around them must be untouched. A system call made past a disarmed audit hook, which seccomp answers by
+killing the evaluator, must be in `sandbox_refused`, put there by the grader. Three attacks get a run of
+their own: outliving the grading, files the in-process grader and `grade-all` might read differently,
+and a forbidden call made between two calls.
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from gradkit.checker.fixtures import load_examples
 from gradkit.batch import namespaces
 from gradkit.batch.limits import Limits
+from gradkit.batch.proxy import FORBIDDEN_CALL
 from gradkit.batch.samples import SOLUTIONS, write_reference, write_stubs
 from gradkit.batch.scheduler import grade_all
 from gradkit.batch.store import results_dir
@@ -70,19 +74,30 @@ EXPECTED = {
     # Correct code: the sabotage of others fails (own PID namespace; seccomp refuses these calls on other pids).
     "relu_limits_other_processes": (10, None),
     "relu_limits_the_grader": (10, None),
-    "relu_shares_memory": (0, "not implemented yet"),  # no SysV IPC: no classmate's code
-    "relu_uses_io_uring": (0, "not implemented yet"),  # no io_uring, no network: nothing fetched
+    # SysV IPC and io_uring are only ever an attack: seccomp kills the evaluator at the call (at import here), and
+    # the grader records it, where the disarmed audit hook would have recorded nothing.
+    "relu_shares_memory": (0, "does not import: " + FORBIDDEN_CALL),
+    "relu_uses_io_uring": (0, "does not import: " + FORBIDDEN_CALL),
+    # Raw syscall() through ctypes, past the disarmed audit hook. The right forward earns its 4 points; each call
+    # that reaches the forbidden syscall fails, and the rest of the submission is graded by a fresh evaluator.
+    "relu_raw_shmget": (4, "ReLU.backward raised ProcessDied: " + FORBIDDEN_CALL),
+    "relu_raw_io_uring": (0, "ReLU.forward raised ProcessDied: " + FORBIDDEN_CALL),
+    "relu_raw_ptrace_at_import": (0, "does not import: " + FORBIDDEN_CALL),
     "relu_forges_evidence": (0, "not implemented yet"),
     "relu_writes_extra_reply": (0, "wrote to the sandbox's pipe"),
 }
 if ISOLATED:  # stat() needs the mount view: without bubblewrap, Landlock does not cover it
     EXPECTED["relu_stats_hidden_files"] = (0, "(saw [])")
+# attack -> where the grader saw the kernel kill its evaluator (seccomp applies with or without bubblewrap)
+KILLED = {"relu_shares_memory": "in the import of relu.py", "relu_uses_io_uring": "in the import of relu.py",
+          "relu_raw_shmget": "in ReLU.backward", "relu_raw_io_uring": "in ReLU.forward",
+          "relu_raw_ptrace_at_import": "in the import of relu.py"}
 SLEEPER = "relu_sleeps_within_limits"
 FORMULA_NAME = '=HYPERLINK("example.invalid","grades")'
 ODD = "odd_files"  # relu.py a FIFO, softmax_ce.py a 2 GiB sparse file, sgd_momentum.py a link to a classmate's
 ODD_FILES = {"relu": "is not a regular file", "softmax_ce": "is larger than 2 MiB",
              "sgd_momentum": "is a symbolic link"}
-WITH_REFERENCE_POOL = {"relu_os_exit", "relu_sys_exit", "relu_infinite_loop", "relu_huge_allocation"}
+WITH_REFERENCE_POOL = {"relu_os_exit", "relu_sys_exit", "relu_infinite_loop", "relu_huge_allocation", "relu_raw_shmget"}
 LIMITS = Limits(cpu_seconds=120, memory_mb=1024, call_seconds=3.0, test_seconds=45.0, wall_seconds=400.0,
                 budget_seconds=30.0)
 
@@ -216,6 +231,17 @@ def test_evidence_is_kept_outside_the_sandbox_and_no_cell_is_a_formula(batch):
         assert not bad, bad
     with batch["out"].open(newline="") as handle:
         assert "'" + FORMULA_NAME in [row[0] for row in csv.reader(handle)]
+
+
+def test_a_system_call_past_the_audit_hook_is_recorded_by_the_grader_and_only_for_those_who_made_it(batch):
+    """seccomp kills the evaluator (SIGSYS); the grader, not the evaluator, puts it in `sandbox_refused`."""
+    with batch["out"].open(newline="") as handle:
+        table = {row["student"]: row["sandbox_refused"] for row in csv.DictReader(handle)}
+    for attack, where in KILLED.items():
+        note = f"a system call the sandbox forbids, {where} (the kernel killed the evaluator: SIGSYS)"
+        assert note in batch["results"][attack].refused, batch["results"][attack].refused
+        assert note in table[attack]
+    assert sorted(s for s, cell in table.items() if "SIGSYS" in cell) == sorted(KILLED)  # honest code never is
 
 
 def test_files_that_are_not_plain_files_are_refused_without_being_opened_or_read(batch):
@@ -363,6 +389,75 @@ def test_nothing_a_submission_starts_or_writes_outlives_its_grading(tmp_path, mo
 
 
 GRADED_RELU = Path(__file__).resolve().parents[1] / "graded" / "test_relu.py"
+
+TIMER = '''
+import ctypes, gc, platform, signal
+
+import numpy as np
+
+BPF = {"x86_64": 321, "aarch64": 280}.get(platform.machine(), 321)
+
+
+def _later(signum, frame):  # runs while the evaluator waits for the grader's next request
+    for obj in gc.get_objects():  # disarm the audit hook
+        if type(obj).__name__ == "function" and obj.__name__ == "hook" and obj.__closure__:
+            for cell in obj.__closure__:
+                if isinstance(cell.cell_contents, frozenset):
+                    cell.cell_contents = frozenset()
+    libc = ctypes.CDLL(None)
+    libc.syscall.restype = ctypes.c_long
+    libc.syscall(ctypes.c_long(BPF), 0, None, 0)
+
+
+class ReLU:
+    def __init__(self):
+        self.params, self.grads = {}, {}
+
+    def forward(self, x):
+        self.later()
+        return np.maximum(x, 0)
+
+    def later(self):
+        signal.signal(signal.SIGALRM, _later)
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+'''
+
+
+@pytest.mark.parametrize("isolated", [True, False], ids=["bwrap", "no-bwrap"])
+def test_a_forbidden_call_made_between_calls_is_recorded_when_the_grader_next_looks(tmp_path, monkeypatch, isolated):
+    """Code that returns first and makes the call later (a timer) is killed all the same; the grader finds the
+    evaluator dead of SIGSYS at its next request, or when it closes it, and records it (bubblewrap reports the
+    death as exit status 159)."""
+    from gradkit.batch.proxy import SandboxedImplementation
+
+    if isolated and not ISOLATED:
+        pytest.skip(f"needs bubblewrap: {WHY_NOT_ISOLATED}")
+    if not isolated:
+        monkeypatch.setenv("GRADKIT_NO_BWRAP", "1")
+    namespaces.status.cache_clear()
+    folder = write_stubs(tmp_path / "timer")
+    (folder / "relu.py").write_text(TIMER)
+    sandboxed = SandboxedImplementation(folder, Limits())
+
+    def wait_for_the_kill():
+        deadline = time.monotonic() + 10
+        while sandboxed.evaluator.alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    try:
+        assert sandboxed.ReLU().forward(np.array([-1.0, 2.0])).tolist() == [0.0, 2.0]
+        wait_for_the_kill()
+        layer = sandboxed.ReLU()  # the next request finds it dead and starts a fresh evaluator
+        layer.later()
+        wait_for_the_kill()
+        isolation = sandboxed.evaluator.isolated
+    finally:
+        sandboxed.close()  # finds the second one dead
+        namespaces.status.cache_clear()
+    assert isolation == isolated
+    assert sandboxed.evaluator.refusals == [
+        f"a system call the sandbox forbids, after ReLU.{method} (the kernel killed the evaluator: SIGSYS)"
+        for method in ("forward", "later")]
 
 
 def test_the_in_process_grader_and_grade_all_read_the_same_files_the_same_way(tmp_path, monkeypatch):
