@@ -20,26 +20,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from gradkit.checker.course import active, with_exercises  # noqa: E402
 from gradkit.checker.runner import run_suite  # noqa: E402
 from gradkit.release.catalogue import bug_files, read_expect, submission_with  # noqa: E402
 
 
-def timed_run(impl: str) -> tuple[float, object]:
+def timed_run(impl: str, course=None) -> tuple[float, object]:
     """CPU seconds (user + sys) of the child pytest process, and its outcomes.
 
     CPU time, not wall time: on a shared 2-core machine the wall clock mostly measures the neighbours.
     With --jobs > 1 children overlap and their CPU times cannot be told apart, so time with --jobs 1.
     """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    run = run_suite(impl)
+    run = run_suite(impl, course=course)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), run
 
 
 def grade_bug(path: Path) -> dict:
     _, expect = read_expect(path)
+    own = active()  # an exercise outside gradkit's own course is graded in that course widened by it
+    course = None if expect["exercise"] in own.exercises else with_exercises(own, [*own.exercises, expect["exercise"]])
     with tempfile.TemporaryDirectory() as tmp:
-        seconds, run = timed_run(str(submission_with(path, expect["exercise"], Path(tmp))))
+        seconds, run = timed_run(str(submission_with(path, expect["exercise"], Path(tmp))), course)
     failed = [o for o in run.outcomes if not o.passed]
     pattern_hints = {o.hint for o in failed if o.hint} - {None}
     return {

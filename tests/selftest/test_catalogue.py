@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from gradkit.checker.course import DEFAULT
+from gradkit.checker.course import DEFAULT, active, make
 from gradkit.checker.specs import EXERCISES
 from gradkit.checker.runner import run_suite
 from gradkit.checker.scoring import NOT_IMPLEMENTED, totals
@@ -85,8 +85,16 @@ def describe(run) -> str:
     return "\n".join(lines)
 
 
+def course_for(exercises: list[str] | None):
+    """None (gradkit's own course, as before) when it has `exercises`; else a course of just those exercises, at their
+    tests' points, so an exercise outside that course (in `EXERCISES`, not in `DEFAULT_COURSE`) is graded too."""
+    if exercises is None or set(exercises) <= set(active().exercises):
+        return None
+    return make("catalogue", list(exercises), {}, "test_catalogue")
+
+
 def grade(folder: Path, exercises: list[str] | None):
-    run = run_suite(str(folder), exercises, extra=CHILD_ARGS, timeout=RUN_TIMEOUT)
+    run = run_suite(str(folder), exercises, extra=CHILD_ARGS, timeout=RUN_TIMEOUT, course=course_for(exercises))
     assert run.outcomes, f"the graded suite produced no outcomes:\n{describe(run)}"
     return run
 

@@ -1,0 +1,315 @@
+"""Exercise avgpool: AvgPool2D, average pooling without padding over windows that may overlap, or with
+`global_pool=True` over the whole image (output (N, C)); everything the kit knows of it beyond the generic layer
+checks.
+
+One case type serves both modes: a global case is the window case whose window is the image (KH = H, KW = W,
+stride 1), so the probe, the counterfactuals and the stored examples read it the same way; only its output
+drops the two spatial axes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
+
+import numpy as np
+from hypothesis import strategies as st
+
+from gradkit.checker import forward_hints, inputs
+from gradkit.checker.construction import same_forward
+from gradkit.checker.guard import call, construct
+from gradkit.checker.hints import Hint
+from gradkit.checker.impl import Implementation
+from gradkit.checker.results import CheckFailure
+from gradkit.checker.specs import plural
+from gradkit.checker.strategies import seeds, small
+
+
+class AvgPoolCase(NamedTuple):
+    N: int
+    C: int
+    H: int
+    W: int
+    KH: int
+    KW: int
+    stride: int
+    seed: int
+    global_pool: bool = False  # the window is the whole image (KH = H, KW = W) and the output is (N, C)
+
+    exercise = "avgpool"
+
+    @property
+    def x_shape(self) -> tuple[int, int, int, int]:
+        return (self.N, self.C, self.H, self.W)
+
+    @property
+    def out_shape(self) -> tuple[int, ...]:
+        if self.global_pool:
+            return (self.N, self.C)
+        return (self.N, self.C, (self.H - self.KH) // self.stride + 1, (self.W - self.KW) // self.stride + 1)
+
+    @property
+    def out_formula(self) -> str:
+        if self.global_pool:
+            return "(N, C) for global_pool=True: one mean per image and channel (not (N, C, 1, 1))"
+        H_out, W_out = self.out_shape[2:]
+        return (
+            f"(N, C, H_out, W_out) with H_out = (H - KH) // stride + 1 = ({self.H} - {self.KH}) // {self.stride} + 1"
+            f" = {H_out}, W_out = ({self.W} - {self.KW}) // {self.stride} + 1 = {W_out}"
+        )
+
+    @property
+    def overlapping(self) -> bool:
+        """Whether two windows share a cell: a stride below the window along an axis with two outputs or more."""
+        if self.global_pool:
+            return False
+        _, _, H_out, W_out = self.out_shape
+        return (self.stride < self.KH and H_out > 1) or (self.stride < self.KW and W_out > 1)
+
+    def __str__(self) -> str:
+        image = f"{plural(self.N, 'image')} of {self.H}x{self.W} with {plural(self.C, 'channel')}"
+        if self.global_pool:
+            return f"{image}, global average pool (global_pool=True)"
+        overlap = " (overlapping windows)" if self.overlapping else ""
+        return f"{image}, {self.KH}x{self.KW} window, stride {self.stride}{overlap}"
+
+
+Case = AvgPoolCase
+
+
+@st.composite
+def window_cases(draw: st.DrawFn, max_side: int = 8) -> Case:
+    """Windows of 1..3 per axis (at least 2 cells), stride 1..3 (overlapping when below the window)."""
+    KH, KW = draw(small), draw(small)
+    if KH * KW == 1:
+        KW = 2
+    return Case(
+        N=draw(small), C=draw(small),
+        H=draw(st.integers(KH, max_side)), W=draw(st.integers(KW, max_side)),
+        KH=KH, KW=KW, stride=draw(small), seed=draw(seeds),
+    )
+
+
+@st.composite
+def global_cases(draw: st.DrawFn, max_side: int = 8) -> Case:
+    """The global pool: images of 1..max_side per side (at least 2 cells)."""
+    H, W = draw(st.integers(1, max_side)), draw(st.integers(1, max_side))
+    if H * W == 1:
+        W = 2
+    return global_case(N=draw(small), C=draw(small), H=H, W=W, seed=draw(seeds))
+
+
+def global_case(N: int, C: int, H: int, W: int, seed: int) -> Case:
+    return Case(N=N, C=C, H=H, W=W, KH=H, KW=W, stride=1, seed=seed, global_pool=True)
+
+
+@st.composite
+def cases(draw: st.DrawFn, max_side: int = 8) -> Case:
+    """Both modes: windows (three draws in four; shrinking goes there) and the global pool."""
+    if draw(st.integers(0, 3)) == 3:
+        return draw(global_cases(max_side))
+    return draw(window_cases(max_side))
+
+
+avgpool_cases = cases
+
+# ---------------------------------------------------------------- building
+
+PARAMS = ()
+
+
+def build(impl: Any, case: Case, rng: np.random.Generator) -> Any:
+    if case.global_pool:
+        return construct(impl.AvgPool2D, global_pool=True)
+    return construct(impl.AvgPool2D, (case.KH, case.KW), case.stride)
+
+
+def make_input(case: Case, rng: np.random.Generator) -> np.ndarray:
+    return inputs.gaussian(rng, case.x_shape)  # an average has no kinks and no ties
+
+
+# ---------------------------------------------------------------- diagnosis
+
+def variants(case: Case) -> Iterator[tuple[str, Case]]:
+    """The case with one feature removed, keeping the output size (most specific first)."""
+    if case.global_pool:
+        if case.H != case.W:
+            side = max(case.H, case.W)
+            yield "square", case._replace(H=side, W=side, KH=side, KW=side)
+        if case.C > 1:
+            yield "channels", case._replace(C=1)
+        if case.N > 1:
+            yield "batch", case._replace(N=1)
+        return
+    H_out, W_out = case.out_shape[2:]
+    if (case.H - case.KH) % case.stride or (case.W - case.KW) % case.stride:
+        yield "leftover", case._replace(H=(H_out - 1) * case.stride + case.KH, W=(W_out - 1) * case.stride + case.KW)
+    if case.KH != case.KW:
+        yield "square", square(case, max(case.KH, case.KW))
+    if case.overlapping:
+        yield "overlap", resized(case, case.KH, case.KW, max(case.KH, case.KW))
+    if case.stride > 1:
+        yield "stride", resized(case, case.KH, case.KW, 1)
+    if case.C > 1:
+        yield "channels", case._replace(C=1)
+    if case.N > 1:
+        yield "batch", case._replace(N=1)
+
+
+def resized(case: Case, KH: int, KW: int, stride: int) -> Case:
+    """The case with another window and stride, the image changed to keep the output size and, as far as the new
+    stride allows, the rows and columns left over past the last window (so a crash there is not removed too)."""
+    H_out, W_out = case.out_shape[2:]
+    left_h = min((case.H - case.KH) % case.stride, stride - 1)
+    left_w = min((case.W - case.KW) % case.stride, stride - 1)
+    return case._replace(KH=KH, KW=KW, stride=stride, H=(H_out - 1) * stride + KH + left_h,
+                         W=(W_out - 1) * stride + KW + left_w)
+
+
+def square(case: Case, side: int) -> Case:
+    """The case with a side x side window, the image changed as `resized` does."""
+    return resized(case, side, side, case.stride)
+
+
+def squares(case: Case) -> list[Case]:
+    """KH x KH and KW x KW versions of a window case with KH != KW (for a crash that only KH != KW causes)."""
+    if case.global_pool or case.KH == case.KW:
+        return []
+    return [square(case, side) for side in (case.KH, case.KW)]
+
+
+def window(case: Case, position: tuple[int, ...]) -> tuple[slice, slice]:
+    """The input cells under one output position (the whole image for the global pool)."""
+    if case.global_pool:
+        return slice(0, case.H), slice(0, case.W)
+    i, j = position[2] * case.stride, position[3] * case.stride
+    return slice(i, i + case.KH), slice(j, j + case.KW)
+
+
+def probe_hint(yours: np.ndarray, expected: np.ndarray) -> Hint | None:
+    """One output's gradient, on its window: the right total, but not spread evenly over the cells."""
+    if expected.size < 2 or not np.any(expected) or np.allclose(yours, expected, rtol=1e-6, atol=0):
+        return None
+    even = np.allclose(expected, expected.flat[0], rtol=1e-9, atol=0)
+    if even and np.isclose(yours.sum(), expected.sum(), rtol=1e-6) and not np.allclose(yours, yours.flat[0]):
+        return Hint("sum", "the gradient of one output reaches its window with the right total but unevenly: an "
+                           "average weighs every cell of the window alike, so each cell gets dout / (KH*KW)")
+    return None
+
+
+COUNTERFACTUAL_HINTS: dict[tuple[str, str], Hint] = {
+    ("batch", "x"): Hint("batch", "correct for one image, wrong for several: each image is pooled on its own, so "
+                                  "dx[n] comes from dout[n] alone; a sum or mean over axis 0 mixes the images"),
+    ("channels", "x"): Hint("channels", "correct with one channel, wrong with several: each channel is pooled on its "
+                                        "own, so dx[:, c] comes from dout[:, c] alone; a sum or mean over axis 1 "
+                                        "mixes the channels"),
+    ("square", "x"): Hint("square", "correct for a square window (or image), wrong when its height and width differ: "
+                                    "somewhere KH is used where KW belongs, or H where W belongs (or the reverse)"),
+}
+
+
+# ---------------------------------------------------------------- stored examples
+
+CONFIG_FIELDS = ("KH", "KW", "stride", "global_pool")
+
+# Stored forward examples (`python -m gradkit.release.fixtures` writes them from the reference): (x shape, settings);
+# chosen to cover windows that tile the image, overlap, leave rows over, are not square or are spaced out, and the
+# global pool (whose window is the image: KH = H, KW = W).
+EXAMPLES = [
+    ((2, 2, 4, 4), dict(KH=2, KW=2, stride=2, global_pool=0)),
+    ((1, 2, 5, 7), dict(KH=3, KW=3, stride=2, global_pool=0)),
+    ((2, 1, 5, 4), dict(KH=2, KW=3, stride=1, global_pool=0)),
+    ((1, 1, 7, 8), dict(KH=2, KW=2, stride=3, global_pool=0)),
+    ((2, 3, 3, 4), dict(KH=3, KW=4, stride=1, global_pool=1)),
+]
+
+
+def build_from_config(impl: Any, config: dict[str, int]) -> Any:
+    if config["global_pool"]:
+        return construct(impl.AvgPool2D, global_pool=True)
+    return construct(impl.AvgPool2D, (config["KH"], config["KW"]), config["stride"])
+
+
+def _config_case(config: dict[str, int], x_shape: tuple[int, ...]) -> Case:
+    N, C, H, W = x_shape
+    if config["global_pool"]:
+        return global_case(N=N, C=C, H=H, W=W, seed=0)
+    return Case(N=N, C=C, H=H, W=W, KH=config["KH"], KW=config["KW"], stride=config["stride"], seed=0)
+
+
+def formula(config: dict[str, int], x_shape: tuple[int, ...]) -> str:
+    return _config_case(config, x_shape).out_formula
+
+
+FORWARD_HINTS = {
+    "channels": Hint("channels", "right for one channel at a time, wrong with several: each channel is averaged on "
+                                 "its own; x[n].mean() (or a mean over axis 1) also averages over the channels: "
+                                 "average over the window's two axes only"),
+    "batch": Hint("batch", "right for one image at a time, wrong with several: each image is averaged on its own; "
+                           "x[:, c].mean() (or a mean over axis 0) also averages over the images: average over the "
+                           "window's two axes only"),
+    "stride": Hint("stride", "right with stride 1, wrong with a larger stride: window (i, j) starts at "
+                             "(i*stride, j*stride)"),
+}
+
+
+def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarray]) -> Hint | None:
+    """The feature whose splitting-away makes a wrong forward right on a stored example.
+
+    Pooling splits exactly: the example's correct output is also *your* forward on one channel at a time, on one
+    image at a time, and (for stride s > 1) every s-th output of your forward at stride 1. If your forward gets
+    the split problem right and the whole one wrong, the feature split away is where the mistake is.
+    """
+    x, expected = example["x"], example["out"]
+    N, C = x.shape[:2]
+
+    def forward(changed: dict[str, int], part: np.ndarray) -> np.ndarray:
+        return np.asarray(call(build_from_config(impl, changed), "forward", part.copy()))
+
+    rebuilt: dict[str, Callable[[], np.ndarray]] = {}
+    if C > 1:
+        rebuilt["channels"] = lambda: np.concatenate([forward(config, x[:, c:c + 1]) for c in range(C)], axis=1)
+    if N > 1:
+        rebuilt["batch"] = lambda: np.concatenate([forward(config, x[n:n + 1]) for n in range(N)], axis=0)
+    s = config["stride"]
+    if s > 1 and not config["global_pool"]:
+        H_out, W_out = expected.shape[2:]
+        rebuilt["stride"] = lambda: forward({**config, "stride": 1}, x)[:, :, ::s, ::s][:, :, :H_out, :W_out]
+    for feature, rebuild in rebuilt.items():
+        try:
+            if forward_hints.same(rebuild(), expected):
+                return FORWARD_HINTS[feature]
+        except (CheckFailure, ValueError, TypeError, IndexError):
+            continue  # your forward cannot run the simpler problem either: no evidence
+    return None
+
+
+# ---------------------------------------------------------------- pictures and fingerprints
+
+PLOT_CASE = Case(N=2, C=2, H=6, W=6, KH=2, KW=2, stride=2, seed=0)
+
+
+def enlarged(case: Case) -> Case:
+    if case.global_pool:
+        H, W = max(case.H, 6), max(case.W, 6)
+        return case._replace(N=max(case.N, 2), C=max(case.C, 2), H=H, W=W, KH=H, KW=W)
+    return case._replace(N=max(case.N, 2), C=max(case.C, 2), H=max(case.H, 6), W=max(case.W, 6))
+
+
+PROBE_CASES = [Case(N=2, C=2, H=5, W=6, KH=3, KW=2, stride=1, seed=109),
+               Case(N=2, C=1, H=7, W=7, KH=2, KW=2, stride=2, seed=110),
+               global_case(N=2, C=3, H=3, W=4, seed=111)]
+
+
+# ---------------------------------------------------------------- the contract's defaults
+
+def check_avgpool_defaults(impl: Implementation) -> None:
+    """AvgPool2D(k) pools with stride k, AvgPool2D() with a 2x2 window and stride 2 (not the global pool), and an
+    int k a square window."""
+    for call_text, args, K in [("AvgPool2D(3)", (3,), 3), ("AvgPool2D()", (), 2)]:
+        case = Case(N=2, C=2, H=7, W=8, KH=K, KW=K, stride=K, seed=0)
+        x = inputs.gaussian(np.random.default_rng(13), case.x_shape)
+        explicit = construct(impl.AvgPool2D, (K, K), K)
+        same_forward(construct(impl.AvgPool2D, *args), explicit, x, case.out_formula,
+                     f"{call_text} (the stride defaults to the kernel size, global_pool to False)",
+                     f"AvgPool2D(({K}, {K}), stride={K})")
