@@ -2,7 +2,8 @@
 
 A 4-D tensor is drawn as a mosaic of its 2-D slices (rows: first axis, columns: second axis),
 separated by thin gaps, so every entry is visible. Yours and the numerical gradient share one
-colour scale; the difference has its own, centred on zero.
+colour scale; the difference has its own, centred on zero. A spec whose gradients are not compared with finite
+differences (its `gradients(impl, case)` returns another reference) names that reference in `EXPECTED`.
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ def plot_gradients(impl: Implementation, case: object, path: Path) -> Path:
 
     case = enlarged(case)
     tensors = gradients(impl, case)
+    # What the right-hand gradient is: finite differences, unless the spec compares with something else (`EXPECTED`).
+    other = getattr(spec_of(case), "EXPECTED", "numerical")
     fig, axes = plt.subplots(len(tensors), 3, figsize=(12, 3.4 * len(tensors)), squeeze=False,
                              layout="constrained")
     for row, (name, (mine, numerical)) in enumerate(tensors.items()):
@@ -76,8 +79,8 @@ def plot_gradients(impl: Implementation, case: object, path: Path) -> Path:
         diff = mine - numerical
         worst = float(np.abs(diff).max(initial=0))
         verdict = "right" if worst <= 1e-6 * limit else "WRONG"
-        panels = [(mine, f"your {name}"), (numerical, f"numerical {name}"),
-                  (diff, f"yours - numerical: {verdict} (max {worst:.1e})")]
+        panels = [(mine, f"your {name}"), (numerical, f"{other} {name}"),
+                  (diff, f"yours - {other}: {verdict} (max {worst:.1e})")]
         for col, (data, title) in enumerate(panels):
             ax = axes[row, col]
             image = ax.imshow(mosaic(data), cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")

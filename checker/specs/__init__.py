@@ -42,8 +42,9 @@ EXERCISES: dict[str, Exercise] = {
         Exercise("relu", "relu.py", "ReLU", "ReLU"),
         Exercise("linear", "linear.py", "Linear", "fully connected layer"),
         Exercise("softmax_ce", "softmax_ce.py", "SoftmaxCrossEntropy", "softmax + cross-entropy loss"),
-        Exercise("avgpool", "avgpool.py", "AvgPool2D", "average pooling"),
         Exercise("sgd_momentum", "sgd_momentum.py", "SGDMomentum", "SGD with momentum"),
+        Exercise("avgpool", "avgpool.py", "AvgPool2D", "average pooling"),
+        Exercise("dropout", "dropout.py", "Dropout", "inverted dropout"),
     )
 }
 

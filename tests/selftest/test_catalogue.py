@@ -40,6 +40,7 @@ HINTS = {
     "init_rng", "init_scale", "defaults", "stale_grads", "lr_schedule", "order", "nesterov", "skip_layers", "stale_params", "axis",
     "layout", "clip_zero", "order", "square", "unwritten", "cache_written", "cache_consumed", "labels", "indexing",
     "log_base", "no_softmax", "output_size", None,
+    "keep_rate", "mask_rng", "mask_reused", "independent", "eval",
 }
 # Tensor names as the checker reports them (CheckFailure.tensor); params['<key>'] is matched by pattern.
 TENSORS = {

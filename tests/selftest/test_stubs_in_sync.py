@@ -25,6 +25,7 @@ CONTRACT = [
     ("softmax_ce", "SoftmaxCrossEntropy", (), {"forward": (None, None), "backward": ()}),
     ("sgd_momentum", "SGDMomentum", ([],), {"step": ()}),
     ("avgpool", "AvgPool2D", (), {"forward": (None,), "backward": (None,)}),
+    ("dropout", "Dropout", (), {"forward": (None,), "backward": (None,)}),
 ]
 
 
