@@ -148,4 +148,5 @@ CRASH_ORDER = ("leftover", "padding", "overlap", "stride", "kernel", "batch")
 def counterfactual(feature: str, tensor: str, specific: dict[tuple[str, str], Hint] | None = None) -> Hint:
     """The hint for a failure that goes away when `feature` is removed, worded for `tensor` where the exercise's
     spec has a more specific text (`COUNTERFACTUAL_HINTS`)."""
-    return (specific or {}).get((feature, tensor), COUNTERFACTUAL[feature])
+    found = (specific or {}).get((feature, tensor))
+    return found if found is not None else COUNTERFACTUAL[feature]  # a spec's own feature needs no generic text

@@ -23,6 +23,7 @@ from gradkit.checker.contract import checked_forward
 from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure
 from gradkit.checker.setups import LayerCase, build_layer, evaluate
+from gradkit.checker.specs import spec_of
 
 H = 1e-5
 RTOL = 1e-6
@@ -101,6 +102,8 @@ def layer_directional(impl: Implementation, case: LayerCase, tensor: str, fill_p
 
     The loss is differentiated through the trusted reference when `impl.reference` is set (the grade of
     record: your forward is then called once per case and never at a probe point), else through your forward.
+    A layer whose spec says it is `SMOOTH` (no kinks or ties, but curvature, which the kink guard would take for
+    one) keeps every example.
     """
     run = evaluate(impl, case, only=tensor, fill_params=fill_params)
     grad = run.dx if tensor == "x" else run.grads[tensor]
@@ -108,7 +111,7 @@ def layer_directional(impl: Implementation, case: LayerCase, tensor: str, fill_p
     setup = run.setup
     layer = reference_twin(impl, case, setup.layer) or setup.layer
     return directional_check(perturbed_loss(layer, setup.x, run.v, tensor, u, setup.out_shape, setup.formula),
-                             grad, u)
+                             grad, u, kink_guard=not getattr(spec_of(case), "SMOOTH", False))
 
 
 def reference_twin(impl: Implementation, case: LayerCase, layer: Any) -> Any | None:

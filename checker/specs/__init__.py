@@ -10,7 +10,9 @@ checks, diagnosis, stored examples, fingerprints, plots) never names an exercise
   `valid(case)`, `squares(case)`, `window(case, position)` (the input cells of one output, for the probe),
   `probe_hint(yours, expected)`, `probe_landing_hint(mine, expected)`, `dx_hint(dx, dout, x)` and
   `COUNTERFACTUAL_HINTS` ({(feature, tensor): Hint}, worded for one tensor);
-* stored examples: `CONFIG_FIELDS`, `build_from_config(impl, config)`, `formula(config, x_shape)`;
+* stored examples: `CONFIG_FIELDS`, `build_from_config(impl, config)`, `formula(config, x_shape)`, and optionally
+  `stores_gradients(config)` (False: the example holds the output only, for a mode whose backward is not graded);
+* `SMOOTH = True` for a layer without kinks or ties (gradient checks then keep every example);
 * `PLOT_CASE` and `enlarged(case)` (the `--plot` picture), `PROBE_CASES` (known-bug fingerprints), and, for an
   exercise that is not a layer, `tensors(impl, case)` and `gradients(impl, case)`.
 
@@ -45,6 +47,7 @@ EXERCISES: dict[str, Exercise] = {
         Exercise("sgd_momentum", "sgd_momentum.py", "SGDMomentum", "SGD with momentum"),
         Exercise("avgpool", "avgpool.py", "AvgPool2D", "average pooling"),
         Exercise("dropout", "dropout.py", "Dropout", "inverted dropout"),
+        Exercise("batchnorm", "batchnorm.py", "BatchNorm2D", "spatial batch normalisation"),
     )
 }
 

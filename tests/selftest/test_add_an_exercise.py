@@ -58,8 +58,7 @@ def added(tmp_path_factory) -> tuple[Path, set[str], list[str]]:
     for path, text in files.items():
         (copy / path).write_text(text)
     registry = copy / "checker" / "specs" / "__init__.py"
-    # At the end of EXERCISES, as the README says to add it: the exercises before it keep their stored examples (each
-    # exercise's examples are drawn from generators numbered in the registry's order).
+    # At the end of EXERCISES, as the README says to add it.
     end = "\n    )\n}\n"
     assert registry.read_text().count(end) == 1
     registry.write_text(registry.read_text().replace(end, "\n" + registry_line.rstrip("\n") + end))

@@ -41,11 +41,13 @@ HINTS = {
     "layout", "clip_zero", "order", "square", "unwritten", "cache_written", "cache_consumed", "labels", "indexing",
     "log_base", "no_softmax", "output_size", None,
     "keep_rate", "mask_rng", "mask_reused", "independent", "eval",
+    "unbiased_var", "momentum_convention", "eval_updates", "running_stats", "mean_terms", "eps", "mode",
 }
 # Tensor names as the checker reports them (CheckFailure.tensor); params['<key>'] is matched by pattern.
 TENSORS = {
     "dx", "dW", "db", "dscores", "out", "loss", "shape", "dtype", "x (mutated)", "dout (mutated)",
     "scores (mutated)", "y (mutated)", "params", "params (in place)", "grads (mutated)", "init", "defaults",
+    "dgamma", "dbeta", "running_mean", "running_var",
 }
 PARAM_TENSOR = re.compile(r"params\['\w+'\]")
 

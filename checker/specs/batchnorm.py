@@ -1,0 +1,567 @@
+"""Exercise batchnorm: BatchNorm2D, spatial batch normalisation of x (N, C, H, W) per channel over N, H and W, with
+running statistics for evaluation mode (everything the kit knows of it beyond the generic layer checks).
+
+The generic checks run in training mode, the mode a fresh layer is in: there the output depends only on the batch,
+so the many forward calls of finite differences (each of which moves the running statistics) all see the same
+function. Evaluation mode is checked through stored examples built in that mode (`training=0`: running statistics
+set by `build_from_config`; they store the output only, since the contract leaves that mode's backward open), the
+dtype contract (`check_forward_extra`), and two checks of the running statistics below: the training update
+(PyTorch's momentum convention, the unbiased batch variance) and no update in evaluation mode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+import numpy as np
+from hypothesis import strategies as st
+
+from gradkit.checker import contract, forward_hints, inputs
+from gradkit.checker.construction import same_forward
+from gradkit.checker.guard import call, construct
+from gradkit.checker.hints import Hint, close
+from gradkit.checker.impl import Implementation
+from gradkit.checker.results import CheckFailure, remembers_case
+from gradkit.checker.specs import plural
+from gradkit.checker.strategies import seeds
+
+CLS = "BatchNorm2D"
+MOMENTUM, EPS = 0.1, 1e-5  # the contract's defaults
+PER_CHANNEL = (0, 2, 3)  # every axis but the channels': N, H and W
+MIN_VALUES = 3  # values per channel in a check: with 2, the normalised values are +-1 whatever x is
+
+
+def _values(N: int, H: int, W: int) -> str:
+    return f"{plural(N, 'image')} of {H}x{W}, {N * H * W} values per channel"
+
+
+class BatchNormCase(NamedTuple):
+    N: int
+    C: int
+    H: int
+    W: int
+    seed: int
+
+    exercise = "batchnorm"
+    out_formula = "the shape of x, (N, C, H, W)"
+
+    @property
+    def x_shape(self) -> tuple[int, int, int, int]:
+        return (self.N, self.C, self.H, self.W)
+
+    @property
+    def out_shape(self) -> tuple[int, int, int, int]:
+        return self.x_shape
+
+    def __str__(self) -> str:
+        return f"{_values(self.N, self.H, self.W)}, {plural(self.C, 'channel')} (training mode)"
+
+
+Case = BatchNormCase
+
+
+class RunningCase(NamedTuple):
+    """Several forward calls of one layer, for the running statistics."""
+
+    N: int
+    C: int
+    H: int
+    W: int
+    momentum: float
+    steps: int
+    seed: int
+
+    exercise = "batchnorm"
+    out_formula = Case.out_formula
+
+    @property
+    def x_shape(self) -> tuple[int, int, int, int]:
+        return (self.N, self.C, self.H, self.W)
+
+    @property
+    def out_shape(self) -> tuple[int, int, int, int]:  # a crash is diagnosed as a layer case's (`variants`)
+        return self.x_shape
+
+    def __str__(self) -> str:
+        return (f"{plural(self.steps, 'forward call')} on batches of {_values(self.N, self.H, self.W)}, "
+                f"{plural(self.C, 'channel')}, momentum={self.momentum}")
+
+
+@st.composite
+def _shape(draw: st.DrawFn) -> tuple[int, int, int, int]:
+    """N in 1..4, C in 1..3, H and W in 1..4, with at least 2 pixels per image and MIN_VALUES values per channel.
+
+    Shrinks towards one image of 1x3 (or two of 1x2) with one channel. Two pixels or more per image, so that a
+    gradient summed over N alone has the wrong shape rather than an extra axis of length 1."""
+    H, W = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    if H * W == 1:
+        W = 2
+    N = draw(st.integers(1, 4))
+    if N * H * W < MIN_VALUES:
+        N = 2
+    return N, draw(st.integers(1, 3)), H, W
+
+
+def cases() -> st.SearchStrategy[Case]:
+    return st.builds(lambda shape, seed: Case(*shape, seed=seed), _shape(), seeds)
+
+
+batchnorm_cases = cases
+
+# momentum 0.5 would make the reversed convention right: never drawn
+MOMENTA = (0.1, 0.3, 0.01, 0.9)
+
+
+def running_cases() -> st.SearchStrategy[RunningCase]:
+    """A batch shape as `cases`, one of MOMENTA (0.1 first) and 1..3 forward calls."""
+    return st.builds(lambda shape, momentum, steps, seed: RunningCase(*shape, momentum=momentum, steps=steps,
+                                                                      seed=seed),
+                     _shape(), st.sampled_from(MOMENTA), st.integers(1, 3), seeds)
+
+
+# ---------------------------------------------------------------- building
+
+PARAMS = ("gamma", "beta")
+SMOOTH = True  # no kinks or ties: a gradient check never discards an example (its curvature is not a kink)
+
+
+def build(impl: Any, case: Case, rng: np.random.Generator) -> Any:
+    return construct(impl.BatchNorm2D, case.C, momentum=MOMENTUM, eps=EPS)
+
+
+def make_input(case: Any, rng: np.random.Generator) -> np.ndarray:
+    """Gaussian values, each channel rescaled to a mean in [-1, 1] and a standard deviation in [0.5, 2]: never a
+    nearly constant channel, whose tiny variance would make finite differences meaningless."""
+    z = inputs.gaussian(rng, case.x_shape)
+    z -= z.mean(axis=PER_CHANNEL, keepdims=True)
+    z /= np.sqrt(np.mean(z * z, axis=PER_CHANNEL, keepdims=True))
+    level = rng.uniform(-1.0, 1.0, (1, case.C, 1, 1))
+    spread = rng.uniform(0.5, 2.0, (1, case.C, 1, 1))
+    return level + spread * z
+
+
+def _set(layer: Any, name: str, value: np.ndarray) -> None:
+    call(layer, "__setattr__", name, value.copy())
+
+
+def _read(layer: Any, name: str, C: int, when: str) -> np.ndarray:
+    """A copy of `layer.<name>` as the contract has it: a float array of shape (C,)."""
+    try:
+        value = getattr(layer, name)
+    except AttributeError:
+        raise CheckFailure(f"{CLS} has no attribute {name} {when}; the provided constructor sets it (keep it)",
+                           tensor=name) from None
+    except Exception as error:  # noqa: BLE001 - a property of the student's, or the sandbox: still a failure
+        raise CheckFailure(f"reading {CLS}.{name} {when} failed: {error}", tensor=name) from None
+    if not isinstance(value, np.ndarray) or value.shape != (C,) or not np.issubdtype(value.dtype, np.floating):
+        what = (f"a {value.dtype} array of shape {value.shape}" if isinstance(value, np.ndarray)
+                else type(value).__name__)
+        raise CheckFailure(f"{CLS}.{name} is {what} {when}; it must stay a float64 array of shape (C,) = ({C},), "
+                           "one number per channel (reduce over N, H and W without keepdims, or reshape back)",
+                           tensor=name, hint="shape")
+    return np.array(value, dtype=np.float64)
+
+
+# ---------------------------------------------------------------- the normalisation and its usual mistakes
+# Used to name a mistake exactly (never to grade: the stored examples and the reference do that).
+
+def _batch_moments(x: np.ndarray, axes: tuple[int, ...] = PER_CHANNEL, ddof: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The mean and variance of x over `axes`, broadcastable against x."""
+    centre = np.mean(x, axis=axes, keepdims=True)
+    count = int(np.prod([x.shape[a] for a in axes]))
+    spread = np.sum((x - centre) ** 2, axis=axes, keepdims=True) / max(count - ddof, 1)
+    return centre, spread
+
+
+def _channel(values: np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=np.float64).reshape(1, -1, 1, 1)
+
+
+def _affine(xhat: np.ndarray, gamma: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    return _channel(gamma) * xhat + _channel(beta)
+
+
+def _whiten(x: np.ndarray, centre: np.ndarray, spread: np.ndarray, eps: float = EPS, inside: bool = True) -> np.ndarray:
+    return (x - centre) / (np.sqrt(spread + eps) if inside else np.sqrt(spread) + eps)
+
+
+AXIS_WORDS = {
+    (0,): "over N only (one mean and variance per (c, h, w) position)",
+    (2, 3): "over H and W only (per image and channel: instance normalisation)",
+    (1, 2, 3): "over C, H and W (per image: layer normalisation)",
+    (0, 1, 2, 3): "over all of x at once (one mean and variance for every channel)",
+    (0, 2): "over N and H only (W forgotten)",
+    (0, 3): "over N and W only (H forgotten)",
+}
+ADVICE = "batch normalisation normalises each channel over N, H and W: reduce with axis=(0, 2, 3)"
+
+
+def _training_mistakes(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray) -> Iterator[tuple[Hint, np.ndarray]]:
+    """(the mistake, the output it gives) for the usual mistakes of a training-mode forward."""
+    centre, spread = _batch_moments(x)
+    _, unbiased = _batch_moments(x, ddof=1)
+    yield (Hint("unbiased_var", "your output is normalised with the unbiased variance (divided by M - 1): the "
+                                "normalisation uses the biased one (divided by M = N*H*W, np.var's default ddof=0); "
+                                "only running_var takes the unbiased one"),
+           _affine(_whiten(x, centre, unbiased), gamma, beta))
+    yield (Hint("eps", "your output is normalised by sqrt(var) + eps: eps goes inside the square root, "
+                       "(x - mean) / sqrt(var + eps)"), _affine(_whiten(x, centre, spread, inside=False), gamma, beta))
+    yield (Hint("eps", "your output is normalised without eps: divide by sqrt(var + eps), eps=self.eps"),
+           _affine(_whiten(x, centre, spread, eps=0.0), gamma, beta))
+    for axes, words in AXIS_WORDS.items():
+        other_centre, other_spread = _batch_moments(x, axes)
+        yield (Hint("axis", f"your output is x normalised {words}: {ADVICE}"),
+               _affine(_whiten(x, other_centre, other_spread), gamma, beta))
+    C = x.shape[1]
+    for start_mean, start_var, when in ((np.zeros(C), np.ones(C), "before"), (None, None, "after")):
+        if start_mean is None:  # a fresh layer's running statistics after this forward's update
+            count = x.size // C
+            start_mean = MOMENTUM * centre.ravel()
+            start_var = (1 - MOMENTUM) + MOMENTUM * spread.ravel() * count / (count - 1)
+        yield (Hint("mode", f"your output is normalised with the running statistics ({when} this call's update): "
+                            "in training mode normalise with the batch's own mean and variance; the running ones "
+                            "are for evaluation mode"),
+               _affine(_whiten(x, _channel(start_mean), _channel(start_var)), gamma, beta))
+
+
+def _eval_mistakes(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, mean: np.ndarray,
+                   var: np.ndarray) -> Iterator[tuple[Hint, np.ndarray]]:
+    """(the mistake, the output it gives) for the usual mistakes of an evaluation-mode forward."""
+    centre, spread = _batch_moments(x)
+    yield (Hint("mode", "in evaluation mode your output is normalised with the batch's own statistics: normalise "
+                        "with running_mean and running_var (what training estimated), so that an image's output does "
+                        "not depend on the rest of its batch"), _affine(_whiten(x, centre, spread), gamma, beta))
+    yield (Hint("eps", "your evaluation-mode output is normalised by sqrt(running_var) + eps: eps goes inside the "
+                       "square root, sqrt(running_var + eps)"),
+           _affine(_whiten(x, _channel(mean), _channel(var), inside=False), gamma, beta))
+    yield (Hint("mode", "your evaluation-mode output divides by running_var: it is a variance, divide by "
+                        "sqrt(running_var + eps)"), _affine((x - _channel(mean)) / _channel(var + EPS), gamma, beta))
+    count = x.size // x.shape[1]
+    moved_mean = (1 - MOMENTUM) * mean + MOMENTUM * centre.ravel()
+    moved_var = (1 - MOMENTUM) * var + MOMENTUM * spread.ravel() * count / (count - 1)
+    yield (Hint("eval_updates", "your evaluation-mode output is normalised with running statistics that this very "
+                                "call updated first: in evaluation mode only read them (update them only when "
+                                "self.training is True)"),
+           _affine(_whiten(x, _channel(moved_mean), _channel(moved_var)), gamma, beta))
+
+
+# ---------------------------------------------------------------- diagnosis
+
+def valid(case: Any) -> bool:
+    return case.N * case.H * case.W >= MIN_VALUES
+
+
+def variants(case: Case) -> Iterator[tuple[str, Case]]:
+    """The same values per channel laid out with one feature removed: one pixel per image, one image, one channel."""
+    if case.H * case.W > 1:
+        yield "spatial", case._replace(N=case.N * case.H * case.W, H=1, W=1)
+    if case.N > 1:
+        yield "batch", case._replace(N=1, W=case.N * case.W)
+    if case.C > 1:
+        yield "channels", case._replace(C=1)
+
+
+def _counterfactuals() -> dict[tuple[str, str], Hint]:
+    found = {}
+    for tensor, what in (("x", "dx"), ("gamma", "dgamma"), ("beta", "dbeta")):
+        found["spatial", tensor] = Hint("axis", f"correct with one pixel per image (H = W = 1), wrong with more: your "
+                                                f"{what} reduces over N only; the statistics (and dgamma, dbeta) run "
+                                                "over N, H and W, axis=(0, 2, 3)")
+        found["batch", tensor] = Hint("batch", f"correct for one image, wrong for several: your {what} treats the "
+                                               "images separately; each channel's statistics (and dgamma, dbeta) run "
+                                               "over the whole batch as well as H and W, axis=(0, 2, 3)")
+        found["channels", tensor] = Hint("channels", f"correct with one channel, wrong with more: in your {what} the "
+                                                     "channels mix; each channel has its own mean, variance, gamma "
+                                                     "and beta, so reduce over (0, 2, 3) and broadcast with shape "
+                                                     "(1, C, 1, 1)")
+    return found
+
+
+COUNTERFACTUAL_HINTS: dict[tuple[str, str], Hint] = _counterfactuals()
+
+
+def _fits(target: np.ndarray, pattern: np.ndarray) -> np.ndarray | None:
+    """k with target[:, c] = k[c] * pattern[:, c] exactly for every channel c, else None."""
+    factors = []
+    for c in range(target.shape[1]):
+        t, p = target[:, c].ravel(), pattern[:, c].ravel()
+        k = float(t @ p / (p @ p)) if np.any(p) else 0.0
+        if not close(t, k * p):
+            return None
+        factors.append(k)
+    return np.array(factors)
+
+
+def dx_hint(dx: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:
+    """Read dx channel by channel as a multiple of one of the usual partial results.
+
+    The true dx is, per channel, gamma / sqrt(var + eps) times (dout - mean(dout) - xhat * mean(dout * xhat)), means
+    over N, H, W. A dx that is a per-channel multiple of dout alone, or lacks one of the two subtracted terms, left out
+    a path through the batch statistics; one equal to the full form without the factor gamma forgot gamma. A pattern
+    that the true form also fits (two values per channel, say) names nothing."""
+    centre, spread = _batch_moments(x)
+    xhat = _whiten(x, centre, spread)
+    slope = np.mean(dout * xhat, axis=PER_CHANNEL, keepdims=True)
+    level = np.mean(dout, axis=PER_CHANNEL, keepdims=True)
+    true_form = dout - level - xhat * slope
+    partial = [
+        (dout, "your dx is dout times one number per channel: you treated the batch mean and variance as constants. "
+               "Every x[n, c, h, w] also moves mean[c] and var[c], which all outputs of channel c use: dx = gamma / "
+               "sqrt(var + eps) * (dout - mean(dout) - xhat * mean(dout * xhat)), means over N, H and W"),
+        (dout - level, "your dx lacks the path through the variance: subtract xhat * mean(dout * xhat) too (means over "
+                       "N, H and W); dx = gamma / sqrt(var + eps) * (dout - mean(dout) - xhat * mean(dout * xhat))"),
+        (dout - xhat * slope, "your dx lacks the path through the mean: subtract mean(dout) too (over N, H and W); "
+                              "dx = gamma / sqrt(var + eps) * (dout - mean(dout) - xhat * mean(dout * xhat))"),
+    ]
+    for pattern, text in partial:
+        if _fits(dx, pattern) is not None and _fits(true_form, pattern) is None:
+            return Hint("mean_terms", text)
+    if close(dx, true_form / np.sqrt(spread + EPS)):
+        return Hint("scale", "your dx is the true one divided by gamma: the factor gamma[c] of out = gamma * xhat + "
+                             "beta is missing (dxhat = dout * gamma)")
+    return None
+
+
+def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarray]) -> Hint | None:
+    """Your output on a stored example, recognised as one of the usual mistakes (exactly, never a resemblance)."""
+    layer = build_from_config(impl, config)
+    for key in PARAMS:
+        layer.params[key][...] = example[key]
+    try:
+        out = call(layer, "forward", example["x"].copy())
+    except CheckFailure:
+        return None
+    x, gamma, beta = example["x"], example["gamma"], example["beta"]
+    if config["training"]:
+        mistakes = _training_mistakes(x, gamma, beta)
+    else:
+        mistakes = _eval_mistakes(x, gamma, beta, *_running_of_example(config["C"]))
+    for hint, wrong in mistakes:
+        if forward_hints.same(out, wrong):
+            return hint
+    return None
+
+
+# ---------------------------------------------------------------- stored examples, pictures, fingerprints
+
+CONFIG_FIELDS = ("C", "training")
+
+# Stored forward examples (`python -m gradkit.release.fixtures` writes them from the reference): (x shape, settings).
+# Training mode (training=1) with 1 to 3 channels, one image or several, one row or several; evaluation mode
+# (training=0) with the running statistics of `_running_of_example`.
+EXAMPLES = [
+    ((2, 3, 4, 5), dict(C=3, training=1)),
+    ((4, 2, 1, 3), dict(C=2, training=1)),
+    ((1, 1, 3, 2), dict(C=1, training=1)),
+    ((2, 3, 2, 3), dict(C=3, training=0)),
+    ((3, 2, 1, 2), dict(C=2, training=0)),
+]
+
+
+def _running_of_example(C: int) -> tuple[np.ndarray, np.ndarray]:
+    """The running statistics an evaluation-mode example is built with: means in [-0.5, 1], variances in [0.5, 2]."""
+    if C == 1:
+        return np.array([0.25]), np.array([1.5])
+    return np.linspace(-0.5, 1.0, C), np.linspace(2.0, 0.5, C)
+
+
+def build_from_config(impl: Any, config: dict[str, int]) -> Any:
+    layer = construct(impl.BatchNorm2D, config["C"], momentum=MOMENTUM, eps=EPS)
+    if not config["training"]:
+        mean, var = _running_of_example(config["C"])
+        _set(layer, "running_mean", mean)
+        _set(layer, "running_var", var)
+        call(layer, "eval")
+    return layer
+
+
+def stores_gradients(config: dict[str, int]) -> bool:
+    """Only training-mode examples hold gradients: the contract leaves evaluation mode's backward open."""
+    return bool(config["training"])
+
+
+def formula(config: dict[str, int], x_shape: tuple[int, ...]) -> str:
+    return Case.out_formula
+
+
+PLOT_CASE = Case(N=4, C=2, H=3, W=3, seed=0)
+
+
+def enlarged(case: Case) -> Case:
+    return case._replace(N=max(case.N, 4), C=max(case.C, 2), H=max(case.H, 3), W=max(case.W, 3))
+
+
+PROBE_CASES = [Case(N=2, C=2, H=2, W=3, seed=111), Case(N=3, C=1, H=1, W=2, seed=112)]
+
+
+# ---------------------------------------------------------------- the contract beyond training mode
+
+def check_forward_extra(impl: Implementation) -> None:
+    """Evaluation mode keeps the forward contract too: x's shape and dtype (the running statistics are float64, so a
+    float32 input gives float64 unless they are cast), finite, x unchanged."""
+    case = Case(N=2, C=3, H=2, W=3, seed=0)
+    rng = np.random.default_rng(17)
+    x = make_input(case, rng)
+    for dtype in (np.float64, np.float32):
+        layer = build(impl, case, rng)
+        _set(layer, "running_mean", inputs.gaussian(rng, (case.C,)))
+        _set(layer, "running_var", rng.uniform(0.5, 2.0, case.C))
+        call(layer, "eval")
+        try:
+            contract.checked_forward(layer, x.astype(dtype), case.out_shape, case.out_formula)
+        except CheckFailure as failure:
+            failure.message = failure.message.replace(f"{CLS}.forward", f"{CLS}.forward in evaluation mode", 1)
+            if failure.hint == "dtype":
+                failure.message += ("\n  hint: running_mean and running_var are float64: cast them to x.dtype before "
+                                    "using them")
+            failure.message += f"\n  case: {str(case).replace('training', 'evaluation')}"
+            raise
+
+
+def _moved(mean: np.ndarray, var: np.ndarray, batches: list[np.ndarray], momentum: float, *, reverse: bool = False,
+           ddof: int = 1, root: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Running statistics after training-mode forwards on `batches`: the contract's update, or (options) a known
+    mistake: `reverse` (momentum weighs the old value), `ddof=0` (biased variance), `root` (the standard deviation)."""
+    keep, take = (momentum, 1 - momentum) if reverse else (1 - momentum, momentum)
+    for batch in batches:
+        centre, spread = _batch_moments(batch, ddof=ddof)
+        new_var = np.sqrt(spread) if root else spread
+        mean, var = keep * mean + take * centre.ravel(), keep * var + take * new_var.ravel()
+    return mean, var
+
+
+RULE = ("the update is running = (1 - momentum) * running + momentum * batch statistic, with the unbiased batch "
+        "variance (divided by N*H*W - 1) for running_var")
+
+
+def _mistakes() -> list[tuple[str, str, dict[str, Any]]]:
+    """Known wrong updates: (hint id, what your statistics did, options of `_moved`)."""
+    return [
+        ("momentum_convention", "moved exactly as with the momentum convention reversed, running = momentum * running "
+                                "+ (1 - momentum) * batch: momentum is the weight of the new batch (PyTorch's "
+                                "convention)", {"reverse": True}),
+        ("momentum_convention", "moved exactly as with the momentum convention reversed and the biased variance",
+         {"reverse": True, "ddof": 0}),
+        ("unbiased_var", "moved exactly as with the biased batch variance (divided by N*H*W): running_var takes the "
+                         "unbiased one (divided by N*H*W - 1, np.var(..., ddof=1)), as PyTorch does; only the "
+                         "normalisation uses the biased one", {"ddof": 0}),
+        ("running_stats", "moved exactly as with the batch's standard deviation: running_var holds a variance",
+         {"root": True}),
+        ("running_stats", "are exactly the last batch's statistics: blend them, running = (1 - momentum) * running + "
+                          "momentum * batch", {"momentum": 1.0}),
+        ("running_stats", "never changed: every training-mode forward updates them", {"momentum": 0.0}),
+    ]
+
+
+def _first_difference(mine: np.ndarray, want: np.ndarray) -> int:
+    return int(np.argmax(np.abs(mine - want)))
+
+
+@remembers_case
+def check_running_statistics(impl: Implementation, case: RunningCase) -> None:
+    """After training-mode forwards, running_mean and running_var are where the contract's update takes them, from
+    values the check sets (not the constructor's zeros and ones, which hide an update that drops the old value)."""
+    rng = np.random.default_rng(case.seed)
+    layer = construct(impl.BatchNorm2D, case.C, momentum=case.momentum, eps=EPS)
+    start = inputs.gaussian(rng, (case.C,)), rng.uniform(0.5, 2.0, case.C)
+    _set(layer, "running_mean", start[0])
+    _set(layer, "running_var", start[1])
+    batches = [make_input(case, rng) for _ in range(case.steps)]
+    for batch in batches:
+        call(layer, "forward", batch.copy())  # the output is the forward tests' business
+    when = f"after {plural(case.steps, 'training-mode forward call')}"
+    mine = {"running_mean": _read(layer, "running_mean", case.C, when),
+            "running_var": _read(layer, "running_var", case.C, when)}
+    want = dict(zip(("running_mean", "running_var"), _moved(*start, batches, case.momentum)))
+    for index, name in enumerate(("running_mean", "running_var")):
+        if np.allclose(mine[name], want[name], rtol=1e-9, atol=1e-12):
+            continue
+        hint, why = None, f"compare your update with the contract's: {RULE}"
+        for alt_hint, alt_why, options in _mistakes():
+            moved = _moved(*start, batches, options.get("momentum", case.momentum),
+                           **{k: v for k, v in options.items() if k != "momentum"})
+            if np.allclose(mine[name], moved[index], rtol=1e-9, atol=1e-12):
+                hint, why = alt_hint, f"your {name} {alt_why}"
+                break
+        c = _first_difference(mine[name], want[name])
+        raise CheckFailure(
+            f"{CLS}.forward (training mode) left {name} wrong {when}\n"
+            f"  {name}[{c}]: yours {mine[name][c]:+.6g}, expected {want[name][c]:+.6g} (it started at "
+            f"{start[index][c]:+.6g}, momentum={case.momentum})\n"
+            f"  hint: {why}\n  case: {case}", tensor=name, hint=hint)
+
+
+@remembers_case
+def check_eval_keeps_running_statistics(impl: Implementation, case: RunningCase) -> None:
+    """Evaluation-mode forwards read running_mean and running_var and leave them as they are."""
+    rng = np.random.default_rng(case.seed)
+    layer = construct(impl.BatchNorm2D, case.C, momentum=case.momentum, eps=EPS)
+    start = inputs.gaussian(rng, (case.C,)), rng.uniform(0.5, 2.0, case.C)
+    _set(layer, "running_mean", start[0])
+    _set(layer, "running_var", start[1])
+    call(layer, "eval")
+    batches = [make_input(case, rng) for _ in range(case.steps)]
+    for batch in batches:
+        call(layer, "forward", batch.copy())
+    when = f"after {plural(case.steps, 'evaluation-mode forward call')}"
+    for index, name in enumerate(("running_mean", "running_var")):
+        mine = _read(layer, name, case.C, when)
+        if np.array_equal(mine, start[index]):
+            continue
+        c = _first_difference(mine, start[index])
+        like = _moved(*start, batches, case.momentum)[index]
+        how = (" exactly as a training-mode forward moves it" if np.allclose(mine, like, rtol=1e-9, atol=1e-12)
+               else "")
+        raise CheckFailure(
+            f"{CLS}.forward in evaluation mode changed {name}{how}: {name}[{c}] was {start[index][c]:+.6g}, "
+            f"{when} it is {mine[c]:+.6g}\n"
+            "  hint: evaluation mode only reads the running statistics; update them only when self.training is True "
+            f"(layer.eval() sets it to False)\n  case: {case}", tensor=name, hint="eval_updates")
+
+
+def check_batchnorm_constructor(impl: Implementation) -> None:
+    """The provided constructor and modes: gamma ones, beta zeros, grads zeros, running_mean zeros and running_var
+    ones (float64, (C,)); training after construction and train(), not after eval(); momentum 0.1 and eps 1e-5 by
+    default."""
+    C = 3
+    case = Case(N=2, C=C, H=2, W=3, seed=0)
+    x = make_input(case, np.random.default_rng(19))
+    call(construct(impl.BatchNorm2D, C), "forward", x.copy())  # a stub earns nothing here
+    layer = construct(impl.BatchNorm2D, C)
+    expected = {"params": {"gamma": np.ones(C), "beta": np.zeros(C)},
+                "grads": {"gamma": np.zeros(C), "beta": np.zeros(C)}}
+    for attribute, wanted in expected.items():
+        found = getattr(layer, attribute, None)
+        if not isinstance(found, dict) or set(found) != set(wanted):
+            keys = sorted(found) if isinstance(found, dict) else type(found).__name__
+            raise CheckFailure(f"{CLS}.__init__ must make {attribute} with keys {sorted(wanted)}; got {keys} (keep the "
+                               "provided constructor)", tensor="init")
+        for key, value in wanted.items():
+            got = found[key]
+            if not isinstance(got, np.ndarray) or got.dtype != np.float64 or not np.array_equal(got, value):
+                raise CheckFailure(f"{CLS}({C}).{attribute}[{key!r}] must start as float64 {value.tolist()}; got "
+                                   f"{got!r} (keep the provided constructor)", tensor="init")
+    for name, value in (("running_mean", np.zeros(C)), ("running_var", np.ones(C))):
+        got = getattr(layer, name, None)
+        if not isinstance(got, np.ndarray) or got.dtype != np.float64 or not np.array_equal(got, value):
+            raise CheckFailure(f"{CLS}({C}).{name} must start as float64 {value.tolist()}; got {got!r} (keep the "
+                               "provided constructor)", tensor="init")
+    probe = construct(impl.BatchNorm2D, C)
+    for when, wanted_mode, method in (("after construction", True, None), ("after eval()", False, "eval"),
+                                      ("after train()", True, "train")):
+        if method is not None:
+            call(probe, method)
+        state = getattr(probe, "training", None)
+        if state is not wanted_mode:
+            raise CheckFailure(f"{CLS}.training must be {wanted_mode} {when}; it is {state!r} (keep the provided "
+                               "constructor, train() and eval())", tensor="init")
+    defaulted, explicit = construct(impl.BatchNorm2D, C), construct(impl.BatchNorm2D, C, momentum=MOMENTUM, eps=EPS)
+    call_text, explicit_text = f"{CLS}({C})", f"{CLS}({C}, momentum={MOMENTUM}, eps={EPS})"
+    same_forward(defaulted, explicit, x, case.out_formula, call_text, explicit_text)
+    for name in ("running_mean", "running_var"):
+        mine, want = (_read(one, name, C, "after one forward") for one in (defaulted, explicit))
+        if not np.allclose(mine, want, rtol=1e-12, atol=1e-15):
+            raise CheckFailure(f"{call_text} moved {name} differently from {explicit_text} in one training-mode forward"
+                               f"\n  hint: keep the contract's defaults in __init__'s signature (momentum=0.1, "
+                               "eps=1e-5)", tensor="defaults", hint="defaults")

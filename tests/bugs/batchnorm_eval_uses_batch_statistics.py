@@ -1,0 +1,33 @@
+"""Evaluation mode normalises with the batch's own statistics instead of running_mean and running_var.
+
+The mode flag is checked for the update but not for the normalisation: evaluation outputs then depend on the
+other images of the batch (one image alone normalises to beta), and what training estimated is never used.
+"""
+
+import numpy as np
+
+from solutions.batchnorm import BatchNorm2D as Reference
+
+EXPECT = dict(exercise="batchnorm", tensor="out", hint="mode")
+
+
+class BatchNorm2D(Reference):
+    def forward(self, x):
+        N, C, H, W = x.shape
+        count = N * H * W
+        if self.training:
+            if count < 2:
+                raise ValueError(f"training mode needs at least 2 values per channel (N*H*W), got {count}")
+            mean = x.mean(axis=(0, 2, 3))
+            var = x.var(axis=(0, 2, 3))
+            m = self.momentum
+            self.running_mean = (1 - m) * self.running_mean + m * mean
+            self.running_var = (1 - m) * self.running_var + m * var * (count / (count - 1))
+        else:
+            mean, var = x.mean(axis=(0, 2, 3)), x.var(axis=(0, 2, 3))  # BUG: self.running_mean, self.running_var
+        inv_std = (1.0 / np.sqrt(var + self.eps)).astype(x.dtype).reshape(1, C, 1, 1)
+        xhat = (x - mean.astype(x.dtype).reshape(1, C, 1, 1)) * inv_std
+        self.xhat, self.inv_std, self.trained = xhat, inv_std, self.training
+        gamma = self.params["gamma"].astype(x.dtype).reshape(1, C, 1, 1)
+        beta = self.params["beta"].astype(x.dtype).reshape(1, C, 1, 1)
+        return gamma * xhat + beta
