@@ -43,6 +43,7 @@ EXERCISES: dict[str, Exercise] = {
         Exercise("linear", "linear.py", "Linear", "fully connected layer"),
         Exercise("softmax_ce", "softmax_ce.py", "SoftmaxCrossEntropy", "softmax + cross-entropy loss"),
         Exercise("sgd_momentum", "sgd_momentum.py", "SGDMomentum", "SGD with momentum"),
+        Exercise("adam", "adam.py", "Adam", "the Adam optimizer"),
     )
 }
 
