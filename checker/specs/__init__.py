@@ -48,6 +48,7 @@ EXERCISES: dict[str, Exercise] = {
         Exercise("avgpool", "avgpool.py", "AvgPool2D", "average pooling"),
         Exercise("dropout", "dropout.py", "Dropout", "inverted dropout"),
         Exercise("batchnorm", "batchnorm.py", "BatchNorm2D", "spatial batch normalisation"),
+        Exercise("adam", "adam.py", "Adam", "the Adam optimizer"),
     )
 }
 

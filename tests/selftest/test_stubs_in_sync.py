@@ -27,6 +27,7 @@ CONTRACT = [
     ("avgpool", "AvgPool2D", (), {"forward": (None,), "backward": (None,)}),
     ("dropout", "Dropout", (), {"forward": (None,), "backward": (None,)}),
     ("batchnorm", "BatchNorm2D", (3,), {"forward": (None,), "backward": (None,)}),
+    ("adam", "Adam", ([],), {"step": ()}),
 ]
 
 
@@ -160,7 +161,6 @@ def test_write_check_and_the_cli_agree(tmp_path, capsys):
     args = ["--solutions", str(solutions), "--exercises", str(exercises)]
 
     assert len(check_stubs(solutions, exercises)) == len(list(solutions.glob("*.py")))  # nothing written yet
-    assert len(check_stubs(solutions, exercises)) == len(list(SOLUTIONS.glob("*.py")))  # nothing written yet
     assert make_stubs.run(parser.parse_args(args)) == 0
     assert check_stubs(solutions, exercises) == []
     assert write_stubs(solutions, exercises) == []  # nothing left to change

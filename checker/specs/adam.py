@@ -1,0 +1,593 @@
+"""Exercise adam: Adam, an optimizer, so no gradient to check: these compare trajectories (as for sgd_momentum).
+
+The contract's update, per parameter w with gradient grad and its own m and v (zeros at first), t one count for
+the optimizer, advanced once per step (1 at the first):
+    g = grad + weight_decay * w                 (L2 weight decay, as torch.optim.Adam; not AdamW)
+    m = beta1 * m + (1 - beta1) * g;   v = beta2 * v + (1 - beta2) * g * g
+    w -= lr * (m / (1 - beta1**t)) / (sqrt(v / (1 - beta2**t)) + eps)
+For a constant gradient and no weight decay the bias correction gives back m_hat = g and v_hat = g * g at every
+step, so there is a closed form independent of the recurrence:  w_k - w_0 = -k * lr * g / (|g| + eps)
+(the first step moves every entry by almost exactly lr, against the sign of its gradient).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import numpy as np
+from hypothesis import strategies as st
+
+from gradkit.checker import inputs
+from gradkit.checker.guard import call, construct
+from gradkit.checker.impl import Implementation
+from gradkit.checker.results import CheckFailure, StudentCodeError
+from gradkit.checker.specs import plural
+from gradkit.checker.strategies import seeds
+
+CLASS = "Adam"
+# The contract's update in one line, for messages.
+UPDATE = ("the update: g = grad + weight_decay * w; m = beta1 * m + (1 - beta1) * g; v = beta2 * v + "
+          "(1 - beta2) * g * g; w -= lr * m_hat / (sqrt(v_hat) + eps) with m_hat = m / (1 - beta1**t), "
+          "v_hat = v / (1 - beta2**t) and t = 1, 2, ... (one count, advanced once per step)")
+CLOSED_FORM = ("with a constant gradient (and no weight decay), bias correction makes m_hat = g and v_hat = g * g at "
+               "every step, so each step moves w by exactly -lr * g / (|g| + eps)")
+DEFAULTS = dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0)
+# The descent test: this many steps on a quadratic bowl must bring the parameters this many times closer.
+STEPS_ON_THE_BOWL, CLOSER_ON_THE_BOWL = 100, 10
+
+
+class AdamCase(NamedTuple):
+    shapes: tuple[tuple[int, ...], ...]  # one parameter per shape, spread over two layers
+    lr: float
+    beta1: float
+    beta2: float
+    eps: float
+    weight_decay: float
+    steps: int
+    seed: int
+
+    exercise = "adam"
+
+    def __str__(self) -> str:
+        return (
+            f"{plural(len(self.shapes), 'parameter')} of shapes {list(self.shapes)}, lr={self.lr}, "
+            f"beta1={self.beta1}, beta2={self.beta2}, eps={self.eps}, weight_decay={self.weight_decay}, "
+            f"{plural(self.steps, 'step')}"
+        )
+
+
+Case = AdamCase
+
+
+def cases(weight_decay: bool = False) -> st.SearchStrategy[Case]:
+    """Two to four parameters of fixed small shapes; lr, the betas, eps (and weight decay) from short lists.
+
+    eps is sometimes large (0.1, 1e-3) next to gradients of size about 1: only then does where eps goes (outside
+    the square root, on the corrected v) change the trajectory measurably.
+    """
+    # Both toy layers get the same names and shapes ("W", then "b"), as two real layers can: state shared
+    # between parameters, or kept per name only, then gives wrong values rather than a crash.
+    shapes = [((2,), (2,)), ((2, 3), (3,), (2, 3), (3,)), ((1,), (1,)), ((4, 1), (1,), (4, 1), (1,))]
+    if weight_decay:  # the smallest failing case then has a weight matrix and a bias, as a network does
+        shapes = shapes[1:2] + shapes[:1] + shapes[2:]
+    return st.builds(
+        Case,
+        shapes=st.sampled_from(shapes),
+        lr=st.sampled_from([0.01, 0.1, 0.001]),
+        beta1=st.sampled_from([0.9, 0.5, 0.0]),
+        beta2=st.sampled_from([0.999, 0.9, 0.5]),
+        eps=st.sampled_from([1e-8, 0.1, 1e-3]),
+        weight_decay=st.sampled_from([1e-2, 0.1, 5e-4]) if weight_decay else st.just(0.0),
+        steps=st.integers(1, 6),
+        seed=seeds,
+    )
+
+
+adam_cases = cases
+
+
+class ToyLayer:
+    """A stand-in layer: just `params` and `grads`, as every layer has."""
+
+    def __init__(self, params: dict[str, np.ndarray]):
+        self.params = params
+        self.grads = {k: np.zeros_like(v) for k, v in params.items()}
+
+    def __repr__(self) -> str:
+        return f"ToyLayer({sorted(self.params)})"
+
+
+class Bare:
+    """A layer with no `params` or `grads` attributes at all (the contract says: skip it)."""
+
+    def __repr__(self) -> str:
+        return "Bare()"
+
+
+def _params(layer: Any) -> dict[str, np.ndarray]:
+    """A layer's params, {} for a layer without them (which the optimizer must skip)."""
+    return getattr(layer, "params", None) or {}
+
+
+def _grads(layer: Any) -> dict[str, np.ndarray]:
+    return getattr(layer, "grads", None) or {}
+
+
+def make_layers(case: AdamCase, rng: np.random.Generator, with_bare: bool = False) -> list[Any]:
+    """Two toy layers sharing the case's parameters (both name theirs "W", "b", ... as real layers do, so state
+    kept per name instead of per parameter shows), one with empty dicts (like ReLU), and with `with_bare` one
+    without the attributes (like a Flatten layer): only the test of a trainer's use has it."""
+    half = (len(case.shapes) + 1) // 2
+    names = ["W", "b", "c", "d"]
+
+    def layer(shapes: tuple[tuple[int, ...], ...]) -> ToyLayer:
+        return ToyLayer({n: inputs.gaussian(rng, s) for n, s in zip(names, shapes)})
+
+    bare = [Bare()] if with_bare else []
+    return [layer(case.shapes[:half]), ToyLayer({}), *bare, layer(case.shapes[half:])]
+
+
+def _optimizer(impl: Implementation, layers: list[Any], case: AdamCase) -> Any:
+    return construct(impl.Adam, layers, lr=case.lr, beta1=case.beta1, beta2=case.beta2, eps=case.eps,
+                     weight_decay=case.weight_decay)
+
+
+def _copies(layers: list[Any], what: Callable[[Any], dict[str, np.ndarray]] = _params) -> list[dict[str, np.ndarray]]:
+    return [{k: a.copy() for k, a in what(layer).items()} for layer in layers]
+
+
+def _step(optimizer: Any, layers: list[Any], in_place: bool = False) -> None:
+    """One step, checked: grads untouched, and with `in_place` (only the trainer-use test, so the mistake costs
+    one test) params updated in place (the same arrays); the other tests judge the values in the dicts."""
+    arrays = [(layer, k, _params(layer)[k]) for layer in layers for k in _params(layer)]
+    grads = [(layer, k, _grads(layer)[k].copy()) for layer in layers for k in _grads(layer)]
+    try:
+        call(optimizer, "step")
+    except StudentCodeError as error:
+        if f"'{Bare.__name__}' object has no attribute" not in error.message:
+            raise
+        raise CheckFailure(
+            f"{error.message}\n  hint: a layer without parameters may have no params or grads attribute at all (a "
+            "Flatten layer, say): skip it, e.g. with getattr(layer, 'params', {})", tensor="params",
+            hint="skip_layers") from None
+    for layer, k, array in arrays if in_place else []:
+        if _params(layer)[k] is not array:
+            raise CheckFailure(
+                f"{CLASS}.step replaced params[{k!r}] with a new array; update it in place (`w -= ...`), because the "
+                "layer and the optimizer must share the same array", tensor="params (in place)", hint="not_in_place")
+    changed = sorted({k for layer, k, grad in grads if not _identical(_grads(layer)[k], grad)})
+    if changed:
+        raise CheckFailure(
+            f"{CLASS}.step modified {' and '.join(f'grads[{k!r}]' for k in changed)}; read the gradients, never "
+            "write them (`g = layer.grads[k]; g += weight_decay * w` writes into the layer's gradient: make a new "
+            "array, g = layer.grads[k] + weight_decay * w)", tensor="grads (mutated)", hint="mutation")
+
+
+def _identical(a: Any, b: np.ndarray) -> bool:
+    """The same values (NaN where both are NaN: a NaN parameter makes a NaN gradient, which is not a mutation)."""
+    try:
+        return bool(np.array_equal(a, b, equal_nan=True))
+    except TypeError:  # not numbers at all
+        return False
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    """Equal up to round-off; NaN where both are NaN (a known mistake that divides by zero is still recognised)."""
+    return np.shape(a) == np.shape(b) and bool(np.allclose(a, b, rtol=1e-9, atol=1e-12, equal_nan=True))
+
+
+def _matches(layers: list[Any], expected: list[dict[str, np.ndarray]]) -> bool:
+    return all(_close(_params(layer)[k], want[k]) for layer, want in zip(layers, expected) for k in want)
+
+
+def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dict[str, np.ndarray]]],
+                        case: AdamCase, *, lrs: list[float] | None = None, correction: str = "both",
+                        clock: str = "per step", first_t: int = 1, eps_at: str = "outside", square: bool = True,
+                        shared: str = "none", decay: str = "l2", decay_min_ndim: int = 0,
+                        kept: bool = True) -> list[dict[str, np.ndarray]]:
+    """The contract's update, applied step by step to copies (the oracle).
+
+    `lrs` gives each step's learning rate (a schedule; case.lr throughout by default). The other options describe
+    known wrong variants, used to name a mistake: `correction` ("both"; "none", "m", "v": which averages are
+    bias-corrected; "swapped": m by 1 - beta2**t and v by 1 - beta1**t), `clock` ("per step"; "frozen": t stays at
+    `first_t`; "per parameter", "per layer": t advances before every parameter's, or every layer's, update),
+    `first_t` (the t of the first step; 0 divides by zero), `eps_at` ("outside": sqrt(v_hat) + eps; "inside":
+    sqrt(v_hat + eps); "uncorrected": the paper's efficient form lr * sqrt(1 - beta2**t) / (1 - beta1**t) * m /
+    (sqrt(v) + eps)), `square` (False: v averages g, not g * g), `shared` ("name": one m and v per parameter name
+    across layers; "all": one for everything), `decay` ("decoupled": AdamW, w -= lr * weight_decay * w beside the
+    step, g = grad), `decay_min_ndim` (2 skips the biases) and `kept` (False: m and v restart from zero at every
+    step).
+    """
+    weights = [{k: a.copy() for k, a in p.items()} for p in start]
+    mean: dict[object, np.ndarray] = {}
+    square_mean: dict[object, np.ndarray] = {}
+    count = first_t - 1
+    with np.errstate(all="ignore"):
+        for step, step_grads in enumerate(grads):
+            rate = case.lr if lrs is None else lrs[step]
+            if clock == "per step":
+                count += 1
+            for i, (wl, gl) in enumerate(zip(weights, step_grads)):
+                if clock == "per layer":
+                    count += 1
+                for k in wl:
+                    if clock == "per parameter":
+                        count += 1
+                    t = first_t if clock == "frozen" else count
+                    slot = {"none": (i, k), "name": k, "all": "all"}[shared]
+                    lam = case.weight_decay if wl[k].ndim >= decay_min_ndim else 0.0
+                    grad = gl[k] + lam * wl[k] if decay == "l2" else gl[k]
+                    zero = np.zeros_like(wl[k])
+                    first = case.beta1 * (mean.get(slot, zero) if kept else zero) + (1 - case.beta1) * grad
+                    raw = grad * grad if square else grad
+                    second = case.beta2 * (square_mean.get(slot, zero) if kept else zero) + (1 - case.beta2) * raw
+                    mean[slot], square_mean[slot] = first, second
+                    bias1, bias2 = 1 - case.beta1**t, 1 - case.beta2**t
+                    if correction == "swapped":
+                        bias1, bias2 = bias2, bias1
+                    unbiased1 = first / bias1 if correction in ("both", "m", "swapped") else first
+                    unbiased2 = second / bias2 if correction in ("both", "v", "swapped") else second
+                    if eps_at == "inside":
+                        move = rate * unbiased1 / np.sqrt(unbiased2 + case.eps)
+                    elif eps_at == "uncorrected":
+                        move = rate * np.sqrt(bias2) / bias1 * first / (np.sqrt(second) + case.eps)
+                    else:
+                        move = rate * unbiased1 / (np.sqrt(unbiased2) + case.eps)
+                    if decay == "decoupled":
+                        move = move + rate * lam * wl[k]
+                    wl[k] = wl[k] - move
+    return weights
+
+
+def closed_form(start: list[dict[str, np.ndarray]], gradient: list[dict[str, np.ndarray]],
+                case: AdamCase) -> list[dict[str, np.ndarray]]:
+    """Where `case.steps` steps with the constant `gradient` (no weight decay) must land: each step moves by
+    lr * g / (|g| + eps), since bias correction makes m_hat = g and v_hat = g * g at every step."""
+    return [{k: w0[k] - case.steps * case.lr * g[k] / (np.abs(g[k]) + case.eps) for k in w0}
+            for w0, g in zip(start, gradient)]
+
+
+# Known ways to get the update wrong: (hint, what it means, the case to simulate, options of
+# `expected_trajectory`). The first one that reproduces your parameters names the mistake.
+def _alternatives(case: AdamCase) -> list[tuple[str, str, AdamCase, dict[str, object]]]:
+    found: list[tuple[str, str, AdamCase, dict[str, object]]] = [
+        ("sign", "your parameters moved exactly as with the opposite sign of the step: w moves against its "
+                 "gradient, w -= lr * m_hat / (sqrt(v_hat) + eps)", case._replace(lr=-case.lr), {}),
+        ("bias_correction", "your parameters moved exactly as without bias correction (m and v used as they are): "
+                            "divide m by 1 - beta1**t and v by 1 - beta2**t; they start at zero, and the correction "
+                            "undoes that", case, {"correction": "none"}),
+        ("bias_correction", "your parameters moved exactly as with m bias-corrected but not v: use v_hat = "
+                            "v / (1 - beta2**t) under the square root", case, {"correction": "m"}),
+        ("bias_correction", "your parameters moved exactly as with v bias-corrected but not m: use m_hat = "
+                            "m / (1 - beta1**t)", case, {"correction": "v"}),
+        ("bias_correction", "your parameters moved exactly as with beta1 and beta2 swapped in the bias corrections: "
+                            "m_hat = m / (1 - beta1**t), v_hat = v / (1 - beta2**t)", case, {"correction": "swapped"}),
+        ("step_count", "your parameters moved exactly as with t stuck at 1 (never advanced): advance self.t once per "
+                       "step, so the corrections use t = 1, 2, 3, ...", case, {"clock": "frozen"}),
+        ("step_count", "your parameters moved exactly as if t advanced once per parameter (self.t += 1 inside the "
+                       "loop over parameters): t counts steps; advance it once per call of step, before the loop",
+         case, {"clock": "per parameter"}),
+        ("step_count", "your parameters moved exactly as if t advanced once per layer (self.t += 1 inside the loop "
+                       "over layers): t counts steps; advance it once per call of step, before the loop",
+         case, {"clock": "per layer"}),
+        ("step_count", "your parameters moved exactly as with t = 0 at the first step: 1 - beta1**0 is 0, so the "
+                       "bias correction divides by zero (NaN); advance t before using it, so it is 1 at the first step",
+         case, {"first_t": 0}),
+        ("eps", "your parameters moved exactly as with eps inside the square root, sqrt(v_hat + eps): eps goes "
+                "outside, sqrt(v_hat) + eps", case, {"eps_at": "inside"}),
+        ("eps", "your parameters moved exactly as with the paper's 'efficient' form, lr * sqrt(1 - beta2**t) / "
+                "(1 - beta1**t) * m / (sqrt(v) + eps), which adds eps to the uncorrected sqrt(v): the contract adds "
+                "eps to sqrt(v_hat)", case, {"eps_at": "uncorrected"}),
+        ("second_moment", "your parameters moved exactly as with v averaging the gradient g instead of its square: "
+                          "v = beta2 * v + (1 - beta2) * g * g", case, {"square": False}),
+        ("momentum_state", "your parameters moved exactly as if parameters with the same name in different layers "
+                           "(two 'W's) shared one m and one v: keep them per layer and key (self.m[i][k], "
+                           "self.v[i][k])", case, {"shared": "name"}),
+        ("momentum_state", "your parameters moved exactly as with one m and one v shared by every parameter: keep "
+                           "them per parameter (per layer and key)", case, {"shared": "all"}),
+        ("momentum_state", "your parameters moved exactly as if m and v restarted from zero at every step: keep "
+                           "them (self.m, self.v) from one step to the next", case, {"kept": False}),
+    ]
+    if case.weight_decay:
+        if any(len(shape) == 1 for shape in case.shapes) and any(len(shape) > 1 for shape in case.shapes):
+            found.append(("weight_decay", "your parameters moved exactly as with weight decay on the weight "
+                                          "matrices but not on the 1-D parameters (biases): the contract decays "
+                                          "every parameter", case, {"decay_min_ndim": 2}))
+        found += [
+            ("weight_decay", "your parameters moved exactly as with decoupled weight decay (AdamW: w -= lr * "
+                             "weight_decay * w beside the Adam step): this Adam uses L2 weight decay, as "
+                             "torch.optim.Adam does; add weight_decay * w to the gradient before m and v",
+             case, {"decay": "decoupled"}),
+            ("weight_decay", "your parameters moved exactly as without weight decay: add weight_decay * w to the "
+                             "gradient", case._replace(weight_decay=0.0), {}),
+            ("weight_decay", "your parameters moved exactly as with weight decay of the opposite sign: "
+                             "g = grad + weight_decay * w", case._replace(weight_decay=-case.weight_decay), {}),
+        ]
+    return found
+
+
+def _finite(weights: list[dict[str, np.ndarray]]) -> bool:
+    return all(np.all(np.isfinite(w)) for layer in weights for w in layer.values())
+
+
+def _simulated(start: list[dict[str, np.ndarray]], history: list, case: AdamCase,
+               options: dict[str, object]) -> list[dict[str, np.ndarray]] | None:
+    try:
+        return expected_trajectory(start, history, case, **options)  # type: ignore[arg-type]
+    except ValueError:  # shapes that cannot share one state
+        return None
+
+
+def _compare_trajectory(layers: list[Any], start: list[dict[str, np.ndarray]],
+                        history: list[list[dict[str, np.ndarray]]], case: AdamCase, what: str,
+                        expected: list[dict[str, np.ndarray]], moves_later: Callable[[], bool] | None = None,
+                        reproduce: Callable[[AdamCase, dict[str, object]], bool] | None = None,
+                        note: str = "") -> None:
+    """Your parameters after the steps in `history` must equal `expected`; if not, say how they differ.
+
+    `moves_later` takes one more step and says whether the parameters then move: after a step that moved nothing,
+    it tells an update that lags one step behind from one that never reaches the arrays. A known mistake whose
+    trajectory holds NaN names yours only if `reproduce` confirms it on gradients of one sign (where NaN from a
+    division by zero and NaN from the square root of a negative v no longer look alike)."""
+    if _matches(layers, expected):
+        return
+    number, k = next((i, k) for i, (layer, want) in enumerate(zip(layers, expected)) for k in want
+                     if not _close(_params(layer)[k], want[k]))
+    mine, want, w0 = _params(layers[number])[k], expected[number][k], start[number][k]
+    hint, why = None, "compare your step with the update line by line"
+    unchanged = all(np.array_equal(_params(layer)[key], w[key]) for layer, w in zip(layers, start) for key in w)
+    if unchanged and moves_later is not None and moves_later():
+        hint, why = "order", ("your first step moved nothing and the next one did: w moved before m and v were "
+                              "updated (they start at 0); update m and v first, then move w")
+    elif unchanged:
+        hint, why = "not_in_place", ("no parameter changed at all: `w = w - ...` only rebinds a local name; update "
+                                     "the array itself, w -= ...")
+    for alt_hint, alt_why, alternative, options in [] if unchanged else _alternatives(case):
+        simulated = _simulated(start, history, alternative, options)
+        if simulated is None or not _matches(layers, simulated):
+            continue
+        if _finite(simulated) or (reproduce is not None and reproduce(alternative, options)):
+            hint, why = alt_hint, alt_why
+            break
+    finite = all(np.all(np.isfinite(_params(layer)[key])) for layer in layers for key in _params(layer))
+    broken = "" if finite else " (some of your parameters are NaN or infinite)"
+    raise CheckFailure(
+        f"{CLASS}.step: params[{k!r}] of layer {number} is wrong after {plural(case.steps, 'step')} {what}{broken}\n"
+        f"  {_worst(mine, want, w0, k)}\n"
+        f"  hint: {why}\n  {UPDATE}\n"
+        f"{note}"
+        f"  case: {case}", tensor=f"params[{k!r}]", hint=hint,
+    )
+
+
+def _worst(mine: Any, want: np.ndarray, start: np.ndarray, k: str,
+           labels: tuple[str, str] = ("yours", "expected")) -> str:
+    """The entry of your parameter furthest from the expected one, with both values and where it started."""
+    if np.shape(mine) != want.shape:
+        return f"{labels[0]} has shape {np.shape(mine)}, {labels[1]} {want.shape}"
+    mine = np.asarray(mine, dtype=float)
+    gap = np.abs(mine - want)
+    gap[np.isnan(gap)] = np.inf
+    index = np.unravel_index(int(np.argmax(gap)), want.shape)
+    where = f"{k}[{', '.join(str(int(i)) for i in index)}]"
+    return (f"worst entry {where}: {labels[0]} {mine[index]:+.10g}, {labels[1]} {want[index]:+.10g} "
+            f"(started at {start[index]:+.10g})")
+
+
+def _fill(layers: list[Any], rng: np.random.Generator) -> None:
+    """New gradients, written into the arrays the layers hold (the trainer-use test also rebinds them)."""
+    for layer in layers:
+        for k in _grads(layer):
+            _grads(layer)[k][...] = inputs.gaussian(rng, _grads(layer)[k].shape)
+
+
+def _run(impl: Implementation, case: AdamCase, fresh_gradients: bool) -> None:
+    rng = np.random.default_rng(case.seed)
+    layers = make_layers(case, rng)
+    start = _copies(layers)
+    optimizer = _optimizer(impl, layers, case)
+    history = []
+    for step in range(case.steps):
+        if fresh_gradients or step == 0:
+            _fill(layers, rng)
+        history.append(_copies(layers, _grads))
+        _step(optimizer, layers)
+    if fresh_gradients:
+        expected = expected_trajectory(start, history, case)
+        what, note = "with changing gradients", ""
+    else:  # the closed form, an oracle independent of the step-by-step recurrence
+        expected = closed_form(start, history[0], case)
+        what, note = "with a constant gradient", f"  {CLOSED_FORM}\n"
+
+    def moves_later() -> bool:
+        before = _copies(layers)
+        try:
+            _step(optimizer, layers)
+        except (StudentCodeError, CheckFailure):
+            return False
+        return not all(np.array_equal(_params(layer)[k], w[k]) for layer, w in zip(layers, before) for k in w)
+
+    _compare_trajectory(layers, start, history, case, what, expected, moves_later,
+                        lambda alternative, options: _reproduces(impl, case, alternative, options), note)
+
+
+def _reproduces(impl: Implementation, case: AdamCase, alternative: AdamCase, options: dict[str, object]) -> bool:
+    """Whether your optimizer also moves as a known mistake (`alternative`, `options`) on fresh layers whose
+    gradients are all positive, over at least two steps."""
+    rng = np.random.default_rng(case.seed + 2)
+    layers = make_layers(case, rng)
+    start = _copies(layers)
+    history = []
+    try:
+        optimizer = _optimizer(impl, layers, case)
+        for _ in range(max(case.steps, 2)):
+            for layer in layers:
+                for k in _grads(layer):
+                    _grads(layer)[k][...] = 0.5 + np.abs(inputs.gaussian(rng, _grads(layer)[k].shape))
+            history.append(_copies(layers, _grads))
+            _step(optimizer, layers)
+    except CheckFailure:
+        return False
+    simulated = _simulated(start, history, alternative, options)
+    return simulated is not None and _matches(layers, simulated)
+
+
+def check_constant_gradient(impl: Implementation, case: AdamCase) -> None:
+    """k steps with a constant gradient and no weight decay land where the closed form says:
+    w_k - w_0 = -k * lr * g / (|g| + eps)."""
+    _run(impl, case, fresh_gradients=False)
+
+
+def check_changing_gradients(impl: Implementation, case: AdamCase) -> None:
+    """New gradients every step, one m and v per parameter (and weight decay when the case has it), against the
+    step-by-step oracle."""
+    _run(impl, case, fresh_gradients=True)
+
+
+def check_descends_quadratic(impl: Implementation, case: AdamCase) -> None:
+    """On L(w) = 0.5 * sum(a * (w - w*)**2), 100 steps at lr 0.1 (betas 0.9, 0.999) bring w 10x closer to w*
+    (the reference: at least 76x on 1200 draws)."""
+    rng = np.random.default_rng(case.seed)
+    layers = make_layers(case, rng)
+    curvature = [{k: rng.uniform(0.5, 2.0, v.shape) for k, v in _params(layer).items()} for layer in layers]
+    target = [{k: inputs.gaussian(rng, v.shape) for k, v in _params(layer).items()} for layer in layers]
+
+    def distance() -> float:
+        return float(np.sqrt(sum(np.sum((_params(layer)[k] - t[k]) ** 2)
+                                 for layer, t in zip(layers, target) for k in t)))
+
+    bowl = case._replace(lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0)
+    optimizer = _optimizer(impl, layers, bowl)
+    before = distance()
+    for _ in range(STEPS_ON_THE_BOWL):
+        for layer, a, t in zip(layers, curvature, target):
+            for k in _params(layer):
+                _grads(layer)[k][...] = a[k] * (_params(layer)[k] - t[k])
+        _step(optimizer, layers)
+    after = distance()
+    if not after < before / CLOSER_ON_THE_BOWL:
+        # Moving away from the minimum is a sign error; merely converging too slowly can be anything.
+        hint = "sign" if after > before else None
+        why = "a step goes against the gradient" if hint else "the update must follow the contract exactly"
+        verdict = "does not descend" if after > before / 2 else "descends too slowly"
+        if not np.isfinite(after):
+            verdict, why = "does not descend", "the parameters became NaN or infinite"
+        raise CheckFailure(
+            f"{CLASS} {verdict}: on a simple quadratic bowl, {STEPS_ON_THE_BOWL} steps (lr 0.1, beta1 0.9, beta2 "
+            f"0.999) moved the parameters from distance {before:.3g} to {after:.3g} of the minimum (expected below "
+            f"{before / CLOSER_ON_THE_BOWL:.3g})\n  hint: {why}\n  {UPDATE}", tensor="params", hint=hint)
+
+
+
+def _same_params(a: list[Any], b: list[Any]) -> bool:
+    return all(_twins(_params(la)[k], _params(lb)[k]) for la, lb in zip(a, b) for k in _params(la))
+
+
+def _twins(a: np.ndarray, b: np.ndarray) -> bool:
+    """Two runs of your optimizer agree (to round-off; NaN where both are NaN)."""
+    return np.shape(a) == np.shape(b) and bool(np.allclose(a, b, rtol=1e-12, atol=1e-15, equal_nan=True))
+
+
+def _twin_runs(impl: Implementation, case: AdamCase, modes: list[str]) -> tuple[list[Any], list[Any], list, list]:
+    """Two optimizers over equal toy layers fed equal gradients: one always written in place, one as `modes` say.
+
+    Returns both sets of layers, their start and the gradient history, after stopping at the first step where
+    the two disagree (or after the last step).
+    """
+    rng = np.random.default_rng(case.seed)
+    plain = make_layers(case, rng, with_bare=True)
+    other = [ToyLayer({k: v.copy() for k, v in _params(layer).items()}) if hasattr(layer, "params") else Bare()
+             for layer in plain]
+    start = _copies(plain)
+    optimizers = [_optimizer(impl, layers, case) for layers in (plain, other)]
+    history = []
+    for mode in modes:
+        if mode != "unchanged":
+            fresh = [{k: inputs.gaussian(rng, g.shape) for k, g in _grads(layer).items()} for layer in plain]
+            for layers, rebind in ((plain, False), (other, mode == "rebind")):
+                for layer, grads in zip(layers, fresh):
+                    for k, g in grads.items():
+                        if rebind:
+                            _grads(layer)[k] = g.copy()
+                        else:
+                            _grads(layer)[k][...] = g
+        history.append(_copies(plain, _grads))
+        for optimizer, layers in zip(optimizers, (plain, other)):
+            _step(optimizer, layers, in_place=True)
+        if not _same_params(plain, other):
+            break
+    return plain, other, start, history
+
+
+def check_trainer_use(impl: Implementation, case: AdamCase) -> None:
+    """Used as a trainer uses it, each step uses the gradients and the learning rate of that moment.
+
+    The layers include one without params or grads attributes (skipped by the contract). A backward may rebind
+    `grads[k]` to a new array or write into it (the contract allows both), and a step may come without new
+    gradients: your optimizer must move the same way in every case, whatever its update is. A schedule changes
+    `optimizer.lr` between steps (as `gradkit train` does): checked only when your update is right at a constant lr
+    (otherwise the tests of the update already charge the mistake).
+    """
+    modes = ["rebind", "in place", "unchanged", "rebind", "in place"]
+    plain, other, start, history = _twin_runs(impl, case, modes)
+    if not _same_params(plain, other):
+        mode = modes[len(history) - 1]
+        why = ("after backward put a new array in grads[k] (`self.grads['W'] = dW`, which the contract allows), your "
+               "step did not use it: read layer.grads[k] at every step instead of keeping the arrays you saw earlier "
+               "(in __init__ or a first step)" if mode == "rebind" else
+               "your parameters moved differently when the gradients were written in place than when they were "
+               "new arrays: read layer.grads[k] as it is at every step")
+        number, k = next((i, k) for i, (a, b) in enumerate(zip(plain, other)) for k in _params(a)
+                         if not _twins(_params(a)[k], _params(b)[k]))
+        labels = ("with new arrays", "with gradients written in place")
+        raise CheckFailure(
+            f"{CLASS}.step: params[{k!r}] of layer {number} differs after {len(history)} steps depending on how the "
+            f"gradients were stored (step {len(history)}: {mode})\n"
+            f"  {_worst(_params(other[number])[k], _params(plain[number])[k], start[number][k], k, labels)}\n"
+            f"  hint: {why}\n  case: {case._replace(steps=len(history))}",
+            tensor=f"params[{k!r}]", hint="stale_grads")
+    if not _matches(plain, expected_trajectory(start, history, case)):
+        return  # the update itself is wrong: its own tests charge that, a schedule cannot be judged
+    rng = np.random.default_rng(case.seed + 1)
+    layers = make_layers(case, rng)
+    start = _copies(layers)
+    optimizer = _optimizer(impl, layers, case)
+    schedule, history = [case.lr, case.lr / 2, case.lr / 10, case.lr], []
+    for lr in schedule:
+        call(optimizer, "__setattr__", "lr", lr)
+        _fill(layers, rng)
+        history.append(_copies(layers, _grads))
+        _step(optimizer, layers, in_place=True)
+    expected = expected_trajectory(start, history, case, lrs=schedule)
+    if not _matches(layers, expected):
+        number, k = next((i, k) for i, (layer, want) in enumerate(zip(layers, expected)) for k in want
+                         if not _close(_params(layer)[k], want[k]))
+        raise CheckFailure(
+            f"{CLASS}.step: params[{k!r}] of layer {number} is wrong after {len(schedule)} steps with the learning "
+            f"rate set to {schedule} between steps (right at a constant lr)\n"
+            f"  {_worst(_params(layers[number])[k], expected[number][k], start[number][k], k)}\n"
+            "  hint: a schedule sets optimizer.lr between steps: read self.lr in step() (not a copy made in __init__, "
+            "nor a step size computed from it there)"
+            f"\n  case: {case._replace(steps=len(schedule))}", tensor=f"params[{k!r}]", hint="lr_schedule")
+
+
+def check_defaults(impl: Implementation, case: AdamCase) -> None:
+    """Adam(layers) moves exactly as Adam(layers, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0).
+
+    The gradients are tiny (about 1e-7), so eps weighs as much as sqrt(v_hat) and a different default eps shows."""
+    rng = np.random.default_rng(case.seed)
+    defaulted = make_layers(case, rng)
+    explicit = [ToyLayer({k: v.copy() for k, v in _params(layer).items()}) for layer in defaulted]
+    optimizers = [construct(impl.Adam, defaulted), construct(impl.Adam, explicit, **DEFAULTS)]
+    for _ in range(3):
+        for a, b in zip(defaulted, explicit):
+            for k in _grads(a):
+                _grads(a)[k][...] = _grads(b)[k][...] = inputs.gaussian(rng, _grads(a)[k].shape, 1e-7)
+        for optimizer, layers in zip(optimizers, (defaulted, explicit)):
+            _step(optimizer, layers)
+    if not _same_params(defaulted, explicit):
+        settings = ", ".join(f"{name}={value:g}" for name, value in DEFAULTS.items())
+        raise CheckFailure(
+            f"{CLASS}(layers), with no other arguments, moved the parameters differently from {CLASS}(layers, "
+            f"{settings}): keep the contract's defaults in __init__'s signature", tensor="defaults", hint="defaults")
