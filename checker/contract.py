@@ -142,7 +142,8 @@ def checked_backward(layer: Any, dout: np.ndarray, x: np.ndarray, only: str | No
             "  hint: crop the padded gradient with dx_pad[:, :, p:p+H, p:p+W]; [p:-p] is empty when p = 0",
             tensor=named, hint="border",
         )
-    shorter = dx.ndim == x.ndim == 4 and dx.shape[:2] == x.shape[:2] and dx.shape[2:] <= x.shape[2:]
+    shorter = dx.ndim == x.ndim == 4 and dx.shape[:2] == x.shape[:2] and all(
+        a <= b for a, b in zip(dx.shape[2:], x.shape[2:]))
     require_shape(dx, x.shape, label, f"the shape of x, {x.shape}" + (
         "\n  hint: every pixel of x has a gradient, also rows and columns that no window reaches (theirs is 0): "
         "size dx, or the padded dx, from x's shape (H + 2*padding, W + 2*padding), not from the output size"
