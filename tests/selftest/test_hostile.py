@@ -99,7 +99,7 @@ ODD_FILES = {"relu": "is not a regular file", "softmax_ce": "is larger than 2 Mi
              "sgd_momentum": "is a symbolic link"}
 WITH_REFERENCE_POOL = {"relu_os_exit", "relu_sys_exit", "relu_infinite_loop", "relu_huge_allocation", "relu_raw_shmget"}
 LIMITS = Limits(cpu_seconds=120, memory_mb=1024, call_seconds=3.0, test_seconds=45.0, wall_seconds=400.0,
-                budget_seconds=30.0)
+                budget_seconds=60.0)  # an honest submission's calls need about 25 s, more on a loaded machine
 
 
 def _stored_relu() -> str:
@@ -278,7 +278,7 @@ def test_one_submission_cannot_hold_a_worker_beyond_its_time_budget_and_what_was
     assert sum(o.score for o in result.outcomes if o.exercise == "relu") < 10  # its calls were cut
     assert any("time budget" in o.message for o in result.outcomes if not o.passed)
     flags = "; ".join(result.flags)
-    assert "time budget (30 s for all calls) used up" in flags and "test_relu" in flags, flags
+    assert "time budget (60 s for all calls) used up" in flags and "test_relu" in flags, flags
 
 
 def test_a_numerical_backward_is_flagged_for_the_instructor_not_deducted(batch):
