@@ -24,6 +24,7 @@ from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure, StudentCodeError
 from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds
+from gradkit.checker.toy_layers import Bare, ToyLayer, grads_of as _grads, make_layers, params_of as _params
 
 CLASS = "Adam"
 # The contract's update in one line, for messages.
@@ -85,47 +86,6 @@ def cases(weight_decay: bool = False) -> st.SearchStrategy[Case]:
 
 
 adam_cases = cases
-
-
-class ToyLayer:
-    """A stand-in layer: just `params` and `grads`, as every layer has."""
-
-    def __init__(self, params: dict[str, np.ndarray]):
-        self.params = params
-        self.grads = {k: np.zeros_like(v) for k, v in params.items()}
-
-    def __repr__(self) -> str:
-        return f"ToyLayer({sorted(self.params)})"
-
-
-class Bare:
-    """A layer with no `params` or `grads` attributes at all (the contract says: skip it)."""
-
-    def __repr__(self) -> str:
-        return "Bare()"
-
-
-def _params(layer: Any) -> dict[str, np.ndarray]:
-    """A layer's params, {} for a layer without them (which the optimizer must skip)."""
-    return getattr(layer, "params", None) or {}
-
-
-def _grads(layer: Any) -> dict[str, np.ndarray]:
-    return getattr(layer, "grads", None) or {}
-
-
-def make_layers(case: AdamCase, rng: np.random.Generator, with_bare: bool = False) -> list[Any]:
-    """Two toy layers sharing the case's parameters (both name theirs "W", "b", ... as real layers do, so state
-    kept per name instead of per parameter shows), one with empty dicts (like ReLU), and with `with_bare` one
-    without the attributes (like a Flatten layer): only the test of a trainer's use has it."""
-    half = (len(case.shapes) + 1) // 2
-    names = ["W", "b", "c", "d"]
-
-    def layer(shapes: tuple[tuple[int, ...], ...]) -> ToyLayer:
-        return ToyLayer({n: inputs.gaussian(rng, s) for n, s in zip(names, shapes)})
-
-    bare = [Bare()] if with_bare else []
-    return [layer(case.shapes[:half]), ToyLayer({}), *bare, layer(case.shapes[half:])]
 
 
 def _optimizer(impl: Implementation, layers: list[Any], case: AdamCase) -> Any:
@@ -384,7 +344,7 @@ def _fill(layers: list[Any], rng: np.random.Generator) -> None:
 
 def _run(impl: Implementation, case: AdamCase, fresh_gradients: bool) -> None:
     rng = np.random.default_rng(case.seed)
-    layers = make_layers(case, rng)
+    layers = make_layers(case.shapes, rng)
     start = _copies(layers)
     optimizer = _optimizer(impl, layers, case)
     history = []
@@ -416,7 +376,7 @@ def _reproduces(impl: Implementation, case: AdamCase, alternative: AdamCase, opt
     """Whether your optimizer also moves as a known mistake (`alternative`, `options`) on fresh layers whose
     gradients are all positive, over at least two steps."""
     rng = np.random.default_rng(case.seed + 2)
-    layers = make_layers(case, rng)
+    layers = make_layers(case.shapes, rng)
     start = _copies(layers)
     history = []
     try:
@@ -449,7 +409,7 @@ def check_descends_quadratic(impl: Implementation, case: AdamCase) -> None:
     """On L(w) = 0.5 * sum(a * (w - w*)**2), 100 steps at lr 0.1 (betas 0.9, 0.999) bring w 10x closer to w*
     (the reference: at least 76x on 1200 draws)."""
     rng = np.random.default_rng(case.seed)
-    layers = make_layers(case, rng)
+    layers = make_layers(case.shapes, rng)
     curvature = [{k: rng.uniform(0.5, 2.0, v.shape) for k, v in _params(layer).items()} for layer in layers]
     target = [{k: inputs.gaussian(rng, v.shape) for k, v in _params(layer).items()} for layer in layers]
 
@@ -496,7 +456,7 @@ def _twin_runs(impl: Implementation, case: AdamCase, modes: list[str]) -> tuple[
     the two disagree (or after the last step).
     """
     rng = np.random.default_rng(case.seed)
-    plain = make_layers(case, rng, with_bare=True)
+    plain = make_layers(case.shapes, rng, with_bare=True)
     other = [ToyLayer({k: v.copy() for k, v in _params(layer).items()}) if hasattr(layer, "params") else Bare()
              for layer in plain]
     start = _copies(plain)
@@ -550,7 +510,7 @@ def check_trainer_use(impl: Implementation, case: AdamCase) -> None:
     if not _matches(plain, expected_trajectory(start, history, case)):
         return  # the update itself is wrong: its own tests charge that, a schedule cannot be judged
     rng = np.random.default_rng(case.seed + 1)
-    layers = make_layers(case, rng)
+    layers = make_layers(case.shapes, rng)
     start = _copies(layers)
     optimizer = _optimizer(impl, layers, case)
     schedule, history = [case.lr, case.lr / 2, case.lr / 10, case.lr], []
@@ -577,7 +537,7 @@ def check_defaults(impl: Implementation, case: AdamCase) -> None:
 
     The gradients are tiny (about 1e-7), so eps weighs as much as sqrt(v_hat) and a different default eps shows."""
     rng = np.random.default_rng(case.seed)
-    defaulted = make_layers(case, rng)
+    defaulted = make_layers(case.shapes, rng)
     explicit = [ToyLayer({k: v.copy() for k, v in _params(layer).items()}) for layer in defaulted]
     optimizers = [construct(impl.Adam, defaulted), construct(impl.Adam, explicit, **DEFAULTS)]
     for _ in range(3):

@@ -19,6 +19,7 @@ from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure, StudentCodeError
 from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds
+from gradkit.checker.toy_layers import Bare, ToyLayer, grads_of as _grads, make_layers, params_of as _params
 
 
 class SGDCase(NamedTuple):
@@ -61,51 +62,6 @@ def cases(weight_decay: bool = False) -> st.SearchStrategy[Case]:
 
 
 sgd_cases = cases
-
-
-class ToyLayer:
-    """A stand-in layer: just `params` and `grads`, as every layer has."""
-
-    def __init__(self, params: dict[str, np.ndarray]):
-        self.params = params
-        self.grads = {k: np.zeros_like(v) for k, v in params.items()}
-
-    def __repr__(self) -> str:
-        return f"ToyLayer({sorted(self.params)})"
-
-
-class Bare:
-    """A layer with no `params` or `grads` attributes at all (the contract says: skip it)."""
-
-    def __repr__(self) -> str:
-        return "Bare()"
-
-
-def _params(layer: Any) -> dict[str, np.ndarray]:
-    """A layer's params, {} for a layer without them (which the optimizer must skip)."""
-    return getattr(layer, "params", None) or {}
-
-
-def _grads(layer: Any) -> dict[str, np.ndarray]:
-    return getattr(layer, "grads", None) or {}
-
-
-def make_layers(case: SGDCase, rng: np.random.Generator, with_bare: bool = False) -> list[Any]:
-    """Two toy layers sharing the case's parameters, one with empty dicts (like ReLU), and with `with_bare` one
-    without the attributes (like a Flatten layer): only the test of a trainer's use has it, so a step that
-    trips over it loses that test's points alone.
-
-    Both layers name their parameters "W", "b", ... as real layers do, so a velocity kept per
-    name instead of per parameter shows.
-    """
-    half = (len(case.shapes) + 1) // 2
-    names = ["W", "b", "c", "d"]
-
-    def layer(shapes: tuple[tuple[int, ...], ...]) -> ToyLayer:
-        return ToyLayer({n: inputs.gaussian(rng, s) for n, s in zip(names, shapes)})
-
-    bare = [Bare()] if with_bare else []
-    return [layer(case.shapes[:half]), ToyLayer({}), *bare, layer(case.shapes[half:])]
 
 
 def _optimizer(impl: Implementation, layers: list[ToyLayer], case: SGDCase) -> Any:
@@ -226,7 +182,7 @@ def _compare_trajectory(layers: list[ToyLayer], start: list[dict[str, np.ndarray
 
 def _run(impl: Implementation, case: SGDCase, fresh_gradients: bool) -> None:
     rng = np.random.default_rng(case.seed)
-    layers = make_layers(case, rng)
+    layers = make_layers(case.shapes, rng)
     start = [{k: v.copy() for k, v in _params(layer).items()} for layer in layers]
     optimizer = _optimizer(impl, layers, case)
     history = []
@@ -310,7 +266,7 @@ def check_changing_gradients(impl: Implementation, case: SGDCase) -> None:
 def check_descends_quadratic(impl: Implementation, case: SGDCase) -> None:
     """On L(w) = 0.5 * sum(a * (w - w*)**2), 120 steps at lr 0.05, momentum 0.9 bring w 100x closer to w*."""
     rng = np.random.default_rng(case.seed)
-    layers = make_layers(case, rng)
+    layers = make_layers(case.shapes, rng)
     curvature = [{k: rng.uniform(0.5, 2.0, v.shape) for k, v in _params(layer).items()} for layer in layers]
     target = [{k: inputs.gaussian(rng, v.shape) for k, v in _params(layer).items()} for layer in layers]
 
@@ -347,7 +303,7 @@ def _twin_runs(impl: Implementation, case: SGDCase, modes: list[str],
     the two disagree (or after the last step).
     """
     rng = np.random.default_rng(case.seed)
-    plain = make_layers(case, rng, with_bare=True)
+    plain = make_layers(case.shapes, rng, with_bare=True)
     other = [ToyLayer({k: v.copy() for k, v in _params(layer).items()}) if hasattr(layer, "params") else Bare()
              for layer in plain]
     start = [{k: v.copy() for k, v in _params(layer).items()} for layer in plain]
@@ -404,7 +360,7 @@ def check_trainer_use(impl: Implementation, case: SGDCase) -> None:
     if not _matches(plain, expected_trajectory(start, history, case)):
         return  # the update itself is wrong: its own tests charge that, a schedule cannot be judged
     rng = np.random.default_rng(case.seed + 1)
-    layers = make_layers(case, rng)
+    layers = make_layers(case.shapes, rng)
     start = [{k: v.copy() for k, v in _params(layer).items()} for layer in layers]
     optimizer = _optimizer(impl, layers, case)
     schedule, history = [case.lr, case.lr / 2, case.lr / 10, case.lr], []
@@ -446,7 +402,7 @@ def _fill(layers: list[ToyLayer], rng: np.random.Generator, rebind: bool) -> Non
 def check_defaults(impl: Implementation, case: SGDCase) -> None:
     """SGDMomentum(layers) moves exactly as SGDMomentum(layers, lr=0.01, momentum=0.9, weight_decay=0.0)."""
     rng = np.random.default_rng(case.seed)
-    defaulted = make_layers(case, rng)
+    defaulted = make_layers(case.shapes, rng)
     explicit = [ToyLayer({k: v.copy() for k, v in _params(layer).items()}) for layer in defaulted]
     optimizers = [construct(impl.SGDMomentum, defaulted),
                   construct(impl.SGDMomentum, explicit, lr=0.01, momentum=0.9, weight_decay=0.0)]
