@@ -15,13 +15,21 @@ the step's useful GFLOP/s as a fraction of it says how close to the machine's pe
 Parameters are float32, as in ``gradkit train``.
 PyTorch is optional (``pip install torch==2.13.0``); without it the NumPy figures and the SGEMM
 fraction are still printed. Thread counts are set with threadpoolctl (NumPy's BLAS) and
-``torch.set_num_threads``. Times are medians over ``--repeats`` runs, NumPy and PyTorch alternating so
-that drift on a shared machine hits both alike. These are numbers to read, not a test.
+``torch.set_num_threads``. Layer times are medians over ``--repeats`` runs, NumPy and PyTorch alternating.
+The training steps run in ``--repeats`` rounds, each timing the SGEMM, every NumPy step and the PyTorch step
+once in turn, so that drift on a shared machine hits all of them alike; each ratio is computed within a
+round and printed as its median and range over the rounds, for wall-clock time and for the process's CPU
+time (which leaves out the time other jobs hold the core; at 1 thread it is the steadier of the two).
+
+NumPy's OpenBLAS picks its kernels for the processor at run time, unless ``OPENBLAS_CORETYPE`` forces some
+(the first line printed names them): forced AVX2 kernels on an AVX-512 machine run matrix products about
+half as fast, while PyTorch's oneDNN still uses AVX-512. These are numbers to read, not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -56,12 +64,42 @@ def median_times(fns: dict, repeats: int, warmup: int = 2) -> dict:
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
-def sgemm_gflops(repeats: int, n: int = 2048) -> float:
+def sgemm(n: int = 2048):
+    """A zero-argument float32 n x n matrix product and its floating-point operation count."""
     rng = np.random.default_rng(0)
     a = rng.standard_normal((n, n), dtype=np.float32)
     b = rng.standard_normal((n, n), dtype=np.float32)
-    seconds = median_times({"mm": lambda: a @ b}, repeats)["mm"]
-    return 2 * n**3 / seconds / 1e9
+    return (lambda: a @ b), 2 * n**3
+
+
+def interleaved_rounds(fns: dict, rounds: int, warmup: int = 2) -> dict:
+    """{name: [(wall seconds, CPU seconds), ...]}: every function once per round, in turn, ``rounds`` times."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    samples = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            fn()
+            samples[name].append((time.perf_counter() - wall, time.process_time() - cpu))
+    return samples
+
+
+def spread(values, digits: int = 2) -> str:
+    """'median (min-max)' of a few ratios."""
+    return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}-{max(values):.{digits}f})"
+
+
+def blas_note() -> str:
+    """Which OpenBLAS kernels NumPy runs, and whether the environment forced them."""
+    from threadpoolctl import threadpool_info
+    kernels = sorted({info.get("architecture") or "?" for info in threadpool_info() if info.get("user_api") == "blas"})
+    note = f"BLAS kernels {'/'.join(kernels) or 'unknown'}"
+    forced = os.environ.get("OPENBLAS_CORETYPE")
+    if forced:
+        note += f" (forced by OPENBLAS_CORETYPE={forced}; `env -u OPENBLAS_CORETYPE ...` lets OpenBLAS choose)"
+    return note
 
 
 # (name, kind, arguments, input shape without the batch axis) of the CIFAR-10 network's layers
@@ -203,11 +241,8 @@ def main(argv=None) -> int:
     impls = {spec: resolve_impl(spec, scratch) for spec in args.impl}
     rng = np.random.default_rng(0)
     N = args.batch
-    print(f"numpy {np.__version__}, {args.threads} BLAS thread(s), batch {N}, float32, median of {args.repeats}; "
+    print(f"numpy {np.__version__}, {args.threads} BLAS thread(s), {blas_note()}; batch {N}, float32; "
           f"{torch_note}")
-    gflops = sgemm_gflops(args.repeats)
-    print(f"SGEMM 2048x2048 (float32 @, {args.threads} thread(s)): {gflops:.1f} GFLOP/s")
-
     for spec, impl in impls.items() if args.layers else ():
         print(f"\n--impl {spec}: CIFAR-10 net layers")
         print(f"{'layer':<20}{'numpy fwd':>11}{'torch fwd':>11}{'ratio':>7}"
@@ -229,30 +264,45 @@ def main(argv=None) -> int:
                 row += f"{'-':>11}{'-':>7}{1e3 * t['nb']:>9.2f}ms"
             print(row)
 
-    print(f"\n{'training step':<34}{'numpy':>10}{'torch':>10}{'ratio':>7}{'useful GFLOP/s':>16}{'of SGEMM':>10}")
+    print(f"\ntraining steps: {args.repeats} rounds, each timing SGEMM, the NumPy step(s) and the PyTorch step once; "
+          "ratios within a round, median (min-max) over the rounds")
+    width = max(30, *(len(f"cifar10 {spec}") + 2 for spec in impls))
+    print(f"{'training step':<{width}}{'numpy':>9}{'torch':>9}{'ratio (wall)':>19}{'ratio (CPU)':>19}"
+          f"{'GFLOP/s':>9}{'of SGEMM':>20}")
+    sgemm_fn, sgemm_flops = sgemm()
+    sgemm_rates = []
     for dataset, build, shape in (("mnist", mnist_net, (1, 28, 28)), ("cifar10", cifar10_net, (3, 32, 32))):
         x = rng.standard_normal((N, *shape)).astype(np.float32)
         y = rng.integers(0, 10, N)
-        fns = {spec: numpy_step(impl, build, x, y) for spec, impl in impls.items()}
+        fns = {"sgemm": sgemm_fn}
+        fns.update({spec: numpy_step(impl, build, x, y) for spec, impl in impls.items()})
         if torch is not None:
             fns["torch"] = torch_step(torch, dataset, x, y)
-        t = median_times(fns, args.repeats)
+        samples = interleaved_rounds(fns, args.repeats)
+        sgemm_walls = [wall for wall, _ in samples["sgemm"]]
+        sgemm_rates += [sgemm_flops / wall / 1e9 for wall in sgemm_walls]
         flops = 3 * forward_flops(build(impls[args.impl[0]], np.random.default_rng(0))) * N
-        for spec in impls:
-            useful = flops / t[spec] / 1e9
-            row = f"{dataset} {spec} (batch {N})"
-            row = f"{row:<34}{1e3 * t[spec]:>8.1f}ms"
-            if torch is not None:
-                row += f"{1e3 * t['torch']:>8.1f}ms{t[spec] / t['torch']:>7.2f}"
+        for spec in [*impls, "torch"] if torch is not None else impls:
+            walls = [wall for wall, _ in samples[spec]]
+            row = f"{dataset} {spec}"
+            if spec == "torch":
+                row = f"{row:<{width}}{'':>9}{1e3 * statistics.median(walls):>7.1f}ms{'':>19}{'':>19}"
+            elif torch is not None:
+                torch_walls = [wall for wall, _ in samples["torch"]]
+                cpu_ratios = [cpu / torch_cpu for (_, cpu), (_, torch_cpu) in zip(samples[spec], samples["torch"])]
+                row = f"{row:<{width}}{1e3 * statistics.median(walls):>7.1f}ms"
+                row += f"{1e3 * statistics.median(torch_walls):>7.1f}ms"
+                row += f"{spread([w / t for w, t in zip(walls, torch_walls)]):>19}{spread(cpu_ratios):>19}"
             else:
-                row += f"{'-':>10}{'-':>7}"
-            row += f"{useful:>16.1f}{100 * useful / gflops:>9.1f}%"
+                row = f"{row:<{width}}{1e3 * statistics.median(walls):>7.1f}ms{'-':>9}{'-':>19}{'-':>19}"
+            fraction = [100 * (flops / wall) / (sgemm_flops / s_wall) for wall, s_wall in zip(walls, sgemm_walls)]
+            row += f"{flops / statistics.median(walls) / 1e9:>9.1f}{spread(fraction, 1) + '%':>20}"
             print(row)
-    if torch is not None:
-        torch_useful = flops / t["torch"] / 1e9
-        print(f"{'(torch, cifar10)':<34}{'':>27}{torch_useful:>16.1f}{100 * torch_useful / gflops:>9.1f}%")
-    print("\nratio = numpy time / torch time (lower is better); useful GFLOP/s counts 3x the forward "
-          "multiply-adds of the conv and linear layers (forward, dx, dW)")
+    print(f"SGEMM 2048x2048 (float32 @, {args.threads} thread(s)), timed in the same rounds: "
+          f"{statistics.median(sgemm_rates):.0f} GFLOP/s ({min(sgemm_rates):.0f}-{max(sgemm_rates):.0f})")
+    print("\nratio = numpy time / torch time (lower is better); GFLOP/s (useful, at the median wall time) counts "
+          "3x the forward multiply-adds of the conv and linear layers (forward, dx, dW); of SGEMM = that rate "
+          "over the same round's SGEMM rate")
     shutil.rmtree(scratch, ignore_errors=True)
     return 0
 

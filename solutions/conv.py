@@ -41,11 +41,12 @@ Hints
   forward pass becomes a single matrix product with ``W.reshape(F, -1)``, and ``dW`` and the gradient of that
   matrix are two more. Adding the matrix's gradient back into ``dx_pad`` ("col2im") takes a loop over the
   KH*KW kernel offsets, each one strided slice ``+=``.
-* That whole-batch matrix is the simplest fast version. Ours builds one image's matrix at a time instead,
-  which keeps it in the CPU cache and trains the CIFAR-10 network about 1.4x faster; both pass.
+* That whole-batch matrix is the simplest fast version. Ours builds one image's matrix at a time instead, so
+  that it stays in the CPU cache, and lays it out so that each kernel offset's block is one slice of the
+  flattened padded image (its comments say how); it trains the CIFAR-10 network 1.6-2x faster. Both pass.
 * Writing loops over n, f, i, j first is a fine way to get the maths right; the checker accepts it, but
   it is far too slow to train a network. Avoid ``np.add.at`` (several times slower than the offset loop).
-* Ours is about 45 lines for both methods, a third of them unpacking shapes.
+* Ours is about 65 lines for both methods, a third of them unpacking shapes and setting up buffers.
 
 How to check
 ------------
@@ -156,8 +157,8 @@ class Conv2D:
 
         Notes
         -----
-        Cache what ``backward`` needs as attributes of ``self``. Ours keeps ``self.x`` (the input, for its
-        shape and dtype) and ``self.x_pad``, shape (N, C, H + 2*padding, W + 2*padding), the padded input.
+        Cache what ``backward`` needs as attributes of ``self``. Ours keeps only ``self.x``: its backward pads
+        each image again, which is cheaper than keeping the padded batch.
         """
         ### BEGIN SOLUTION
         # hint: write Conv2D.forward: pad x, gather the windows into a matrix, multiply by W
@@ -168,23 +169,41 @@ class Conv2D:
         H_out = (H + 2 * padding - KH) // stride + 1
         W_out = (W + 2 * padding - KW) // stride + 1
 
-        x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
         # w[f, (p, q, c)] = W[f, c, p, q]: rows of cols ordered (p, q, c) make each kernel offset one block
         w = self.params["W"].astype(x.dtype, copy=False).transpose(0, 2, 3, 1).reshape(F, KH * KW * C)
         b = self.params["b"].astype(x.dtype, copy=False)
 
+        # im2col one image at a time, in buffers reused from image to image so that they stay in the CPU cache
+        # (one matrix for the whole batch is simpler, but slower). A layout makes the copies cheap:
+        # * all channels of the padded image are flattened into one row, x_pad[c, y, z] = flat[(c*rows + y)*W_pad + z];
+        # * the outputs are laid on a "wide" grid of W_pad columns per row: output (i, j) is column t = i*W_pad + j.
+        # The window of output (i, j) then reads, at kernel offset (p, q) and with start = p*W_pad + q,
+        #     x_pad[c, i*stride + p, j*stride + q] = flat[start + stride*(c*L_all + t)]
+        # where L_all = rows*W_pad/stride (rows is a multiple of stride). So offset (p, q)'s block of cols, for all
+        # channels, is ONE slice of flat (contiguous when stride is 1) instead of C*H_out short rows of W_out
+        # numbers. The product uses the first L = H_out*W_pad of each channel's L_all columns; among those, the
+        # columns j >= W_out (windows that wrap into the next rows) are computed and dropped: a few per cent more
+        # multiply-adds for much cheaper copies.
+        W_pad = W + 2 * padding
+        rows = -(-(H + 2 * padding) // stride) * stride  # H + 2*padding rounded up to a multiple of stride
+        L_all, L = rows * W_pad // stride, H_out * W_pad
+        # + 1 channel of zeros at the end: the last channel's wrapped windows read it
+        x_pad = np.zeros((C + 1, rows, W_pad), dtype=x.dtype)
+        flat = x_pad.ravel()  # a view: x_pad is contiguous
+        cols = np.empty((KH, KW, C, L_all), dtype=x.dtype)
+        out_wide = np.empty((F, H_out, W_pad), dtype=x.dtype)
         out = np.empty((N, F, H_out, W_out), dtype=x.dtype)
-        cols = np.empty((KH, KW, C, H_out, W_out), dtype=x.dtype)
         for n in range(N):
-            # im2col, one image at a time so that the matrix stays in the CPU cache (one matrix for the
-            # whole batch is simpler, but slower): cols[p, q, c, i, j] = x_pad[n, c, i*stride + p, j*stride + q]
+            x_pad[:C, padding:padding + H, padding:padding + W] = x[n]  # the border stays zero
             for p in range(KH):
                 for q in range(KW):
-                    cols[p, q] = x_pad[n, :, p:p + stride * H_out:stride, q:q + stride * W_out:stride]
-            np.matmul(w, cols.reshape(KH * KW * C, H_out * W_out), out=out[n].reshape(F, H_out * W_out))
-        out += b[:, None, None]
+                    # cols[p, q, c, i*W_pad + j] = x_pad[c, i*stride + p, j*stride + q]
+                    start = p * W_pad + q
+                    cols[p, q] = flat[start:start + stride * C * L_all:stride].reshape(C, L_all)
+            np.matmul(w, cols.reshape(KH * KW * C, L_all)[:, :L], out=out_wide.reshape(F, L))
+            np.add(out_wide[:, :, :W_out], b[:, None, None], out=out[n])  # drop the wrapped columns
 
-        self.x, self.x_pad = x, x_pad
+        self.x = x
         return out
         ### END SOLUTION
 
@@ -208,7 +227,7 @@ class Conv2D:
         """
         ### BEGIN SOLUTION
         # hint: write Conv2D.backward: db is a sum, dW and dcols are matrix products, then col2im
-        x, x_pad = self.x, self.x_pad
+        x = self.x
         N, C, H, W = x.shape
         F = self.out_channels
         KH, KW = self.kernel_size
@@ -218,25 +237,39 @@ class Conv2D:
         w = W_param.astype(x.dtype, copy=False).transpose(0, 2, 3, 1).reshape(F, KH * KW * C)  # as in forward
 
         self.grads["b"] = dout.sum(axis=(0, 2, 3)).astype(b_param.dtype)
+        # forward's layout: the wide grid of outputs, all channels of the padded image in one flat row
+        W_pad = W + 2 * padding
+        rows = -(-(H + 2 * padding) // stride) * stride
+        L_all, L = rows * W_pad // stride, H_out * W_pad
+        x_pad = np.zeros((C + 1, rows, W_pad), dtype=x.dtype)
+        dx_pad = np.empty_like(x_pad)
+        flat, dx_flat = x_pad.ravel(), dx_pad.ravel()  # views
+        cols = np.empty((KH, KW, C, L_all), dtype=x.dtype)
+        dcols = np.zeros_like(cols)  # its columns past L stay 0: no window there, col2im adds nothing
+        dout_wide = np.zeros((F, H_out, W_pad), dtype=x.dtype)  # the wrapped columns stay 0: they are no outputs
+        dout_n = dout_wide.reshape(F, L)
         dw_T = np.zeros((KH * KW * C, F), dtype=x.dtype)  # dW transposed: cols @ dout_n.T is the faster product
-        dx_pad = np.zeros_like(x_pad)
-        cols = np.empty((KH, KW, C, H_out, W_out), dtype=x.dtype)
-        dcols = np.empty_like(cols)  # reused: a fresh 1 MB array per image costs more in page faults than the product
+        dx = np.empty_like(x)
         for n in range(N):
             # image n's cols as in forward, rebuilt: cheaper than keeping the whole batch's
+            x_pad[:C, padding:padding + H, padding:padding + W] = x[n]
             for p in range(KH):
                 for q in range(KW):
-                    cols[p, q] = x_pad[n, :, p:p + stride * H_out:stride, q:q + stride * W_out:stride]
-            dout_n = dout[n].reshape(F, H_out * W_out)
-            dw_T += cols.reshape(KH * KW * C, H_out * W_out) @ dout_n.T  # every image's windows add to dW
-            np.matmul(w.T, dout_n, out=dcols.reshape(KH * KW * C, H_out * W_out))
-            # col2im: offset (p, q) touched x_pad[n, :, i*stride + p, j*stride + q] for every (i, j);
+                    start = p * W_pad + q
+                    cols[p, q] = flat[start:start + stride * C * L_all:stride].reshape(C, L_all)
+            dout_wide[:, :, :W_out] = dout[n]
+            dw_T += cols.reshape(KH * KW * C, L_all)[:, :L] @ dout_n.T  # every image's windows add to dW
+            np.matmul(w.T, dout_n, out=dcols.reshape(KH * KW * C, L_all)[:, :L])
+            # col2im: block (p, q) of dcols goes back to the slice of dx_pad that forward copied it from;
             # overlapping windows add up, hence +=.
+            dx_pad.fill(0)
             for p in range(KH):
                 for q in range(KW):
-                    dx_pad[n, :, p:p + stride * H_out:stride, q:q + stride * W_out:stride] += dcols[p, q]
+                    start = p * W_pad + q
+                    dx_flat[start:start + stride * C * L_all:stride] += dcols[p, q].ravel()
+            dx[n] = dx_pad[:C, padding:padding + H, padding:padding + W]
 
         # dw_T's rows are in w's (p, q, c) order; W is (F, C, KH, KW)
         self.grads["W"] = dw_T.T.reshape(F, KH, KW, C).transpose(0, 3, 1, 2).astype(W_param.dtype, order="C")
-        return dx_pad[:, :, padding:padding + H, padding:padding + W]
+        return dx
         ### END SOLUTION

@@ -14,9 +14,9 @@ class Conv2D(Reference):
 
     def forward(self, x):
         out = super().forward(x)
-        Conv2D.cache["x"], Conv2D.cache["x_pad"] = self.x, self.x_pad
+        Conv2D.cache["x"] = self.x
         return out
 
     def backward(self, dout):
-        self.x, self.x_pad = Conv2D.cache["x"], Conv2D.cache["x_pad"]
+        self.x = Conv2D.cache["x"]
         return super().backward(dout)
