@@ -1,5 +1,10 @@
 """Mini-batch training of the standard networks with any implementation's layers.
 
+Modes: every training step runs the network in training mode (batch norm normalises with the batch's
+statistics and updates its running ones); validation, test and the prediction plots run it in evaluation
+mode (the running statistics; a forward changes nothing), so a prediction never depends on the other images
+of its batch and a reloaded checkpoint predicts exactly as the run did.
+
 Reproducibility: everything random is a pure function of the seed and the position in the run.
 The weights come from ``default_rng(seed)``; epoch e shuffles with ``default_rng([seed, e])`` (a
 permutation, so batches are drawn without replacement); batch b of epoch e augments with
@@ -10,7 +15,9 @@ was never interrupted (same seed, same ``threads``).
 
 ``threads=2`` runs each batch as two half-batches in two Python threads (data parallel: a replica of
 the network shares the weights, and the two gradients are averaged). NumPy releases the GIL inside
-its array operations, so this uses both cores better than a multi-threaded BLAS alone.
+its array operations, so this uses both cores better than a multi-threaded BLAS alone. With batch norm, each
+half-batch is normalised with its own statistics (as in multi-GPU training without synchronised batch
+norm), and after every step both replicas take the mean of their running statistics, so they evaluate alike.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from gradkit.train.augment import NORMALISATION, normalise, random_crop_flip
 from gradkit.train.checkpoint import load_checkpoint, save_checkpoint
 from gradkit.train.data import Splits
 from gradkit.train.metrics import accuracy, write_metrics
-from gradkit.train.models import ARCHITECTURES, Network
+from gradkit.train.models import DEFAULT_NETWORK, NETWORKS, Network, networks_for
 
 EVAL_BATCH = 100
 
@@ -41,6 +48,7 @@ class TrainConfig:
     """Everything that decides the result of a run (saved in every checkpoint)."""
 
     dataset: str
+    net: str | None = None            # the network (NETWORKS); None: the data set's DEFAULT_NETWORK
     impl: str = "solutions"
     epochs: int = 10
     batch_size: int = 64
@@ -59,6 +67,10 @@ class TrainConfig:
     partial: bool = False
     verify: bool = True               # check the files against the official checksums
 
+    def __post_init__(self):
+        if self.net is None:  # also a checkpoint written before --net existed: its data set's network then
+            self.net = DEFAULT_NETWORK.get(self.dataset)
+
     @classmethod
     def from_dict(cls, values: dict) -> "TrainConfig":
         names = {f.name for f in fields(cls)}
@@ -67,7 +79,12 @@ class TrainConfig:
 
 def check_config(config: TrainConfig) -> None:
     """Raise ``UserError`` naming the option when a setting cannot train anything."""
+    if config.dataset not in DEFAULT_NETWORK:
+        raise UserError(f"unknown data set {config.dataset!r}: choose {' or '.join(DEFAULT_NETWORK)}")
+    choices = " or ".join(networks_for(config.dataset))
     problems = [
+        (config.net not in NETWORKS or NETWORKS[config.net].dataset != config.dataset,
+         f"--net {config.net}: {config.dataset} trains {choices}"),
         (config.epochs < 1, f"--epochs {config.epochs}: train for at least 1 epoch"),
         (config.batch_size < 1, f"--batch-size {config.batch_size}: a batch holds at least 1 image"),
         (not (math.isfinite(config.lr) and config.lr > 0), f"--lr {config.lr}: the learning rate must be above 0"),
@@ -85,10 +102,13 @@ def check_config(config: TrainConfig) -> None:
             raise UserError(message)
 
 
-# Defaults per data set: what the README's accuracy runs use.
+# Defaults per network: what the README's accuracy runs use. cifar10_bn_net's schedule is sized to 30 minutes
+# of training with --threads 2 on the README's 2-core machine; batch norm keeps the larger steps stable.
 DEFAULTS = {
-    "mnist": dict(epochs=4, batch_size=64, lr=0.05, weight_decay=5e-4, augment=False, val=5000),
-    "cifar10": dict(epochs=12, batch_size=64, lr=0.05, weight_decay=5e-4, augment=True, val=5000),
+    "mnist_net": dict(epochs=4, batch_size=64, lr=0.05, weight_decay=5e-4, augment=False, val=5000),
+    "cifar10_net": dict(epochs=12, batch_size=64, lr=0.05, weight_decay=5e-4, augment=True, val=5000),
+    "cifar10_bn_net": dict(epochs=16, batch_size=128, lr=0.1, weight_decay=5e-4, warmup_epochs=2.0, augment=True,
+                           val=5000),
 }
 
 
@@ -141,7 +161,7 @@ class Model:
     def __init__(self, impl, config: TrainConfig):
         self.impl = impl
         self.config = config
-        build = ARCHITECTURES[config.dataset]
+        build = NETWORKS[config.net].build
         self.net: Network = build(impl, np.random.default_rng(config.seed))
         self.loss = impl.SoftmaxCrossEntropy()
         self.optimizer = impl.SGDMomentum(self.net.layers, lr=config.lr, momentum=config.momentum,
@@ -159,6 +179,7 @@ class Model:
                     theirs.params[key] = mine.params[key]  # share the arrays: the optimizer updates both
             self.replicas.append((replica, self.impl.SoftmaxCrossEntropy()))
         probe = np.random.default_rng(1).standard_normal((2, *self.net.input_shape)).astype(np.float32)
+        self._set_mode(training=False)  # a training-mode probe would move the running statistics
         if not all(np.array_equal(net.forward(probe), self.net.forward(probe)) for net, _ in self.replicas[1:]):
             raise UserError("--threads 2 needs layers that read their weights from params[...] at each forward; "
                             "these layers keep copies of them: use --threads 1")
@@ -168,13 +189,30 @@ class Model:
         if self.pool:
             self.pool.shutdown()
 
+    def _set_mode(self, training: bool) -> None:
+        """Training or evaluation mode for every replica (a no-op for networks already in it)."""
+        for net, _ in self.replicas:
+            if training and not net.training:
+                net.train()
+            elif not training and net.training:
+                net.eval()
+
+    def _average_buffers(self) -> None:
+        """Give every replica the mean of the replicas' buffers (each saw its own half-batch)."""
+        nets = [net for net, _ in self.replicas]
+        mine = nets[0].buffers()
+        if mine:
+            mean = {key: np.mean([net.buffers()[key] for net in nets], axis=0) for key in mine}
+            for net in nets:
+                net.load_buffers(mean)
+
     def _chunks(self, n: int) -> list[slice]:
         k = len(self.replicas)
         bounds = [round(i * n / k) for i in range(k + 1)]
         return [slice(bounds[i], bounds[i + 1]) for i in range(k)]
 
     def train_step(self, x: np.ndarray, y: np.ndarray, lr: float) -> tuple[float, int]:
-        """One SGD step on the batch (x, y); returns (mean loss, number of correct predictions)."""
+        """One SGD step on the batch (x, y), in training mode; returns (mean loss, number of correct predictions)."""
         def run(replica, part):
             net, loss_layer = replica
             scores = net.forward(x[part])
@@ -182,6 +220,7 @@ class Model:
             net.backward(loss_layer.backward())
             return loss, int(np.sum(scores.argmax(axis=1) == y[part]))
 
+        self._set_mode(training=True)
         if self.pool is None:
             loss, correct = run(self.replicas[0], slice(None))
         else:
@@ -193,12 +232,14 @@ class Model:
             for i, layer in enumerate(self.net.layers):
                 for key in layer.params:
                     layer.grads[key] = sum(w * net.layers[i].grads[key] for w, (net, _) in zip(weights, self.replicas))
+            self._average_buffers()
         self.optimizer.lr = lr
         self.optimizer.step()
         return float(loss), correct
 
     def scores(self, images: np.ndarray, mean, std) -> np.ndarray:
-        """Class scores (N, K) float32 for uint8 images, in batches of EVAL_BATCH."""
+        """Class scores (N, K) float32 for uint8 images, in batches of EVAL_BATCH, in evaluation mode."""
+        self._set_mode(training=False)
         out = []
         for start in range(0, len(images), EVAL_BATCH):
             x = normalise(images[start:start + EVAL_BATCH], mean, std)
@@ -213,12 +254,19 @@ class Model:
         return {f"{i}.{key}": value for i, layer_v in enumerate(self.optimizer.velocities)
                 for key, value in layer_v.items()}
 
-    def load(self, params: dict[str, np.ndarray], velocities: dict[str, np.ndarray]) -> None:
+    def buffers(self) -> dict[str, np.ndarray]:
+        return self.net.buffers()
+
+    def load(self, params: dict[str, np.ndarray], velocities: dict[str, np.ndarray],
+             buffers: dict[str, np.ndarray]) -> None:
+        """Parameters (shared by the replicas), velocities, and every replica's buffers."""
         self.net.load_state(params)
         mine = self.velocities()
         if velocities and set(velocities) == set(mine):
             for key, value in velocities.items():
                 mine[key][...] = value
+        for net, _ in self.replicas:
+            net.load_buffers(buffers)
 
 
 def evaluate_loss_accuracy(model: Model, images, labels, mean, std) -> tuple[float, float, np.ndarray]:
@@ -261,8 +309,6 @@ class Trainer:
 
     def __init__(self, config: TrainConfig, impl, data: Splits, out_dir: str | Path, *,
                  checkpoint_every: float = 600.0, progress: bool = True, plots: bool = True, log=None):
-        if config.dataset not in ARCHITECTURES:
-            raise UserError(f"unknown data set {config.dataset!r}")
         if config.threads not in (1, 2):
             raise UserError(f"--threads {config.threads}: choose 1 or 2")
         check_config(config)
@@ -291,11 +337,13 @@ class Trainer:
         meta = {"config": asdict(self.config), "state": asdict(self.state), "data": self._data_facts(),
                 "network": self.model.net.name, "classes": list(self.data.classes),
                 "normalisation": {"mean": list(self.mean), "std": list(self.std)}}
-        save_checkpoint(self.checkpoint_path, self.model.net.state(), self.model.velocities(), meta)
+        save_checkpoint(self.checkpoint_path, self.model.net.state(), self.model.velocities(), meta,
+                        self.model.buffers())
 
     def restore(self) -> None:
         """Continue from ``out_dir/checkpoint.npz`` (written by a run with the same config and data)."""
-        params, velocities, meta = load_checkpoint(self.checkpoint_path)
+        checkpoint = load_checkpoint(self.checkpoint_path)
+        meta = checkpoint.meta
         saved = TrainConfig.from_dict(meta["config"])
         if saved != self.config:
             raise UserError(f"{self.checkpoint_path} was written with a different configuration; "
@@ -305,7 +353,7 @@ class Trainer:
             if facts[key] != mine[key]:
                 raise UserError(f"{self.checkpoint_path} was trained on other data ({key}: {facts[key]} "
                                 f"in the checkpoint, {mine[key]} now); use the same --data-dir and --val")
-        self.model.load(params, velocities)
+        self.model.load(checkpoint.params, checkpoint.velocities, checkpoint.buffers)
         self.state = RunState(**meta["state"])
 
     # --- training ----------------------------------------------------------------------------------
@@ -428,10 +476,13 @@ class Trainer:
 
 
 def load_trained(checkpoint: str | Path, impl_loader, impl: str | None = None) -> tuple[Model, dict]:
-    """The model stored in a checkpoint, built from ``impl`` (default: the one it was trained with)."""
-    params, velocities, meta = load_checkpoint(checkpoint)
-    config = TrainConfig.from_dict(meta["config"])
+    """The model stored in a checkpoint, built from ``impl`` (default: the one it was trained with).
+
+    ``impl_loader(spec, net)`` returns the implementation (``gradkit.cli.train.load_impl``).
+    """
+    stored = load_checkpoint(checkpoint)
+    config = TrainConfig.from_dict(stored.meta["config"])
     config.threads = 1
-    model = Model(impl_loader(impl or config.impl), config)
-    model.load(params, velocities)
-    return model, meta
+    model = Model(impl_loader(impl or config.impl, config.net), config)
+    model.load(stored.params, stored.velocities, stored.buffers)
+    return model, stored.meta
