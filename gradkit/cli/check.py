@@ -7,13 +7,14 @@ from pathlib import Path
 
 from gradkit.checker.runner import graded_files, run_suite
 from gradkit.checker.specs import EXERCISES, spec
-from gradkit.cli.common import add_impl_argument, resolve_impl
+from gradkit.cli.common import add_course_argument, add_impl_argument, resolve_course, resolve_impl
 from gradkit.errors import UserError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("exercise", help="which exercise of the course to check (conv, pool, ...)")
     add_impl_argument(parser)
+    add_course_argument(parser)
     parser.add_argument("--plot", type=Path, metavar="FILE.png",
                         help="draw your gradient, the numerical one and their difference as heat maps")
 
@@ -33,8 +34,9 @@ def check_plot_path(exercise: str, plot: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    course = resolve_course(args.course)
     try:
-        graded_files([args.exercise])  # an exercise of the course, or one line naming them
+        graded_files([args.exercise], course)  # an exercise of the course, or one line naming them
     except ValueError as error:
         raise UserError(str(error)) from None
     extra = ["-v"]
@@ -43,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         if args.plot.is_file():
             args.plot.unlink()  # the checks draw only into a file that is not there yet
         extra += ["--gradkit-plot", str(args.plot)]
-    result = run_suite(resolve_impl(args.impl), [args.exercise], extra=extra, capture=False)
+    result = run_suite(resolve_impl(args.impl), [args.exercise], extra=extra, capture=False, course=course)
     if args.plot and not args.plot.exists():
         raise UserError(f"--plot {args.plot}: no picture drawn, the exercise's gradients could not be computed "
                         "(see the failures above)")

@@ -6,19 +6,21 @@ import argparse
 from pathlib import Path
 
 from gradkit.checker.runner import run_suite
-from gradkit.cli.common import add_impl_argument, resolve_impl
+from gradkit.cli.common import add_course_argument, add_impl_argument, resolve_course, resolve_impl
 from gradkit.errors import UserError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_impl_argument(parser)
+    add_course_argument(parser)
     parser.add_argument("--json", type=Path, metavar="FILE", help="write Gradescope-format results.json here")
     parser.add_argument("exercises", nargs="*", metavar="EXERCISE", help="grade only these exercises (default: the whole course)")
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        result = run_suite(resolve_impl(args.impl), args.exercises or None, extra=["-q"], capture=False, json_out=args.json)
+        result = run_suite(resolve_impl(args.impl), args.exercises or None, extra=["-q"], capture=False, json_out=args.json,
+                           course=resolve_course(args.course))
     except ValueError as error:
         raise UserError(str(error)) from None
     if not result.outcomes:

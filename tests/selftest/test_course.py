@@ -277,3 +277,15 @@ def test_run_suite_grades_the_course_it_is_given():
 
     run = run_suite("solutions", ["relu"], course=make("just-relu", ["relu"], {"relu": 20}, "test"))
     assert (run.score, run.max_score, run.returncode) == (20.0, 20.0, 0)
+
+
+def test_check_and_grade_take_a_course_file_so_an_extra_can_be_checked_in_the_source(tmp_path):
+    course = write(tmp_path, 'name = "with-dropout"\nexercises = ["relu", "dropout"]\n')
+    outside = run("-m", "gradkit.cli.main", "check", "dropout", "--impl", "solutions", cwd=ROOT)
+    assert outside.returncode == 2 and "'dropout' is not an exercise of this course" in outside.stderr
+    check = run("-m", "gradkit.cli.main", "check", "dropout", "--impl", "solutions", "--course", course, cwd=ROOT)
+    assert check.returncode == 0 and "dropout         15/15" in check.stdout, check.stdout[-2000:]
+    grade = run("-m", "gradkit.cli.main", "grade", "--impl", "solutions", "--course", course, cwd=ROOT)
+    assert grade.returncode == 0 and "total           25/25" in grade.stdout, grade.stdout[-2000:]
+    missing = run("-m", "gradkit.cli.main", "grade", "--course", tmp_path / "nope.toml", cwd=ROOT)
+    assert missing.returncode == 2 and "nope.toml: no such course file" in missing.stderr
