@@ -20,9 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from gradkit.checker.course import active, with_exercises  # noqa: E402
 from gradkit.checker.runner import run_suite  # noqa: E402
-from gradkit.release.catalogue import bug_files, read_expect, submission_with  # noqa: E402
+from gradkit.release.catalogue import bug_files, course_including, read_expect, submission_with  # noqa: E402
 
 
 def timed_run(impl: str, course=None) -> tuple[float, object]:
@@ -39,8 +38,7 @@ def timed_run(impl: str, course=None) -> tuple[float, object]:
 
 def grade_bug(path: Path) -> dict:
     _, expect = read_expect(path)
-    own = active()  # an exercise outside gradkit's own course is graded in that course widened by it
-    course = None if expect["exercise"] in own.exercises else with_exercises(own, [*own.exercises, expect["exercise"]])
+    course = course_including([expect["exercise"]])
     with tempfile.TemporaryDirectory() as tmp:
         seconds, run = timed_run(str(submission_with(path, expect["exercise"], Path(tmp))), course)
     failed = [o for o in run.outcomes if not o.passed]

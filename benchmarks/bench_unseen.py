@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gradkit.checker.runner import run_suite  # noqa: E402
 from gradkit.checker.scoring import totals  # noqa: E402
-from gradkit.release.catalogue import submission_with  # noqa: E402
+from gradkit.release.catalogue import course_including, submission_with  # noqa: E402
 
 CHILD_ARGS = ("-p", "no:benchmark", "-p", "no:anyio", "-p", "no:xdist")
 # What the manifest calls a wrong output, and the names the checker may report for it (None: any params[...]).
@@ -46,7 +46,8 @@ def grade_one(entry: dict, root: Path) -> dict:
         else:
             folder = submission_with(root / entry["file"], entry["exercise"], Path(tmp) / "submission")
             exercises = [entry["exercise"]]
-        run = run_suite(str(folder), exercises, extra=CHILD_ARGS, timeout=600)
+        run = run_suite(str(folder), exercises, extra=CHILD_ARGS, timeout=600,
+                        course=course_including(exercises or []))
     scores = totals(run.outcomes)
     failed = [o for o in run.outcomes if not o.passed]
     return {

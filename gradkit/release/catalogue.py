@@ -14,8 +14,10 @@ from __future__ import annotations
 import ast
 import re
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
+from gradkit.checker.course import Course, active, with_exercises
 from gradkit.checker.specs import EXERCISES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,3 +87,11 @@ def submission_with(replacement: Path, exercise: str, folder: Path) -> Path:
         shutil.copyfile(SOLUTIONS_DIR / e.file, folder / e.file)
     (folder / EXERCISES[exercise].file).write_text(materialise(replacement))
     return folder
+
+
+def course_including(exercises: Sequence[str]) -> Course | None:
+    """None (gradkit's own course) when it has all of `exercises`; else that course widened by the others, so an
+    extra (in `EXERCISES`, not in the course) is graded too, at its tests' points."""
+    own = active()
+    missing = [e for e in exercises if e not in own.exercises]
+    return with_exercises(own, [*own.exercises, *missing]) if missing else None

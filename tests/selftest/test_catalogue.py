@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from gradkit.checker.course import DEFAULT, active, make
+from gradkit.checker.course import DEFAULT
 from gradkit.checker.specs import EXERCISES
 from gradkit.checker.runner import run_suite
 from gradkit.checker.scoring import NOT_IMPLEMENTED, totals
-from gradkit.release.catalogue import bug_files, exercise_of, materialise, read_expect, submission_with, variant_files
+from gradkit.release.catalogue import bug_files, course_including, exercise_of, materialise, read_expect, submission_with, variant_files
 
 BUGS = bug_files()
 VARIANTS = variant_files()
@@ -89,16 +89,8 @@ def describe(run) -> str:
     return "\n".join(lines)
 
 
-def course_for(exercises: list[str] | None):
-    """None (gradkit's own course, as before) when it has `exercises`; else a course of just those exercises, at their
-    tests' points, so an exercise outside that course (in `EXERCISES`, not in `DEFAULT_COURSE`) is graded too."""
-    if exercises is None or set(exercises) <= set(active().exercises):
-        return None
-    return make("catalogue", list(exercises), {}, "test_catalogue")
-
-
 def grade(folder: Path, exercises: list[str] | None):
-    run = run_suite(str(folder), exercises, extra=CHILD_ARGS, timeout=RUN_TIMEOUT, course=course_for(exercises))
+    run = run_suite(str(folder), exercises, extra=CHILD_ARGS, timeout=RUN_TIMEOUT, course=course_including(exercises or []))
     assert run.outcomes, f"the graded suite produced no outcomes:\n{describe(run)}"
     return run
 
