@@ -16,12 +16,12 @@ import pytest
 from hypothesis import settings
 
 from gradkit.checker.course import Course
-from gradkit.checker.guard import time_budget
+from gradkit.checker.guard import SHAPE_HINT, time_budget
 from gradkit.checker.impl import PACKAGES, Implementation, load_implementation
 from gradkit.checker.points import scaled
 from gradkit.checker.results import CheckFailure, NotImplementedYet, StudentCodeError
 from gradkit.checker.scoring import HIDDEN_SUFFIX, NOT_IMPLEMENTED, Outcome, gradescope_results, score_table
-from gradkit.checker.specs import EXERCISES
+from gradkit.checker.specs import EXERCISES, spec
 
 # Another plugin (sandboxed batch grading) may provide the implementation under grading.
 PROVIDED = pytest.StashKey[Implementation]()
@@ -126,12 +126,21 @@ def _makereport(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.T
         passed=report.passed,
         message=message,
         status=status,
-        tensor=failure.tensor if failure is not None else None,
+        tensor=_blamed(failure, exercise),
         hint=failure.hint if failure is not None else None,
     )
     # user_properties travel with the report (also from pytest-xdist workers to the controller).
     report.user_properties.append(("gradkit", outcome.to_dict()))
     return report
+
+
+def _blamed(failure: CheckFailure | None, exercise: str) -> str | None:
+    """The tensor a failure names; a forward that raised could not compute its output, so that is what it names."""
+    if failure is None or failure.tensor is not None:
+        return failure.tensor if failure is not None else None
+    if isinstance(failure, StudentCodeError) and f"{EXERCISES[exercise].cls}.forward raised" in failure.message:
+        return getattr(spec(exercise), "OUTPUT", "out")
+    return None
 
 
 def _diagnose(item: pytest.Item, failure: CheckFailure) -> None:
@@ -156,6 +165,8 @@ def _diagnose(item: pytest.Item, failure: CheckFailure) -> None:
     failure.gradient = None  # diagnosed once
     if diagnosis is None:
         return
+    if diagnosis.hint is not None and isinstance(failure, StudentCodeError):
+        failure.message = failure.message.replace("\n" + SHAPE_HINT, "")  # the cause found says more
     if diagnosis.lines:
         failure.message += "\n" + "\n".join(diagnosis.lines)
     failure.hint = failure.hint or (diagnosis.hint.id if diagnosis.hint else None)

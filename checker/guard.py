@@ -132,11 +132,13 @@ def _describe_exception(label: str, error: BaseException, obj: Any) -> str:
     if frame is not None:
         text += f"\n  at {display_path(frame.filename)}:{frame.lineno}: {(frame.line or '').strip()}"
     if (isinstance(error, ValueError) or name == "ValueError") and any(word in str(error) for word in SHAPE_ERRORS):
-        text += ("\n  hint: the shapes in this line do not fit together; write each array's shape beside it (the "
-                 "contract gives them) and check which axes each product, reshape or broadcast keeps")
+        text += "\n" + SHAPE_HINT
     return text
 
 
+# The general hint for a shape error; a crash diagnosis that finds the cause replaces it (grading.py).
+SHAPE_HINT = ("  hint: the shapes in this line do not fit together; write each array's shape beside it (the contract "
+              "gives them) and check which axes each product, reshape or broadcast keeps")
 # Words of NumPy's errors for arrays whose shapes do not fit (matmul, broadcasting, reshape).
 SHAPE_ERRORS = ("mismatch in its core dimension", "could not be broadcast", "shapes", "cannot reshape")
 

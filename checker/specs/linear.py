@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from gradkit.checker import inputs
 from gradkit.checker.construction import check_weights
 from gradkit.checker.impl import Implementation
-from gradkit.checker.guard import construct
+from gradkit.checker.guard import call, construct
 from gradkit.checker.hints import Hint
+from gradkit.checker.results import CheckFailure
 from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds
 
@@ -79,6 +80,26 @@ COUNTERFACTUAL_HINTS: dict[tuple[str, str], Hint] = {
     ("batch", "x"): Hint("batch", "correct for one row, wrong for several: each row gets its own gradient, "
                                   "dx = dout @ W.T"),
 }
+
+TRANSPOSED_W = Hint("layout", "your forward runs only when W is (out_features, in_features), PyTorch's layout: "
+                              "here W is (in_features, out_features), so out = x @ W + b (not x @ W.T), "
+                              "dx = dout @ W.T and dW = x.T @ dout")
+
+
+def crash_hint(impl: Implementation, case: Case) -> Hint | None:
+    """A forward that raises on `case` (D != M) but runs once W is given PyTorch's (M, D) shape: W taken as
+    (out_features, in_features)."""
+    if case.D == case.M:
+        return None
+    rng = np.random.default_rng(case.seed)
+    try:
+        layer = build(impl, case, rng)
+        layer.params["W"] = rng.standard_normal((case.M, case.D))
+        out = call(layer, "forward", make_input(case, rng))
+    except CheckFailure:
+        return None
+    return TRANSPOSED_W if np.shape(out) == case.out_shape else None
+
 
 # ---------------------------------------------------------------- stored examples, pictures, fingerprints
 
