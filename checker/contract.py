@@ -38,9 +38,18 @@ def require_shape(value: np.ndarray, shape: tuple[int, ...], label: str, formula
                   tensor: str = "shape") -> None:
     if value.shape != tuple(shape):
         raise CheckFailure(
-            f"{label} returned shape {value.shape}; expected {tuple(shape)}\n  expected shape: {formula}",
-            tensor=tensor, hint="shape",
+            f"{label} returned shape {value.shape}; expected {tuple(shape)}\n  expected shape: {formula}"
+            + _squeezed(value.shape, tuple(shape)), tensor=tensor, hint="shape",
         )
+
+
+def _squeezed(yours: tuple[int, ...], expected: tuple[int, ...]) -> str:
+    """A hint line when `yours` is `expected` less axes of size 1: .squeeze() drops N or C when they are 1 too."""
+    kept = tuple(n for n in expected if n != 1)
+    if len(yours) >= len(expected) or tuple(n for n in yours if n != 1) != kept:
+        return ""
+    return ("\n  hint: your output lost axes of size 1: .squeeze() removes every axis of size 1 (N or C too, when they are 1), "
+            "not only the ones you mean; reshape to the expected shape, or reduce over explicit axes")
 
 
 def require_dtype(value: np.ndarray, dtype: np.dtype, label: str, what: str, tensor: str = "dtype") -> None:

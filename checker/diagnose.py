@@ -223,9 +223,11 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
         lines.append(f"  numerical {name}:\n{np.array2string(numerical, precision=4)}")
 
     hint = hints.zeros(mine, numerical, name) or hints.ratio(mine, numerical, name, batch=getattr(case, "N", None))
+    spec = spec_of(case)
+    if hint is not None and hint.id == "scale" and hasattr(spec, "scale_hint"):
+        hint = spec.scale_hint(case, tensor, float(np.sum(mine * numerical) / np.sum(numerical * numerical))) or hint
     if hint is not None and hint.id == "zeros":  # all zeros here, right once a feature is removed: name that
         hint = counterfactual_hint(impl, case, tensor) or hint
-    spec = spec_of(case)
     if tensor == "x" and hasattr(spec, "window"):
         probe_lines, probe_hint = _probe(layer, x, out.shape, forward, params, case)
         lines += probe_lines

@@ -9,6 +9,9 @@ import numpy as np
 
 from gradkit.checker import inputs
 
+# What an optimizer that wrote into a layer's gradient is told (usually through an alias of it).
+GRADS_WRITTEN = ("read the gradients, never write them (`g = layer.grads[k]; g += weight_decay * w` writes into the "
+                 "layer's gradient, g being the same array: make a new array, g = layer.grads[k] + weight_decay * w)")
 
 class ToyLayer:
     """A stand-in layer: just `params` and `grads`, as every layer has."""

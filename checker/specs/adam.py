@@ -24,7 +24,7 @@ from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure, StudentCodeError
 from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds
-from gradkit.checker.toy_layers import Bare, ToyLayer, grads_of as _grads, make_layers, params_of as _params
+from gradkit.checker.toy_layers import GRADS_WRITTEN, Bare, ToyLayer, grads_of as _grads, make_layers, params_of as _params
 
 CLASS = "Adam"
 # The contract's update in one line, for messages.
@@ -119,9 +119,8 @@ def _step(optimizer: Any, layers: list[Any], in_place: bool = False) -> None:
     changed = sorted({k for layer, k, grad in grads if not _identical(_grads(layer)[k], grad)})
     if changed:
         raise CheckFailure(
-            f"{CLASS}.step modified {' and '.join(f'grads[{k!r}]' for k in changed)}; read the gradients, never "
-            "write them (`g = layer.grads[k]; g += weight_decay * w` writes into the layer's gradient: make a new "
-            "array, g = layer.grads[k] + weight_decay * w)", tensor="grads (mutated)", hint="mutation")
+            f"{CLASS}.step modified {' and '.join(f'grads[{k!r}]' for k in changed)}; {GRADS_WRITTEN}",
+            tensor="grads (mutated)", hint="mutation")
 
 
 def _identical(a: Any, b: np.ndarray) -> bool:
@@ -150,7 +149,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
 
     `lrs` gives each step's learning rate (a schedule; case.lr throughout by default). The other options describe
     known wrong variants, used to name a mistake: `correction` ("both"; "none", "m", "v": which averages are
-    bias-corrected; "swapped": m by 1 - beta2**t and v by 1 - beta1**t), `clock` ("per step"; "frozen": t stays at
+    bias-corrected; "swapped": m by 1 - beta2**t and v by 1 - beta1**t; "beta1 for both", "beta2 for both": one
+    correction for both), `clock` ("per step"; "frozen": t stays at
     `first_t`; "per parameter", "per layer": t advances before every parameter's, or every layer's, update),
     `first_t` (the t of the first step; 0 divides by zero), `eps_at` ("outside": sqrt(v_hat) + eps; "inside":
     sqrt(v_hat + eps); "uncorrected": the paper's efficient form lr * sqrt(1 - beta2**t) / (1 - beta1**t) * m /
@@ -186,8 +186,14 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                     bias1, bias2 = 1 - case.beta1**t, 1 - case.beta2**t
                     if correction == "swapped":
                         bias1, bias2 = bias2, bias1
-                    unbiased1 = first / bias1 if correction in ("both", "m", "swapped") else first
-                    unbiased2 = second / bias2 if correction in ("both", "v", "swapped") else second
+                    elif correction == "beta1 for both":
+                        bias2 = bias1
+                    elif correction == "beta2 for both":
+                        bias1 = bias2
+                    corrects_m = correction in ("both", "m", "swapped", "beta1 for both", "beta2 for both")
+                    corrects_v = correction in ("both", "v", "swapped", "beta1 for both", "beta2 for both")
+                    unbiased1 = first / bias1 if corrects_m else first
+                    unbiased2 = second / bias2 if corrects_v else second
                     if eps_at == "inside":
                         move = rate * unbiased1 / np.sqrt(unbiased2 + case.eps)
                     elif eps_at == "uncorrected":
@@ -223,6 +229,10 @@ def _alternatives(case: AdamCase) -> list[tuple[str, str, AdamCase, dict[str, ob
                             "m / (1 - beta1**t)", case, {"correction": "v"}),
         ("bias_correction", "your parameters moved exactly as with beta1 and beta2 swapped in the bias corrections: "
                             "m_hat = m / (1 - beta1**t), v_hat = v / (1 - beta2**t)", case, {"correction": "swapped"}),
+        ("bias_correction", "your parameters moved exactly as with v bias-corrected by 1 - beta1**t (beta1 where beta2 "
+                            "belongs): v_hat = v / (1 - beta2**t)", case, {"correction": "beta1 for both"}),
+        ("bias_correction", "your parameters moved exactly as with m bias-corrected by 1 - beta2**t (beta2 where beta1 "
+                            "belongs): m_hat = m / (1 - beta1**t)", case, {"correction": "beta2 for both"}),
         ("step_count", "your parameters moved exactly as with t stuck at 1 (never advanced): advance self.t once per "
                        "step, so the corrections use t = 1, 2, 3, ...", case, {"clock": "frozen"}),
         ("step_count", "your parameters moved exactly as if t advanced once per parameter (self.t += 1 inside the "

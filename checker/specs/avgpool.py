@@ -241,6 +241,25 @@ def formula(config: dict[str, int], x_shape: tuple[int, ...]) -> str:
     return _config_case(config, x_shape).out_formula
 
 
+def scale_hint(case: Case, tensor: str, ratio: float) -> Hint | None:
+    """Your dx is `ratio` x the true one: a global pool's dx divided by the default window's area, or not at all."""
+    if tensor != "x" or not case.global_pool:
+        return None
+    area = case.H * case.W
+    if abs(ratio * DEFAULT_AREA - area) < 1e-6 * area:
+        return Hint("scale", f"your global-pool dx is dout / {DEFAULT_AREA}, the area of the default {DEFAULT_KERNEL}x"
+                             f"{DEFAULT_KERNEL} kernel_size; with global_pool=True the window is the whole image (kernel"
+                             f"_size is unused): spread dout / (H*W) = dout / {area} over every pixel")
+    if abs(ratio - area) < 1e-6 * area:
+        return Hint("scale", f"your global-pool dx is dout itself on every pixel: each of the H*W = {area} pixels "
+                             f"gets dout / (H*W), since the output is their mean")
+    return None
+
+
+DEFAULT_KERNEL = 2  # AvgPool2D's default kernel_size, which global_pool=True ignores
+DEFAULT_AREA = DEFAULT_KERNEL * DEFAULT_KERNEL
+
+
 FORWARD_HINTS = {
     "channels": Hint("channels", "right for one channel at a time, wrong with several: each channel is averaged on "
                                  "its own; x[n].mean() (or a mean over axis 1) also averages over the channels: "

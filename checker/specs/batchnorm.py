@@ -197,6 +197,16 @@ AXIS_WORDS = {
 ADVICE = "batch normalisation normalises each channel over N, H and W: reduce with axis=(0, 2, 3)"
 
 
+MIXED = ("x.reshape(-1, C) on an (N, C, H, W) array puts values of different channels in one column (right only "
+         "when C = 1); move C last first, x.transpose(0, 2, 3, 1).reshape(-1, C), or reduce with axis=(0, 2, 3)")
+FLATTENED = Hint("axis", f"your output mixes channels: {MIXED}")
+
+
+def _flattened(x: np.ndarray) -> np.ndarray:
+    """x (N, C, H, W) as the (N*H*W, C) rows of `x.reshape(-1, C)`: the usual mistake, not a per-channel layout."""
+    return np.asarray(x, dtype=np.float64).reshape(-1, x.shape[1])
+
+
 def _training_mistakes(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray) -> Iterator[tuple[Hint, np.ndarray]]:
     """(the mistake, the output it gives) for the usual mistakes of a training-mode forward."""
     centre, spread = _batch_moments(x)
@@ -213,6 +223,10 @@ def _training_mistakes(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray) -> It
         other_centre, other_spread = _batch_moments(x, axes)
         yield (Hint("axis", f"your output is x normalised {words}: {ADVICE}"),
                _affine(_whiten(x, other_centre, other_spread), gamma, beta))
+    rows = _flattened(x)  # BatchNorm1D's layout reached without moving C last
+    whitened = (rows - rows.mean(axis=0)) / np.sqrt(rows.var(axis=0) + EPS)
+    yield FLATTENED, (np.ravel(gamma) * whitened + np.ravel(beta)).reshape(x.shape)
+    yield FLATTENED, _affine(whitened.reshape(x.shape), gamma, beta)
     C = x.shape[1]
     for start_mean, start_var, when in ((np.zeros(C), np.ones(C), "before"), (None, None, "after")):
         if start_mean is None:  # a fresh layer's running statistics after this forward's update
@@ -237,6 +251,8 @@ def _eval_mistakes(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, mean: np.
            _affine(_whiten(x, _channel(mean), _channel(var), inside=False), gamma, beta))
     yield (Hint("mode", "your evaluation-mode output divides by running_var: it is a variance, divide by "
                         "sqrt(running_var + eps)"), _affine((x - _channel(mean)) / _channel(var + EPS), gamma, beta))
+    rows = _flattened(x)
+    yield FLATTENED, (np.ravel(gamma) * (rows - mean) / np.sqrt(var + EPS) + np.ravel(beta)).reshape(x.shape)
     count = x.size // x.shape[1]
     moved_mean = (1 - MOMENTUM) * mean + MOMENTUM * centre.ravel()
     moved_var = (1 - MOMENTUM) * var + MOMENTUM * spread.ravel() * count / (count - 1)
@@ -413,19 +429,25 @@ def check_forward_extra(impl: Implementation) -> None:
         except CheckFailure as failure:
             failure.message = failure.message.replace(f"{CLS}.forward", f"{CLS}.forward in evaluation mode", 1)
             if failure.hint == "dtype":
-                failure.message += ("\n  hint: running_mean and running_var are float64: cast them to x.dtype before "
-                                    "using them")
+                failure.message += ("\n  hint: running_mean, running_var, gamma and beta are float64, so the result is "
+                                    "too: return it cast to x.dtype (out.astype(x.dtype)), in evaluation mode as in "
+                                    "training mode")
             failure.message += f"\n  case: {str(case).replace('training', 'evaluation')}"
             raise
 
 
 def _moved(mean: np.ndarray, var: np.ndarray, batches: list[np.ndarray], momentum: float, *, reverse: bool = False,
-           ddof: int = 1, root: bool = False) -> tuple[np.ndarray, np.ndarray]:
+           ddof: int = 1, root: bool = False, flattened: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Running statistics after training-mode forwards on `batches`: the contract's update, or (options) a known
-    mistake: `reverse` (momentum weighs the old value), `ddof=0` (biased variance), `root` (the standard deviation)."""
+    mistake: `reverse` (momentum weighs the old value), `ddof=0` (biased variance), `root` (the standard deviation),
+    `flattened` (batch statistics of `x.reshape(-1, C)`, which mixes channels)."""
     keep, take = (momentum, 1 - momentum) if reverse else (1 - momentum, momentum)
     for batch in batches:
-        centre, spread = _batch_moments(batch, ddof=ddof)
+        if flattened:
+            rows = _flattened(batch)
+            centre, spread = rows.mean(axis=0), rows.var(axis=0, ddof=ddof)
+        else:
+            centre, spread = _batch_moments(batch, ddof=ddof)
         new_var = np.sqrt(spread) if root else spread
         mean, var = keep * mean + take * centre.ravel(), keep * var + take * new_var.ravel()
     return mean, var
@@ -451,6 +473,8 @@ def _mistakes() -> list[tuple[str, str, dict[str, Any]]]:
         ("running_stats", "are exactly the last batch's statistics: blend them, running = (1 - momentum) * running + "
                           "momentum * batch", {"momentum": 1.0}),
         ("running_stats", "never changed: every training-mode forward updates them", {"momentum": 0.0}),
+        ("axis", f"moved exactly as with the batch statistics of x.reshape(-1, C), which mix channels: {MIXED}",
+         {"flattened": True}),
     ]
 
 

@@ -19,7 +19,7 @@ from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure, StudentCodeError
 from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds
-from gradkit.checker.toy_layers import Bare, ToyLayer, grads_of as _grads, make_layers, params_of as _params
+from gradkit.checker.toy_layers import GRADS_WRITTEN, Bare, ToyLayer, grads_of as _grads, make_layers, params_of as _params
 
 
 class SGDCase(NamedTuple):
@@ -91,8 +91,8 @@ def _step(optimizer: Any, layers: list[ToyLayer], in_place: bool = False) -> Non
             )
     changed = sorted({k for layer, k, grad in grads if not np.array_equal(_grads(layer)[k], grad)})
     if changed:
-        raise CheckFailure(f"SGDMomentum.step modified {' and '.join(f'grads[{k!r}]' for k in changed)}; read the "
-                           "gradients, never write them", tensor="grads (mutated)", hint="mutation")
+        raise CheckFailure(f"SGDMomentum.step modified {' and '.join(f'grads[{k!r}]' for k in changed)}; "
+                           f"{GRADS_WRITTEN}", tensor="grads (mutated)", hint="mutation")
 
 
 def _matches(layers: list[ToyLayer], expected: list[dict[str, np.ndarray]]) -> bool:
