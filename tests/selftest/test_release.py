@@ -20,7 +20,7 @@ from gradkit.release.wheel import check_wheel
 
 ROOT = layout.source_root()
 
-SOLUTION_LINE = "x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))"
+SOLUTION_LINE = "x_pad[:C, padding:padding + H, padding:padding + W] = x[n]  # the border stays zero"
 
 
 @pytest.fixture(scope="module")
