@@ -8,6 +8,7 @@ import csv
 import json
 import os
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -17,7 +18,6 @@ from venvs import bare_venv
 
 from gradkit import layout
 from gradkit.batch.gradescope import results_for, unrun_outcomes
-from gradkit.batch.limits import Limits
 from gradkit.batch.samples import BUGS, SOLUTIONS, write_bug, write_reference
 from gradkit.batch.scheduler import grade_all
 from gradkit.batch.submission import ERROR, GRADED, MISSING, TIMED_OUT, StudentResult
@@ -108,9 +108,7 @@ def gradescope(tmp_path_factory, archive) -> Path:
     return root
 
 
-def _run(root: Path, script: Path, **extra: str):
-    import subprocess
-
+def _run(root: Path, script: Path, **extra: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "GRADKIT_DATA")}
     env.update(GRADKIT_AUTOGRADER_ROOT=str(root), **extra)
     return subprocess.run([str(script)], cwd=root, env=env, capture_output=True, text=True, timeout=600,
