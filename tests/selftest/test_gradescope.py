@@ -13,7 +13,9 @@ import zipfile
 from pathlib import Path
 
 import jsonschema
+import numpy
 import pytest
+from packaging.requirements import Requirement
 from venvs import bare_venv
 
 from gradkit import layout
@@ -24,10 +26,12 @@ from gradkit.batch.submission import ERROR, GRADED, MISSING, TIMED_OUT, StudentR
 from gradkit.batch.uploads import find_exercise_files, plain_name, stage
 from gradkit.checker.course import load
 from gradkit.checker.impl import MAX_SOURCE_BYTES
+from gradkit.errors import UserError
 from gradkit.checker.runner import graded_files
 from gradkit.cli.main import main
 from gradkit.release import leakcheck
 from gradkit.release.gradescope import check_autograder, hidden_tests, solution_secrets
+from gradkit.release.requirements import pinned
 from gradkit.release.student import secrets
 
 ROOT = layout.source_root()
@@ -169,7 +173,7 @@ def test_the_zip_holds_the_scripts_pins_wheel_and_hidden_tests_and_no_solution(a
     assert names == ["gradkit-0.1.0-py3-none-any.whl", "hidden/test_linear_hidden.py", "hidden/test_relu_hidden.py",
                      "requirements.txt", "run_autograder", "setup.sh"]
     assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
-    assert f"numpy=={__import__('numpy').__version__}\n" in requirements
+    assert f"numpy=={numpy.__version__}\n" in requirements
     assert f"pytest=={pytest.__version__}\n" in requirements and "gradkit" not in requirements.split("\n", 1)[1]
     with zipfile.ZipFile(tmp_path / "zip" / names[0]) as opened:
         opened.extractall(tmp_path / "wheel")
@@ -340,3 +344,12 @@ def test_the_command_refuses_a_bad_destination_in_one_line(archive, tmp_path, ca
                      f"gradkit gradescope: {archive} exists (use --force to replace it)",
                      f"gradkit gradescope: --out {tmp_path / 'missing' / 'a.zip'}: the folder {tmp_path / 'missing'} "
                      "does not exist"]
+
+
+def test_pins_are_what_is_installed_here_or_a_one_line_error():
+    pins = pinned([Requirement("pytest>=8"), Requirement('colorama; sys_platform == "win32"')])
+    assert pins["pytest"] == pytest.__version__ and "pluggy" in pins and "colorama" not in pins
+    with pytest.raises(UserError, match="surely-not-a-package is not installed here"):
+        pinned([Requirement("surely-not-a-package")])
+    with pytest.raises(UserError, match=f"numpy {numpy.__version__} is installed here, but numpy<1 is required"):
+        pinned([Requirement("numpy<1")])
