@@ -20,7 +20,7 @@ from gradkit.checker.guard import SHAPE_HINT, time_budget
 from gradkit.checker.impl import PACKAGES, Implementation, load_implementation
 from gradkit.checker.points import scaled
 from gradkit.checker.results import CheckFailure, NotImplementedYet, StudentCodeError
-from gradkit.checker.scoring import HIDDEN_SUFFIX, NOT_IMPLEMENTED, Outcome, gradescope_results, score_table
+from gradkit.checker.scoring import HIDDEN_SUFFIX, NOT_IMPLEMENTED, Outcome, gradescope_results, score_table, total
 from gradkit.checker.specs import EXERCISES, spec
 
 # Another plugin (sandboxed batch grading) may provide the implementation under grading.
@@ -198,6 +198,10 @@ class Scoreboard:
         if path and self.outcomes:
             results = gradescope_results(self.outcomes, time.monotonic() - self.started,
                                          self.config.stash[COURSE].exercises)
+            # Not Gradescope's: the maximum, and the outcomes themselves, which other gradkit tools re-read
+            # (`runner.read_outcomes`).
+            results["max_score"] = total(o.points for o in self.outcomes)
+            results["gradkit_outcomes"] = [o.to_dict() for o in self.outcomes]
             Path(path).write_text(json.dumps(results, indent=2) + "\n")
 
     def _plot_default_case(self, path: Path) -> None:

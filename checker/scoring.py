@@ -111,12 +111,26 @@ def score_table(outcomes: list[Outcome], order: Sequence[str] = ()) -> str:
     return "\n".join(rows)
 
 
+# Gradescope's visibility of a test: public checks at once, instructor-only ones when the instructor publishes grades.
+VISIBLE, AFTER_PUBLISHED = "visible", "after_published"
+
+
 def gradescope_results(outcomes: list[Outcome], execution_time: float | None = None,
                        order: Sequence[str] = ()) -> dict[str, Any]:
-    """The Gradescope autograder format: `tests[]` with name, score, max_score, output; the total score."""
+    """Gradescope's results.json, its documented keys only: `tests[]` with name, score, max_score, status, output
+    (the failure message, as pytest prints it) and visibility; the total score (the maximum is the tests' sum); as
+    output the score table of the public checks. Students see instructor-only checks once grades are published,
+    so the table, which they see at once, gives those checks' total alone."""
+    public = [o for o in outcomes if not o.instructor_only]
+    output = score_table(public, order) if public else ""
+    hidden = total(o.points for o in outcomes if o.instructor_only)
+    if hidden:
+        output += f"\ninstructor-only checks: {_number(hidden)} more points, shown when grades are published"
     results: dict[str, Any] = {
         "score": total(o.score for o in outcomes),
-        "max_score": total(o.points for o in outcomes),
+        "output": output.strip("\n"),
+        "output_format": "text",  # messages hold `_` and `*`: markdown or html would mangle them
+        "stdout_visibility": "hidden",
         "tests": [
             {
                 "name": f"{o.exercise}: {o.short_name}",
@@ -124,12 +138,11 @@ def gradescope_results(outcomes: list[Outcome], execution_time: float | None = N
                 "max_score": o.points,
                 "status": "passed" if o.passed else "failed",
                 "output": o.message,
+                "output_format": "text",
+                "visibility": AFTER_PUBLISHED if o.instructor_only else VISIBLE,
             }
             for o in outcomes
         ],
-        "output": score_table(outcomes, order),
-        # Not read by Gradescope: the outcomes themselves, so other gradkit tools can re-read them.
-        "gradkit_outcomes": [o.to_dict() for o in outcomes],
     }
     if execution_time is not None:
         results["execution_time"] = round(execution_time, 2)

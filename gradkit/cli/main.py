@@ -24,6 +24,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("train", "gradkit.cli.train", "Train the MNIST or CIFAR-10 network with the reference or your layers."),
     ("evaluate", "gradkit.cli.evaluate", "Accuracy of a trained checkpoint on a split, with figures."),
     ("grade-all", "gradkit.cli.grade_all", "Grade a folder of submissions, each sandboxed, into grades.csv (instructors)."),
+    ("gradescope", "gradkit.cli.gradescope", "Build a Gradescope autograder zip for the course (instructors)."),
 ]
 
 MAINTAINER_COMMANDS = {"make-stubs"}

@@ -11,14 +11,20 @@ import sys
 from pathlib import Path
 
 
-def venv_with(wheel: Path, folder: Path) -> Path:
-    """A venv at `folder` with `wheel` installed; returns its python."""
+def bare_venv(folder: Path) -> Path:
+    """A venv at `folder` without gradkit that reaches this environment's packages; returns its python."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
     python = folder / "bin" / "python"
     venv_site = subprocess.run([python, "-c", "import site; print(site.getsitepackages()[0])"],
                                capture_output=True, text=True, check=True).stdout.strip()
     # A path entry (not a site dir): the base's packages import, its .pth files (the editable gradkit) do not run.
     Path(venv_site, "base-packages.pth").write_text(site.getsitepackages()[0] + "\n")
+    return python
+
+
+def venv_with(wheel: Path, folder: Path) -> Path:
+    """A venv at `folder` with `wheel` installed; returns its python."""
+    python = bare_venv(folder)
     subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True,
                    capture_output=True)
     return python
