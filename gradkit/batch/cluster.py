@@ -8,7 +8,8 @@ client alone writes the store and grades.csv (`scheduler.grade_all`).
 
 Every worker must grade with the same code and tests as a local run here: `identity` (gradkit's version
 and a digest of the grading code, the reference and the test files) is compared when connecting
-(`client.run`, every worker present) and again inside each task (a worker that joined later).
+(`client.run`, every worker present) and again inside each task (a worker that joined later). The
+scheduler unpickles the tasks, so it must import the same gradkit too (`version`, when connecting).
 
 Dask is imported only here, and only when a cluster run connects: a local run imports none.
 """
@@ -21,7 +22,7 @@ import socket
 import stat
 import tempfile
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -133,16 +134,18 @@ def identity(include_hidden: bool, course: Mapping[str, Any]) -> dict[str, Any]:
     return {"gradkit": __version__, "suite": hasher.hexdigest()[:16], "tests": len(files)}
 
 
+def _described(found: Mapping[str, Any]) -> str:
+    return f"gradkit {found.get('gradkit')}, {found.get('tests')} test files, suite {found.get('suite')}"
+
+
 def mismatch(where: str, theirs: Mapping[str, Any], ours: Mapping[str, Any]) -> str | None:
     """One line saying how the gradkit at `where` differs from this one (None if it does not)."""
     if dict(theirs) == dict(ours):
         return None
-    def said(found: Mapping[str, Any]) -> str:
-        return f"gradkit {found.get('gradkit')}, {found.get('tests')} test files, suite {found.get('suite')}"
     hidden = " (the hidden tests and the reference need the instructor's source there)" \
         if theirs.get("tests") != ours.get("tests") else ""
-    return (f"{where} grades with other code or tests ({said(theirs)}) than here ({said(ours)}): install the same "
-            f"gradkit on every worker{hidden}")
+    return (f"{where} grades with other code or tests ({_described(theirs)}) than here ({_described(ours)}): "
+            f"install the same gradkit on every worker{hidden}")
 
 
 def grade_task(student: str, place: list[str], packed: Packed, limits: dict[str, Any], course: dict[str, Any],
@@ -191,7 +194,7 @@ def connect(address: str) -> Any:
         try:  # the scheduler unpickles every task, so it must import gradkit too
             theirs = client.run_on_scheduler(version)
         except Exception as error:  # noqa: BLE001 - whatever the scheduler's environment raised
-            theirs = f"none ({type(error).__name__}: {one_line(error)})"
+            theirs = f"none ({one_line(error)})"
         if theirs != __version__:
             raise UserError(f"the Dask scheduler at {address} has gradkit {theirs}, not {__version__}: install the "
                             f"same gradkit there as on the workers ({INSTALL})")
@@ -211,16 +214,18 @@ def version() -> str:
 
 
 def one_line(error: BaseException) -> str:
-    """The first line of an error's message (Dask's span several)."""
+    """The error's type and the first line of its message (Dask's span several; Dask wraps what a worker failed
+    to unpickle in a bare Exception, whose message already names the type)."""
     lines = str(error).strip().splitlines()
-    return lines[0] if lines else type(error).__name__
+    text = lines[0] if lines else ""
+    return text if type(error) is Exception and text else f"{type(error).__name__}: {text}".rstrip(": ")
 
 
 def check_workers(found: Mapping[str, Any], ours: Mapping[str, Any]) -> None:
     """A one-line UserError unless every worker's `identity` (or the error it raised) equals `ours`."""
     for worker, theirs in sorted(found.items()):
         if isinstance(theirs, BaseException):
-            raise UserError(f"the Dask worker {worker} cannot grade ({type(theirs).__name__}: {one_line(theirs)}): "
+            raise UserError(f"the Dask worker {worker} cannot grade ({one_line(theirs)}): "
                             f"install gradkit {__version__} there ({INSTALL})")
         problem = mismatch(f"the Dask worker {worker}", theirs, ours)
         if problem:
@@ -235,7 +240,7 @@ def lost(student: str, why: str) -> StudentResult:
 
 
 def graded_on(address: str, folders: Mapping[str, Path], submissions: Path, limits: Limits, course: Course,
-              include_hidden: bool) -> Iterator[StudentResult]:
+              include_hidden: bool) -> Generator[StudentResult, None, None]:
     """Grade `folders` ({student: folder below `submissions`}) on the Dask cluster at `address`, one task per
     submission; yields each result as it arrives. A worker that dies mid-task loses nothing: the scheduler
     runs the task again elsewhere (up to its `allowed-failures`; then the student gets `lost`)."""

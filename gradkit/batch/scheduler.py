@@ -8,11 +8,12 @@ grades only students without a stored grade or whose files, tests or limits chan
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
@@ -77,7 +78,7 @@ def plan(folders: dict[str, Path], stored: dict[str, StudentResult | None], file
 
 
 def graded_here(folders: dict[str, Path], jobs: int, limits: Limits, files: Sequence[Path],
-                course: Course) -> Iterator[StudentResult]:
+                course: Course) -> Generator[StudentResult, None, None]:
     """Grade `folders` ({student: folder}) in this machine's processes, `jobs` at a time; yields each result as
     it finishes."""
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -112,13 +113,14 @@ def grade_all(submissions: Path, out_csv: Path, *, jobs: int = 2, limits: Limits
                                    include_hidden)
     else:
         graded = graded_here({s: folders[s] for s in todo}, jobs, limits, files, course)
-    for result in graded:
-        store.save(directory, result)
-        stored[result.student] = result
-        if on_result:
-            on_result(result)
-        if progress:
-            progress(1)
+    with contextlib.closing(graded):  # an error here still ends the grading (the pool, the Dask client) at once
+        for result in graded:
+            store.save(directory, result)
+            stored[result.student] = result
+            if on_result:
+                on_result(result)
+            if progress:
+                progress(1)
     seconds = time.monotonic() - started
     results = [r for r in stored.values() if r is not None]
     report.write_grades(results, Path(out_csv), course.exercises)

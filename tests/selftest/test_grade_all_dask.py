@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import collections
 import csv
+import dataclasses
 import importlib.util
 import json
 import os
@@ -24,8 +25,9 @@ import gradkit
 from gradkit.batch import cluster
 from gradkit.batch.limits import Limits
 from gradkit.batch.samples import BUGS, SOLUTIONS, write_bug, write_reference, write_stubs
-from gradkit.batch.scheduler import grade_all
-from gradkit.batch.submission import ERROR, GRADED, MISSING, digests
+from gradkit.batch.scheduler import grade_all, plan
+from gradkit.batch.submission import ERROR, GRADED, MISSING, digests, fingerprint
+from gradkit.batch.submission import test_files as suite_files
 from gradkit.checker.course import make
 from gradkit.checker.specs import EXERCISES
 from gradkit.errors import UserError
@@ -268,6 +270,14 @@ def test_a_cluster_that_would_grade_differently_is_refused_in_one_line(one_off_c
         grade_all(submissions, out, course=COURSE, scheduler=one_off_cluster.address)
     one_off_cluster.stop()
 
+    one_off_cluster.start_scheduler()
+    one_off_cluster.start_worker("bare", gradkit_from=no_gradkit)
+    one_off_cluster.wait_for_workers(1)
+    with pytest.raises(UserError, match=r"^the Dask worker tcp://\S+ cannot grade \(ImportError\W+no gradkit here\W+\): "
+                                        r"install gradkit \S+ there"):
+        grade_all(submissions, out, course=COURSE, scheduler=one_off_cluster.address)
+    one_off_cluster.stop()
+
     other = gradkit_copy(tmp_path / "other")
     with (other / "checker" / "scoring.py").open("a") as handle:
         handle.write("\n# a checker that is not the client's\n")
@@ -335,10 +345,15 @@ def test_workers_that_grade_differently_are_refused_in_one_line():
     assert "\n" not in cluster.mismatch("x", wheel, ours)
 
 
-def test_a_lost_submission_is_an_error_graded_again_on_the_next_run():
+def test_a_lost_submission_is_an_error_graded_again_on_the_next_run(tmp_path):
     result = cluster.lost("alice", "4 workers died while grading it")
-    assert (result.status, result.fingerprint) == (ERROR, "")  # "" matches no submission: the next run regrades
-    assert "run grade-all again" in result.reason
+    assert (result.status, result.reason) == (ERROR, "the cluster lost this submission (4 workers died while "
+                                                     "grading it); run grade-all again to grade it")
+    folder = write_reference(tmp_path / "alice")
+    files = suite_files(True, COURSE)
+    assert plan({"alice": folder}, {"alice": result}, files, Limits(), COURSE) == ["alice"]
+    graded = dataclasses.replace(result, fingerprint=fingerprint(folder, files, Limits(), COURSE))
+    assert plan({"alice": folder}, {"alice": graded}, files, Limits(), COURSE) == []
 
 
 def test_a_bad_scheduler_address_is_one_line():
