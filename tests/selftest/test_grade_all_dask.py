@@ -30,6 +30,7 @@ from gradkit.batch.submission import ERROR, GRADED, MISSING, digests, fingerprin
 from gradkit.batch.submission import test_files as suite_files
 from gradkit.checker.course import make
 from gradkit.checker.specs import EXERCISES
+from gradkit.cli.main import main
 from gradkit.errors import UserError
 
 needs_dask = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
@@ -356,8 +357,13 @@ def test_a_lost_submission_is_an_error_graded_again_on_the_next_run(tmp_path):
     assert plan({"alice": folder}, {"alice": graded}, files, Limits(), COURSE) == []
 
 
-def test_a_bad_scheduler_address_is_one_line():
+def test_a_bad_scheduler_address_is_one_line(tmp_path, capsys):
     pytest.importorskip("distributed", reason="Dask is not installed")
     for address, problem in (("http://host:8787", "unknown address scheme 'http'"), ("tcp://", "no host")):
         with pytest.raises(UserError, match=f"--scheduler {address}: {problem}.*tcp://HOST:8786"):
             cluster.connect(address)
+    write_stubs(tmp_path / "submissions" / "bob")
+    assert main(["grade-all", str(tmp_path / "submissions"), "--out", str(tmp_path / "grades.csv"), "--no-progress",
+                 "--scheduler", "http://host:8787"]) == 2
+    said = capsys.readouterr().err.strip()
+    assert said.startswith("gradkit grade-all: --scheduler http://host:8787: unknown address") and "\n" not in said
