@@ -219,6 +219,7 @@ def test_a_worker_killed_mid_run_loses_no_submission_and_grades_none_twice(dask_
     out = tmp_path / "grades.csv"
     arrived: list[str] = []
     killed: dict[str, list[str]] = {}
+    before_kill: list[str] = []
 
     with Client(dask_cluster.address, timeout=STARTUP_SECONDS, set_as_default=False) as inspector:
         def kill_a_busy_worker(result) -> None:
@@ -233,6 +234,7 @@ def test_a_worker_killed_mid_run_loses_no_submission_and_grades_none_twice(dask_
                 if busy:
                     name = sorted(busy)[0]
                     killed[name] = busy[name]
+                    before_kill.extend(arrived)
                     dask_cluster.kill(name)
                     return
                 time.sleep(0.1)
@@ -246,6 +248,7 @@ def test_a_worker_killed_mid_run_loses_no_submission_and_grades_none_twice(dask_
     assert killed, "no worker was busy after the first result arrived"
     lost = [s for s in expected if any(k.startswith(f"gradkit-grade-{s}-") for keys in killed.values() for k in keys)]
     assert lost, killed  # the dead worker held a task: Dask ran it again elsewhere
+    assert 1 <= len(before_kill) < len(expected) and not set(lost) & set(before_kill), (before_kill, lost)
     assert collections.Counter(arrived) == collections.Counter(list(expected))  # each student's result came once
     table = rows(out)
     assert sorted(r["student"] for r in table) == sorted(expected)
