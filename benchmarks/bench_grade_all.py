@@ -2,6 +2,7 @@
 
     python benchmarks/bench_grade_all.py                 # 200 submissions, --jobs 2, hidden tests included
     python benchmarks/bench_grade_all.py --count 40 --jobs 1 --no-hidden
+    python benchmarks/bench_grade_all.py --scheduler tcp://HOST:8786   # on a Dask cluster (pip install ".[dask]")
 
 The class mixes what a real one holds: a quarter full marks (the reference), a sixth untouched stubs,
 and the rest the reference with one catalogue mistake (tests/bugs, cycled). Every submission goes
@@ -53,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--no-hidden", action="store_true")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="grade on this Dask cluster instead of here")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="gradkit-bench-") as tmp:
         submissions = Path(tmp) / "submissions"
@@ -68,11 +70,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {done}/{args.count} graded, {rate:.1f} per minute so far", flush=True)
 
         summary = grade_all(submissions, Path(tmp) / "grades.csv", jobs=args.jobs, limits=Limits(),
-                            include_hidden=not args.no_hidden, progress=tick)
+                            include_hidden=not args.no_hidden, progress=tick, scheduler=args.scheduler)
     scores = Counter(r.status for r in summary.results)
     print(f"class: {dict(kinds)}; statuses: {dict(scores)}")
-    print(f"graded {len(summary.graded_now)} submissions in {summary.seconds:.0f} s with --jobs {args.jobs} "
-          f"on {os.cpu_count()} cores: {summary.per_minute:.1f} submissions per minute"
+    where = f"on the Dask cluster at {args.scheduler}" if args.scheduler else \
+        f"with --jobs {args.jobs} on {os.cpu_count()} cores"
+    print(f"graded {len(summary.graded_now)} submissions in {summary.seconds:.0f} s {where}: "
+          f"{summary.per_minute:.1f} submissions per minute"
           f"{' (public tests only)' if args.no_hidden else ' (public + hidden tests)'}")
     return 0 if not summary.errors else 1
 

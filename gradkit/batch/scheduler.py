@@ -1,17 +1,19 @@
 """`grade-all`: grade every submission folder, `jobs` at a time, each in its own processes.
 
 Threads only wait on child processes (the work happens in them), so a thread pool is enough for
-parallelism. Each finished grade is stored at once (`store.py`); a re-run grades only students
-without a stored grade or whose files, tests or limits changed, unless forced.
+parallelism; with a Dask scheduler's address, the submissions are graded on that cluster instead
+(`cluster.py`). Each finished grade is stored at once (`store.py`), by this process alone; a re-run
+grades only students without a stored grade or whose files, tests or limits changed, unless forced.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import signal
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
@@ -75,12 +77,24 @@ def plan(folders: dict[str, Path], stored: dict[str, StudentResult | None], file
             if force or stored[s] is None or stored[s].fingerprint != fingerprint(folder, files, limits, course)]
 
 
+def graded_here(folders: dict[str, Path], jobs: int, limits: Limits, files: Sequence[Path],
+                course: Course) -> Generator[StudentResult, None, None]:
+    """Grade `folders` ({student: folder}) in this machine's processes, `jobs` at a time; yields each result as
+    it finishes."""
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(grade_submission, folder, limits=limits, files=files, student=s, course=course)
+                   for s, folder in folders.items()]
+        for future in as_completed(futures):
+            yield future.result()
+
+
 def grade_all(submissions: Path, out_csv: Path, *, jobs: int = 2, limits: Limits | None = None,
               only: Sequence[str] = (), force: bool = False, include_hidden: bool = True, subfolder: str | None = None,
               course: Course | None = None, progress: Callable[[int], object] | None = None,
-              on_result: Callable[[StudentResult], None] | None = None) -> BatchSummary:
+              on_result: Callable[[StudentResult], None] | None = None, scheduler: str | None = None) -> BatchSummary:
     """Grade the submissions that need it for `course` (gradkit's own when None), store each grade, write
-    grades.csv and the pass rates."""
+    grades.csv and the pass rates. With `scheduler` (a Dask scheduler's address) the grading runs on that
+    cluster (`cluster.py`) instead of here; the results are the same."""
     limits = limits or Limits()
     course = course or active()
     if threading.current_thread() is threading.main_thread():
@@ -92,11 +106,15 @@ def grade_all(submissions: Path, out_csv: Path, *, jobs: int = 2, limits: Limits
     stored = {s: store.load(directory, s) for s in folders}
     todo = plan(folders, stored, files, limits, course, only=only, force=force)
     started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_submission, folders[s], limits=limits, files=files, student=s, course=course): s
-                   for s in todo}
-        for future in as_completed(futures):
-            result = future.result()
+    if scheduler:
+        from gradkit.batch import cluster  # Dask only for a cluster run
+
+        graded = cluster.graded_on(scheduler, {s: folders[s] for s in todo}, Path(submissions), limits, course,
+                                   include_hidden)
+    else:
+        graded = graded_here({s: folders[s] for s in todo}, jobs, limits, files, course)
+    with contextlib.closing(graded):  # an error here still ends the grading (the pool, the Dask client) at once
+        for result in graded:
             store.save(directory, result)
             stored[result.student] = result
             if on_result:

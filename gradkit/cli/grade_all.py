@@ -5,6 +5,7 @@ Examples::
     gradkit grade-all submissions/ --jobs 2 --out grades.csv     # grade who needs it
     gradkit grade-all submissions/ --out grades.csv --student alice   # regrade alice alone
     gradkit grade-all submissions/ --out grades.csv --force      # regrade everyone
+    gradkit grade-all submissions/ --scheduler tcp://HOST:8786   # one task per submission on a Dask cluster
     # the exercise files nbgrader autograded, for the course the release wrote into the assignment:
     gradkit grade-all course/autograded --subfolder cnn-layers --course course/source/cnn-layers/course.json
 """
@@ -45,6 +46,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the course to grade: which exercises, for how many points (default: this source's "
                              "course.toml, else the six exercises of the original assignment); a release's "
                              "course.json gives the course it was made for")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="grade on this Dask cluster (tcp://HOST:8786), one task per submission, instead of here; "
+                             "needs pip install \"gradkit[dask]\" here and the same gradkit on every worker; the "
+                             "workers' threads replace --jobs")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     limits = parser.add_argument_group("limits for each submission")
     limits.add_argument("--cpu-seconds", type=int, default=defaults.cpu_seconds,
@@ -68,21 +73,23 @@ def run(args: argparse.Namespace) -> int:
                     budget_seconds=args.budget_seconds)
     course = active(args.course)
     isolated, why = namespaces.status()
-    if not isolated:
+    if not isolated and not args.scheduler:  # on a cluster, the workers' own namespaces count
         print(f"warning: {why}", file=sys.stderr)
     total = len(args.student) or len(student_folders(args.submissions, args.subfolder))
     bar = tqdm(total=total, unit="submission", disable=args.no_progress, dynamic_ncols=True)
     summary = grade_all(args.submissions, args.out, jobs=args.jobs, limits=limits, only=args.student,
                         force=args.force, include_hidden=not args.no_hidden, subfolder=args.subfolder,
                         course=course, progress=bar.update,
-                        on_result=lambda r: bar.set_postfix_str(f"{r.student}: {r.score:g}/{r.max_score:g}"))
+                        on_result=lambda r: bar.set_postfix_str(f"{r.student}: {r.score:g}/{r.max_score:g}"),
+                        scheduler=args.scheduler)
     bar.total = bar.n  # submissions skipped as already graded never tick
     bar.close()
     if summary.skipped and not args.student:
         print(f"skipped {len(summary.skipped)} already graded (use --force to regrade, --student NAME for one)")
     if summary.graded_now:
+        where = f"on {args.scheduler}" if args.scheduler else f"--jobs {args.jobs}"
         print(f"graded {len(summary.graded_now)} submission(s) in {summary.seconds:.1f} s "
-              f"({summary.per_minute:.1f} per minute, --jobs {args.jobs})")
+              f"({summary.per_minute:.1f} per minute, {where})")
     table = report.pass_rate_table(summary.results, order=course.exercises)
     if table:
         print("\nchecks with the lowest pass rate:\n" + table)
