@@ -387,12 +387,11 @@ def check_avgpool_case(case):
     rng = np.random.default_rng(case.seed)
     x = rng.standard_normal((case.N, case.C, case.H, case.W)).astype(case.dtype)
     # the global pool ignores kernel_size and stride, so they are given anyway
-    settings_ = dict(kernel_size=(case.KH, case.KW), stride=case.stride, global_pool=case.global_pool)
-    reference, naive = solutions.AvgPool2D(**settings_), naive_avgpool.AvgPool2D(**settings_)
-    dx = check_layer_pair(reference, naive, x, rng)
+    options = dict(kernel_size=(case.KH, case.KW), stride=case.stride, global_pool=case.global_pool)
+    reference, naive = solutions.AvgPool2D(**options), naive_avgpool.AvgPool2D(**options)
+    check_layer_pair(reference, naive, x, rng)
     assert reference.forward(x).shape == avgpool_out_shape(case)
     assert reference.params == {} and reference.grads == {}
-    return dx
 
 
 @FAST
@@ -528,15 +527,18 @@ def channel_input(rng, shape, dtype):
 @FAST
 @given(case=batchnorm_cases())
 def test_batchnorm_matches_naive_loops_in_both_modes_and_keeps_the_same_running_statistics(case):
-    settings_ = dict(num_features=case.C, momentum=case.momentum, eps=case.eps)
-    reference, naive = solutions.batchnorm.BatchNorm2D(**settings_), naive_batchnorm.BatchNorm2D(**settings_)
+    options = dict(num_features=case.C, momentum=case.momentum, eps=case.eps)
+    reference, naive = solutions.batchnorm.BatchNorm2D(**options), naive_batchnorm.BatchNorm2D(**options)
     rng = np.random.default_rng(case.seed)
     reference.params["gamma"] = rng.uniform(0.5, 2.0, case.C) * rng.choice([-1.0, 1.0], case.C)
     reference.params["beta"] = rng.standard_normal(case.C)
     copy_params(reference, naive)
     for training in case.modes:
         for layer in (reference, naive):
-            layer.train() if training else layer.eval()
+            if training:
+                layer.train()
+            else:
+                layer.eval()
         x = channel_input(rng, (case.N, case.C, case.H, case.W), case.dtype)
         before = reference.running_mean.copy(), reference.running_var.copy()
         check_layer_pair(reference, naive, x, rng)
@@ -547,7 +549,7 @@ def test_batchnorm_matches_naive_loops_in_both_modes_and_keeps_the_same_running_
         if not training:  # evaluation mode reads the running statistics and never moves them
             np.testing.assert_array_equal(reference.running_mean, before[0])
             np.testing.assert_array_equal(reference.running_var, before[1])
-        # check_layer_pair called forward once; a second training-mode call moves the statistics once more
+        # check_layer_pair called forward once; a second call on the same batch moves them again (training mode)
         for layer in (reference, naive):
             layer.forward(x if layer is reference else x.astype(np.float64))
         assert_close(reference.running_mean, naive.running_mean, case.dtype, "running_mean after a second call")
@@ -611,11 +613,11 @@ def float64_copies(layers):
 @FAST
 @given(case=adam_cases())
 def test_adam_matches_naive_loops_over_several_steps(case):
-    settings_ = dict(beta1=case.beta1, beta2=case.beta2, eps=case.eps, weight_decay=case.weight_decay)
+    options = dict(beta1=case.beta1, beta2=case.beta2, eps=case.eps, weight_decay=case.weight_decay)
     reference_layers = adam_layers(case.seed, case.dtype)
     naive_layers = float64_copies(reference_layers)
-    reference = solutions.adam.Adam(reference_layers, lr=case.lr, **settings_)
-    naive = naive_adam.Adam(naive_layers, lr=case.lr, **settings_)
+    reference = solutions.adam.Adam(reference_layers, lr=case.lr, **options)
+    naive = naive_adam.Adam(naive_layers, lr=case.lr, **options)
     originals = [dict(getattr(layer, "params", {})) for layer in reference_layers]
 
     rng = np.random.default_rng([case.seed, 1])
