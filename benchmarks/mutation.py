@@ -8,13 +8,13 @@ exercise contract, README.md) and listed with its reason in ``benchmarks/equival
 in the graded suite.
 
     pip install cosmic-ray==8.7.0                          # not a dependency of the kit
-    python benchmarks/mutation.py                          # all six exercises, 1 job
+    python benchmarks/mutation.py                          # every exercise (the six and the four extras), 1 job
     python benchmarks/mutation.py --exercise relu --exercise pool --jobs 2
     python benchmarks/mutation.py --json results.json      # every mutant and its outcome
 
 How it runs
 -----------
-1. The six files of ``solutions/`` are copied to a temporary folder, once per job (``worker0/``, ...). The
+1. The exercise files of ``solutions/`` are copied to a temporary folder, once per job (``worker0/``, ...). The
    tool only ever writes to those copies; ``solutions/`` is never touched, so tests run by others at the
    same time see the real reference.
 2. For each exercise, a Cosmic Ray session (a SQLite work database) is initialised over the copy of its
@@ -29,8 +29,8 @@ How it runs
 
    * the method bodies between ``### BEGIN SOLUTION`` and ``### END SOLUTION``;
    * the constructors' bodies, less the argument validation: statements that call one of the module's
-     own helper functions (``_int_at_least``, ``_kernel_pair``, ``_generator``, ``_number``), ``raise``
-     statements, and ``if`` blocks that only raise.
+     own helper functions (``_int_at_least``, ``_kernel_pair``, ``_generator``, ``_number``, ``_number_in``,
+     ``_probability``), ``raise`` statements, and ``if`` blocks that only raise.
 
    Docstrings, comments, ``__repr__``, error-message strings and the helpers themselves are therefore never
    mutated (Cosmic Ray has no string operator, so no message text is mutated anywhere).
@@ -80,7 +80,10 @@ from typing import NamedTuple
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
 EQUIVALENTS = ROOT / "benchmarks" / "equivalent_mutants.toml"
-EXERCISES = ("conv", "pool", "relu", "linear", "softmax_ce", "sgd_momentum")
+sys.path.insert(0, str(ROOT))  # this checkout's gradkit (the registry below), not another installed one
+from gradkit.checker.specs import EXERCISES as REGISTRY  # noqa: E402 - after the path is set
+
+EXERCISES = tuple(REGISTRY)  # every exercise the kit knows: the six of the default course and the extras
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 
 
@@ -480,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--exercise", action="append", choices=EXERCISES, metavar="NAME",
-                        help=f"mutate only this exercise (repeatable; one of {', '.join(EXERCISES)}); default all six")
+                        help=f"mutate only this exercise (repeatable; one of {', '.join(EXERCISES)}); default all")
     parser.add_argument("--jobs", type=int, default=1, help="mutants tested at once, each in its own copy (default 1)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per mutant's test run (default 30)")
     parser.add_argument("--memory-mb", type=int, default=4096,
@@ -511,7 +514,7 @@ def main(argv: list[str] | None = None) -> int:
     progress(f"commit {head or '?'}, graded suite + checker fingerprint {fingerprint}")
     with tempfile.TemporaryDirectory(prefix="gradkit-mutation-") as tmp:
         workers = []
-        for j in range(args.jobs):  # one private copy of the six files per job; solutions/ is never written
+        for j in range(args.jobs):  # one private copy of the exercise files per job; solutions/ is never written
             worker = Path(tmp) / f"worker{j}"
             worker.mkdir()
             for exercise in EXERCISES:

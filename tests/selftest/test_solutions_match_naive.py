@@ -13,6 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import solutions
+import solutions.adam
+import solutions.batchnorm
+import solutions.dropout
 
 NAIVE_DIR = Path(__file__).resolve().parents[1] / "naive"
 
@@ -34,6 +37,10 @@ naive_relu = load_naive("relu")
 naive_linear = load_naive("linear")
 naive_softmax_ce = load_naive("softmax_ce")
 naive_sgd_momentum = load_naive("sgd_momentum")
+naive_avgpool = load_naive("avgpool")
+naive_dropout = load_naive("dropout")
+naive_batchnorm = load_naive("batchnorm")
+naive_adam = load_naive("adam")
 
 
 def assert_close(actual, expected, dtype, name):
@@ -335,3 +342,320 @@ def test_sgd_momentum_matches_naive_loops(lr, momentum, weight_decay, steps, see
     for layer, params in zip(reference_layers, originals):
         for name, array in params.items():
             assert layer.params[name] is array, f"step replaced params[{name!r}] instead of updating it in place"
+
+
+# ---------------------------------------------------------------------------------------------------- avgpool
+
+
+class AvgPoolCase(NamedTuple):
+    N: int
+    C: int
+    H: int
+    W: int
+    KH: int
+    KW: int
+    stride: int
+    global_pool: bool
+    dtype: type
+    seed: int
+
+
+@st.composite
+def avgpool_cases(draw):
+    KH, KW = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    return AvgPoolCase(
+        N=draw(st.integers(1, 3)),
+        C=draw(st.integers(1, 3)),
+        H=draw(st.integers(KH, 8)),
+        W=draw(st.integers(KW, 8)),
+        KH=KH,
+        KW=KW,
+        stride=draw(st.integers(1, 3)),  # stride < kernel gives overlapping windows
+        global_pool=draw(st.booleans()),
+        dtype=draw(DTYPES),
+        seed=draw(st.integers(0, 2**32 - 1)),
+    )
+
+
+def avgpool_out_shape(case):
+    if case.global_pool:
+        return (case.N, case.C)
+    return (case.N, case.C, (case.H - case.KH) // case.stride + 1, (case.W - case.KW) // case.stride + 1)
+
+
+def check_avgpool_case(case):
+    rng = np.random.default_rng(case.seed)
+    x = rng.standard_normal((case.N, case.C, case.H, case.W)).astype(case.dtype)
+    # the global pool ignores kernel_size and stride, so they are given anyway
+    options = dict(kernel_size=(case.KH, case.KW), stride=case.stride, global_pool=case.global_pool)
+    reference, naive = solutions.AvgPool2D(**options), naive_avgpool.AvgPool2D(**options)
+    check_layer_pair(reference, naive, x, rng)
+    assert reference.forward(x).shape == avgpool_out_shape(case)
+    assert reference.params == {} and reference.grads == {}
+
+
+@FAST
+@given(case=avgpool_cases())
+def test_avgpool_matches_naive_loops(case):
+    check_avgpool_case(case)
+
+
+def test_avgpool_covers_the_awkward_cases_explicitly():
+    # overlapping windows (3x3 stride 2, 2x3 stride 1), a stride that leaves rows over, spaced-out windows, the
+    # global pool on a non-square image, float32
+    cases = [
+        AvgPoolCase(2, 3, 7, 7, 3, 3, 2, False, np.float64, 0),
+        AvgPoolCase(1, 2, 5, 6, 2, 3, 1, False, np.float32, 1),
+        AvgPoolCase(2, 1, 8, 7, 2, 2, 3, False, np.float64, 2),
+        AvgPoolCase(3, 2, 3, 5, 2, 2, 2, True, np.float32, 3),
+    ]
+    for case in cases:
+        check_avgpool_case(case)
+    # the defaults: stride = kernel_size, a window pool (not the global one)
+    rng = np.random.default_rng(4)
+    for args in [(), (3,), ((2, 2),)]:
+        x = rng.standard_normal((2, 2, 7, 8))
+        check_layer_pair(solutions.AvgPool2D(*args), naive_avgpool.AvgPool2D(*args), x, rng)
+    # a cell in two overlapping windows gets both shares: with dout = 1, 3x3 windows at stride 2 on 5x5,
+    # the centre cell (2, 2) belongs to all four windows
+    layer = solutions.AvgPool2D(3, 2)
+    layer.forward(np.zeros((1, 1, 5, 5)))
+    assert layer.backward(np.ones((1, 1, 2, 2)))[0, 0, 2, 2] == 4 / 9
+
+
+# ---------------------------------------------------------------------------------------------------- dropout
+
+
+class DropoutCase(NamedTuple):
+    shape: tuple
+    p: float
+    training: bool
+    calls: int
+    dtype: type
+    seed: int
+
+
+@st.composite
+def dropout_cases(draw):
+    return DropoutCase(
+        shape=draw(st.lists(st.integers(1, 5), min_size=1, max_size=4).map(tuple)),
+        p=draw(st.sampled_from([0.0, 0.25, 0.5, 0.8])),
+        training=draw(st.booleans()),
+        calls=draw(st.integers(1, 3)),
+        dtype=draw(DTYPES),
+        seed=draw(st.integers(0, 2**32 - 1)),
+    )
+
+
+@FAST
+@given(case=dropout_cases())
+def test_dropout_matches_naive_loops_with_an_equally_seeded_generator(case):
+    reference = solutions.dropout.Dropout(case.p, rng=np.random.default_rng(case.seed))
+    naive = naive_dropout.Dropout(case.p, rng=np.random.default_rng(case.seed))
+    if not case.training:
+        reference.eval()
+        naive.eval()
+    rng = np.random.default_rng([case.seed, 1])
+    for _ in range(case.calls):  # every call draws a new mask; both draw the same one
+        x = (0.5 + rng.random(case.shape)).astype(case.dtype)  # never 0: out != 0 exactly where the mask kept x
+        check_layer_pair(reference, naive, x, rng)
+        out = reference.forward(x)  # a further call: its mask is the one the next backward must use
+        np.testing.assert_array_equal(out != 0, naive.forward(x.astype(np.float64)) != 0, err_msg="masks differ")
+        dout = rng.standard_normal(case.shape).astype(case.dtype)
+        assert_close(reference.backward(dout), naive.backward(dout.astype(np.float64)), case.dtype, "dx")
+        if not case.training or case.p == 0:  # the identity: exactly x, exactly dout
+            np.testing.assert_array_equal(out, x)
+            np.testing.assert_array_equal(reference.backward(dout), dout)
+
+
+def test_dropout_draws_a_new_mask_on_every_call_like_naive():
+    reference = solutions.dropout.Dropout(0.5, rng=np.random.default_rng(3))
+    naive = naive_dropout.Dropout(0.5, rng=np.random.default_rng(3))
+    x = np.full((8, 8), 2.0)
+    masks = []
+    for _ in range(3):
+        out = reference.forward(x)
+        np.testing.assert_array_equal(out, naive.forward(x))
+        assert set(np.unique(out)) == {0.0, 4.0}
+        dout = np.arange(64.0).reshape(8, 8)
+        np.testing.assert_array_equal(reference.backward(dout), naive.backward(dout))
+        np.testing.assert_array_equal(reference.backward(dout), dout * out / x)
+        masks.append(out != 0)
+    # two independent masks of 64 entries agree everywhere with probability 2**-64
+    assert not np.array_equal(masks[0], masks[1]) and not np.array_equal(masks[1], masks[2])
+
+
+# ---------------------------------------------------------------------------------------------------- batchnorm
+
+
+class BatchNormCase(NamedTuple):
+    N: int
+    C: int
+    H: int
+    W: int
+    momentum: float
+    eps: float
+    modes: tuple  # one forward/backward per entry: True training, False evaluation
+    dtype: type
+    seed: int
+
+
+@st.composite
+def batchnorm_cases(draw):
+    H, W = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    N = draw(st.integers(1 if H * W >= 2 else 2, 4))  # at least 2 values per channel in training mode
+    return BatchNormCase(
+        N=N,
+        C=draw(st.integers(1, 3)),
+        H=H,
+        W=W,
+        momentum=draw(st.sampled_from([0.1, 0.0, 0.3, 0.9, 1.0])),
+        eps=draw(st.sampled_from([1e-5, 1e-3, 0.1])),
+        modes=tuple(draw(st.lists(st.booleans(), min_size=1, max_size=4))),
+        dtype=draw(DTYPES),
+        seed=draw(st.integers(0, 2**32 - 1)),
+    )
+
+
+def channel_input(rng, shape, dtype):
+    """Gaussian values with a mean in [-1, 1] and a spread in [0.5, 2] per channel (never nearly constant)."""
+    level = rng.uniform(-1.0, 1.0, (1, shape[1], 1, 1))
+    spread = rng.uniform(0.5, 2.0, (1, shape[1], 1, 1))
+    return (level + spread * rng.standard_normal(shape)).astype(dtype)
+
+
+@FAST
+@given(case=batchnorm_cases())
+def test_batchnorm_matches_naive_loops_in_both_modes_and_keeps_the_same_running_statistics(case):
+    options = dict(num_features=case.C, momentum=case.momentum, eps=case.eps)
+    reference, naive = solutions.batchnorm.BatchNorm2D(**options), naive_batchnorm.BatchNorm2D(**options)
+    rng = np.random.default_rng(case.seed)
+    reference.params["gamma"] = rng.uniform(0.5, 2.0, case.C) * rng.choice([-1.0, 1.0], case.C)
+    reference.params["beta"] = rng.standard_normal(case.C)
+    copy_params(reference, naive)
+    for training in case.modes:
+        for layer in (reference, naive):
+            if training:
+                layer.train()
+            else:
+                layer.eval()
+        x = channel_input(rng, (case.N, case.C, case.H, case.W), case.dtype)
+        before = reference.running_mean.copy(), reference.running_var.copy()
+        check_layer_pair(reference, naive, x, rng)
+        for name in ("running_mean", "running_var"):
+            mine = getattr(reference, name)
+            assert_array_like(mine, (case.C,), np.float64, name)
+            assert_close(mine, getattr(naive, name), case.dtype, name)
+        if not training:  # evaluation mode reads the running statistics and never moves them
+            np.testing.assert_array_equal(reference.running_mean, before[0])
+            np.testing.assert_array_equal(reference.running_var, before[1])
+        # check_layer_pair called forward once; a second call on the same batch moves them again (training mode)
+        for layer in (reference, naive):
+            layer.forward(x if layer is reference else x.astype(np.float64))
+        assert_close(reference.running_mean, naive.running_mean, case.dtype, "running_mean after a second call")
+        assert_close(reference.running_var, naive.running_var, case.dtype, "running_var after a second call")
+
+
+# ---------------------------------------------------------------------------------------------------- Adam
+
+
+class Holder:
+    """A stand-in layer: parameters and gradients only."""
+
+    def __init__(self, params):
+        self.params = params
+        self.grads = {k: np.zeros_like(v) for k, v in params.items()}
+
+
+class AdamCase(NamedTuple):
+    lr: float
+    beta1: float
+    beta2: float
+    eps: float
+    weight_decay: float
+    lr_schedule: bool
+    steps: int
+    dtype: type
+    seed: int
+
+
+@st.composite
+def adam_cases(draw):
+    return AdamCase(
+        lr=draw(st.sampled_from([1e-3, 0.1, 0.01])),
+        beta1=draw(st.sampled_from([0.9, 0.0, 0.5])),
+        beta2=draw(st.sampled_from([0.999, 0.5, 0.9])),
+        eps=draw(st.sampled_from([1e-8, 0.1, 1e-3])),
+        weight_decay=draw(st.sampled_from([0.0, 0.1, 1e-2])),
+        lr_schedule=draw(st.booleans()),
+        steps=draw(st.integers(1, 5)),
+        dtype=draw(DTYPES),
+        seed=draw(st.integers(0, 2**32 - 1)),
+    )
+
+
+def adam_layers(seed, dtype):
+    """Two layers with a "W" and a "b" each (state must be per layer), one with empty dicts, one with neither."""
+    rng = np.random.default_rng(seed)
+    return [
+        Holder({"W": rng.standard_normal((2, 3)).astype(dtype), "b": rng.standard_normal(3).astype(dtype)}),
+        Holder({}),
+        object(),
+        Holder({"W": rng.standard_normal((3, 1)).astype(dtype), "b": rng.standard_normal(1).astype(dtype)}),
+    ]
+
+
+def float64_copies(layers):
+    return [Holder({k: v.astype(np.float64) for k, v in layer.params.items()}) if hasattr(layer, "params")
+            else object() for layer in layers]
+
+
+@FAST
+@given(case=adam_cases())
+def test_adam_matches_naive_loops_over_several_steps(case):
+    options = dict(beta1=case.beta1, beta2=case.beta2, eps=case.eps, weight_decay=case.weight_decay)
+    reference_layers = adam_layers(case.seed, case.dtype)
+    naive_layers = float64_copies(reference_layers)
+    reference = solutions.adam.Adam(reference_layers, lr=case.lr, **options)
+    naive = naive_adam.Adam(naive_layers, lr=case.lr, **options)
+    originals = [dict(getattr(layer, "params", {})) for layer in reference_layers]
+
+    rng = np.random.default_rng([case.seed, 1])
+    for step in range(case.steps):
+        if case.lr_schedule:  # as a schedule does between steps
+            reference.lr = naive.lr = case.lr / (1 + step)
+        for reference_layer, naive_layer in zip(reference_layers, naive_layers):
+            for name, param in getattr(reference_layer, "params", {}).items():
+                grad = rng.standard_normal(param.shape).astype(case.dtype)
+                if step % 2:  # written into the array the layer holds, or a new array, as a backward may do
+                    reference_layer.grads[name][...] = grad
+                else:
+                    reference_layer.grads[name] = grad
+                naive_layer.grads[name] = grad.astype(np.float64)
+        grads_before = [{k: g.copy() for k, g in getattr(layer, "grads", {}).items()} for layer in reference_layers]
+        reference.step()
+        naive.step()
+        assert reference.t == naive.t == step + 1
+        for i, (reference_layer, naive_layer) in enumerate(zip(reference_layers, naive_layers)):
+            for name, param in getattr(reference_layer, "params", {}).items():
+                assert_array_like(param, naive_layer.params[name].shape, case.dtype, f"params[{name!r}]")
+                assert_close(param, naive_layer.params[name], case.dtype, f"layer {i} params[{name!r}]")
+                assert_close(reference.m[i][name], naive.m[i][name], case.dtype, f"m[{i}][{name!r}]")
+                assert_close(reference.v[i][name], naive.v[i][name], case.dtype, f"v[{i}][{name!r}]")
+                unchanged = np.array_equal(reference_layer.grads[name], grads_before[i][name])
+                assert unchanged, f"step wrote into grads[{name!r}]"
+
+    for layer, params in zip(reference_layers, originals):
+        for name, array in params.items():
+            assert layer.params[name] is array, f"step replaced params[{name!r}] instead of updating it in place"
+
+
+def test_adam_first_step_moves_every_entry_by_about_lr_in_both_implementations():
+    # bias correction makes the first step lr * g / (|g| + eps) whatever the gradient's size
+    for adam in (solutions.adam.Adam, naive_adam.Adam):
+        layer = Holder({"W": np.zeros(4)})
+        layer.grads["W"] = np.array([1e-4, -3.0, 250.0, -0.5])
+        adam([layer], lr=0.01, eps=1e-8).step()
+        g = layer.grads["W"]
+        np.testing.assert_allclose(layer.params["W"], -0.01 * g / (np.abs(g) + 1e-8), rtol=1e-12, atol=0)
+        assert np.all(np.abs(np.abs(layer.params["W"]) - 0.01) < 1e-6)
