@@ -254,9 +254,17 @@ def check_ties(impl: Implementation, case: Case) -> None:
             raise CheckFailure(
                 f"MaxPool2D.backward: the gradient of {where} (dout = {g:+.3g}) arrived {times + 0.0:.3g} "
                 f"times in its window\n  window x: {_fmt(window_x)} "
-                f"({'one maximum' if ties == 1 else f'{ties} cells tie for the maximum'})\n  your dx:  {_fmt(window_dx)}\n"
+                f"({_maxima(window_x, ties)})\n  your dx:  {_fmt(window_dx)}\n"
                 f"  hint: {why}\n  case: {case}", tensor="dx", hint=hint,
             )
+
+
+def _maxima(window: np.ndarray, ties: int) -> str:
+    """How many cells hold the window's maximum, saying so when others print alike (they differ past 3 digits)."""
+    if ties > 1:
+        return f"{ties} cells tie for the maximum"
+    alike = int(np.sum(np.isclose(window, window.max(), rtol=1e-3, atol=1e-3))) - 1
+    return f"one maximum; {alike} more cell(s) within 0.001 of it print alike" if alike else "one maximum"
 
 
 def _fmt(a: np.ndarray) -> str:
