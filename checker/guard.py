@@ -87,10 +87,12 @@ def construct(cls: type, *args: Any, **kwargs: Any) -> Any:
 
 
 def call(obj: Any, method: str, *args: Any, **kwargs: Any) -> Any:
-    """Call `obj.method(*args, **kwargs)` as student code; return its result or raise a `CheckFailure`."""
-    label, where = method_label(obj, method)
+    """Call `obj.method(*args, **kwargs)` as student code; return its result or raise a `CheckFailure`.
+
+    The method's name and file are looked up only for a message (a sandboxed grading makes some 15,000 calls)."""
     budget = _budget.get()
     if budget is not None and budget.expired:
+        label, where = method_label(obj, method)
         raise StudentTimeout(f"{label} timed out earlier in this test ({where}); not run again")
     seconds = DEFAULT_CALL_SECONDS if budget is None else max(budget.deadline - time.monotonic(), 0.001)
     try:
@@ -100,18 +102,21 @@ def call(obj: Any, method: str, *args: Any, **kwargs: Any) -> Any:
     except _Alarm:
         if budget is not None:
             budget.expired = True
+        label, where = method_label(obj, method)
         raise StudentTimeout(
             f"{label} did not return within {seconds:.0f} s ({where}): an infinite loop, "
             "or Python loops over every pixel? Vectorise with NumPy."
         ) from None
     except NotImplementedError as error:
+        label, where = method_label(obj, method)
         hint = str(error).strip()
         message = f"not implemented yet: {where} {label}"
         raise NotImplementedYet(message + (f" ({hint})" if hint else "")) from None
     except SystemExit as error:
+        label, where = method_label(obj, method)
         raise StudentCodeError(f"{label} called sys.exit({error.code!r}) ({where}); never exit from a layer") from None
     except Exception as error:  # noqa: BLE001 - any exception in student code is the student's to fix
-        raise StudentCodeError(_describe_exception(label, error, obj)) from None
+        raise StudentCodeError(_describe_exception(method_label(obj, method)[0], error, obj)) from None
 
 
 def _describe_exception(label: str, error: BaseException, obj: Any) -> str:
