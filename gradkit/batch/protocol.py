@@ -18,6 +18,7 @@ dict (keys of any encodable type), ``{"O": shape}`` an object array (its items a
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -33,6 +34,7 @@ MAX_PAYLOAD_BYTES = 256 * 2**20  # all buffers of one frame together
 MAX_DEPTH = 40
 MAX_ITEMS = 200_000  # list, tuple and dict entries in one message
 MAX_STRING = 20_000  # characters kept of any string (messages, names)
+PIPE_BYTES = 1 << 16  # what a pipe holds: one read never brings more (a larger buffer costs an mmap per read)
 _NUMERIC_KINDS = "biufc"  # bool, signed, unsigned, float, complex
 
 
@@ -66,7 +68,7 @@ def _read_exact(fd: int, n: int, deadline: float | None) -> bytes:
             ready, _, _ = select.select([fd], [], [], _deadline_left(deadline))
             if not ready:
                 raise TimeoutError("no reply before the deadline")
-        chunk = os.read(fd, max(n - len(pending), 1 << 20))
+        chunk = os.read(fd, max(n - len(pending), PIPE_BYTES))
         if not chunk:
             raise PeerGone("the other end closed the pipe")
         pending += chunk
@@ -83,9 +85,10 @@ def forget(fd: int) -> None:
 def _write_all(fd: int, data: bytes | memoryview, deadline: float | None) -> None:
     view = memoryview(data)
     while view:
-        _, ready, _ = select.select([], [fd], [], _deadline_left(deadline))
-        if not ready:
-            raise TimeoutError("the other end does not read")
+        if deadline is not None:  # without a deadline (the evaluator replying) the write may just block
+            _, ready, _ = select.select([], [fd], [], _deadline_left(deadline))
+            if not ready:
+                raise TimeoutError("the other end does not read")
         try:
             written = os.write(fd, view[: 1 << 16])
         except BrokenPipeError:
@@ -127,6 +130,11 @@ def _dtype(text: Any) -> np.dtype:
     """A numeric, non-structured dtype from its string form, or ProtocolError."""
     if not isinstance(text, str) or len(text) > 8:
         raise ProtocolError(f"bad dtype {text!r}")
+    return _numeric_dtype(text)
+
+
+@functools.lru_cache(maxsize=64)  # a frame names a handful of dtypes, each thousands of times; errors are not kept
+def _numeric_dtype(text: str) -> np.dtype:
     try:
         dtype = np.dtype(text)
     except TypeError:
