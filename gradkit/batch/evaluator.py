@@ -50,6 +50,16 @@ def _signature(item: Any) -> tuple | None:
     return None
 
 
+def _changed(array: np.ndarray, copy: np.ndarray) -> bool:
+    """Whether student code changed an argument in place (NaN equal to NaN, -0.0 to 0.0, as `np.array_equal`);
+    equal bytes, the usual case, settle it without comparing values."""
+    if array.shape != copy.shape:
+        return True
+    if array.dtype == copy.dtype and array.tobytes() == copy.tobytes():
+        return False
+    return not _array_equal(array, copy, equal_nan=True)
+
+
 class StandIn:
     """A grader object (a toy layer) as student code sees it: just `params` and `grads`."""
 
@@ -213,7 +223,8 @@ class Server:
         """Write the grader's params/grads into the objects (in place where shapes allow).
 
         An attribute arrives as ``{"keys": [...], "changed": {...}}``: its full key list, and only
-        the arrays the grader changed since the last sync (the others are already equal here).
+        the arrays the grader changed since the last sync (the others are already equal here). An
+        attribute the grader left as both sides last agreed does not arrive at all.
         """
         synced = []
         for kind, key, name, attrs in entries:
@@ -242,6 +253,7 @@ class Server:
                         current[k] = value
                 # What the grader now holds: only later changes by student code count as "replaced".
                 seen[attr] = current
+                seen[("keys", attr)] = list(current)
                 for k, item in current.items():
                     seen[(attr, k)] = item
                     seen[("bytes", attr, k)] = _signature(item)
@@ -249,7 +261,8 @@ class Server:
 
     def report_state(self, synced: list[tuple[str, int]], buffers: list[bytes]) -> list:
         """The params/grads of every synced object: the arrays that changed since the last sync, and
-        which of them student code replaced (a new array object) rather than changed in place."""
+        which of them student code replaced (a new array object) rather than changed in place. An attribute
+        left as both sides last agreed (the same keys, no array changed or replaced) is left out."""
         state = []
         for kind, key in synced:
             obj = self.target(kind, key)
@@ -258,12 +271,15 @@ class Server:
             for attr in MIRRORED:
                 value = getattr(obj, attr, MISSING)
                 if value is MISSING:
-                    attrs[attr] = {"missing": True}
+                    if seen.get(("keys", attr)) is not MISSING:  # said once; the grader drops its copy
+                        attrs[attr] = {"missing": True}
+                    seen[attr] = seen[("keys", attr)] = MISSING
                     continue
                 dict_replaced = seen.get(attr) is not value
                 seen[attr] = value
                 if not isinstance(value, dict):
                     attrs[attr] = {"value": self.codec.encode(value, buffers), "dict_replaced": True}
+                    seen[("keys", attr)] = None
                     continue
                 replaced, changed = [], {}
                 for k, item in value.items():
@@ -274,7 +290,11 @@ class Server:
                         changed[k] = item
                     seen[(attr, k)] = item
                     seen[("bytes", attr, k)] = signature
-                attrs[attr] = {"keys": self.codec.encode(list(value), buffers),
+                keys = list(value)
+                if not changed and not dict_replaced and seen.get(("keys", attr)) == keys:
+                    continue  # as both sides last agreed: nothing to send
+                seen[("keys", attr)] = keys
+                attrs[attr] = {"keys": self.codec.encode(keys, buffers),
                                "value": self.codec.encode(changed, buffers),
                                "replaced": self.codec.encode(replaced, buffers), "dict_replaced": dict_replaced}
             state.append([kind, key, attrs])
@@ -334,8 +354,7 @@ class Server:
             if reply["ok"]:
                 reply["value"] = self.codec.encode(value, buffers)
             reply["args_after"] = [[i, self.codec.encode(args[i], buffers)] for i, copy in before
-                                   if isinstance(args[i], _ndarray) and (args[i].shape != copy.shape
-                                   or not _array_equal(args[i], copy, equal_nan=True))]
+                                   if isinstance(args[i], _ndarray) and _changed(args[i], copy)]
             reply["state"] = self.report_state(synced, buffers)
         except BaseException as error:  # noqa: BLE001 - a student object that cannot even be encoded
             reply = {"ok": False, "exc": describe_exception(error, self.student_files)}

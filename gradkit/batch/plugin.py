@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import resource
+import time
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,12 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(sandboxed, "gradkit-sandboxed-impl")
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this grading process so far."""
+    mine = resource.getrusage(resource.RUSAGE_SELF)
+    return mine.ru_utime + mine.ru_stime
+
+
 def _no_core_dumps() -> None:
     """The grading process never leaves a core dump (it would hold the hidden tests' names) anywhere."""
     try:
@@ -60,6 +67,10 @@ class SandboxedGrading:
     def __init__(self, folder: str, limits: Limits, report: str | None = None):
         self.implementation = SandboxedImplementation(folder, limits)
         self.report = report
+        self.clock = {"configured": time.time()}  # wall-clock stamps of the run's phases, for the report
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.clock["collected"] = time.time()
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         self.implementation.evaluator.new_test()
@@ -70,14 +81,17 @@ class SandboxedGrading:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         evaluator = self.implementation.evaluator
+        self.clock["checked"] = time.time()
         self.implementation.close()  # an evaluator killed after its last call (SIGSYS) is noted before the report
+        self.clock["closed"] = time.time()
         if self.report:
             evaluator.sources()  # the digests of what was graded, even when no test reached the evaluator
             Path(self.report).write_text(json.dumps({
                 "sandbox": evaluator.sandbox, "refused": evaluator.refusals, "restarts": max(evaluator.restarts, 0),
                 "events": evaluator.events, "cut": evaluator.cut, "seconds": round(evaluator.spent, 3),
                 "budget_seconds": evaluator.limits.budget_seconds, "digests": evaluator.digests,
-                "call_seconds": evaluator.call_seconds}, indent=1))
+                "call_seconds": evaluator.call_seconds,
+                "costs": {**evaluator.costs, "clock": self.clock, "grader_cpu_seconds": _cpu_seconds()}}, indent=1))
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         self.implementation.close()
