@@ -25,9 +25,9 @@ from __future__ import annotations
 import gc
 import importlib
 import importlib.metadata
+import importlib.util
 import json
 import os
-import pkgutil
 import resource
 import select
 import signal
@@ -37,6 +37,7 @@ import sys
 import tempfile
 import threading
 import traceback
+import types
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -45,10 +46,8 @@ from gradkit import layout
 
 START_SECONDS = 120.0
 MAX_MESSAGE = 1 << 20
-# Modules a grading process imports (with pytest's own plugins, named in `_pytest.config`, its installed plugins, and
-# the checker's modules but the plots, which only `gradkit check --plot` draws).
-PRELOAD = ("numpy", "pytest", "hypothesis", "gradkit.checker.plugin", "gradkit.checker.grading", "gradkit.batch.plugin")
-NOT_PRELOADED = ("gradkit.checker.plots",)
+# Modules a grading process imports, with pytest's own plugins (named in `_pytest.config`) and its installed ones.
+PRELOAD = ("numpy", "pytest", "hypothesis", "_hypothesis_pytestplugin")
 BLOCKED_PLUGINS = ("cacheprovider", "xdist", "benchmark", "unraisableexception")  # `submission.pytest_args`
 # Variables that name the run's scratch folders, set per child: they never require a new zygote.
 PER_CHILD = ("TMPDIR", "TEMP", "TMP")
@@ -202,24 +201,28 @@ def _key(env: dict[str, str]) -> tuple:
 
 # ---- the zygote's side -----------------------------------------------------------------------------
 def preload() -> None:
-    """Import what every grading process imports, and find out once whether bubblewrap works here."""
+    """Import the standard and third-party modules every grading process imports, and find out once whether
+    bubblewrap works here.
+
+    Never a local module, the kit's own included: hypothesis draws constants from the source of the local modules
+    loaded when it generates an example, so a child loads them when a new process would, and generates the same
+    examples. (The zygote's own local modules, its `__main__` aside, a grading process imports before any test.)
+    """
     import _pytest.config
+    from hypothesis.internal.constants_ast import is_local_module_file
 
     from gradkit.batch import namespaces
 
     names = [*PRELOAD, *(f"_pytest.{p}" for p in _pytest.config.default_plugins),
              *(e.module for e in importlib.metadata.entry_points(group="pytest11") if e.name not in BLOCKED_PLUGINS)]
-    try:
-        checker = importlib.import_module("gradkit.checker")
-        names += [m.name for m in pkgutil.walk_packages(checker.__path__, "gradkit.checker.")]
-    except Exception:  # noqa: BLE001 - the child imports what it needs
-        pass
     for name in names:
-        if name not in NOT_PRELOADED:
-            try:
-                importlib.import_module(name)
-            except Exception:  # noqa: BLE001 - a module that does not import here is imported (or not) by the child
-                pass
+        try:
+            spec = importlib.util.find_spec(name.partition(".")[0])
+            if spec is None or spec.origin is None or is_local_module_file(spec.origin):
+                continue
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a module that does not import here is imported (or not) by the child
+            pass
     if namespaces.status()[0]:
         namespaces._view_cached()
     # What is imported now lives as long as every child: the garbage collector need never walk it there (nor
@@ -266,6 +269,9 @@ def serve(channel: socket.socket) -> None:
 
 def _grade(request: dict[str, Any]) -> int:
     """In the child: become the command line's process (session, streams, folder, environment), run pytest."""
+    import pytest
+    from hypothesis.configuration import set_hypothesis_home_dir
+
     os.setsid()
     output = os.open(request["output"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     nothing = os.open(os.devnull, os.O_RDONLY)
@@ -278,7 +284,11 @@ def _grade(request: dict[str, Any]) -> int:
     os.environ.clear()
     os.environ.update(request["env"])
     tempfile.tempdir = None  # read $TMPDIR again: the child's scratch lies in its submission's temporary folder
-    import pytest
+    # Where a new process would have kept hypothesis's files: in its working directory, unless told otherwise.
+    if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        set_hypothesis_home_dir(Path.cwd() / ".hypothesis")
+    # Not a module hypothesis would take constants from (the command line's __main__ was pytest's, not local).
+    sys.modules["__main__"] = types.ModuleType("__main__")
 
     return int(pytest.main(list(request["args"])))
 
