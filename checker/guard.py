@@ -15,6 +15,7 @@ import dataclasses
 import inspect
 import os
 import signal
+import _signal
 import sys
 import threading
 import time
@@ -153,16 +154,18 @@ def _alarm_after(seconds: float) -> Iterator[None]:
         yield
         return
 
-    def on_alarm(signum: int, frame: object) -> None:
-        raise _Alarm()
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
+    # _signal: signal.signal's own module, without its enum conversions (a grading makes some 15,000 calls).
+    previous = _signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        _signal.signal(signal.SIGALRM, previous)
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise _Alarm()
 
 
 if sys.platform == "win32":  # pragma: no cover - documented limitation
