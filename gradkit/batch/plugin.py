@@ -7,6 +7,7 @@ runs only in the sandboxed evaluator.
 
 from __future__ import annotations
 
+import gc
 import json
 import resource
 import time
@@ -38,6 +39,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if folder:
         activate(config)
         _no_core_dumps()
+        _fewer_collections()
         limits_json = config.getoption("--gradkit-limits")
         limits = Limits.from_dict(json.loads(limits_json)) if limits_json else Limits()
         report = config.getoption("--gradkit-sandbox-report")
@@ -50,6 +52,14 @@ def _cpu_seconds() -> float:
     """CPU time of this grading process so far."""
     mine = resource.getrusage(resource.RUSAGE_SELF)
     return mine.ru_utime + mine.ru_stime
+
+
+def _fewer_collections() -> None:
+    """Spare the grading process most of its garbage collections (a tenth of its CPU time): what is loaded by now
+    (pytest, hypothesis, NumPy, the kit) lives until the end anyway, and young objects are collected in tens of
+    thousands rather than hundreds (the default). Only the moment cyclic garbage goes changes."""
+    gc.freeze()
+    gc.set_threshold(7000, 10, 10)
 
 
 def _no_core_dumps() -> None:
