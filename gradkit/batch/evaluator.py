@@ -251,12 +251,13 @@ class Server:
                             current[k] = value
                     else:
                         current[k] = value
-                # What the grader now holds: only later changes by student code count as "replaced".
+                # What the grader now holds: only later changes by student code count as "replaced". (The keys it
+                # did not send hold what both sides last agreed on, as `seen` says already.)
                 seen[attr] = current
                 seen[("keys", attr)] = list(current)
-                for k, item in current.items():
-                    seen[(attr, k)] = item
-                    seen[("bytes", attr, k)] = _signature(item)
+                for k in incoming:
+                    item = current[k]
+                    seen[(attr, k)] = (item, _signature(item))
         return synced
 
     def report_state(self, synced: list[tuple[str, int]], buffers: list[bytes]) -> list:
@@ -284,12 +285,13 @@ class Server:
                 replaced, changed = [], {}
                 for k, item in value.items():
                     signature = _signature(item)
-                    if dict_replaced or seen.get((attr, k)) is not item:
+                    before, before_signature = seen.get((attr, k), (MISSING, None))
+                    if dict_replaced or before is not item:
                         replaced.append(k)
-                    if k in replaced or signature is None or seen.get(("bytes", attr, k)) != signature:
                         changed[k] = item
-                    seen[(attr, k)] = item
-                    seen[("bytes", attr, k)] = signature
+                    elif signature is None or before_signature != signature:
+                        changed[k] = item
+                    seen[(attr, k)] = (item, signature)
                 keys = list(value)
                 if not changed and not dict_replaced and seen.get(("keys", attr)) == keys:
                     continue  # as both sides last agreed: nothing to send

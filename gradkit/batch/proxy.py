@@ -480,13 +480,17 @@ class Evaluator:
             changed, rebound = {}, []
             for k, item in current.items():
                 signature, slot = _signature(item), (kind, key, attr, k)
-                if kind == "P" and slot in self.synced_arrays and self.synced_arrays[slot] is not item:
-                    rebound.append(k)
-                if signature is None or self.synced.get(slot) != signature or k in rebound:
+                if kind == "P":
+                    before = self.synced_arrays.get(slot, item)
+                    self.synced_arrays[slot] = item
+                    if before is not item:
+                        rebound.append(k)
+                        changed[k] = item
+                        self.synced[slot] = signature
+                        continue
+                if signature is None or self.synced.get(slot) != signature:
                     changed[k] = item
                     self.synced[slot] = signature
-                if kind == "P":
-                    self.synced_arrays[slot] = item
             keys = list(current)
             if not changed and self.synced_keys.get((kind, key, attr)) == keys:
                 continue  # as both sides last agreed: nothing to send
