@@ -6,11 +6,12 @@
     python benchmarks/bench_grade_all.py --breakdown            # one submission, phase by phase
 
 The class mixes what a real one holds: a quarter full marks (the reference), a sixth untouched stubs, and the rest
-the reference with one catalogue mistake (tests/bugs, cycled). Every submission goes through the full sandbox (its
-own evaluator process, limits, the graded suite). Each run grades the whole class from scratch in a process of its
-own whose PYTHONPATH starts with the checkout measured, so `--against` measures that checkout's code, and compares
-the two grades.csv files. Every figure comes with the load average, read before and after its run: on a shared
-machine, a ratio measured in one run means more than either number.
+the reference with one catalogue mistake (tests/bugs, cycled; a mistake in an exercise the course does not grade,
+one of the extras, leaves full marks: 51 of the 115 in a class of 200). Every submission goes through the full
+sandbox (its own evaluator process, limits, the graded suite). Each run grades the whole class from scratch in a
+process of its own whose PYTHONPATH starts with the checkout measured, so `--against` measures that checkout's code,
+and compares the two grades.csv files. Every figure comes with the load average, read before and after its run: on
+a shared machine, a ratio measured in one run means more than either number.
 
 `--breakdown` grades one submission several times, alternately as a new ``python -m pytest`` (the way before the
 zygote, `GRADKIT_NO_ZYGOTE=1`) and as a fork of the zygote, and splits its time with the stamps and counts the
@@ -303,7 +304,8 @@ def breakdown(args: argparse.Namespace, tmp: Path) -> int:
         evaluator.start()
         evaluator.close()
 
-    print(f"  one evaluator start and stop ({namespaces.status()[1]}): {median_seconds(start_and_stop, args.repeat):.3f} s")
+    evaluator = median_seconds(start_and_stop, args.repeat)
+    print(f"  one evaluator start and stop ({namespaces.status()[1]}): {evaluator:.3f} s")
     runs: dict[str, list[dict]] = {"new process": [], "zygote fork": []}
     grade_once(folder, tmp / "warm", plain=False)  # the zygote starts once per grading run, not per submission
     for i in range(args.repeat):
