@@ -8,6 +8,7 @@ nothing here runs in other projects' pytest runs.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import time
 from pathlib import Path
@@ -82,6 +83,19 @@ def pytest_runtest_call(item: pytest.Item):
     finally:
         # Hypothesis would write a .hypothesis/patches file per failure; the case is in our message.
         item.__dict__.pop("_hypothesis_failing_examples", None)
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    if item.get_closest_marker("points") is not None and hasattr(item, "repr_failure"):
+        item.repr_failure = functools.partial(_repr_failure, item.repr_failure)  # type: ignore[method-assign]
+
+
+def _repr_failure(default, excinfo: pytest.ExceptionInfo[BaseException]):
+    """A failed check is shown as its message (`_makereport` replaces the report's text with it), so pytest's long
+    traceback, which re-parses each source file of the stack, is never built for one. Hypothesis asks for it on
+    every failing example while it shrinks: that was most of the time a submission of stubs took to grade."""
+    failure = _check_failure(excinfo)
+    return failure.message if failure is not None else default(excinfo)
 
 
 @pytest.hookimpl(wrapper=True)

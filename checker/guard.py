@@ -15,6 +15,7 @@ import dataclasses
 import inspect
 import os
 import signal
+import _signal
 import sys
 import threading
 import time
@@ -87,10 +88,12 @@ def construct(cls: type, *args: Any, **kwargs: Any) -> Any:
 
 
 def call(obj: Any, method: str, *args: Any, **kwargs: Any) -> Any:
-    """Call `obj.method(*args, **kwargs)` as student code; return its result or raise a `CheckFailure`."""
-    label, where = method_label(obj, method)
+    """Call `obj.method(*args, **kwargs)` as student code; return its result or raise a `CheckFailure`.
+
+    The method's name and file are looked up only for a message (a sandboxed grading makes some 15,000 calls)."""
     budget = _budget.get()
     if budget is not None and budget.expired:
+        label, where = method_label(obj, method)
         raise StudentTimeout(f"{label} timed out earlier in this test ({where}); not run again")
     seconds = DEFAULT_CALL_SECONDS if budget is None else max(budget.deadline - time.monotonic(), 0.001)
     try:
@@ -100,18 +103,21 @@ def call(obj: Any, method: str, *args: Any, **kwargs: Any) -> Any:
     except _Alarm:
         if budget is not None:
             budget.expired = True
+        label, where = method_label(obj, method)
         raise StudentTimeout(
             f"{label} did not return within {seconds:.0f} s ({where}): an infinite loop, "
             "or Python loops over every pixel? Vectorise with NumPy."
         ) from None
     except NotImplementedError as error:
+        label, where = method_label(obj, method)
         hint = str(error).strip()
         message = f"not implemented yet: {where} {label}"
         raise NotImplementedYet(message + (f" ({hint})" if hint else "")) from None
     except SystemExit as error:
+        label, where = method_label(obj, method)
         raise StudentCodeError(f"{label} called sys.exit({error.code!r}) ({where}); never exit from a layer") from None
     except Exception as error:  # noqa: BLE001 - any exception in student code is the student's to fix
-        raise StudentCodeError(_describe_exception(label, error, obj)) from None
+        raise StudentCodeError(_describe_exception(method_label(obj, method)[0], error, obj)) from None
 
 
 def _describe_exception(label: str, error: BaseException, obj: Any) -> str:
@@ -150,16 +156,18 @@ def _alarm_after(seconds: float) -> Iterator[None]:
         yield
         return
 
-    def on_alarm(signum: int, frame: object) -> None:
-        raise _Alarm()
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
+    # _signal: signal.signal's own module, without its enum conversions (a grading makes some 15,000 calls).
+    previous = _signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        _signal.signal(signal.SIGALRM, previous)
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise _Alarm()
 
 
 if sys.platform == "win32":  # pragma: no cover - documented limitation

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from gradkit.batch import sandbox
+from gradkit.batch import lifetime, sandbox
 from gradkit.batch.limits import Limits, set_process_limits
 from gradkit.batch.protocol import Codec, ProtocolError, read_frame, write_frame
 
@@ -48,6 +48,16 @@ def _signature(item: Any) -> tuple | None:
     if isinstance(item, _ndarray) and item.dtype.kind in "biufc":
         return (item.dtype.str, item.shape, item.tobytes())
     return None
+
+
+def _changed(array: np.ndarray, copy: np.ndarray) -> bool:
+    """Whether student code changed an argument in place (NaN equal to NaN, -0.0 to 0.0, as `np.array_equal`);
+    equal bytes, the usual case, settle it without comparing values."""
+    if array.shape != copy.shape:
+        return True
+    if array.dtype == copy.dtype and array.tobytes() == copy.tobytes():
+        return False
+    return not _array_equal(array, copy, equal_nan=True)
 
 
 class StandIn:
@@ -213,7 +223,8 @@ class Server:
         """Write the grader's params/grads into the objects (in place where shapes allow).
 
         An attribute arrives as ``{"keys": [...], "changed": {...}}``: its full key list, and only
-        the arrays the grader changed since the last sync (the others are already equal here).
+        the arrays the grader changed since the last sync (the others are already equal here). An
+        attribute the grader left as both sides last agreed does not arrive at all.
         """
         synced = []
         for kind, key, name, attrs in entries:
@@ -240,16 +251,19 @@ class Server:
                             current[k] = value
                     else:
                         current[k] = value
-                # What the grader now holds: only later changes by student code count as "replaced".
+                # What the grader now holds: only later changes by student code count as "replaced". (The keys it
+                # did not send hold what both sides last agreed on, as `seen` says already.)
                 seen[attr] = current
-                for k, item in current.items():
-                    seen[(attr, k)] = item
-                    seen[("bytes", attr, k)] = _signature(item)
+                seen[("keys", attr)] = list(current)
+                for k in incoming:
+                    item = current[k]
+                    seen[(attr, k)] = (item, _signature(item))
         return synced
 
     def report_state(self, synced: list[tuple[str, int]], buffers: list[bytes]) -> list:
         """The params/grads of every synced object: the arrays that changed since the last sync, and
-        which of them student code replaced (a new array object) rather than changed in place."""
+        which of them student code replaced (a new array object) rather than changed in place. An attribute
+        left as both sides last agreed (the same keys, no array changed or replaced) is left out."""
         state = []
         for kind, key in synced:
             obj = self.target(kind, key)
@@ -258,23 +272,31 @@ class Server:
             for attr in MIRRORED:
                 value = getattr(obj, attr, MISSING)
                 if value is MISSING:
-                    attrs[attr] = {"missing": True}
+                    if seen.get(("keys", attr)) is not MISSING:  # said once; the grader drops its copy
+                        attrs[attr] = {"missing": True}
+                    seen[attr] = seen[("keys", attr)] = MISSING
                     continue
                 dict_replaced = seen.get(attr) is not value
                 seen[attr] = value
                 if not isinstance(value, dict):
                     attrs[attr] = {"value": self.codec.encode(value, buffers), "dict_replaced": True}
+                    seen[("keys", attr)] = None
                     continue
                 replaced, changed = [], {}
                 for k, item in value.items():
                     signature = _signature(item)
-                    if dict_replaced or seen.get((attr, k)) is not item:
+                    before, before_signature = seen.get((attr, k), (MISSING, None))
+                    if dict_replaced or before is not item:
                         replaced.append(k)
-                    if k in replaced or signature is None or seen.get(("bytes", attr, k)) != signature:
                         changed[k] = item
-                    seen[(attr, k)] = item
-                    seen[("bytes", attr, k)] = signature
-                attrs[attr] = {"keys": self.codec.encode(list(value), buffers),
+                    elif signature is None or before_signature != signature:
+                        changed[k] = item
+                    seen[(attr, k)] = (item, signature)
+                keys = list(value)
+                if not changed and not dict_replaced and seen.get(("keys", attr)) == keys:
+                    continue  # as both sides last agreed: nothing to send
+                seen[("keys", attr)] = keys
+                attrs[attr] = {"keys": self.codec.encode(keys, buffers),
                                "value": self.codec.encode(changed, buffers),
                                "replaced": self.codec.encode(replaced, buffers), "dict_replaced": dict_replaced}
             state.append([kind, key, attrs])
@@ -334,8 +356,7 @@ class Server:
             if reply["ok"]:
                 reply["value"] = self.codec.encode(value, buffers)
             reply["args_after"] = [[i, self.codec.encode(args[i], buffers)] for i, copy in before
-                                   if isinstance(args[i], _ndarray) and (args[i].shape != copy.shape
-                                   or not _array_equal(args[i], copy, equal_nan=True))]
+                                   if isinstance(args[i], _ndarray) and _changed(args[i], copy)]
             reply["state"] = self.report_state(synced, buffers)
         except BaseException as error:  # noqa: BLE001 - a student object that cannot even be encoded
             reply = {"ok": False, "exc": describe_exception(error, self.student_files)}
@@ -373,10 +394,8 @@ def die_with_parent(parent: int | None) -> None:
     process, which dies with the grader, ends.
     """
     if sys.platform == "linux":
-        sandbox._prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+        lifetime.end_with_parent(parent)
         sandbox._prctl(4, 0)  # PR_SET_DUMPABLE 0: no core dump, whatever the limits say
-        if parent is not None and os.getppid() != parent:  # the grader died before the line above
-            os._exit(1)
 
 
 def main(argv: list[str]) -> None:

@@ -18,6 +18,7 @@ dict (keys of any encodable type), ``{"O": shape}`` an object array (its items a
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -33,6 +34,10 @@ MAX_PAYLOAD_BYTES = 256 * 2**20  # all buffers of one frame together
 MAX_DEPTH = 40
 MAX_ITEMS = 200_000  # list, tuple and dict entries in one message
 MAX_STRING = 20_000  # characters kept of any string (messages, names)
+PIPE_BYTES = 1 << 16  # what a pipe holds: one read never brings more (a larger buffer costs an mmap per read)
+_HEADER_SIZE, _BUFFER_SIZE = struct.Struct("!I"), struct.Struct("!Q")
+_ENCODER = json.JSONEncoder(separators=(",", ":"))  # made once: json.dumps with options makes one per call
+_DECODER = json.JSONDecoder()
 _NUMERIC_KINDS = "biufc"  # bool, signed, unsigned, float, complex
 
 
@@ -59,20 +64,17 @@ class _Buffered:
     pending: ClassVar[dict[int, bytearray]] = {}
 
 
-def _read_exact(fd: int, n: int, deadline: float | None) -> bytes:
-    pending = _Buffered.pending.setdefault(fd, bytearray())
-    while len(pending) < n:
+def _fill(fd: int, pending: bytearray, end: int, deadline: float | None) -> None:
+    """Read from `fd` until `pending` holds at least `end` bytes."""
+    while len(pending) < end:
         if deadline is not None:  # without a deadline (the evaluator waiting for work) just block
             ready, _, _ = select.select([fd], [], [], _deadline_left(deadline))
             if not ready:
                 raise TimeoutError("no reply before the deadline")
-        chunk = os.read(fd, max(n - len(pending), 1 << 20))
+        chunk = os.read(fd, max(end - len(pending), PIPE_BYTES))
         if not chunk:
             raise PeerGone("the other end closed the pipe")
         pending += chunk
-    data = bytes(pending[:n])
-    del pending[:n]
-    return data
 
 
 def forget(fd: int) -> None:
@@ -83,9 +85,10 @@ def forget(fd: int) -> None:
 def _write_all(fd: int, data: bytes | memoryview, deadline: float | None) -> None:
     view = memoryview(data)
     while view:
-        _, ready, _ = select.select([], [fd], [], _deadline_left(deadline))
-        if not ready:
-            raise TimeoutError("the other end does not read")
+        if deadline is not None:  # without a deadline (the evaluator replying) the write may just block
+            _, ready, _ = select.select([], [fd], [], _deadline_left(deadline))
+            if not ready:
+                raise TimeoutError("the other end does not read")
         try:
             written = os.write(fd, view[: 1 << 16])
         except BrokenPipeError:
@@ -95,31 +98,42 @@ def _write_all(fd: int, data: bytes | memoryview, deadline: float | None) -> Non
 
 def write_frame(fd: int, msg: Any, buffers: list[bytes], deadline: float | None = None) -> None:
     """Send one message (already encoded: JSON-able) and its array buffers."""
-    header = json.dumps({"msg": msg, "n": len(buffers)}, separators=(",", ":")).encode()
-    parts = [struct.pack("!I", len(header)), header]
+    header = _ENCODER.encode({"msg": msg, "n": len(buffers)}).encode()
+    parts = [_HEADER_SIZE.pack(len(header)), header]
     for buffer in buffers:
-        parts += [struct.pack("!Q", len(buffer)), buffer]
+        parts += [_BUFFER_SIZE.pack(len(buffer)), buffer]
     _write_all(fd, b"".join(parts), deadline)
 
 
 def read_frame(fd: int, deadline: float | None = None, max_payload: int = MAX_PAYLOAD_BYTES) -> tuple[Any, list[bytes]]:
     """Receive one message and its buffers; raise ProtocolError (never allocate) when sizes exceed the caps."""
-    (size,) = struct.unpack("!I", _read_exact(fd, 4, deadline))
+    pending = _Buffered.pending.setdefault(fd, bytearray())
+    _fill(fd, pending, _HEADER_SIZE.size, deadline)
+    (size,) = _HEADER_SIZE.unpack_from(pending)
     if size > MAX_HEADER_BYTES:
         raise ProtocolError(f"header of {size} bytes (limit {MAX_HEADER_BYTES})")
+    end = _HEADER_SIZE.size + size
+    _fill(fd, pending, end, deadline)
     try:
-        header = json.loads(_read_exact(fd, size, deadline))
+        header = _DECODER.decode(pending[_HEADER_SIZE.size:end].decode("utf-8"))
     except (ValueError, RecursionError) as error:
         raise ProtocolError(f"unreadable header: {error}") from None
     if not isinstance(header, dict) or not isinstance(header.get("n"), int) or not 0 <= header["n"] <= MAX_ITEMS:
         raise ProtocolError("header without a valid buffer count")
     buffers, total = [], 0
     for _ in range(header["n"]):
-        (length,) = struct.unpack("!Q", _read_exact(fd, 8, deadline))
+        _fill(fd, pending, end + _BUFFER_SIZE.size, deadline)
+        (length,) = _BUFFER_SIZE.unpack_from(pending, end)
         total += length
         if total > max_payload:
             raise ProtocolError(f"arrays of more than {max_payload // 2**20} MiB in one reply")
-        buffers.append(_read_exact(fd, length, deadline))
+        start, end = end + _BUFFER_SIZE.size, end + _BUFFER_SIZE.size + length
+        _fill(fd, pending, end, deadline)
+        buffers.append(bytes(pending[start:end]))
+        if end > PIPE_BYTES:  # a large frame: keep only what is not read yet
+            del pending[:end]
+            end = 0
+    del pending[:end]
     return header.get("msg"), buffers
 
 
@@ -127,6 +141,11 @@ def _dtype(text: Any) -> np.dtype:
     """A numeric, non-structured dtype from its string form, or ProtocolError."""
     if not isinstance(text, str) or len(text) > 8:
         raise ProtocolError(f"bad dtype {text!r}")
+    return _numeric_dtype(text)
+
+
+@functools.lru_cache(maxsize=64)  # a frame names a handful of dtypes, each thousands of times; errors are not kept
+def _numeric_dtype(text: str) -> np.dtype:
     try:
         dtype = np.dtype(text)
     except TypeError:

@@ -120,6 +120,21 @@ def _exit_reason(returncode: int | None, limits: Limits, isolated: bool = False)
     return f"the process exited with status {returncode} (os._exit? never exit from a layer)"
 
 
+def _tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds used so far by a process and its descendants (Linux /proc; 0 elsewhere). Read before the kill:
+    bubblewrap never waits for an evaluator killed with it, so the evaluator's time reaches no rusage."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for task in os.listdir(f"/proc/{pid}/task"):  # children are listed by the thread that made them
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                seconds += sum(_tree_cpu_seconds(int(child)) for child in handle.read().split())
+        return seconds
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 class ParentCodec(Codec):
     """Sends proxies as handles, the grader's layers as stand-in references, generators as copies."""
 
@@ -175,6 +190,8 @@ class Evaluator:
         # The grader's array last synced under each key: one that was replaced by another array object
         # (`layer.grads["W"] = dW`) is replaced in the evaluator too, not copied into the old one.
         self.synced_arrays: dict[tuple, Any] = {}
+        # (kind, id, attr) -> the keys both sides held after the last exchange
+        self.synced_keys: dict[tuple, list[Any]] = {}
         self.codec = ParentCodec(self)
         self._fds: tuple[int, int] | None = None
         self._evidence: int | None = None
@@ -187,6 +204,9 @@ class Evaluator:
         self.spent = 0.0  # seconds of all calls so far (Limits.budget_seconds)
         # "Conv2D.backward" -> seconds its calls took in the evaluator (the pipe left out), for a flag only
         self.call_seconds: dict[str, float] = {}
+        # Where grading time goes, for `benchmarks/bench_grade_all.py --breakdown` (never for a score): evaluator
+        # starts and their seconds, requests and the seconds student code took of them (the rest is the pipe).
+        self.costs = {"starts": 0, "start_seconds": 0.0, "requests": 0, "request_seconds": 0.0, "student_seconds": 0.0}
         self.current_test = ""
         self.cut: list[str] = []  # tests whose calls were cut by the time budget
         self.events: list[str] = []  # what the grader itself saw go wrong (deaths, desyncs)
@@ -211,6 +231,14 @@ class Evaluator:
         return self._sources
 
     def start(self) -> None:
+        started = time.monotonic()
+        try:
+            self._start()
+        finally:
+            self.costs["starts"] += 1
+            self.costs["start_seconds"] += time.monotonic() - started
+
+    def _start(self) -> None:
         self.restarts += 1
         if self.restarts > self.limits.max_restarts:
             raise SandboxFailure(f"the evaluator was restarted {self.limits.max_restarts} times; giving up")
@@ -247,6 +275,7 @@ class Evaluator:
         self.layers.clear()
         self.synced.clear()
         self.synced_arrays.clear()
+        self.synced_keys.clear()
         self.proxies.clear()  # handles start again at 1 in the new process
         self.pending_release.clear()
         try:
@@ -263,6 +292,7 @@ class Evaluator:
         """Kill the evaluator's process group and clean up; return stderr text from a failed start."""
         detail = ""
         if self.process is not None:
+            self.costs["cpu_seconds"] = self.costs.get("cpu_seconds", 0.0) + _tree_cpu_seconds(self.process.pid)
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
@@ -312,6 +342,15 @@ class Evaluator:
         Every call of the submission draws on one time budget (`Limits.budget_seconds`): a call gets
         at most what is left, and once it is used up the remaining calls fail at once, each noted as cut.
         """
+        entered, starting = time.perf_counter(), self.costs["start_seconds"]
+        try:
+            return self._request(message, seconds=seconds, ignore_poison=ignore_poison)
+        finally:
+            self.costs["request_seconds"] += time.perf_counter() - entered - (self.costs["start_seconds"] - starting)
+
+    def _request(self, message: dict[str, Any], *, seconds: float,
+                 ignore_poison: bool) -> tuple[dict[str, Any], list[bytes]]:
+        """`request`, whose time (an evaluator's start left out) `costs` adds up."""
         if self.poisoned and not ignore_poison:
             raise EarlierFailure(f"{self.poisoned} earlier in this test; not run again")
         left = self.limits.budget_seconds - self.spent
@@ -370,6 +409,9 @@ class Evaluator:
             elapsed = time.monotonic() - started
             self.spent += elapsed
             took = reply.get("seconds") if isinstance(reply, dict) else None
+            self.costs["requests"] += 1
+            if isinstance(took, float) and 0 <= took <= elapsed:
+                self.costs["student_seconds"] += took
             if (message.get("op") == "call" and message.get("method") in ("forward", "backward")
                     and isinstance(took, float) and 0 <= took <= elapsed):
                 key = f"{type(self.proxies.get(message.get('handle'))).__name__}.{message['method']}"
@@ -425,7 +467,8 @@ class Evaluator:
         return out
 
     def _sync_entry(self, obj: Any, buffers: list[bytes]) -> list[Any]:
-        """One object's params/grads for the evaluator: every key, but only arrays changed since the last sync."""
+        """One object's params/grads for the evaluator: every key, but only arrays changed since the last sync; an
+        attribute as both sides last agreed (the same keys, no array changed or rebound) is left out."""
         kind, key = ("H", obj._handle) if isinstance(obj, RemoteObject) else ("P", id(obj))
         if kind == "P":
             self.layers[key] = obj
@@ -437,14 +480,22 @@ class Evaluator:
             changed, rebound = {}, []
             for k, item in current.items():
                 signature, slot = _signature(item), (kind, key, attr, k)
-                if kind == "P" and slot in self.synced_arrays and self.synced_arrays[slot] is not item:
-                    rebound.append(k)
-                if signature is None or self.synced.get(slot) != signature or k in rebound:
+                if kind == "P":
+                    before = self.synced_arrays.get(slot, item)
+                    self.synced_arrays[slot] = item
+                    if before is not item:
+                        rebound.append(k)
+                        changed[k] = item
+                        self.synced[slot] = signature
+                        continue
+                if signature is None or self.synced.get(slot) != signature:
                     changed[k] = item
                     self.synced[slot] = signature
-                if kind == "P":
-                    self.synced_arrays[slot] = item
-            attrs[attr] = {"keys": self.codec.encode(list(current), buffers),
+            keys = list(current)
+            if not changed and self.synced_keys.get((kind, key, attr)) == keys:
+                continue  # as both sides last agreed: nothing to send
+            self.synced_keys[(kind, key, attr)] = keys
+            attrs[attr] = {"keys": self.codec.encode(keys, buffers),
                            "changed": self.codec.encode(changed, buffers),
                            "rebound": self.codec.encode(rebound, buffers)}
         return [kind, key, type(obj).__name__, attrs]
@@ -494,6 +545,7 @@ class Evaluator:
     def _apply_attr(self, obj: Any, attr: str, info: dict[str, Any], kind: str, key: int,
                     buffers: list[bytes]) -> None:
         """Mirror one attribute: the evaluator sent every key, and the arrays that changed."""
+        self.synced_keys.pop((kind, key, attr), None)
         if info.get("missing"):
             if attr in vars(obj):
                 delattr(obj, attr)
@@ -520,6 +572,7 @@ class Evaluator:
             setattr(obj, attr, current)
         for k in [k for k in current if k not in keys]:
             del current[k]
+        self.synced_keys[(kind, key, attr)] = list(keys)
         for k, item in value.items():
             self.synced[(kind, key, attr, k)] = _signature(item)
             mine = current.get(k)
@@ -607,6 +660,15 @@ class RemoteObject:
 def _finish(evaluator: Evaluator, reply: dict[str, Any], buffers: list[bytes], args: tuple,
             info: dict[str, Any], method: str) -> Any:
     """Apply a call's reply: mirror state and mutated arguments, then return the value or raise."""
+    entered = time.perf_counter()
+    try:
+        return _apply_reply(evaluator, reply, buffers, args, info, method)
+    finally:
+        evaluator.costs["request_seconds"] += time.perf_counter() - entered
+
+
+def _apply_reply(evaluator: Evaluator, reply: dict[str, Any], buffers: list[bytes], args: tuple,
+                 info: dict[str, Any], method: str) -> Any:
     evaluator.apply_state(reply.get("state", []), buffers)
     for entry in reply.get("args_after", []) if isinstance(reply.get("args_after"), list) else []:
         if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], int) and 0 <= entry[0] < len(args):

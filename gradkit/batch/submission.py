@@ -28,6 +28,7 @@ from gradkit.checker.specs import EXERCISES
 from gradkit import layout
 from gradkit.checker.runner import graded_files, read_outcomes
 from gradkit.checker.scoring import Outcome, total
+from gradkit.batch import lifetime, zygote
 from gradkit.batch.limits import Limits
 
 ROOT = layout.source_root() or layout.PACKAGE.parent  # the child pytest's rootdir
@@ -115,18 +116,44 @@ def fingerprint(folder: Path, files: Sequence[Path], limits: Limits, course: Cou
     return hasher.hexdigest()[:20]
 
 
-def pytest_command(folder: Path, files: Sequence[Path], json_path: Path, limits: Limits,
-                   course_path: Path) -> list[str]:
+def pytest_args(folder: Path, files: Sequence[Path], json_path: Path, limits: Limits, course_path: Path) -> list[str]:
+    """The child pytest's arguments (after ``python -P -m pytest``). Blocked: plugins that grading does not use
+    (unraisableexception ends each run with five full garbage collections, a third of a second)."""
     report = json_path.with_name("sandbox.json")
-    # -P: the submissions folder (the working directory, so messages say "alice/conv.py") is not on
-    # sys.path; a student folder named like a module cannot shadow it in the grader.
     return [
-        sys.executable, "-P", "-m", "pytest", *map(str, files), "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-        "-p", "no:benchmark", "--rootdir", str(ROOT), "-p", "gradkit.batch.plugin",
+        *map(str, files), "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:benchmark",
+        "-p", "no:unraisableexception", "--rootdir", str(ROOT), "-p", "gradkit.batch.plugin",
         "--gradkit-sandbox", str(folder), "--impl", str(folder), "--gradkit-json", str(json_path),
         "--gradkit-time-limit", str(limits.test_seconds), "--gradkit-limits", json.dumps(limits.to_dict()),
         "--gradkit-sandbox-report", str(report), "--gradkit-course", str(course_path),
     ]
+
+
+def run_child(args: Sequence[str], *, cwd: Path, env: dict[str, str], output: Path, seconds: float) -> bool:
+    """Run the child pytest, a fork of the grading zygote where one runs (`zygote.py`), else a new ``python -P -m
+    pytest`` (-P: the submissions folder, its working directory, is not on sys.path, so a student folder named like
+    a module cannot shadow one in the grader). Its output goes to `output`. False if it overran `seconds` (then its
+    process group was killed)."""
+    child = zygote.fork(args, cwd=cwd, env=env, output=output)
+    if child is not None:
+        try:
+            if child.wait(seconds):
+                return True
+            child.kill()
+            return False
+        finally:
+            child.close()
+    with output.open("wb") as sink:
+        process = subprocess.Popen([sys.executable, "-P", "-m", "pytest", *args], cwd=cwd,
+                                   env={**env, lifetime.PARENT_VARIABLE: str(os.getpid())},
+                                   stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    try:
+        process.wait(timeout=seconds)
+        return True
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        return False
 
 
 def grade_submission(folder: Path, *, limits: Limits | None = None, files: Sequence[Path] | None = None,
@@ -154,25 +181,29 @@ def grade_submission(folder: Path, *, limits: Limits | None = None, files: Seque
         scratch = Path(tmp) / "scratch"
         scratch.mkdir()
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": str(scratch)}
-        process = subprocess.Popen(
-            pytest_command(folder, files, json_path, limits, course_path), cwd=folder.parent, env=env,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        try:
-            output, _ = process.communicate(timeout=limits.wall_seconds)
-        except subprocess.TimeoutExpired:
-            _kill_group(process)
+        output = Path(tmp) / "output.txt"
+        args = pytest_args(folder, files, json_path, limits, course_path)
+        if not run_child(args, cwd=folder.parent, env=env, output=output, seconds=limits.wall_seconds):
             return StudentResult(name, TIMED_OUT, [], f"grading took longer than {limits.wall_seconds:g} s; "
                                  "stopped", time.monotonic() - started, stamp, digests=graded)
         seconds = time.monotonic() - started
         if not json_path.exists():
-            tail = output.decode(errors="replace").strip().splitlines()[-3:]
+            tail = _tail(output)
             return StudentResult(name, ERROR, [], "the grader produced no results: " + " | ".join(tail),
                                  seconds, stamp, digests=graded)
         outcomes = read_outcomes(json_path)
         sandbox = _sandbox_report(json_path.with_name("sandbox.json"))
     return StudentResult(name, GRADED, outcomes, "", seconds, stamp, [str(r)[:200] for r in sandbox["refused"]],
                          _flags(sandbox), graded)
+
+
+def _tail(output: Path) -> list[str]:
+    """The last lines the child pytest printed."""
+    try:
+        text = output.read_bytes()[-8000:].decode(errors="replace")
+    except OSError:
+        return ["no output"]
+    return text.strip().splitlines()[-3:]
 
 
 def _sandbox_report(path: Path) -> dict[str, Any]:
@@ -224,5 +255,4 @@ def _kill_group(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    if process.returncode is None:
-        process.communicate()
+    process.wait()

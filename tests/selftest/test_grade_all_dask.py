@@ -19,6 +19,7 @@ import time
 import uuid
 from pathlib import Path
 
+import processes
 import pytest
 
 import gradkit
@@ -95,14 +96,19 @@ class LocalCluster:
             except TimeoutError:
                 pytest.fail("the workers did not join:\n" + "\n".join(self.log(n) for n in self.processes))
 
-    def kill(self, name: str) -> None:
-        """SIGKILL a process group: the worker, its nanny; its grading child is left to `stop`, like an orphan
-        on a real cluster."""
+    def kill(self, name: str) -> dict[int, str]:
+        """SIGKILL a process group, the worker and its nanny, as the OOM killer might; return the processes they
+        had started (the zygote, grading processes and evaluators, each in a session of its own) still running
+        10 s later."""
+        below = processes.descendants(self.processes[name].pid)
         try:
             os.killpg(self.processes[name].pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         self.processes[name].wait()
+        left = processes.survivors(below, seconds=10)
+        processes.kill(set(left))
+        return left
 
     def stop(self) -> None:
         for name in list(self.processes):
@@ -220,6 +226,7 @@ def test_a_worker_killed_mid_run_loses_no_submission_and_grades_none_twice(dask_
     arrived: list[str] = []
     killed: dict[str, list[str]] = {}
     before_kill: list[str] = []
+    orphans: dict[int, str] = {}
 
     with Client(dask_cluster.address, timeout=STARTUP_SECONDS, set_as_default=False) as inspector:
         def kill_a_busy_worker(result) -> None:
@@ -235,7 +242,7 @@ def test_a_worker_killed_mid_run_loses_no_submission_and_grades_none_twice(dask_
                     name = sorted(busy)[0]
                     killed[name] = busy[name]
                     before_kill.extend(arrived)
-                    dask_cluster.kill(name)
+                    orphans.update(dask_cluster.kill(name))
                     return
                 time.sleep(0.1)
 
@@ -246,6 +253,7 @@ def test_a_worker_killed_mid_run_loses_no_submission_and_grades_none_twice(dask_
         finally:
             timer.cancel()
     assert killed, "no worker was busy after the first result arrived"
+    assert orphans == {}  # nothing the dead worker started grades on
     lost = [s for s in expected if any(k.startswith(f"gradkit-grade-{s}-") for keys in killed.values() for k in keys)]
     assert lost, killed  # the dead worker held a task: Dask ran it again elsewhere
     assert 1 <= len(before_kill) < len(expected) and not set(lost) & set(before_kill), (before_kill, lost)
