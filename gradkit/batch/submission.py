@@ -36,6 +36,7 @@ HIDDEN_TESTS = layout.hidden_tests_dir()
 
 GRADED, TIMED_OUT, ERROR, MISSING = "graded", "timed out", "error", "missing"
 NOTHING_SUBMITTED = "no files submitted"
+ONLY_EMPTY_FILES = "only empty files submitted"
 
 
 @dataclasses.dataclass
@@ -91,6 +92,17 @@ def digests(folder: Path, course: Course | None = None) -> dict[str, str]:
         text, problem, digest = read_source(folder / file)
         found[file] = digest if text is not None else f"not graded: {problem}"
     return found
+
+
+def nothing_to_grade(folder: Path, course: Course) -> str | None:
+    """Why `folder` holds nothing to grade (none of the course's files, or only blank ones), else None."""
+    read = [read_source(folder / EXERCISES[name].file) for name in course.exercises]
+    if all(problem == "missing" for _, problem, _ in read):
+        return NOTHING_SUBMITTED
+    if all(problem == "missing" or (text is not None and not text.lstrip("\ufeff").strip())
+           for text, problem, _ in read):
+        return ONLY_EMPTY_FILES
+    return None
 
 
 def _digest_files(paths: Sequence[Path], hasher: hashlib._Hash) -> None:
@@ -172,8 +184,9 @@ def grade_submission(folder: Path, *, limits: Limits | None = None, files: Seque
     started = time.monotonic()
     stamp = fingerprint(folder, files, limits, course)
     graded = digests(folder, course)
-    if all(digest == "not graded: missing" for digest in graded.values()):  # no evaluator for nothing
-        return StudentResult(name, MISSING, [], NOTHING_SUBMITTED, time.monotonic() - started, stamp, digests=graded)
+    nothing = nothing_to_grade(folder, course)
+    if nothing:  # no evaluator, no pytest for nothing
+        return StudentResult(name, MISSING, [], nothing, time.monotonic() - started, stamp, digests=graded)
     with tempfile.TemporaryDirectory(prefix="gradkit-grade-", ignore_cleanup_errors=True) as tmp:
         json_path = Path(tmp) / "results.json"
         course_path = Path(tmp) / "course.json"  # the child grades exactly this course, whatever its own gradkit has

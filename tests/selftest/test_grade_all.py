@@ -103,13 +103,21 @@ def test_a_changed_submission_is_graded_again_on_the_next_run(graded, tmp_path):
     assert summary.results[0].score == 10 + 2  # relu's public and hidden points
 
 
-def test_a_submission_without_files_is_missing_at_once_and_a_partial_one_is_graded(tmp_path):
+def test_a_submission_without_files_or_with_only_blank_ones_is_missing_at_once_and_a_partial_one_is_graded(tmp_path):
     (tmp_path / "empty").mkdir()
     for folder in (tmp_path / "empty", tmp_path / "absent"):
         started = time.monotonic()
         result = grade_submission(folder)
         assert time.monotonic() - started < 1.0  # no evaluator, no pytest
         assert (result.status, result.score, result.reason) == (MISSING, 0, "no files submitted")
+    blank = tmp_path / "blank"  # files saved before a line was written (a BOM, a newline)
+    blank.mkdir()
+    (blank / "relu.py").write_bytes(b"\xef\xbb\xbf\n")
+    (blank / "conv.py").write_bytes(b"")
+    started = time.monotonic()
+    result = grade_submission(blank)
+    assert time.monotonic() - started < 1.0
+    assert (result.status, result.score, result.reason) == (MISSING, 0, "only empty files submitted")
     partial = tmp_path / "partial"
     partial.mkdir()
     shutil.copyfile(SOLUTIONS / "relu.py", partial / "relu.py")
