@@ -88,11 +88,12 @@ def require_unchanged(before: np.ndarray, after: np.ndarray, label: str, name: s
 
 
 def checked_forward(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], formula: str,
-                    keep_input: bool = True) -> np.ndarray:
-    """`layer.forward(x)` on a copy of `x`, checked: an array of `out_shape`, x's dtype, finite, and (unless
-    `keep_input` is False, as in gradient checks, which never reuse the copy) x unchanged."""
+                    keep_input: bool = True, order: str = "C") -> np.ndarray:
+    """`layer.forward(x)` on a copy of `x` in memory order `order` ("F": column-major, as a transpose or slice is not
+    row-major either), checked: an array of `out_shape`, x's dtype, finite, and (unless `keep_input` is False, as in
+    gradient checks, which never reuse the copy) x unchanged."""
     label = f"{type(layer).__name__}.forward"
-    given = x.copy()
+    given = x.copy(order=order)
     out = require_array(call(layer, "forward", given), label, "the output")
     if keep_input:
         require_unchanged(x, given, label, "x")

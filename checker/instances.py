@@ -19,7 +19,7 @@ from gradkit.checker.guard import call
 from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure, remembers_case
 from gradkit.checker.setups import LayerCase, build
-from gradkit.checker.specs import exercise_of_case
+from gradkit.checker.specs import exercise_of_case, spec_of
 
 
 def _results(layer: Any, out: Any, dx: Any) -> dict[str, np.ndarray]:
@@ -100,6 +100,42 @@ def check_instances_independent(impl: Implementation, case: LayerCase) -> None:
              f"{cls} does on that input",
              "compute the cache again on every forward call (not only when it is empty), and read self.params[...] "
              "each time: a network calls each layer once per batch")
+    _another_shape(impl, case, layer, third.x.shape)
+
+
+def _another_shape(impl: Implementation, case: LayerCase, layer: Any, before: tuple[int, ...]) -> None:
+    """`layer`, right on a second call of the same shape, called a third time on an input of another shape (a
+    network's last batch, other images) computes what a fresh layer does on it."""
+    other = another_size(case)
+    if other == case:
+        return
+    setup, params, dout, want = _alone(impl, other, other.seed + 3)
+    for key, value in params.items():
+        layer.params[key][...] = value
+    cls = type(layer).__name__
+    what = (f"a {cls} called again on an input of shape {_shape(setup.x.shape)}, after one of shape {_shape(before)}, "
+            f"gives another {{name}} than a fresh {cls} does on that input{{detail}} (a second call of the same shape "
+            f"agrees)")
+    hint = ("build what depends on x's shape (index grids, output sizes, buffers) in every forward, or keep it per "
+            "shape, not once: a network's last batch is smaller, and other images have other sizes")
+    out = call(layer, "forward", setup.x.copy())
+    shape = getattr(out, "shape", None)
+    if isinstance(shape, tuple) and shape != setup.out_shape:  # its backward would be judged on a wrong shape
+        detail = f": out has shape {_shape(shape)} where a fresh {cls} returns {_shape(setup.out_shape)}"
+        raise CheckFailure(f"{what.format(name='out', detail=detail)}\n  hint: {hint}\n  case: {other}",
+                           tensor="out", hint="shared_state")
+    dx = call(layer, "backward", dout.copy())
+    _compare(_results(layer, out, dx), want, other, what.replace("{detail}", ""), hint)
+
+
+def another_size(case: LayerCase) -> LayerCase:
+    """The case on another input size, where the layer's spec says how (else the case itself)."""
+    resize = getattr(spec_of(case), "another_size", None)
+    return resize(case) if resize is not None else case
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "(" + ", ".join(map(str, shape)) + ")"
 
 
 def _agrees(got: dict[str, np.ndarray], want: dict[str, np.ndarray]) -> bool:

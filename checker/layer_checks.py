@@ -22,16 +22,41 @@ def _with_case(failure: CheckFailure, case: LayerCase) -> CheckFailure:
 
 
 def check_forward_contract(impl: Implementation, case: LayerCase) -> None:
-    """forward returns an array of the expected shape, in the input's dtype (float64 and float32), finite, x unchanged."""
+    """forward returns an array of the expected shape, in the input's dtype (float64 and float32), finite, x unchanged,
+    and the same values whatever x's memory order."""
     try:
+        outs = {}
         for dtype in (np.float64, np.float32):
             setup = build(impl, case, np.random.default_rng(case.seed))
-            contract.checked_forward(setup.layer, setup.x.astype(dtype), setup.out_shape, setup.formula)
+            outs[dtype] = contract.checked_forward(setup.layer, setup.x.astype(dtype), setup.out_shape, setup.formula)
+        _same_in_any_memory_order(impl, case, outs[np.float64])
     except CheckFailure as failure:
         raise _with_case(failure, case) from None
     extra = getattr(spec_of(case), "check_forward_extra", None)  # what a spec adds to the generic contract
     if extra is not None:
         extra(impl)
+
+
+def _same_in_any_memory_order(impl: Implementation, case: LayerCase, row_major: np.ndarray) -> None:
+    """forward gives `row_major` (what it gave for x in C order) for the same x in column-major order too.
+
+    Arrays in a network are often not C-contiguous (a transpose, a slice, another layer's output): code that works
+    out strides from the shape and itemsize reads the wrong memory for them."""
+    setup = build(impl, case, np.random.default_rng(case.seed))
+    x = setup.x
+    if np.asfortranarray(x).flags.c_contiguous:  # one layout only (a vector, or every axis but one of length 1)
+        return
+    out = contract.checked_forward(setup.layer, x, setup.out_shape, setup.formula, order="F")
+    wrong = ~np.isclose(out, row_major, rtol=1e-7, atol=1e-9)  # summed in another order at most
+    if wrong.any():
+        index = tuple(int(i) for i in np.argwhere(wrong)[0])
+        cls = type(setup.layer).__name__
+        raise CheckFailure(
+            f"{cls}.forward gives another out for the same x stored column-major (np.asfortranarray(x); a transposed "
+            f"or sliced array is not row-major either): out{list(index)} = {out[index]:+.6g}, with x row-major "
+            f"{row_major[index]:+.6g} ({int(wrong.sum())} of {wrong.size} entries differ)\n  hint: take strides "
+            f"from x.strides, or call np.ascontiguousarray(x) first, never work them out from the shape and itemsize",
+            tensor="out", hint="memory_order")
 
 
 def check_backward_contract(impl: Implementation, case: LayerCase) -> None:

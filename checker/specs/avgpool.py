@@ -308,6 +308,13 @@ def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarra
 PLOT_CASE = Case(N=2, C=2, H=6, W=6, KH=2, KW=2, stride=2, seed=0)
 
 
+def another_size(case: Case) -> Case:
+    """The same layer's case on another input size: one image more, one row and two columns more (a global pool's
+    window follows the image)."""
+    bigger = case._replace(N=case.N + 1, H=case.H + 1, W=case.W + 2)
+    return bigger._replace(KH=bigger.H, KW=bigger.W) if case.global_pool else bigger
+
+
 def enlarged(case: Case) -> Case:
     if case.global_pool:
         H, W = max(case.H, 6), max(case.W, 6)

@@ -407,6 +407,11 @@ def formula(config: dict[str, int], x_shape: tuple[int, ...]) -> str:
 PLOT_CASE = Case(N=4, C=2, H=3, W=3, seed=0)
 
 
+def another_size(case: Case) -> Case:
+    """The same layer's case on another input size: one image more, one row and two columns more."""
+    return case._replace(N=case.N + 1, H=case.H + 1, W=case.W + 2)
+
+
 def enlarged(case: Case) -> Case:
     return case._replace(N=max(case.N, 4), C=max(case.C, 2), H=max(case.H, 3), W=max(case.W, 3))
 

@@ -210,6 +210,11 @@ def formula(config: dict[str, int], x_shape: tuple[int, ...]) -> str:
 PLOT_CASE = Case(N=2, C=2, F=2, H=6, W=6, KH=3, KW=3, stride=1, padding=1, seed=0)
 
 
+def another_size(case: Case) -> Case:
+    """The same layer's case on another input size: one image more, one row and two columns more."""
+    return case._replace(N=case.N + 1, H=case.H + 1, W=case.W + 2)
+
+
 def enlarged(case: Case) -> Case:
     """The same settings (stride, padding, kernel) on a larger input, so patterns are visible in a picture."""
     return case._replace(N=max(case.N, 2), C=max(case.C, 2), F=max(case.F, 2), H=max(case.H, 6), W=max(case.W, 6))

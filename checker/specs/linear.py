@@ -121,6 +121,11 @@ def formula(config: dict[str, int], x_shape: tuple[int, ...]) -> str:
 PLOT_CASE = Case(N=4, D=6, M=5, seed=0)
 
 
+def another_size(case: Case) -> Case:
+    """The same layer's case on another batch size (a network's last batch)."""
+    return case._replace(N=case.N + 1)
+
+
 def enlarged(case: Case) -> Case:
     return case._replace(N=max(case.N, 4), D=max(case.D, 6), M=max(case.M, 5))
 

@@ -170,6 +170,11 @@ def formula(config: dict[str, int], x_shape: tuple[int, ...]) -> str:
 PLOT_CASE = Case(N=2, C=2, H=6, W=6, KH=2, KW=2, stride=2, seed=0)
 
 
+def another_size(case: Case) -> Case:
+    """The same layer's case on another input size: one image more, one row and two columns more."""
+    return case._replace(N=case.N + 1, H=case.H + 1, W=case.W + 2)
+
+
 def enlarged(case: Case) -> Case:
     return case._replace(N=max(case.N, 2), C=max(case.C, 2), H=max(case.H, 6), W=max(case.W, 6))
 

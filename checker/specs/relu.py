@@ -125,6 +125,11 @@ def formula(config: dict[str, int], x_shape: tuple[int, ...]) -> str:
 PLOT_CASE = Case(shape=(4, 6), seed=0)
 
 
+def another_size(case: Case) -> Case:
+    """The same layer's case on an input of another shape: one more along every axis."""
+    return case._replace(shape=tuple(d + 1 for d in case.shape))
+
+
 def enlarged(case: Case) -> Case:
     return case._replace(shape=(max(int(np.prod(case.shape[:-1])), 4), max(case.shape[-1], 6)))
 

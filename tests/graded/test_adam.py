@@ -1,7 +1,7 @@
 """Exercise: Adam (exercises/adam.py), in a course that includes it. Run: pytest tests/graded/test_adam.py."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 from gradkit.checker.specs import adam
 from gradkit.checker.specs.adam import adam_cases
@@ -26,6 +26,7 @@ def test_adam_applies_l2_weight_decay(impl, case):
 
 
 @pytest.mark.points(3)
+@settings(max_examples=10)  # 100+ steps each; the update's own tests check every step exactly, this one its direction
 @given(case=adam_cases())
 def test_adam_descends_a_quadratic(impl, case):
     adam.check_descends_quadratic(impl, case)
