@@ -156,7 +156,8 @@ def checked_backward(layer: Any, dout: np.ndarray, x: np.ndarray, only: str | No
         a <= b for a, b in zip(dx.shape[2:], x.shape[2:]))
     require_shape(dx, x.shape, label, f"the shape of x, {x.shape}" + (
         "\n  hint: every pixel of x has a gradient, also rows and columns that no window reaches (theirs is 0): "
-        "size dx, or the padded dx, from x's shape (H + 2*padding, W + 2*padding), not from the output size"
+        "size dx, or the padded dx, from x's shape (H + 2*padding, W + 2*padding), not from the output size, and "
+        "crop the padding with [:, :, p:p+H, p:p+W] (H for the rows, W for the columns)"
         if shorter else ""), tensor=named)
     require_dtype(dx, x.dtype, label, "dx", tensor="dx" if only else "dtype")
     require_finite(dx, label, "dx")
@@ -187,6 +188,8 @@ def checked_grads(layer: Any, label: str, only: str | None = None) -> dict[str, 
                 + _shape_advice(key, grad.shape, param.shape),
                 tensor=f"d{key}", hint="transpose" if grad.shape == param.shape[::-1] else "shape",
             )
+        if isinstance(param, np.ndarray) and param.dtype != np.float64:
+            raise params_replaced(type(layer).__name__, key, f"is {param.dtype} after {label}")
         if grad.dtype != param.dtype:
             also = [k for k in params if k != key and isinstance(grads.get(k), np.ndarray)
                     and grads[k].dtype == grad.dtype != params[k].dtype] if only is None else []
@@ -198,6 +201,15 @@ def checked_grads(layer: Any, label: str, only: str | None = None) -> dict[str, 
         require_finite(grad, label, f"d{key}")
         copies[key] = grad.copy()
     return copies
+
+
+def params_replaced(cls: str, key: str, how: str) -> CheckFailure:
+    """A layer's forward or backward put a new array (a cast copy, say) in params[key]."""
+    return CheckFailure(
+        f"{cls}: params[{key!r}] {how}: your layer replaced the parameter array (e.g. `self.params[{key!r}] = "
+        f"self.params[{key!r}].astype(x.dtype)`, a new array each call), so an optimizer's in-place updates are lost\n"
+        f"  hint: keep params float64 and unchanged; cast into a local name: {key} = self.params[{key!r}]"
+        f".astype(x.dtype)", tensor="params", hint="params_replaced")
 
 
 def _shape_advice(key: str, got: tuple[int, ...], want: tuple[int, ...]) -> str:

@@ -74,8 +74,10 @@ def _valid(case: LayerCase) -> bool:
 
 STALE_PARAMS_HINT = Hint(
     "stale_params", "correct while the parameters keep the values the constructor gave them, wrong once they change "
-                    "(as training changes them): your code uses a copy of W or b made earlier (in __init__, or a "
-                    "cast copy kept from an earlier call); read self.params[...] in every forward and backward")
+                    "(as training changes them): your code uses a copy of them made earlier (in __init__, or a "
+                    "cast copy kept from an earlier call), or a cached array that forward then scaled or shifted in "
+                    "place along with its output (`out = xhat; out *= gamma` changes the cache too); read "
+                    "self.params[...] in every forward and backward, and keep what backward needs apart from out")
 
 
 def _passes(impl: Implementation, case: LayerCase, tensor: str, **options: bool) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from gradkit.checker import inputs
-from gradkit.checker.contract import checked_forward
+from gradkit.checker.contract import checked_forward, params_replaced
 from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure
 from gradkit.checker.setups import LayerCase, build_layer, evaluate
@@ -76,9 +76,12 @@ def perturbed_loss(setup_layer: Any, x: np.ndarray, v: np.ndarray, tensor: str, 
         original = param.copy()
         param += t * u
         try:
-            return float(np.sum(v * checked_forward(setup_layer, x, out_shape, formula, keep_input=False)))
+            loss = float(np.sum(v * checked_forward(setup_layer, x, out_shape, formula, keep_input=False)))
         finally:
             param[...] = original
+        if setup_layer.params.get(tensor) is not param:  # moving the array it no longer holds would prove nothing
+            raise params_replaced(type(setup_layer).__name__, tensor, "is a new array after forward")
+        return loss
 
     return loss_at
 

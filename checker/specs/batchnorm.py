@@ -285,8 +285,9 @@ def _counterfactuals() -> dict[tuple[str, str], Hint]:
     found = {}
     for tensor, what in (("x", "dx"), ("gamma", "dgamma"), ("beta", "dbeta")):
         found["spatial", tensor] = Hint("axis", f"correct with one pixel per image (H = W = 1), wrong with more: your "
-                                                f"{what} reduces over N only; the statistics (and dgamma, dbeta) run "
-                                                "over N, H and W, axis=(0, 2, 3)")
+                                                f"{what} reduces over N only, or counts N values where a channel has "
+                                                "N*H*W; the statistics (and dgamma, dbeta) run over N, H and W, "
+                                                "axis=(0, 2, 3), and their count is N*H*W")
         found["batch", tensor] = Hint("batch", f"correct for one image, wrong for several: your {what} treats the "
                                                "images separately; each channel's statistics (and dgamma, dbeta) run "
                                                "over the whole batch as well as H and W, axis=(0, 2, 3)")
