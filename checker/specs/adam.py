@@ -144,7 +144,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                         case: AdamCase, *, lrs: list[float] | None = None, correction: str = "both",
                         clock: str = "per step", first_t: int = 1, eps_at: str = "outside", square: bool = True,
                         shared: str = "none", decay: str = "l2", decay_min_ndim: int = 0,
-                        kept: bool = True) -> list[dict[str, np.ndarray]]:
+                        kept: bool = True, root: str = "of v_hat",
+                        corrected_kept: str = "none") -> list[dict[str, np.ndarray]]:
     """The contract's update, applied step by step to copies (the oracle).
 
     `lrs` gives each step's learning rate (a schedule; case.lr throughout by default). The other options describe
@@ -156,8 +157,11 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
     sqrt(v_hat + eps); "uncorrected": the paper's efficient form lr * sqrt(1 - beta2**t) / (1 - beta1**t) * m /
     (sqrt(v) + eps)), `square` (False: v averages g, not g * g), `shared` ("name": one m and v per parameter name
     across layers; "all": one for everything), `decay` ("decoupled": AdamW, w -= lr * weight_decay * w beside the
-    step, g = grad), `decay_min_ndim` (2 skips the biases) and `kept` (False: m and v restart from zero at every
-    step).
+    step, g = grad), `decay_min_ndim` (2 skips the biases), `kept` (False: m and v restart from zero at every
+    step), `root` ("of v_hat"; "none": v_hat without its square root, lr * m_hat / (v_hat + eps); "before the
+    correction": sqrt(v) / (1 - beta2**t) + eps) and `corrected_kept` ("m", "v",
+    "both": the bias-corrected average is what is kept for the next step, as when `m_hat = m; m_hat /= ...`
+    corrects m itself in place).
     """
     weights = [{k: a.copy() for k, a in p.items()} for p in start]
     mean: dict[object, np.ndarray] = {}
@@ -194,7 +198,15 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                     corrects_v = correction in ("both", "v", "swapped", "beta1 for both", "beta2 for both")
                     unbiased1 = first / bias1 if corrects_m else first
                     unbiased2 = second / bias2 if corrects_v else second
-                    if eps_at == "inside":
+                    if corrected_kept in ("m", "both"):
+                        mean[slot] = unbiased1
+                    if corrected_kept in ("v", "both"):
+                        square_mean[slot] = unbiased2
+                    if root == "none":
+                        move = rate * unbiased1 / (unbiased2 + case.eps)
+                    elif root == "before the correction":
+                        move = rate * unbiased1 / (np.sqrt(second) / bias2 + case.eps)
+                    elif eps_at == "inside":
                         move = rate * unbiased1 / np.sqrt(unbiased2 + case.eps)
                     elif eps_at == "uncorrected":
                         move = rate * np.sqrt(bias2) / bias1 * first / (np.sqrt(second) + case.eps)
@@ -251,6 +263,22 @@ def _alternatives(case: AdamCase) -> list[tuple[str, str, AdamCase, dict[str, ob
                 "eps to sqrt(v_hat)", case, {"eps_at": "uncorrected"}),
         ("second_moment", "your parameters moved exactly as with v averaging the gradient g instead of its square: "
                           "v = beta2 * v + (1 - beta2) * g * g", case, {"square": False}),
+        ("second_moment", "your parameters moved exactly as with v_hat where its square root belongs: "
+                          "w -= lr * m_hat / (sqrt(v_hat) + eps)", case, {"root": "none"}),
+        ("bias_correction", "your parameters moved exactly as with v's bias correction outside the square root, "
+                            "sqrt(v) / (1 - beta2**t): the correction goes under it, sqrt(v / (1 - beta2**t))",
+         case, {"root": "before the correction"}),
+        ("bias_correction", "your parameters moved exactly as if the bias correction were applied to m itself, in "
+                            "place (m_hat = self.m[...]; m_hat /= 1 - beta1**t changes m too): the first step is "
+                            "right, later ones start from a corrected m; compute m_hat = m / (1 - beta1**t) as a "
+                            "new array", case, {"corrected_kept": "m"}),
+        ("bias_correction", "your parameters moved exactly as if the bias correction were applied to v itself, in "
+                            "place (v_hat = self.v[...]; v_hat /= 1 - beta2**t changes v too): compute v_hat = "
+                            "v / (1 - beta2**t) as a new array", case, {"corrected_kept": "v"}),
+        ("bias_correction", "your parameters moved exactly as if the bias corrections were applied to m and v "
+                            "themselves, in place (`m_hat = self.m[...]; m_hat /= ...` changes m too): the first "
+                            "step is right, later ones start from corrected averages; compute m_hat and v_hat as "
+                            "new arrays", case, {"corrected_kept": "both"}),
         ("momentum_state", "your parameters moved exactly as if parameters with the same name in different layers "
                            "(two 'W's) shared one m and one v: keep them per layer and key (self.m[i][k], "
                            "self.v[i][k])", case, {"shared": "name"}),

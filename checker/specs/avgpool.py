@@ -256,6 +256,21 @@ def scale_hint(case: Case, tensor: str, ratio: float) -> Hint | None:
     return None
 
 
+def forward_scale_hint(config: dict[str, int], x_shape: tuple[int, ...], ratio: float) -> Hint | None:
+    """Your output is `ratio` x the true one on a stored example: a global average divided by the wrong count."""
+    if not config.get("global_pool"):
+        return None
+    H, W = x_shape[2:]
+    counts = [(H * H, f"H*H = {H * H}"), (W * W, f"W*W = {W * W}"),
+              (DEFAULT_AREA, f"{DEFAULT_AREA}, the area of the default {DEFAULT_KERNEL}x{DEFAULT_KERNEL} kernel_size"),
+              (1, "nothing (a sum)")]
+    for count, what in counts:
+        if count != H * W and abs(ratio - H * W / count) < 1e-6 * ratio:
+            return Hint("scale", f"your global average is divided by {what}; the window is the whole image: divide "
+                                 f"the sum over H and W by H*W = {H * W}")
+    return None
+
+
 DEFAULT_KERNEL = 2  # AvgPool2D's default kernel_size, which global_pool=True ignores
 DEFAULT_AREA = DEFAULT_KERNEL * DEFAULT_KERNEL
 
