@@ -88,6 +88,25 @@ def build(impl: Any, case: Case, rng: np.random.Generator) -> Any:
     return layer
 
 
+EVAL_CRASH = Hint("eval", "your code raises in evaluation mode but runs in training mode: in eval mode forward is the "
+                         "identity and draws no mask, so backward must return dout itself (no mask from an earlier "
+                         "training call applies); check self.training in backward too")
+
+
+def crash_hint(impl: Implementation, case: Case) -> Hint | None:
+    """Code that raises in evaluation mode on `case` but runs the same case in training mode."""
+    if case.training:
+        return None
+    rng = np.random.default_rng(case.seed)
+    try:
+        layer = build(impl, case._replace(training=True), rng)
+        call(layer, "forward", make_input(case, rng))
+        call(layer, "backward", np.ones(case.shape))
+    except CheckFailure:
+        return None
+    return EVAL_CRASH
+
+
 def make_input(case: Case, rng: np.random.Generator) -> np.ndarray:
     return inputs.distinct(rng, case.x_shape)  # never 0: where out != 0 is where the mask kept x
 
@@ -152,7 +171,12 @@ def _dx_right(run: Pass, case: Case) -> bool:
 def check_dx_uses_the_forward_mask(impl: Implementation, case: Case) -> None:
     """dx is dout through the mask of the last forward call, scaled by 1 / (1 - p) (by 1 in eval mode), for each of
     two layers run as in a network."""
-    run = _network_run(impl, case)
+    try:
+        run = _network_run(impl, case)
+    except StudentCodeError as error:
+        if error.tensor is None and ".backward raised" in error.message:
+            error.tensor = "dx"  # backward raised: dx, the tensor under test, could not be computed
+        raise
     for which, one in (("first", run.a), ("second", run.b)):
         if _dx_right(one, case):
             continue
