@@ -78,6 +78,25 @@ def check_forward_extra(impl: Any) -> None:
             "overflows to inf before the division; use np.maximum(x, 0) or x * (x > 0)\n  case: x = "
             f"{np.array2string(x, precision=4, max_line_width=400)}",
             tensor="out", hint="overflow")
+    _large_values_pass(impl)
+
+
+def _large_values_pass(impl: Any) -> None:
+    """ReLU of inputs well beyond the Gaussian range of the other checks (7, 100, 1e4) is the input itself: a clip
+    at 6 (ReLU6) or any other ceiling shows only there."""
+    x = np.array([6.5, 7.0, 10.0, 100.0, 1e4, -7.0, -100.0])
+    out = contract.require_array(call(construct(impl.ReLU), "forward", x.copy()), "ReLU.forward", "the output")
+    want = np.maximum(x, 0)
+    if out.shape != x.shape or np.allclose(out, want, rtol=1e-12, atol=0):
+        return
+    bad = int(np.argmax(~np.isclose(out, want, rtol=1e-12, atol=0)))
+    capped = np.allclose(out, np.minimum(want, 6.0))
+    why = ("that is ReLU6, min(max(x, 0), 6): ReLU has no ceiling" if capped else
+           "ReLU passes every positive value through unchanged, however large")
+    raise CheckFailure(
+        f"ReLU.forward is wrong for large inputs: ReLU({x[bad]:g}) gave {out[bad]:.6g}, expected {want[bad]:g}\n"
+        f"  hint: {why}; use np.maximum(x, 0)\n  case: x = {np.array2string(x, max_line_width=400)}",
+        tensor="out", hint="ceiling" if capped else None)
 
 
 # ---------------------------------------------------------------- diagnosis
