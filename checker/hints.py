@@ -100,7 +100,9 @@ COUNTERFACTUAL: dict[str, Hint] = {
                               "dx_pad[:, :, p:p+H, p:p+W] (note that [p:-p] is empty when p = 0)"),
     "overlap": Hint("overlap", "correct when windows do not overlap, wrong when they do (stride < kernel): a cell "
                                "then belongs to several windows, so add each window's gradient (+=) instead of "
-                               "overwriting it (=)"),
+                               "overwriting it (=); `+=` through overlapping views of one array (a writeable "
+                               "sliding_window_view, as_strided, fancy indexing with repeated indices) also keeps "
+                               "only one share per cell: loop over the kernel offsets, or use np.add.at"),
     "batch": Hint("batch", "correct for one image, wrong for several: gradients of parameters are sums over the "
                            "batch (db sums dout over N too); for dx, each image gets its own gradient"),
     "channels": Hint("channels", "correct with one channel and one filter, wrong with more: check the axes you sum "

@@ -13,6 +13,8 @@ checks, diagnosis, stored examples, fingerprints, plots) never names an exercise
 * stored examples: `CONFIG_FIELDS`, `build_from_config(impl, config)`, `formula(config, x_shape)`, and optionally
   `stores_gradients(config)` (False: the example holds the output only, for a mode whose backward is not graded);
 * `SMOOTH = True` for a layer without kinks or ties (gradient checks then keep every example);
+* `RANDOM = True` for a layer whose forward draws random numbers (the generic check comparing two forwards, memory
+  order, leaves it out);
 * for a layer, optionally `another_size(case)` (the case on another input size, for a second call of one layer);
 * `PLOT_CASE` and `enlarged(case)` (the `--plot` picture), `PROBE_CASES` (known-bug fingerprints), and, for an
   exercise that is not a layer, `tensors(impl, case)` and `gradients(impl, case)`.

@@ -386,14 +386,22 @@ def _run(impl: Implementation, case: AdamCase, fresh_gradients: bool) -> None:
     start = _copies(layers)
     optimizer = _optimizer(impl, layers, case)
     history = []
+    zeroed = None
     for step in range(case.steps):
         if fresh_gradients or step == 0:
             _fill(layers, rng)
+        if fresh_gradients and step == 1:  # a parameter a batch did not reach: Adam still moves it (m, v carry on)
+            zeroed = next(((i, k) for i, layer in enumerate(layers) for k in _grads(layer)), None)
+            if zeroed is not None:
+                _grads(layers[zeroed[0]])[zeroed[1]][...] = 0.0
         history.append(_copies(layers, _grads))
         _step(optimizer, layers)
     if fresh_gradients:
         expected = expected_trajectory(start, history, case)
         what, note = "with changing gradients", ""
+        if zeroed is not None:
+            note = (f"  step 2 gave params[{zeroed[1]!r}] of layer {zeroed[0]} an all-zero gradient, on purpose: Adam "
+                    f"updates such a parameter too (m and v decay, and w keeps moving with m_hat)\n")
     else:  # the closed form, an oracle independent of the step-by-step recurrence
         expected = closed_form(start, history[0], case)
         what, note = "with a constant gradient", f"  {CLOSED_FORM}\n"
