@@ -443,6 +443,31 @@ def check_forward_extra(impl: Implementation) -> None:
                                     "training mode")
             failure.message += f"\n  case: {str(case).replace('training', 'evaluation')}"
             raise
+    _accurate_for_a_large_mean(impl)
+
+
+def _accurate_for_a_large_mean(impl: Implementation) -> None:
+    """Training-mode forward on float32 data far from zero (mean about 1000, standard deviation 1, as raw features
+    can be) is accurate to float32: a variance taken as E[x^2] - E[x]^2 loses almost every digit there."""
+    case = Case(N=4, C=2, H=3, W=3, seed=0)
+    rng = np.random.default_rng(23)
+    layer = build(impl, case, rng)
+    x = (1000.0 + rng.standard_normal(case.x_shape)).astype(np.float32)
+    out = contract.checked_forward(layer, x, case.out_shape, case.out_formula).astype(np.float64)
+    wide = x.astype(np.float64)
+    mean, var = wide.mean(axis=(0, 2, 3), keepdims=True), wide.var(axis=(0, 2, 3), keepdims=True)
+    gamma, beta = (np.asarray(layer.params[k], dtype=np.float64).reshape(1, -1, 1, 1) for k in ("gamma", "beta"))
+    want = gamma * (wide - mean) / np.sqrt(var + EPS) + beta
+    error = np.abs(out - want)
+    if error.max() <= 1e-2 * max(1.0, float(np.abs(want).max())):
+        return
+    worst = tuple(int(i) for i in np.unravel_index(int(np.argmax(error)), error.shape))
+    raise CheckFailure(
+        f"{CLS}.forward in training mode is inaccurate on float32 data with a large mean (about 1000, standard "
+        f"deviation 1): out{list(worst)} = {out[worst]:+.5g}, expected {want[worst]:+.5g}\n  hint: a variance computed "
+        f"as mean(x**2) - mean(x)**2 cancels in float32 when the mean is large; take the mean first, then the mean "
+        f"of (x - mean)**2 (as np.var does), or compute the statistics in float64\n  case: {case}, x of float32",
+        tensor="out", hint="cancellation")
 
 
 def _moved(mean: np.ndarray, var: np.ndarray, batches: list[np.ndarray], momentum: float, *, reverse: bool = False,
