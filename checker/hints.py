@@ -28,7 +28,9 @@ def close(a: np.ndarray, b: np.ndarray) -> bool:
 def zeros(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:
     if not np.any(a) and np.any(n):
         stored = "backward must return dx" if name == "dx" else f"backward must set self.grads[{name[1:]!r}]"
-        return Hint("zeros", f"your {name} is all zeros: nothing was computed, or it was never stored ({stored})")
+        return Hint("zeros", f"your {name} is all zeros: nothing was computed or stored ({stored}), or it was "
+                             f"computed from values that are all zero here (an empty sum or slice, or entries read "
+                             f"from the wrong place, such as padding only)")
     return None
 
 
@@ -130,9 +132,10 @@ CRASH: dict[str, Hint] = {
     "leftover": Hint("output_size", "your code runs when the windows cover the image exactly and raises when rows or "
                                     "columns are left over past the last window: no window may run past the border, "
                                     "so the output size rounds down, H_out = (H - KH) // stride + 1 (not a ceil)"),
-    "padding": Hint("border", "your code runs without padding and raises with it: look at the padded x's shape; "
-                              "np.pad(x, p) pads all four axes (N and C too), pad only H and W: "
-                              "np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))"),
+    "padding": Hint("border", "your code runs without padding and raises with it: look at the padded x's shape, "
+                              "(N, C, H + 2p, W + 2p) wherever x is padded, in backward as in forward (by `padding`, "
+                              "not another number; np.pad(x, p) would pad N and C too: np.pad(x, ((0, 0), (0, 0), "
+                              "(p, p), (p, p))))"),
     "overlap": Hint("stride", "your code runs when the stride equals the window size and raises otherwise: window "
                               "(i, j) starts at (i*stride, j*stride), in backward as in forward (not at (i*KH, j*KW)), "
                               "and the output is (H - KH) // stride + 1 by (W - KW) // stride + 1"),

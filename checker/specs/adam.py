@@ -145,7 +145,7 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                         clock: str = "per step", first_t: int = 1, eps_at: str = "outside", square: bool = True,
                         shared: str = "none", decay: str = "l2", decay_min_ndim: int = 0,
                         kept: bool = True, root: str = "of v_hat",
-                        corrected_kept: str = "none") -> list[dict[str, np.ndarray]]:
+                        corrected_kept: str = "none", skip_zero: bool = False) -> list[dict[str, np.ndarray]]:
     """The contract's update, applied step by step to copies (the oracle).
 
     `lrs` gives each step's learning rate (a schedule; case.lr throughout by default). The other options describe
@@ -161,7 +161,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
     step), `root` ("of v_hat"; "none": v_hat without its square root, lr * m_hat / (v_hat + eps); "before the
     correction": sqrt(v) / (1 - beta2**t) + eps) and `corrected_kept` ("m", "v",
     "both": the bias-corrected average is what is kept for the next step, as when `m_hat = m; m_hat /= ...`
-    corrects m itself in place).
+    corrects m itself in place) and `skip_zero` (a parameter whose gradient is all zero is left alone that step:
+    no update of m, v or w).
     """
     weights = [{k: a.copy() for k, a in p.items()} for p in start]
     mean: dict[object, np.ndarray] = {}
@@ -176,6 +177,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                 if clock == "per layer":
                     count += 1
                 for k in wl:
+                    if skip_zero and not gl[k].any():
+                        continue
                     if clock == "per parameter":
                         count += 1
                     t = first_t if clock == "frozen" else count
@@ -284,6 +287,9 @@ def _alternatives(case: AdamCase) -> list[tuple[str, str, AdamCase, dict[str, ob
                            "self.v[i][k])", case, {"shared": "name"}),
         ("momentum_state", "your parameters moved exactly as with one m and one v shared by every parameter: keep "
                            "them per parameter (per layer and key)", case, {"shared": "all"}),
+        ("zero_grad", "your parameters moved exactly as if a parameter whose gradient is all zero were skipped: "
+                      "Adam still moves it (m and v decay, and w moves by m_hat / (sqrt(v_hat) + eps)); do not skip "
+                      "zero gradients", case, {"skip_zero": True}),
         ("momentum_state", "your parameters moved exactly as if m and v restarted from zero at every step: keep "
                            "them (self.m, self.v) from one step to the next", case, {"kept": False}),
     ]

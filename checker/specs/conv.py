@@ -291,8 +291,9 @@ def _conv_variants(make: Callable[[dict[str, int]], Any], config: dict[str, int]
 CONV_HINTS = {
     "square": Hint("square", "right for a square kernel, wrong for KH != KW: somewhere KH is used where KW belongs (or "
                              "the reverse), e.g. a loop over the kernel columns running over range(KH)"),
-    "padding": Hint("border", "right without padding, wrong with it: pad every side of H and W with `padding` zeros "
-                              "(np.pad), and use the padded input everywhere"),
+    "padding": Hint("border", "right without padding, wrong with it: x padded with `padding` zeros on every side of "
+                              "H and W, and everything after that taken from the padded array, not from x (window "
+                              "positions, the output size, the shape and strides of an as_strided view)"),
     "stride": Hint("stride", "right with stride 1, wrong with a larger stride: window (i, j) starts at "
                              "(i*stride, j*stride) of the (padded) input"),
     "filters": Hint("channels", "right for one filter at a time, wrong with several: the F axis of your output is "

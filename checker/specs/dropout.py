@@ -344,6 +344,8 @@ def check_keep_rate(impl: Implementation) -> None:
         where = (f"Dropout({p}).forward in training mode kept {rate:.4f} of {n} entries; expected 1 - p = {want:g} "
                  f"(within {tolerance:.4f}, {SIGMAS} standard deviations)")
         case = f"\n  case: x of shape {RATE_SHAPE}, Dropout({p}, rng=np.random.default_rng({seed}))"
+        if p != 0 and 0.0 < rate < 1.0:  # first: the rate's tolerance holds only for entries drawn independently
+            _check_independent(kept, p, case)
         if abs(rate - want) > tolerance:
             if 0 < p != 0.5 and abs(rate - p) <= tolerance:
                 why = ("you keep entries with probability p: p is the probability to drop an entry, so keep where "
@@ -360,21 +362,32 @@ def check_keep_rate(impl: Implementation) -> None:
             else:
                 why = "keep an entry where its uniform number (self.rng.random(x.shape)) is below 1 - p"
             raise CheckFailure(f"{where}\n  hint: {why}{case}", tensor="out", hint="keep_rate")
-        if p == 0:
-            continue
-        agree_chance = p**2 + (1 - p) ** 2  # two independent entries are both kept or both dropped
-        covariance = p**3 + (1 - p) ** 3 - agree_chance**2  # of two pairs that share an entry
-        for axis in range(kept.ndim):
-            pairs = np.take(kept, range(1, kept.shape[axis]), axis) == np.take(kept, range(kept.shape[axis] - 1), axis)
-            agree = float(pairs.mean())
-            spread = SIGMAS * np.sqrt((agree_chance * (1 - agree_chance) + 2 * abs(covariance)) / pairs.size)
-            if abs(agree - agree_chance) > spread:
-                raise CheckFailure(
-                    f"Dropout({p}).forward in training mode keeps or drops neighbours along axis {axis} together "
-                    f"{agree:.1%} of the time; entries drawn independently agree {agree_chance:.1%} of the time "
-                    f"(within {spread:.1%})\n  hint: the mask must hold one random number per entry of x, "
-                    f"self.rng.random(x.shape); a mask drawn for fewer axes (x.shape[1:], one row) and broadcast "
-                    f"drops the same entries along axis {axis}{case}", tensor="out", hint="independent")
+
+
+def _check_independent(kept: np.ndarray, p: float, case: str) -> None:
+    """Neighbours along every axis of `kept` (bool, x's shape) are kept or dropped together as often as
+    independent entries are. The axis that deviates most is the one blamed: a mask broadcast along one axis also
+    disturbs the counts along the others (whole rows agree or not), so the first failing axis may be the wrong one."""
+    agree_chance = p**2 + (1 - p) ** 2  # two independent entries are both kept or both dropped
+    covariance = p**3 + (1 - p) ** 3 - agree_chance**2  # of two pairs that share an entry
+    worst = None
+    for axis in range(kept.ndim):
+        pairs = np.take(kept, range(1, kept.shape[axis]), axis) == np.take(kept, range(kept.shape[axis] - 1), axis)
+        agree = float(pairs.mean())
+        spread = SIGMAS * np.sqrt((agree_chance * (1 - agree_chance) + 2 * abs(covariance)) / pairs.size)
+        excess = abs(agree - agree_chance) / spread
+        if excess > 1 and (worst is None or excess > worst[0]):
+            worst = (excess, axis, agree, spread)
+    if worst is None:
+        return
+    _, axis, agree, spread = worst
+    shape = ", ".join("1" if a == axis else str(n) for a, n in enumerate(kept.shape))
+    raise CheckFailure(
+        f"Dropout({p}).forward in training mode keeps or drops neighbours along axis {axis} together "
+        f"{agree:.1%} of the time; entries drawn independently agree {agree_chance:.1%} of the time "
+        f"(within {spread:.1%})\n  hint: the mask must hold one random number per entry of x, "
+        f"self.rng.random(x.shape); a mask drawn for fewer axes (such as shape ({shape})) and broadcast "
+        f"drops the same entries along axis {axis}{case}", tensor="out", hint="independent")
 
 
 # ---------------------------------------------------------------- where the mask comes from

@@ -121,6 +121,9 @@ def _alternatives(case: SGDCase) -> list[tuple[str, str, SGDCase, dict[str, obje
                            "velocity per parameter (per layer and key)", case, {"shared": "all"}),
     ]
     if case.momentum:
+        found.append(("zero_grad", "your parameters moved exactly as if a parameter whose gradient is all zero were "
+                                   "skipped: momentum still moves it (v = momentum * v, then w += v); do not skip "
+                                   "zero gradients", case, {"skip_zero": True}))
         found.append(("momentum_state", "your parameters moved exactly as plain SGD without momentum would: "
                                         "the velocity is not kept from one step to the next",
                       case._replace(momentum=0.0), {}))
@@ -148,11 +151,13 @@ def _simulated(start: list[dict[str, np.ndarray]], history: list, case: SGDCase,
 
 def _compare_trajectory(layers: list[ToyLayer], start: list[dict[str, np.ndarray]],
                         history: list[list[dict[str, np.ndarray]]], case: SGDCase, what: str,
-                        expected: list[dict[str, np.ndarray]], moves_later: Callable[[], bool] | None = None) -> None:
+                        expected: list[dict[str, np.ndarray]], moves_later: Callable[[], bool] | None = None,
+                        note: str = "") -> None:
     """Your parameters after the steps in `history` must equal `expected`; if not, say how they differ.
 
     `moves_later` takes one more step and says whether the parameters then move: after a step that moved nothing,
-    it tells an update that lags one step behind from one that never reaches the arrays."""
+    it tells an update that lags one step behind from one that never reaches the arrays. `note` (a line ending in
+    a newline) says what was unusual about the gradients."""
     if _matches(layers, expected):
         return
     number, k = next((i, k) for i, (layer, want) in enumerate(zip(layers, expected)) for k in want
@@ -176,7 +181,7 @@ def _compare_trajectory(layers: list[ToyLayer], start: list[dict[str, np.ndarray
         f"SGDMomentum.step: params[{k!r}] of layer {number} is wrong after {steps} {what}\n"
         f"  first entry: yours {got:+.6g}, expected {want.flat[0]:+.6g} (started at {w0.flat[0]:+.6g})\n"
         f"  hint: {why}; the update is v = momentum * v - lr * (g + weight_decay * w), then w += v\n"
-        f"  case: {case}", tensor=f"params[{k!r}]", hint=hint,
+        f"{note}  case: {case}", tensor=f"params[{k!r}]", hint=hint,
     )
 
 
@@ -186,11 +191,16 @@ def _run(impl: Implementation, case: SGDCase, fresh_gradients: bool) -> None:
     start = [{k: v.copy() for k, v in _params(layer).items()} for layer in layers]
     optimizer = _optimizer(impl, layers, case)
     history = []
+    zeroed = None
     for step in range(case.steps):
         if fresh_gradients or step == 0:
             for layer in layers:
                 for k in _grads(layer):
                     _grads(layer)[k][...] = inputs.gaussian(rng, _grads(layer)[k].shape)
+        if fresh_gradients and step == 1:  # a parameter a batch did not reach still moves: its velocity carries on
+            zeroed = next(((i, k) for i, layer in enumerate(layers) for k in _grads(layer)), None)
+            if zeroed is not None:
+                _grads(layers[zeroed[0]])[zeroed[1]][...] = 0.0
         history.append([{k: g.copy() for k, g in _grads(layer).items()} for layer in layers])
         _step(optimizer, layers)
     if fresh_gradients:
@@ -209,7 +219,10 @@ def _run(impl: Implementation, case: SGDCase, fresh_gradients: bool) -> None:
             return False
         return not all(np.array_equal(_params(layer)[k], w[k]) for layer, w in zip(layers, before) for k in w)
 
-    _compare_trajectory(layers, start, history, case, what, expected, moves_later)
+    note = "" if zeroed is None else (
+        f"  step 2 gave params[{zeroed[1]!r}] of layer {zeroed[0]} an all-zero gradient, on purpose: momentum still "
+        f"moves such a parameter (v = momentum * v, then w += v)\n")
+    _compare_trajectory(layers, start, history, case, what, expected, moves_later, note)
 
 
 def check_constant_gradient(impl: Implementation, case: SGDCase) -> None:
@@ -222,7 +235,7 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                         case: SGDCase, *, decay_lr: float | None = None, step_scale: float = 1.0,
                         lrs: list[float] | None = None, order: str = "velocity first", shared: str = "none",
                         nesterov: bool = False, decay_min_ndim: int = 0,
-                        lr_outside: bool = False) -> list[dict[str, np.ndarray]]:
+                        lr_outside: bool = False, skip_zero: bool = False) -> list[dict[str, np.ndarray]]:
     """The contract's update, applied step by step to copies (the oracle).
 
     `lrs` gives each step's learning rate (a schedule; case.lr throughout by default). The other options
@@ -231,7 +244,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
     `shared` ("name": one velocity per parameter name across layers; "all": one velocity for everything) and
     `nesterov` (w += momentum * v - lr * g after the velocity update) and `decay_min_ndim` (weight decay only on
     parameters of at least that many axes: 2 skips the biases) and `lr_outside` (PyTorch's convention: the velocity
-    sums raw gradients, v = momentum * v + g, and w -= lr * v; the same as the contract's at a constant lr).
+    sums raw gradients, v = momentum * v + g, and w -= lr * v; the same as the contract's at a constant lr) and
+    `skip_zero` (a parameter whose gradient is all zero is left alone that step, velocity and all).
     """
     w = [{k: a.copy() for k, a in p.items()} for p in start]
     velocity: dict[object, np.ndarray] = {}
@@ -240,6 +254,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
         decay = lr if decay_lr is None else decay_lr
         for i, (wl, gl) in enumerate(zip(w, step_grads)):
             for k in wl:
+                if skip_zero and not gl[k].any():
+                    continue
                 slot = {"none": (i, k), "name": k, "all": "all"}[shared]
                 v = velocity.get(slot, np.zeros_like(wl[k]))
                 weight_decay = case.weight_decay if wl[k].ndim >= decay_min_ndim else 0.0
