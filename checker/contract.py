@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from gradkit.checker import hints
 from gradkit.checker.guard import call
 from gradkit.checker.results import CheckFailure, StudentCodeError
 
@@ -122,9 +123,7 @@ def _why_not_repeatable(layer: Any, x: np.ndarray, dout: np.ndarray, name: str, 
     else:
         return ("after a fresh forward the first result comes back: your backward changes what forward cached (an "
                 "in-place operation such as *= or -= on a cached array); work on a copy"), "cache_written"
-    return (f"even after a fresh forward it is not repeatable: some entries of {name} are never written (np.empty "
-            "keeps whatever was in memory: allocate with np.zeros, and check that your loops reach every index), "
-            "or backward uses random numbers"), "unwritten"
+    return f"even after a fresh forward it is not repeatable: {hints.not_repeatable(name)}", "unwritten"
 
 
 def checked_backward(layer: Any, dout: np.ndarray, x: np.ndarray, only: str | None = None,

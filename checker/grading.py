@@ -235,6 +235,6 @@ class Scoreboard:
             return
         terminalreporter.write_sep("=", f"gradkit score: --impl {impl_spec(self.config)}")
         terminalreporter.write_line(score_table(self.outcomes, self.config.stash[COURSE].exercises))
-        if not all(o.passed for o in self.outcomes):
+        if not all(o.passed for o in self.outcomes) and len({o.exercise for o in self.outcomes}) > 1:
             terminalreporter.write_line("a closer look at one exercise: gradkit check <exercise>")
 

@@ -25,6 +25,14 @@ def close(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and float(np.abs(a - b).max(initial=0)) <= EXACT * scale
 
 
+def not_repeatable(name: str) -> str:
+    """The causes of a result that changes from one identical run to the next."""
+    return (f"some entries of {name} are never written (np.empty keeps whatever was in memory: allocate with np.zeros, "
+            f"and check that your loops reach every index), a buffer kept from an earlier call is reused without "
+            f"being cleared, an array already returned (or cached) is written into later, or your code uses random "
+            f"numbers")
+
+
 def zeros(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:
     if not np.any(a) and np.any(n):
         stored = "backward must return dx" if name == "dx" else f"backward must set self.grads[{name[1:]!r}]"

@@ -149,9 +149,16 @@ class Implementation:
 def unknown_impl(spec: str) -> str | None:
     """One line saying why `spec` names no implementation (None if it names one): the check every surface
     (pytest's `--impl`, the gradkit commands) makes before grading."""
-    if spec in PACKAGES or Path(spec).expanduser().is_dir():
+    if spec in PACKAGES:
         return None
-    return f"--impl {spec}: no such folder (give the folder holding your exercise files)"
+    folder = Path(spec).expanduser()
+    if not folder.is_dir():
+        return f"--impl {spec}: no such folder (give the folder holding your exercise files)"
+    if not any((folder / exercise.file).is_file() for exercise in EXERCISES.values()):
+        files = ", ".join(exercise.file for exercise in list(EXERCISES.values())[:3])
+        return (f"--impl {spec}: no exercise file there ({files}, ...): give the folder holding your exercise "
+                f"files (`gradkit init DIR` makes one)")
+    return None
 
 
 def load_implementation(spec: str = "exercises") -> Implementation:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from gradkit.checker import inputs
+from gradkit.checker import hints, inputs
 from gradkit.checker.contract import backward_after_forward
 from gradkit.checker.guard import call
 from gradkit.checker.impl import Implementation
@@ -171,9 +171,7 @@ def _twins_agree(impl: Implementation, case: LayerCase, alone: tuple[Any, dict, 
             raise CheckFailure(
                 f"a {type(twins[0].layer).__name__} gives another {name} in a network than alone, even beside an "
                 f"identical layer (same parameters, input and dout): the difference is within one layer, not shared "
-                f"between layers\n  hint: some entries of {name} are never written (np.empty keeps whatever was in "
-                f"memory: allocate with np.zeros, and check that your loops reach every index), or your code uses "
-                f"random numbers\n  case: {case}", tensor=name, hint="unwritten")
+                f"between layers\n  hint: {hints.not_repeatable(name)}\n  case: {case}", tensor=name, hint="unwritten")
 
 
 def _repeatable(impl: Implementation, case: LayerCase, first: dict[str, np.ndarray]) -> None:
@@ -185,9 +183,8 @@ def _repeatable(impl: Implementation, case: LayerCase, first: dict[str, np.ndarr
             cls = exercise_of_case(case).cls
             raise CheckFailure(
                 f"one fresh {cls}, built and run the same way twice (same parameters, input and dout), gives two "
-                f"different {name}s: the difference is within one layer, not between layers\n  hint: some entries of "
-                f"{name} are never written (np.empty keeps whatever was in memory: allocate with np.zeros, and check "
-                f"that your loops reach every index), or your code uses random numbers\n  case: {case}",
+                f"different {name}s: the difference is within one layer, not between layers\n  hint: "
+                f"{hints.not_repeatable(name)}\n  case: {case}",
                 tensor=name, hint="unwritten")
 
 

@@ -113,8 +113,38 @@ def layer_directional(impl: Implementation, case: LayerCase, tensor: str, fill_p
     u = inputs.unit_direction(run.rng, grad.shape)
     setup = run.setup
     layer = reference_twin(impl, case, setup.layer) or setup.layer
-    return directional_check(perturbed_loss(layer, setup.x, run.v, tensor, u, setup.out_shape, setup.formula),
-                             grad, u, kink_guard=not getattr(spec_of(case), "SMOOTH", False))
+    result = directional_check(perturbed_loss(layer, setup.x, run.v, tensor, u, setup.out_shape, setup.formula),
+                               grad, u, kink_guard=not getattr(spec_of(case), "SMOOTH", False))
+    if not result.passed and layer is setup.layer:
+        _require_fresh_forward(impl, case, setup, tensor, u)
+    return result
+
+
+def _require_fresh_forward(impl: Implementation, case: LayerCase, setup: Any, tensor: str, u: np.ndarray) -> None:
+    """Finite differences call your forward again and again on one layer: they judge your backward only if each
+    call answers for its own input. A layer that has already run, given x moved along u, must give what a fresh
+    layer with the same parameters gives; else the forward is what is wrong (a result kept from an earlier call)."""
+    moved = setup.x + H * u if tensor == "x" else setup.x
+    fresh = build_layer(impl, case, np.random.default_rng(0), fill_params=False)
+    for key, value in fresh.params.items():
+        value[...] = setup.layer.params[key]
+    if tensor != "x":
+        fresh.params[tensor][...] += H * u
+        setup.layer.params[tensor][...] += H * u
+    try:
+        again = checked_forward(setup.layer, moved, setup.out_shape, setup.formula, keep_input=False)
+    finally:
+        if tensor != "x":
+            setup.layer.params[tensor][...] -= H * u
+    want = checked_forward(fresh, moved, setup.out_shape, setup.formula, keep_input=False)
+    if not np.allclose(again, want, rtol=1e-9, atol=1e-12):
+        raise CheckFailure(
+            f"{type(setup.layer).__name__}.forward, called again on a layer that has run before, returned another "
+            f"output than a fresh layer with the same parameters gives for the same input: something computed for "
+            f"an earlier input is reused (a cache keyed by the input's shape, say), so finite differences cannot judge "
+            f"your backward\n  hint: forward must compute everything from the x (and parameters) of this call; "
+            f"keep from earlier calls only what does not depend on them\n  case: {case}",
+            tensor="out", hint="stale_cache")
 
 
 def reference_twin(impl: Implementation, case: LayerCase, layer: Any) -> Any | None:

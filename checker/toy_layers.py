@@ -3,11 +3,13 @@ without parameters (like ReLU) and without the attributes at all (like Flatten),
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from gradkit.checker import inputs
+from gradkit.checker.results import CheckFailure, StudentCodeError
 
 # What an optimizer that wrote into a layer's gradient is told (usually through an alias of it).
 GRADS_WRITTEN = ("read the gradients, never write them (`g = layer.grads[k]; g += weight_decay * w` writes into the "
@@ -56,3 +58,40 @@ def make_layers(shapes: tuple[tuple[int, ...], ...], rng: np.random.Generator, w
 
     bare = [Bare()] if with_bare else []
     return [layer(shapes[:half]), ToyLayer({}), *bare, layer(shapes[half:])]
+
+
+def check_grads_read_by_key(make_optimizer: Callable[[list[Any]], Any], step: Callable[[Any, list[Any]], None],
+                            shapes: tuple[tuple[int, ...], ...], seed: int, name: str) -> None:
+    """Two optimizers over equal layers fed equal gradients, one whose layers list their grads' keys in the other
+    order than their params' (the contract pairs them by key, as a backward that builds `{"b": db, "W": dW}`
+    does): both must move the same way. Pairing `zip(params.values(), grads.values())` does not."""
+    rng = np.random.default_rng(seed)
+    plain = make_layers(shapes, rng)
+    if all(len(params_of(layer)) < 2 for layer in plain):
+        return  # one key per layer: no other order
+    reordered = [ToyLayer({k: v.copy() for k, v in params_of(layer).items()}) for layer in plain]
+    for layer in reordered:
+        layer.grads = dict(reversed(layer.grads.items()))
+    optimizers = [make_optimizer(plain), make_optimizer(reordered)]
+    for _ in range(2):
+        for layer, twin in zip(plain, reordered):
+            for k in grads_of(layer):
+                grads_of(layer)[k][...] = grads_of(twin)[k][...] = inputs.gaussian(rng, grads_of(layer)[k].shape)
+        step(optimizers[0], plain)
+        try:
+            step(optimizers[1], reordered)
+        except StudentCodeError as error:
+            raised = f" (with the other order it raised {error.message.splitlines()[0]})"
+            break
+        raised = ""
+        if not all(np.allclose(params_of(a)[k], params_of(b)[k], rtol=1e-12, atol=1e-15, equal_nan=True)
+                   for a, b in zip(plain, reordered) for k in params_of(a)):
+            break
+    else:
+        return
+    order = list(reordered[0].grads) if len(reordered[0].grads) > 1 else list(reordered[-1].grads)
+    raise CheckFailure(
+        f"{name}.step moved the parameters differently when a layer's grads dict lists its keys in another order "
+        f"than its params dict ({order}){raised}\n  hint: pair each parameter with its gradient by key, "
+        f"layer.grads[k] for each k of layer.params, not by position (zip(params.values(), grads.values()))\n"
+        f"  case: layers with parameters of shapes {list(shapes)}", tensor="params", hint="keys")

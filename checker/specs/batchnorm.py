@@ -299,6 +299,17 @@ def _counterfactuals() -> dict[tuple[str, str], Hint]:
 
 
 COUNTERFACTUAL_HINTS: dict[tuple[str, str], Hint] = _counterfactuals()
+SQUARE = Hint("square", "correct for square images (H = W), wrong when H != W: somewhere H is used where W belongs (or "
+                        "the reverse), such as a count N*H*H, a reshape or a loop with H twice")
+
+
+def refine_counterfactual(case: Case, feature: str, tensor: str, passes: Any) -> Hint | None:
+    """One pixel per image passes, and so does a square image: the mistake mixes up H and W, not the axes."""
+    if feature == "spatial" and case.H != case.W:
+        square = case._replace(H=max(case.H, case.W), W=max(case.H, case.W))
+        if valid(square) and passes(square):
+            return SQUARE
+    return None
 
 
 def _fits(target: np.ndarray, pattern: np.ndarray) -> np.ndarray | None:
@@ -555,6 +566,23 @@ def check_running_statistics(impl: Implementation, case: RunningCase) -> None:
             f"  {name}[{c}]: yours {mine[name][c]:+.6g}, expected {want[name][c]:+.6g} (it started at "
             f"{start[index][c]:+.6g}, momentum={case.momentum})\n"
             f"  hint: {why}\n  case: {case}", tensor=name, hint=hint)
+    _running_statistics_stay_float64(impl, case)
+
+
+def _running_statistics_stay_float64(impl: Implementation, case: RunningCase) -> None:
+    """A training-mode forward on float32 x leaves running_mean and running_var float64 (the contract's dtype: the
+    averages of a whole training run should not lose digits to x's)."""
+    layer = construct(impl.BatchNorm2D, case.C, momentum=case.momentum, eps=EPS)
+    call(layer, "forward", make_input(case, np.random.default_rng(case.seed + 1)).astype(np.float32))
+    for name in ("running_mean", "running_var"):
+        value = getattr(layer, name, None)
+        if isinstance(value, np.ndarray) and value.dtype != np.float64:
+            raise CheckFailure(
+                f"{CLS}.forward (training mode) on float32 x turned {name} into a {value.dtype} array; it must stay "
+                f"float64\n  hint: cast out to x's dtype, never the running statistics (no .astype(x.dtype) on "
+                f"them, and no new array of x's dtype assigned to them); (1 - momentum) * self.{name} + momentum * "
+                f"batch_{name.split('_')[1]} is float64 as it stands\n  case: {case}, x of float32",
+                tensor=name, hint="dtype")
 
 
 @remembers_case

@@ -200,6 +200,39 @@ def check_dx_uses_the_forward_mask(impl: Implementation, case: Case) -> None:
         failure.case = case
         failure.gradient = "x"  # the plugin asks `diagnose` why, once, on the shrunk case
         raise failure
+    if case.training:
+        _check_zeros_in_x(impl, case)
+
+
+def _check_zeros_in_x(impl: Implementation, case: Case) -> None:
+    """x may hold zeros (a ReLU before dropout makes many), and dx still flows through every entry the mask kept.
+    Judged against a twin layer of an equal seed fed the same x without its zeros: both draw the same mask, which
+    depends on x's shape and dtype, never on its values (when the twins' masks differ elsewhere, nothing is judged)."""
+    rng = np.random.default_rng([case.seed, 7])
+    x = make_input(case, rng)
+    x_zeros = x.copy()
+    x_zeros.flat[::2] = 0.0
+    twin, layer = (build(impl, case, np.random.default_rng([case.seed, 9])) for _ in range(2))
+    kept = _kept(checked_forward(twin, x, case.out_shape, case.out_formula, keep_input=False))
+    out = checked_forward(layer, x_zeros, case.out_shape, case.out_formula, keep_input=False)
+    if not np.array_equal(_kept(out)[x_zeros != 0], kept[x_zeros != 0]):
+        return  # the mask depends on x's values: the twin says nothing about it
+    dout = inputs.gaussian(rng, case.out_shape)
+    dx, _ = checked_backward(layer, dout, x_zeros, only="x", after=out)
+    want = dout * kept * case.scale
+    if _close(dx, want, dout):
+        return
+    err = np.abs(dx - want)
+    worst = np.unravel_index(int(np.argmax(err)), err.shape)
+    at_zero = x_zeros[worst] == 0 and kept[worst]
+    hint = ("\n  hint: keep the mask forward drew (self.mask) for backward; a mask read back from the output "
+            "(out != 0) also drops the entries where x was 0 but the mask kept them" if at_zero else "")
+    raise CheckFailure(
+        f"Dropout.backward: the gradient with respect to x (dx) is wrong where x holds zeros\n"
+        f"  worst dx[{fmt_index(worst)}]: yours {dx[worst]:+.6g}, expected {want[worst]:+.6g} (x there "
+        f"{x_zeros[worst]:+.6g}; the mask {'kept' if kept[worst] else 'dropped'} that entry, as a layer of an "
+        f"equal seed shows on x without zeros){hint}\n  case: {case}, every other entry of x set to 0",
+        tensor="dx", hint="mask" if at_zero else None)
 
 
 def dx_mistake(run: NetworkRun, case: Case, masks: bool = True) -> Hint | None:
@@ -345,11 +378,14 @@ def check_keep_rate(impl: Implementation) -> None:
                  f"(within {tolerance:.4f}, {SIGMAS} standard deviations)")
         case = f"\n  case: x of shape {RATE_SHAPE}, Dropout({p}, rng=np.random.default_rng({seed}))"
         if p != 0 and 0.0 < rate < 1.0:  # first: the rate's tolerance holds only for entries drawn independently
-            _check_independent(kept, p, case)
+            _check_independent(kept, p, rate, case)
         if abs(rate - want) > tolerance:
             if 0 < p != 0.5 and abs(rate - p) <= tolerance:
                 why = ("you keep entries with probability p: p is the probability to drop an entry, so keep where "
                        "the uniform number is below 1 - p (or drop where it is below p)")
+            elif p not in (0.0, 0.5) and abs(rate - 0.5) <= tolerance:
+                why = ("you keep half of the entries whatever p is (a coin flip such as rng.integers(0, 2), or a "
+                       "comparison with 0.5?): keep an entry where self.rng.random(x.shape) is below 1 - p")
             elif rate == 0.0 and p == 0:
                 why = ("at p = 0 nothing may be dropped, yet every entry was: do you keep with probability p? p is "
                        "the probability to drop, so keep where the uniform number is below 1 - p")
@@ -364,12 +400,13 @@ def check_keep_rate(impl: Implementation) -> None:
             raise CheckFailure(f"{where}\n  hint: {why}{case}", tensor="out", hint="keep_rate")
 
 
-def _check_independent(kept: np.ndarray, p: float, case: str) -> None:
+def _check_independent(kept: np.ndarray, p: float, rate: float, case: str) -> None:
     """Neighbours along every axis of `kept` (bool, x's shape) are kept or dropped together as often as
-    independent entries are. The axis that deviates most is the one blamed: a mask broadcast along one axis also
-    disturbs the counts along the others (whole rows agree or not), so the first failing axis may be the wrong one."""
-    agree_chance = p**2 + (1 - p) ** 2  # two independent entries are both kept or both dropped
-    covariance = p**3 + (1 - p) ** 3 - agree_chance**2  # of two pairs that share an entry
+    independent entries kept at the observed `rate` are (a wrong rate is the rate check's to name). The axis that
+    deviates most is the one blamed: a mask broadcast along one axis also disturbs the counts along the others
+    (whole rows agree or not), so the first failing axis may be the wrong one."""
+    agree_chance = rate**2 + (1 - rate) ** 2  # two independent entries are both kept or both dropped
+    covariance = rate**3 + (1 - rate) ** 3 - agree_chance**2  # of two pairs that share an entry
     worst = None
     for axis in range(kept.ndim):
         pairs = np.take(kept, range(1, kept.shape[axis]), axis) == np.take(kept, range(kept.shape[axis] - 1), axis)

@@ -117,6 +117,20 @@ def resized(case: Case, KH: int, KW: int, stride: int) -> Case:
     return case._replace(KH=KH, KW=KW, stride=stride, H=(H_out - 1) * stride + KH + left_h,
                          W=(W_out - 1) * stride + KW + left_w)
 
+TILES_ONLY = Hint("stride", "correct when the stride equals the window size (windows tile the image), wrong when they "
+                            "overlap and also when they leave gaps (stride > window): window (i, j) covers rows "
+                            "i*stride .. i*stride + KH - 1 and columns j*stride .. j*stride + KW - 1 whatever the "
+                            "stride; spreading dout by repeating it in blocks (np.kron, np.repeat, a reshape) fits only "
+                            "stride == window")
+
+
+def refine_counterfactual(case: Case, feature: str, tensor: str, passes: Any) -> Hint | None:
+    """Windows that tile pass: if windows with gaps between them fail too, the mistake is not about overlap."""
+    if feature == "overlap" and not passes(resized(case, case.KH, case.KW, max(case.KH, case.KW) + 1)):
+        return TILES_ONLY
+    return None
+
+
 
 def square(case: Case, side: int) -> Case:
     """The case with a side x side window, the image changed as `resized` does."""

@@ -183,6 +183,36 @@ def check_contract(impl: Implementation, case: Case) -> None:
             raise CheckFailure("SoftmaxCrossEntropy.backward gave a different dscores when called twice; it must "
                                "depend only on what forward cached, so never write into the cache (work on a copy)",
                                tensor="dscores", hint="mutation")
+    _second_batch(impl, case, rng, scores, y)
+
+
+def _second_batch(impl: Implementation, case: Case, rng: np.random.Generator, scores: np.ndarray,
+                  y: np.ndarray) -> None:
+    """One loss object, two batches (as a training loop uses it): the second forward and backward give what a fresh
+    object gives on the second batch. Something computed once and kept (a memoised dscores, a cached one-hot of
+    the first labels) answers for the first batch instead."""
+    other, other_y = make_scores(case, rng)
+    other = other * 2.0 + 1.0  # other values for sure, even where the case has a single class
+    loss_fn = construct(impl.SoftmaxCrossEntropy)
+    checked_loss(loss_fn, scores, y)
+    first = checked_dscores(loss_fn, scores)
+    loss = checked_loss(loss_fn, other, other_y)
+    dscores = checked_dscores(loss_fn, other)
+    fresh = construct(impl.SoftmaxCrossEntropy)
+    want_loss = checked_loss(fresh, other, other_y)
+    want = checked_dscores(fresh, other)
+    stale = "the first batch's" if np.array_equal(dscores, first) and not np.array_equal(first, want) else None
+    if np.allclose(dscores, want, rtol=1e-12, atol=1e-15) and np.isclose(loss, want_loss, rtol=1e-12, atol=0):
+        return
+    what = (f"backward returned {stale} dscores" if stale else
+            f"forward returned loss {loss:.10g} (a fresh object: {want_loss:.10g})" if not np.isclose(loss, want_loss)
+            else "backward's dscores differ from a fresh object's")
+    raise CheckFailure(
+        f"SoftmaxCrossEntropy: after forward and backward on one batch, a second forward on other scores gave the "
+        f"wrong result: {what}\n  hint: forward must recompute everything backward uses from the scores and labels "
+        f"it is given, every call; nothing computed for an earlier batch may be kept and reused (a dscores or "
+        f"one-hot computed once, `if self._dscores is None`)\n  case: {case}, called twice", tensor="dscores"
+        if stale or np.isclose(loss, want_loss) else "loss", hint="stale_cache")
 
 
 @remembers_case
@@ -218,12 +248,29 @@ def _overflow_advice(impl: Implementation, huge: np.ndarray, y: np.ndarray) -> s
         checked_loss(loss_fn, huge - huge.max(axis=1, keepdims=True), y)
         checked_dscores(loss_fn, huge - huge.max(axis=1, keepdims=True))
     except (CheckFailure, StudentCodeError):
+        if not _finite_with_labels_at_the_maxima(impl, huge - huge.max(axis=1, keepdims=True)):
+            return ("even given scores whose row maxima are already 0, with each label at its row's maximum, your "
+                    "code is not finite: something still overflows, so the shift is not by each row's own maximum "
+                    "(a mean, a global maximum, or a shift added back later?); subtract scores.max(axis=1, "
+                    "keepdims=True) and compute log-softmax as shifted - log(sum(exp(shifted)))")
         return ("even given scores whose row maxima are already 0, your code is not finite: exp(-1e4) underflows, a "
                 "probability becomes exactly 0 and np.log(0) = -inf; compute log-probabilities directly, "
                 "log_probs = shifted - log(sum(exp(shifted))), instead of the log of a ratio")
     return ("exp(1e4) overflows to inf, and after a shift by anything but each row's own maximum a whole row of exp "
             "can underflow to 0; subtract each row's maximum score first (softmax does not change) and compute "
             "log-softmax as shifted - log(sum(exp(shifted)))")
+
+
+def _finite_with_labels_at_the_maxima(impl: Implementation, shifted: np.ndarray) -> bool:
+    """Your loss and dscores are finite on scores whose row maxima are 0 when each label is its row's maximum: a
+    probability that underflows to 0 is then never the label's, so only an overflow can still break them."""
+    try:
+        loss_fn = construct(impl.SoftmaxCrossEntropy)
+        checked_loss(loss_fn, shifted, shifted.argmax(axis=1))
+        checked_dscores(loss_fn, shifted)
+    except (CheckFailure, StudentCodeError):
+        return False
+    return True
 
 
 @remembers_case

@@ -8,12 +8,14 @@ sandboxed, as `grade-all` grades it, into Gradescope's results.json.
 from __future__ import annotations
 
 import argparse
+import math
 import zipfile
 from pathlib import Path
 
 from gradkit import layout
 from gradkit.batch.gradescope import DEFAULT_WALL_SECONDS
 from gradkit.checker.course import load, of_source
+from gradkit.checker.points import hidden_points, public_points
 from gradkit.release.gradescope import build_autograder
 
 
@@ -39,4 +41,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"wrote {archive}: setup.sh, run_autograder, requirements.txt, the gradkit wheel and {hidden} "
           "instructor-only test file(s) (leak check passed)")
     print(f"course {course.name}: {', '.join(course.exercises)}")
+    public = math.fsum(public_points(e, course) for e in course.exercises)
+    hidden_total = math.fsum(hidden_points(e, course) for e in course.exercises)
+    print(f"set the assignment's total to {public + hidden_total:g} points on Gradescope: {public:g} public + "
+          f"{hidden_total:g} instructor-only (the tests' points, which the score sums)")
     return 0

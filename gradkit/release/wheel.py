@@ -1,10 +1,12 @@
 """The wheel students install, built from the source and proven to hold nothing an instructor keeps.
 
 One build serves everyone: `gradkit release` puts this wheel in the student folder, and the wheel test
-installs the same build into a fresh virtual environment. The wheel carries its course (`gradkit/course.json`,
-`checker.course`), so an installed gradkit grades the exercises, and for the points, it was released with. The file list must match `ALLOWED` (no
-solutions, hidden tests, catalogue, naive implementation or self-tests can slip in through a packaging
-change) and no text file may contain a secret line (`leakcheck`, the check `gradkit release` applies).
+installs the same build into a fresh virtual environment. A plain `pip wheel .` of the source builds the same
+files, except the course: the wheel carries its course (`gradkit/course.json`, `checker.course`), so an installed
+gradkit grades the exercises, and for the points, it was released with (without one, the default course). Its
+description is `gradkit/DESCRIPTION.md`, never the instructor's README. The file list must match `ALLOWED` (no
+solutions, hidden tests, catalogue, naive implementation or self-tests can slip in through a packaging change)
+and no text file may contain a secret line (`leakcheck`, the check `gradkit release` applies).
 """
 
 from __future__ import annotations
@@ -36,16 +38,8 @@ ALLOWED = [re.compile(p) for p in (
     r"gradkit-[0-9.]+\.dist-info/(METADATA|WHEEL|RECORD|entry_points\.txt|top_level\.txt|licenses/.*|LICENSE.*)",
 )]
 # Copied to a clean folder before building, so nothing stale (build/, a local data set) can end up inside.
-_NOT_SOURCE = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", "*.pyc", ".hypothesis",
+NOT_SOURCE = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", "*.pyc", ".hypothesis",
                                      ".pytest_cache", "runs", ".venv", "mnist", "cifar10", "*.gz", "*.tar.gz")
-
-
-WHEEL_README = """\
-# gradkit
-
-Build the layers of a convolutional network from scratch in NumPy, and get a grade with feedback that says which
-gradient is wrong, where and why. Start with `gradkit init my-cnn` and read the README it writes.
-"""
 
 
 def build_wheel(root: Path, out_dir: Path, course: Course | None = None) -> Path:
@@ -54,11 +48,8 @@ def build_wheel(root: Path, out_dir: Path, course: Course | None = None) -> Path
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="gradkit-wheel-") as tmp:
         source = Path(tmp) / "source"
-        shutil.copytree(root, source, ignore=_NOT_SOURCE)
+        shutil.copytree(root, source, ignore=NOT_SOURCE)
         (source / "gradkit" / layout.SHIPPED_COURSE).write_text(to_json(course or of_source(root)))
-        # The wheel's description is its METADATA, which students get: never the instructor's README (it shows
-        # solutions, such as "Add your own exercise").
-        (source / "README.md").write_text(WHEEL_README, encoding="utf-8")
         completed = subprocess.run(
             [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation", "-q",
              "-w", str(out_dir)], capture_output=True, text=True, stdin=subprocess.DEVNULL)

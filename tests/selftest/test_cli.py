@@ -87,6 +87,11 @@ def test_a_mistyped_impl_is_one_line(tmp_path):
                           text=True, timeout=600, stdin=subprocess.DEVNULL)
     output = (done.stdout + done.stderr).strip().splitlines()
     assert done.returncode != 0 and len(output) <= 2 and "no such folder" in output[-1], output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("no exercise here\n")
+    done = gradkit("grade", "--impl", str(empty))
+    assert done.returncode == 2 and done.stderr.strip().count("\n") == 0 and "no exercise file" in done.stderr
 
 
 def test_commands_grade_the_workspace_they_run_in_and_say_how_to_make_one(tmp_path, monkeypatch):

@@ -4,7 +4,9 @@ against Gradescope's documented schema and against grade-all's grades of the sam
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import os
 import shutil
@@ -90,10 +92,15 @@ def course_file(tmp_path_factory) -> Path:
     return path
 
 
+PRINTED: dict[str, str] = {}  # what the command told the instructor, by the archive fixture
+
+
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory, course_file) -> Path:
     out = tmp_path_factory.mktemp("zip") / "autograder.zip"
-    assert main(["gradescope", "--out", str(out), "--course", str(course_file)]) == 0
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        assert main(["gradescope", "--out", str(out), "--course", str(course_file)]) == 0
+    PRINTED["gradescope"] = printed.getvalue()
     return out
 
 
@@ -211,6 +218,8 @@ def test_results_follow_gradescope_schema_and_grade_alls_grades(graded):
             assert per_test(results) == {f"{o.exercise}: {o.short_name}": (o.score, o.points) for o in mine.outcomes}
     ada, cy, dan = (graded["gradescope"][s] for s in ("ada", "cy", "dan"))
     assert (ada["score"], sum(t["max_score"] for t in ada["tests"])) == pytest.approx((36, 36))  # 30 + 6 hidden
+    told = "set the assignment's total to 36 points on Gradescope: 30 public + 6 instructor-only"
+    assert told in PRINTED["gradescope"]  # what the instructor enters, so Gradescope shows 36/36, not 36/30
     assert cy["score"] == pytest.approx(36 - (2 + 1) * 4 / 3)  # linear's db: public 2, hidden 1, each times 4/3
     failed = {t["name"]: t for t in cy["tests"] if t["status"] == "failed"}
     assert set(failed) == {"linear: db_matches_numerical_gradient", "linear_hidden: db_on_wider_layers"}

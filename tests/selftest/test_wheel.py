@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from gradkit.checker.course import DEFAULT
 from gradkit.checker.specs import EXERCISES
 from gradkit.release import leakcheck
 from gradkit.release.student import secrets
-from gradkit.release.wheel import build_wheel, check_wheel, unexpected_files
+from gradkit.release.wheel import NOT_SOURCE, build_wheel, check_wheel, unexpected_files
 
 ROOT = layout.source_root()
 
@@ -45,6 +47,21 @@ def test_the_wheel_holds_only_what_students_may_have(wheel):
     assert shipped == DEFAULT.to_dict()  # the course it was built for: the installed gradkit grades that one
     assert not any(n.startswith(("checker/", "solutions/", "exercises/", "tests/")) for n in names)
     assert not any("solutions" in n or "hidden" in n or "/bugs/" in n or "naive" in n for n in names)
+
+
+def test_a_plain_pip_wheel_of_the_source_is_the_same_product_without_its_course(wheel, tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=NOT_SOURCE)
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation",
+                           "-q", "-w", str(tmp_path / "dist")], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=600)
+    assert done.returncode == 0, done.stderr
+    (plain,) = (tmp_path / "dist").glob("gradkit-*.whl")
+    with zipfile.ZipFile(wheel) as released, zipfile.ZipFile(plain) as built:
+        assert set(built.namelist()) == set(released.namelist()) - {"gradkit/course.json"}
+        metadata = next(n for n in built.namelist() if n.endswith("/METADATA"))
+        assert built.read(metadata) == released.read(metadata)  # the student description, not the README
+        assert b"Add your own exercise" not in built.read(metadata)
 
 
 def test_a_wheel_with_a_solution_inside_is_refused(wheel, tmp_path):
