@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from gradkit import layout
 from gradkit.datasets.datadir import candidate_dirs, resolve_data_dir
 from gradkit.datasets.download import DownloadError, RemoteFile, download, verify_file
 from gradkit.errors import UserError
@@ -89,8 +90,8 @@ def find_mnist_file(key: str, data_dir: Path) -> Path | None:
 
 def mnist_missing_message(data_dir: Path, keys, reason: str) -> str:
     names = ", ".join(MNIST_FILES[key].name for key in keys)
-    return (f"MNIST {reason}: put {names} (from {MIRRORS[0]}; sizes and SHA-256 in data/README.md) "
-            f"in {data_dir / 'mnist'}")
+    return (f"MNIST {reason}: put {names} (from {MIRRORS[0]}; sizes and SHA-256 in "
+            f"{layout.samples_dir() / 'README.md'}) in {data_dir / 'mnist'}, or train on the sample with --sample")
 
 
 def mnist_paths(split: str, data_dir: Path, *, download_missing: bool = True,
