@@ -81,7 +81,7 @@ def require_unchanged(before: np.ndarray, after: np.ndarray, label: str, name: s
             change = f"its shape changed from {before.shape} to {after.shape}"
         else:
             idx = _first_index(before != after)
-            change = f"{name}[{_fmt(idx)}] changed from {before[idx]:.4g} to {after[idx]:.4g}"
+            change = f"{name}[{_fmt(idx)}] changed from {before[idx]:.10g} to {after[idx]:.10g}"
         raise CheckFailure(
             f"{label} modified its argument {name} in place ({change}); compute on a copy, never write into {name}",
             tensor=f"{name} (mutated)", hint="mutation",

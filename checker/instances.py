@@ -22,6 +22,19 @@ from gradkit.checker.setups import LayerCase, build
 from gradkit.checker.specs import exercise_of_case, spec_of
 
 
+def _set_params(layer: Any, params: dict[str, np.ndarray]) -> None:
+    """Write `params` into the layer's own parameter arrays, which must still have the constructor's shapes."""
+    for key, value in params.items():
+        mine = layer.params.get(key)
+        if getattr(mine, "shape", None) != value.shape:
+            raise CheckFailure(
+                f"{type(layer).__name__}.params[{key!r}] has shape {getattr(mine, 'shape', None)} after forward and "
+                f"backward; it must keep the shape the constructor gave it, {value.shape}\n  hint: reshape a local "
+                f"copy (W = self.params['W'].reshape(F, -1)), never self.params[{key!r}] itself (no assignment to "
+                f"its .shape, no new array in the dict)", tensor=f"params[{key!r}]", hint="shape")
+        mine[...] = value
+
+
 def _results(layer: Any, out: Any, dx: Any) -> dict[str, np.ndarray]:
     """What a layer computed, as copies; whatever is not an array is left out (its own tests judge it)."""
     found = {"out": out, "dx": dx, **{f"d{k}": g for k, g in (getattr(layer, "grads", None) or {}).items()}}
@@ -50,8 +63,7 @@ def check_instances_independent(impl: Implementation, case: LayerCase) -> None:
     # The first two layers again, built fresh and run interleaved as in a network.
     runs = [build(impl, case, np.random.default_rng(seed)) for seed in seeds[:2]]
     for run, (_setup, params, _dout, _found) in zip(runs, alone):
-        for key, value in params.items():
-            run.layer.params[key][...] = value
+        _set_params(run.layer, params)
     outs = [call(run.layer, "forward", run.x.copy()) for run in runs]
     dxs: list[Any] = [None, None]
     for i in (1, 0):
@@ -65,16 +77,16 @@ def check_instances_independent(impl: Implementation, case: LayerCase) -> None:
                  f"two {cls} layers in one network interfere: the {order} one's {{name}} differs from what it computes "
                  f"alone (forward A, forward B, backward B, backward A)",
                  f"keep the cache and grads on `self`, set in __init__ or forward; an attribute assigned in the class "
-                 f"body (`cache = {{}}`, `saved = []`) or a mutable default argument (`def forward(self, x, "
-                 f"cache={{}})`) is one object shared by every {cls}")
+                 f"body (`cache = {{}}`, `saved = []`), a mutable default argument (`def forward(self, x, "
+                 f"cache={{}})`) or a module-level buffer or dict is one object shared by every {cls}")
     # The first layer once more, on the third layer's input and parameters: a second call must forget the first,
     # and leave alone the arrays the first call returned (a network still holds them).
     returned = {name: (value, value.copy()) for name, value in (("out", outs[0]), ("dx", dxs[0]))
                 if isinstance(value, np.ndarray)}
     layer, (third, params, dout, want) = runs[0].layer, alone[2]
-    for key, value in params.items():
-        layer.params[key][...] = value
-    out = call(layer, "forward", third.x.copy())
+    _set_params(layer, params)
+    batch = third.x.copy()  # kept: the next check writes a new batch into this same array
+    out = call(layer, "forward", batch)
     dx = call(layer, "backward", dout.copy())
     for name, (array, before) in returned.items():
         if not np.array_equal(array, before, equal_nan=True):
@@ -101,7 +113,30 @@ def check_instances_independent(impl: Implementation, case: LayerCase) -> None:
              f"{cls} does on that input",
              "compute the cache again on every forward call (not only when it is empty), and read self.params[...] "
              "each time: a network calls each layer once per batch")
+    _same_array_new_values(layer, batch, case, alone[1])
     _another_shape(impl, case, layer, third.x.shape)
+
+
+def _same_array_new_values(layer: Any, batch: np.ndarray, case: LayerCase,
+                           other: tuple[Any, dict, np.ndarray, dict[str, np.ndarray]]) -> None:
+    """`layer`, right on a second call, given the array of that call again with another batch written into it (a
+    data loader that reuses one buffer does this) computes what a fresh layer computes on the new values: only
+    forward is compared (a backward after the caller changed x may legitimately read the changed x)."""
+    setup, params, _dout, want = other
+    fresh = want.get("out")
+    if fresh is None or batch.shape != setup.x.shape:
+        return
+    _set_params(layer, params)
+    batch[...] = setup.x
+    out = call(layer, "forward", batch)
+    if isinstance(out, np.ndarray) and out.shape == fresh.shape and np.allclose(out, fresh, rtol=1e-10, atol=1e-12):
+        return
+    cls = type(layer).__name__
+    raise CheckFailure(
+        f"a {cls} called again on the same array object, with a new batch written into it, gives another out than a "
+        f"fresh {cls} does on those values (a call with a new array agrees)\n  hint: compute from x's values on every "
+        f"call; a result kept per input object (id(x), `x is self.last_x`) answers for the old values\n  case: {case}",
+        tensor="out", hint="stale_cache")
 
 
 def _another_shape(impl: Implementation, case: LayerCase, layer: Any, before: tuple[int, ...]) -> None:
@@ -117,14 +152,12 @@ def _another_shape(impl: Implementation, case: LayerCase, layer: Any, before: tu
     fresh = want.get("out")
     if fresh is None or fresh.shape != setup.out_shape:  # likewise
         return
-    for key, value in params.items():
-        layer.params[key][...] = value
+    _set_params(layer, params)
     cls = type(layer).__name__
     what = (f"a {cls} called again on an input of shape {_shape(setup.x.shape)}, after one of shape {_shape(before)}, "
-            f"gives another {{name}} than a fresh {cls} does on that input{{detail}} (a second call of the same shape "
-            f"agrees)")
-    hint = ("build what depends on x's shape (index grids, output sizes, buffers) in every forward, or keep it per "
-            "shape, not once: a network's last batch is smaller, and other images have other sizes")
+            f"gives another {{name}} than a fresh {cls} does on that input{{detail}}")
+    hint = ("build what depends on x (index grids, output sizes, buffers, an argmax or mask) in every forward and "
+            "backward, not once: a network's last batch is smaller, and other images have other sizes")
     out = call(layer, "forward", setup.x.copy())
     shape = getattr(out, "shape", None)
     if isinstance(shape, tuple) and shape != fresh.shape:  # its backward would be judged on a wrong shape
@@ -160,7 +193,7 @@ def _twins_agree(impl: Implementation, case: LayerCase, alone: tuple[Any, dict, 
     twins = [build(impl, case, np.random.default_rng(case.seed)) for _ in range(2)]
     for twin in twins:
         for key, value in params.items():
-            twin.layer.params[key][...] = value
+            _set_params(twin.layer, {key: value})
     outs = [call(twin.layer, "forward", twin.x.copy()) for twin in twins]
     dxs = [None, call(twins[1].layer, "backward", dout.copy())]
     dxs[0] = call(twins[0].layer, "backward", dout.copy())

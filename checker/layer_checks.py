@@ -79,3 +79,6 @@ def check_backward_contract(impl: Implementation, case: LayerCase) -> None:
             contract.check_backward_contract(setup.layer, setup.x.astype(dtype), dout, setup.out_shape, setup.formula)
     except CheckFailure as failure:
         raise _with_case(failure, case) from None
+    extra = getattr(spec_of(case), "check_backward_extra", None)  # what a spec adds to the generic contract
+    if extra is not None:
+        extra(impl)

@@ -60,38 +60,66 @@ def make_layers(shapes: tuple[tuple[int, ...], ...], rng: np.random.Generator, w
     return [layer(shapes[:half]), ToyLayer({}), *bare, layer(shapes[half:])]
 
 
-def check_grads_read_by_key(make_optimizer: Callable[[list[Any]], Any], step: Callable[[Any, list[Any]], None],
-                            shapes: tuple[tuple[int, ...], ...], seed: int, name: str) -> None:
-    """Two optimizers over equal layers fed equal gradients, one whose layers list their grads' keys in the other
-    order than their params' (the contract pairs them by key, as a backward that builds `{"b": db, "W": dW}`
-    does): both must move the same way. Pairing `zip(params.values(), grads.values())` does not."""
+def _twin_differs(make_optimizer: Callable[[list[Any]], Any], step: Callable[[Any, list[Any]], None],
+                  shapes: tuple[tuple[int, ...], ...], seed: int, vary: Callable[[ToyLayer], ToyLayer]) -> str | None:
+    """Two optimizers over equal layers fed equal gradients for two steps, one over layers changed by `vary` in a
+    way the contract allows: None if both move the same way, else how the varied one differed ("" or what it
+    raised)."""
     rng = np.random.default_rng(seed)
     plain = make_layers(shapes, rng)
-    if all(len(params_of(layer)) < 2 for layer in plain):
-        return  # one key per layer: no other order
-    reordered = [ToyLayer({k: v.copy() for k, v in params_of(layer).items()}) for layer in plain]
-    for layer in reordered:
-        layer.grads = dict(reversed(layer.grads.items()))
-    optimizers = [make_optimizer(plain), make_optimizer(reordered)]
+    varied = [vary(ToyLayer({k: v.copy() for k, v in params_of(layer).items()})) for layer in plain]
+    optimizers = [make_optimizer(plain), make_optimizer(varied)]
     for _ in range(2):
-        for layer, twin in zip(plain, reordered):
+        for layer, twin in zip(plain, varied):
             for k in grads_of(layer):
                 grads_of(layer)[k][...] = grads_of(twin)[k][...] = inputs.gaussian(rng, grads_of(layer)[k].shape)
         step(optimizers[0], plain)
         try:
-            step(optimizers[1], reordered)
+            step(optimizers[1], varied)
         except StudentCodeError as error:
-            raised = f" (with the other order it raised {error.message.splitlines()[0]})"
-            break
-        raised = ""
+            return f" (it raised {error.message.splitlines()[0]})"
         if not all(np.allclose(params_of(a)[k], params_of(b)[k], rtol=1e-12, atol=1e-15, equal_nan=True)
-                   for a, b in zip(plain, reordered) for k in params_of(a)):
-            break
-    else:
-        return
-    order = list(reordered[0].grads) if len(reordered[0].grads) > 1 else list(reordered[-1].grads)
-    raise CheckFailure(
-        f"{name}.step moved the parameters differently when a layer's grads dict lists its keys in another order "
-        f"than its params dict ({order}){raised}\n  hint: pair each parameter with its gradient by key, "
-        f"layer.grads[k] for each k of layer.params, not by position (zip(params.values(), grads.values()))\n"
-        f"  case: layers with parameters of shapes {list(shapes)}", tensor="params", hint="keys")
+                   for a, b in zip(plain, varied) for k in params_of(a)):
+            return ""
+    return None
+
+
+def _keys_reversed(layer: ToyLayer) -> ToyLayer:
+    layer.grads = dict(reversed(layer.grads.items()))
+    return layer
+
+
+def _column_major(layer: ToyLayer) -> ToyLayer:
+    layer.params = {k: np.asfortranarray(v) for k, v in layer.params.items()}
+    layer.grads = {k: np.asfortranarray(v) for k, v in layer.grads.items()}
+    return layer
+
+
+def check_grads_read_by_key(make_optimizer: Callable[[list[Any]], Any], step: Callable[[Any, list[Any]], None],
+                            shapes: tuple[tuple[int, ...], ...], seed: int, name: str) -> None:
+    """Layers whose grads dicts list their keys in the other order than their params' (the contract pairs them by
+    key, as a backward that builds `{"b": db, "W": dW}` shows) move as the plain ones do; pairing
+    `zip(params.values(), grads.values())` does not."""
+    differs = _twin_differs(make_optimizer, step, shapes, seed, _keys_reversed)  # no other order with one key
+    if differs is not None:
+        raise CheckFailure(
+            f"{name}.step moved the parameters differently when a layer's grads dict lists its keys in another order "
+            f"than its params dict{differs}\n  hint: pair each parameter with its gradient by key, layer.grads[k] "
+            f"for each k of layer.params, not by position (zip(params.values(), grads.values()))\n  case: layers "
+            f"with parameters of shapes {list(shapes)}", tensor="params", hint="keys")
+
+
+def check_any_memory_order(make_optimizer: Callable[[list[Any]], Any], step: Callable[[Any, list[Any]], None],
+                           shapes: tuple[tuple[int, ...], ...], seed: int, name: str) -> None:
+    """Layers whose parameters (and gradients) are column-major arrays (a transposed weight, a layer built with
+    np.asfortranarray) move as row-major ones do: `w.reshape(-1)` or `w.ravel()` of such an array is a copy, so
+    updating it in place updates nothing."""
+    if all(len(shape) < 2 for shape in shapes):
+        return  # 1-D arrays have one memory order
+    differs = _twin_differs(make_optimizer, step, shapes, seed, _column_major)
+    if differs is not None:
+        raise CheckFailure(
+            f"{name}.step moved column-major (np.asfortranarray) parameters differently from row-major ones{differs}"
+            f"\n  hint: update each parameter array itself (w += v, w[...] = ...); w.reshape(-1) and w.ravel() are "
+            f"copies for such arrays, so writing into them changes nothing\n  case: layers with parameters of "
+            f"shapes {list(shapes)}", tensor="params", hint="memory_order")

@@ -24,8 +24,9 @@ from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure, StudentCodeError
 from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds
-from gradkit.checker.toy_layers import (GRADS_WRITTEN, Bare, ToyLayer, check_grads_read_by_key, grads_of as _grads,
-                                        make_layers, params_of as _params)
+from gradkit.checker.toy_layers import (GRADS_WRITTEN, Bare, ToyLayer, check_any_memory_order,
+                                        check_grads_read_by_key, grads_of as _grads, make_layers,
+                                        params_of as _params)
 
 CLASS = "Adam"
 # The contract's update in one line, for messages.
@@ -154,7 +155,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
     known wrong variants, used to name a mistake: `correction` ("both"; "none", "m", "v": which averages are
     bias-corrected; "swapped": m by 1 - beta2**t and v by 1 - beta1**t; "beta1 for both", "beta2 for both": one
     correction for both), `clock` ("per step"; "frozen": t stays at
-    `first_t`; "per parameter", "per layer": t advances before every parameter's, or every layer's, update),
+    `first_t`; "per parameter", "per layer": t advances before every parameter's, or every layer's, update;
+    "lagging": the corrections use the previous step's t, at least 1),
     `first_t` (the t of the first step; 0 divides by zero), `eps_at` ("outside": sqrt(v_hat) + eps; "inside":
     sqrt(v_hat + eps); "uncorrected": the paper's efficient form lr * sqrt(1 - beta2**t) / (1 - beta1**t) * m /
     (sqrt(v) + eps)), `square` (False: v averages g, not g * g), `shared` ("name": one m and v per parameter name
@@ -174,7 +176,7 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
     with np.errstate(all="ignore"):
         for step, step_grads in enumerate(grads):
             rate = case.lr if lrs is None else lrs[step]
-            if clock == "per step":
+            if clock in ("per step", "lagging"):
                 count += 1
             for i, (wl, gl) in enumerate(zip(weights, step_grads)):
                 if clock == "per layer":
@@ -184,7 +186,7 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                         continue
                     if clock == "per parameter":
                         count += 1
-                    t = first_t if clock == "frozen" else count
+                    t = first_t if clock == "frozen" else max(count - 1, 1) if clock == "lagging" else count
                     slot = {"none": (i, k), "name": k, "all": "all"}[shared]
                     lam = case.weight_decay if wl[k].ndim >= decay_min_ndim else 0.0
                     grad = gl[k] + lam * wl[k] if decay == "l2" else gl[k]
@@ -264,6 +266,9 @@ def _alternatives(case: AdamCase) -> list[tuple[str, str, AdamCase, dict[str, ob
         ("step_count", "your parameters moved exactly as with t = 0 at the first step: 1 - beta1**0 is 0, so the "
                        "bias correction divides by zero (NaN); advance t before using it, so it is 1 at the first step",
          case, {"first_t": 0}),
+        ("step_count", "your parameters moved exactly as if the bias corrections used the previous step's t (1, 1, "
+                       "2, 3, ...: t read before self.t += 1, and kept from 0 by max(t, 1)): advance self.t first, then "
+                       "compute the corrections with it", case, {"clock": "lagging"}),
         ("eps", "your parameters moved exactly as with eps inside the square root, sqrt(v_hat + eps): eps goes "
                 "outside, sqrt(v_hat) + eps", case, {"eps_at": "inside"}),
         ("eps", "your parameters moved exactly as with the paper's 'efficient' form, lr * sqrt(1 - beta2**t) / "
@@ -355,13 +360,18 @@ def _compare_trajectory(layers: list[Any], start: list[dict[str, np.ndarray]],
     elif unchanged:
         hint, why = "not_in_place", ("no parameter changed at all: `w = w - ...` only rebinds a local name; update "
                                      "the array itself, w -= ...")
+    matched = []
     for alt_hint, alt_why, alternative, options in [] if unchanged else _alternatives(case):
         simulated = _simulated(start, history, alternative, options)
         if simulated is None or not _matches(layers, simulated):
             continue
         if _finite(simulated) or (reproduce is not None and reproduce(alternative, options)):
-            hint, why = alt_hint, alt_why
-            break
+            matched.append((alt_hint, alt_why))
+    if matched:
+        hint, why = matched[0]
+    if len(matched) > 1:  # this case cannot tell them apart (two steps, say): name each, claim none
+        why = "known mistakes that give exactly your parameters on this case: " + "; or ".join(
+            text.removeprefix("your parameters moved exactly as ") for _, text in matched)
     finite = all(np.all(np.isfinite(_params(layer)[key])) for layer in layers for key in _params(layer))
     broken = "" if finite else " (some of your parameters are NaN or infinite)"
     raise CheckFailure(
@@ -543,15 +553,16 @@ def _twin_runs(impl: Implementation, case: AdamCase, modes: list[str]) -> tuple[
 def check_trainer_use(impl: Implementation, case: AdamCase) -> None:
     """Used as a trainer uses it, each step uses the gradients and the learning rate of that moment.
 
-    The layers include one without params or grads attributes (skipped by the contract), and grads dicts may
-    list their keys in another order than params. A backward may rebind
+    The layers include one without params or grads attributes (skipped by the contract), grads dicts may list
+    their keys in another order than params, and parameters may be column-major arrays. A backward may rebind
     `grads[k]` to a new array or write into it (the contract allows both), and a step may come without new
     gradients: your optimizer must move the same way in every case, whatever its update is. A schedule changes
     `optimizer.lr` between steps (as `gradkit train` does): checked only when your update is right at a constant lr
     (otherwise the tests of the update already charge the mistake).
     """
-    check_grads_read_by_key(lambda layers: _optimizer(impl, layers, case), _step, case.shapes, case.seed + 2,
-                            "Adam")
+    make = lambda layers: _optimizer(impl, layers, case)  # noqa: E731 - the same optimizer for every twin
+    check_grads_read_by_key(make, _step, case.shapes, case.seed + 2, "Adam")
+    check_any_memory_order(make, _step, case.shapes, case.seed + 3, "Adam")
     modes = ["rebind", "in place", "unchanged", "rebind", "in place"]
     plain, other, start, history = _twin_runs(impl, case, modes)
     if not _same_params(plain, other):

@@ -255,8 +255,11 @@ def check_ties(impl: Implementation, case: Case) -> None:
         if off_max.any():
             raise CheckFailure(
                 f"MaxPool2D.backward sent the gradient of {where} to a cell that is not a maximum of its window\n"
-                f"  window x: {_fmt(window_x)}\n  your dx:  {_fmt(window_dx)}   (dout = {g:+.3g})\n"
-                "  hint: only the maximum passes the gradient back; the other cells get 0\n"
+                f"  window x: {_fmt(window_x)}\n  window x - max: "
+                f"{np.array2string(window_x - window_x.max(), formatter={'float_kind': lambda v: f'{v:.3g}'})}\n"
+                f"  your dx:  {_fmt(window_dx)}   (dout = {g:+.3g})\n"
+                "  hint: only the maximum passes the gradient back; the other cells get 0 (compare exactly, x == max, "
+                "never with a tolerance)\n"
                 f"  case: {case}", tensor="dx", hint="pool_non_max",
             )
         if abs(window_dx.sum() - g) > 1e-9 * abs(g):

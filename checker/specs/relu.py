@@ -107,6 +107,41 @@ def _large_values_pass(impl: Any) -> None:
         tensor="out", hint="ceiling" if capped else None)
 
 
+def check_backward_extra(impl: Any) -> None:
+    """dx is not 0 wherever x > 0, however small x is (1e-300, a float32 subnormal), nor dout wherever x < 0: the
+    gradient checks' Gaussian inputs never come near 0, where a threshold (x > 1e-8, x > -1e-8) moves the kink.
+    Only a mask's all-or-nothing answer on the wrong side is charged: a slope between 0 and 1 near the kink (a
+    numerical backward's) is not a threshold. Charged only to a backward right on ordinary values (else the
+    gradient test charges it: one mistake, one charge)."""
+    usual = np.array([-2.0, -0.5, 0.5, 2.0])
+    layer = construct(impl.ReLU)
+    call(layer, "forward", usual.copy())
+    try:
+        right = np.allclose(np.asarray(call(layer, "backward", np.ones(4)), dtype=float), usual > 0, rtol=1e-6, atol=0)
+    except (ValueError, TypeError):  # not an array of the right shape: the contract says so
+        right = False
+    if not right:
+        return
+    for dtype, tiny in ((np.float64, [1e-300, 1e-30, 1e-12, 1e-9, 1e-7]), (np.float32, [1e-40, 1e-30, 1e-9, 1e-7])):
+        x = np.array([*tiny, *(-t for t in tiny), 2.0, -2.0], dtype=dtype)
+        dout = np.linspace(1.0, 2.0, x.size).astype(dtype)
+        layer = construct(impl.ReLU)
+        call(layer, "forward", x.copy())
+        dx = contract.require_array(call(layer, "backward", dout.copy()), "ReLU.backward", "dx")
+        want = np.where(x > 0, dout, 0)
+        if dx.shape != x.shape:
+            continue  # the contract's business above
+        wrong_side = ((x > 0) & (dx == 0)) | ((x < 0) & (dx == dout))
+        if not wrong_side.any():
+            continue
+        bad = int(np.argmax(wrong_side))
+        raise CheckFailure(
+            f"ReLU.backward is wrong for tiny inputs: at x = {x[bad]:.3g} ({np.dtype(dtype).name}) dx is "
+            f"{dx[bad]:.4g}, expected {want[bad]:.4g} (dout there)\n  hint: the slope is 1 for every x > 0, however "
+            f"small: mask with x > 0 exactly, not with a threshold such as x > 1e-8\n  case: x = "
+            f"{np.array2string(x, precision=3, max_line_width=400)}", tensor="dx", hint="mask")
+
+
 # ---------------------------------------------------------------- diagnosis
 
 def dx_hint(dx: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:

@@ -19,8 +19,9 @@ from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure, StudentCodeError
 from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds
-from gradkit.checker.toy_layers import (GRADS_WRITTEN, Bare, ToyLayer, check_grads_read_by_key, grads_of as _grads,
-                                        make_layers, params_of as _params)
+from gradkit.checker.toy_layers import (GRADS_WRITTEN, Bare, ToyLayer, check_any_memory_order,
+                                        check_grads_read_by_key, grads_of as _grads, make_layers,
+                                        params_of as _params)
 
 
 class SGDCase(NamedTuple):
@@ -378,14 +379,15 @@ def _same_params(a: list[ToyLayer], b: list[ToyLayer]) -> bool:
 def check_trainer_use(impl: Implementation, case: SGDCase) -> None:
     """Used as a trainer uses it, each step uses the gradients and the learning rate of that moment.
 
-    The layers include one without params or grads attributes (skipped by the contract), and grads dicts may
-    list their keys in another order than params. A backward may rebind `grads[k]` to a new array or write into it (the contract allows both), and a step may
+    The layers include one without params or grads attributes (skipped by the contract), grads dicts may list
+    their keys in another order than params, and parameters may be column-major arrays. A backward may rebind `grads[k]` to a new array or write into it (the contract allows both), and a step may
     come without new gradients: your optimizer must move the same way in every case, whatever its update is.
     A schedule changes `optimizer.lr` between steps (as `gradkit train` does): checked only when your update is
     right at a constant lr (otherwise the tests of the update already charge the mistake).
     """
-    check_grads_read_by_key(lambda layers: _optimizer(impl, layers, case), _step, case.shapes, case.seed + 2,
-                            "SGDMomentum")
+    make = lambda layers: _optimizer(impl, layers, case)  # noqa: E731 - the same optimizer for every twin
+    check_grads_read_by_key(make, _step, case.shapes, case.seed + 2, "SGDMomentum")
+    check_any_memory_order(make, _step, case.shapes, case.seed + 3, "SGDMomentum")
     kwargs = dict(lr=case.lr, momentum=case.momentum, weight_decay=case.weight_decay)
     modes = ["rebind", "in place", "unchanged", "rebind", "in place"]
     plain, other, start, history = _twin_runs(impl, case, modes, **kwargs)

@@ -188,31 +188,46 @@ def check_contract(impl: Implementation, case: Case) -> None:
 
 def _second_batch(impl: Implementation, case: Case, rng: np.random.Generator, scores: np.ndarray,
                   y: np.ndarray) -> None:
-    """One loss object, two batches (as a training loop uses it): the second forward and backward give what a fresh
-    object gives on the second batch. Something computed once and kept (a memoised dscores, a cached one-hot of
-    the first labels) answers for the first batch instead."""
-    other, other_y = make_scores(case, rng)
-    other = other * 2.0 + 1.0  # other values for sure, even where the case has a single class
+    """One loss object, three batches (as a training loop uses it): after the case's batch, one of the same size
+    with other values, then one with two more rows (a last batch differs in size). Each forward and backward gives
+    what a fresh object gives on that batch. Something computed once and kept (a memoised dscores, a one-hot of
+    the first labels, the first batch's N) answers for an earlier batch instead."""
     loss_fn = construct(impl.SoftmaxCrossEntropy)
     checked_loss(loss_fn, scores, y)
-    first = checked_dscores(loss_fn, scores)
-    loss = checked_loss(loss_fn, other, other_y)
-    dscores = checked_dscores(loss_fn, other)
-    fresh = construct(impl.SoftmaxCrossEntropy)
-    want_loss = checked_loss(fresh, other, other_y)
-    want = checked_dscores(fresh, other)
-    stale = "the first batch's" if np.array_equal(dscores, first) and not np.array_equal(first, want) else None
-    if np.allclose(dscores, want, rtol=1e-12, atol=1e-15) and np.isclose(loss, want_loss, rtol=1e-12, atol=0):
-        return
-    what = (f"backward returned {stale} dscores" if stale else
-            f"forward returned loss {loss:.10g} (a fresh object: {want_loss:.10g})" if not np.isclose(loss, want_loss)
-            else "backward's dscores differ from a fresh object's")
-    raise CheckFailure(
-        f"SoftmaxCrossEntropy: after forward and backward on one batch, a second forward on other scores gave the "
-        f"wrong result: {what}\n  hint: forward must recompute everything backward uses from the scores and labels "
-        f"it is given, every call; nothing computed for an earlier batch may be kept and reused (a dscores or "
-        f"one-hot computed once, `if self._dscores is None`)\n  case: {case}, called twice", tensor="dscores"
-        if stale or np.isclose(loss, want_loss) else "loss", hint="stale_cache")
+    previous = checked_dscores(loss_fn, scores)
+    for number, rows in ((2, case.N), (3, case.N + 2)):
+        batch, labels = make_scores(case._replace(N=rows), rng)
+        batch = batch * 2.0 + 1.0  # other values for sure, even with a single class
+        fresh = construct(impl.SoftmaxCrossEntropy)
+        want_loss = checked_loss(fresh, batch, labels)
+        want = checked_dscores(fresh, batch)
+        where = (f"batch {number} on one loss object ({rows} row{'s' * (rows != 1)}, after batches of {case.N}); "
+                 f"a fresh object handles it")
+        try:
+            loss = checked_loss(loss_fn, batch, labels)
+            dscores = checked_dscores(loss_fn, batch)
+        except CheckFailure as failure:  # a fresh object manages this batch: what breaks was kept from before
+            failure.message += f"\n  this was {where}, so something kept from an earlier batch is reused"
+            failure.hint = "stale_cache"
+            raise
+        if np.allclose(dscores, want, rtol=1e-12, atol=1e-15) and np.isclose(loss, want_loss, rtol=1e-12, atol=0):
+            previous = dscores
+            continue
+        ratio = float(np.sum(dscores * want) / np.sum(want * want)) if np.any(want) else 0.0
+        if dscores.shape == previous.shape and np.array_equal(dscores, previous) and not np.array_equal(previous, want):
+            what = "backward returned the previous batch's dscores"
+        elif not np.isclose(loss, want_loss, rtol=1e-12, atol=0):
+            what = f"forward returned loss {loss:.10g}; a fresh object {want_loss:.10g}"
+        elif np.any(want) and np.allclose(dscores, ratio * want, rtol=1e-9, atol=1e-15):
+            what = f"backward's dscores are {ratio:.4g} x a fresh object's (an N kept from an earlier batch?)"
+        else:
+            what = "backward's dscores differ from a fresh object's"
+        raise CheckFailure(
+            f"SoftmaxCrossEntropy gave a wrong result on {where}: {what}\n  hint: forward must recompute everything "
+            f"backward uses from the scores and labels of this call; nothing computed for an earlier batch may be "
+            f"kept (a dscores or one-hot computed once, an N from the first call)\n  case: {case}, then "
+            f"{'one more batch' if number == 2 else 'two more batches'}",
+            tensor="loss" if what.startswith("forward") else "dscores", hint="stale_cache")
 
 
 @remembers_case
