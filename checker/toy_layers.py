@@ -1,5 +1,8 @@
 """Stand-in layers for grading an optimizer: parameters and gradients only, as every layer has, plus layers
-without parameters (like ReLU) and without the attributes at all (like Flatten), which an optimizer must skip."""
+without parameters (like ReLU) and without the attributes at all (like Flatten), which an optimizer must skip.
+
+Also the checks that run any optimizer over two sets of such layers differing only in what the contract leaves
+open (the order of a grads dict's keys, the parameters' memory order) and require the same moves."""
 
 from __future__ import annotations
 
