@@ -215,10 +215,13 @@ def _shape_advice(key: str, got: tuple[int, ...], want: tuple[int, ...]) -> str:
     """Why a gradient has the wrong shape, in the words of the usual mistake."""
     if got == want[::-1] and len(want) == 2:
         return " (yours is transposed: for out = x @ W, dW = x.T @ dout)"
+    reshaped = (f"; or params[{key!r}] itself was reshaped (by forward, say), while it must keep the shape the "
+                f"constructor gave it: reshape a local copy" if len(got) > len(want) else "")
     if tuple(n for n in got if n != 1) == tuple(n for n in want if n != 1):
-        return " (an extra axis of length 1: sum without keepdims=True, or reshape to the parameter's shape)"
+        return f" (an extra axis of length 1: sum without keepdims=True, or reshape to the parameter's shape{reshaped})"
     if int(np.prod(got)) == int(np.prod(want)):
-        return " (the right number of entries in another layout: reshape cannot fix the order of the axes)"
+        return (f" (the right number of entries in another layout: reshape cannot fix the order of the axes"
+                f"{reshaped})")
     if key == "b":
         return (f"\n  hint: db has one entry per {'filter' if len(want) == 1 else 'output'}: sum dout over every "
                 "axis except that one (the batch, and for a convolution the output pixels)")

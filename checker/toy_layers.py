@@ -87,6 +87,34 @@ def _twin_differs(make_optimizer: Callable[[list[Any]], Any], step: Callable[[An
     return None
 
 
+def check_optimizers_independent(make_optimizer: Callable[[list[Any]], Any],
+                                 step: Callable[[Any, list[Any]], None], shapes: tuple[tuple[int, ...], ...],
+                                 seed: int, name: str) -> None:
+    """A second optimizer, built after a first one has run, moves equal layers fed equal gradients exactly as the
+    first did: nothing of the first (velocities in a class attribute, a mutable default argument or a module-level
+    dict) may carry over."""
+    runs = []
+    for _ in range(2):
+        rng = np.random.default_rng(seed)
+        layers = make_layers(shapes, rng)
+        optimizer = make_optimizer(layers)
+        for _ in range(2):
+            for layer in layers:
+                for k in grads_of(layer):
+                    grads_of(layer)[k][...] = inputs.gaussian(rng, grads_of(layer)[k].shape)
+            step(optimizer, layers)
+        runs.append(layers)
+    if all(np.allclose(params_of(a)[k], params_of(b)[k], rtol=1e-12, atol=1e-15, equal_nan=True)
+           for a, b in zip(*runs) for k in params_of(a)):
+        return
+    raise CheckFailure(
+        f"a second {name}, built after a first one had run, moved equal layers with equal gradients differently "
+        f"from the first: state carries over from one optimizer to the next\n  hint: keep the velocities (and any "
+        f"cache) on self, made in __init__; a class attribute, a mutable default argument (`def f(self, memo={{}})`) "
+        f"or a module-level dict is one object shared by every {name}\n  case: layers with parameters of shapes "
+        f"{list(shapes)}, two steps each", tensor="params", hint="shared_state")
+
+
 def _keys_reversed(layer: ToyLayer) -> ToyLayer:
     layer.grads = dict(reversed(layer.grads.items()))
     return layer
