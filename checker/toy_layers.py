@@ -64,10 +64,12 @@ def make_layers(shapes: tuple[tuple[int, ...], ...], rng: np.random.Generator, w
 
 
 def _twin_differs(make_optimizer: Callable[[list[Any]], Any], step: Callable[[Any, list[Any]], None],
-                  shapes: tuple[tuple[int, ...], ...], seed: int, vary: Callable[[ToyLayer], ToyLayer]) -> str | None:
+                  shapes: tuple[tuple[int, ...], ...], seed: int, vary: Callable[[ToyLayer], ToyLayer],
+                  names: dict[str, str] | None = None) -> str | None:
     """Two optimizers over equal layers fed equal gradients for two steps, one over layers changed by `vary` in a
-    way the contract allows: None if both move the same way, else how the varied one differed ("" or what it
-    raised)."""
+    way the contract allows (`names` maps a plain key to the varied layer's, where `vary` renames them): None if
+    both move the same way, else how the varied one differed ("" or what it raised)."""
+    names = names or {}
     rng = np.random.default_rng(seed)
     plain = make_layers(shapes, rng)
     varied = [vary(ToyLayer({k: v.copy() for k, v in params_of(layer).items()})) for layer in plain]
@@ -75,16 +77,39 @@ def _twin_differs(make_optimizer: Callable[[list[Any]], Any], step: Callable[[An
     for _ in range(2):
         for layer, twin in zip(plain, varied):
             for k in grads_of(layer):
-                grads_of(layer)[k][...] = grads_of(twin)[k][...] = inputs.gaussian(rng, grads_of(layer)[k].shape)
+                grads_of(layer)[k][...] = grads_of(twin)[names.get(k, k)][...] = inputs.gaussian(
+                    rng, grads_of(layer)[k].shape)
         step(optimizers[0], plain)
         try:
             step(optimizers[1], varied)
         except StudentCodeError as error:
             return f" (it raised {error.message.splitlines()[0]})"
-        if not all(np.allclose(params_of(a)[k], params_of(b)[k], rtol=1e-12, atol=1e-15, equal_nan=True)
-                   for a, b in zip(plain, varied) for k in params_of(a)):
+        if not all(np.allclose(params_of(a)[k], params_of(b)[names.get(k, k)], rtol=1e-12, atol=1e-15,
+                               equal_nan=True) for a, b in zip(plain, varied) for k in params_of(a)):
             return ""
     return None
+
+
+OTHER_NAMES = {"W": "gamma", "b": "beta", "c": "weight", "d": "bias"}  # BatchNorm's, and PyTorch's names
+
+
+def _renamed(layer: ToyLayer) -> ToyLayer:
+    layer.params = {OTHER_NAMES[k]: v for k, v in layer.params.items()}
+    layer.grads = {OTHER_NAMES[k]: v for k, v in layer.grads.items()}
+    return layer
+
+
+def check_any_parameter_names(make_optimizer: Callable[[list[Any]], Any], step: Callable[[Any, list[Any]], None],
+                              shapes: tuple[tuple[int, ...], ...], seed: int, name: str) -> None:
+    """Layers whose parameters have other names than W and b (BatchNorm's gamma and beta) move as the plain ones
+    do: an optimizer updates whatever keys a layer's params dict has."""
+    differs = _twin_differs(make_optimizer, step, shapes, seed, _renamed, OTHER_NAMES)
+    if differs is not None:
+        raise CheckFailure(
+            f"{name}.step moved parameters named 'gamma' and 'beta' (or 'weight', 'bias') differently from the same "
+            f"ones named 'W' and 'b' (or 'c', 'd'){differs}\n  hint: update every key of layer.params (for k in layer.params), not "
+            f"'W' and 'b' by name: BatchNorm's are 'gamma' and 'beta'\n  case: layers with parameters of shapes "
+            f"{list(shapes)}", tensor="params", hint="keys")
 
 
 def check_optimizers_independent(make_optimizer: Callable[[list[Any]], Any],

@@ -25,7 +25,8 @@ from gradkit.checker.results import CheckFailure, StudentCodeError
 from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds
 from gradkit.checker.toy_layers import (GRADS_WRITTEN, Bare, ToyLayer, check_any_memory_order,
-                                        check_grads_read_by_key, check_optimizers_independent,
+                                        check_any_parameter_names, check_grads_read_by_key,
+                                        check_optimizers_independent,
                                         grads_of as _grads, make_layers, params_of as _params)
 
 CLASS = "Adam"
@@ -554,8 +555,8 @@ def check_trainer_use(impl: Implementation, case: AdamCase) -> None:
     """Used as a trainer uses it, each step uses the gradients and the learning rate of that moment.
 
     The layers include one without params or grads attributes (skipped by the contract), grads dicts may list
-    their keys in another order than params, parameters may be column-major arrays, and a second optimizer
-    follows a first. A backward may rebind
+    their keys in another order than params, parameters may be column-major arrays or named otherwise than
+    W and b, and a second optimizer follows a first. A backward may rebind
     `grads[k]` to a new array or write into it (the contract allows both), and a step may come without new
     gradients: your optimizer must move the same way in every case, whatever its update is. A schedule changes
     `optimizer.lr` between steps (as `gradkit train` does): checked only when your update is right at a constant lr
@@ -564,6 +565,7 @@ def check_trainer_use(impl: Implementation, case: AdamCase) -> None:
     make = lambda layers: _optimizer(impl, layers, case)  # noqa: E731 - the same optimizer for every twin
     check_optimizers_independent(make, _step, case.shapes, case.seed + 4, "Adam")
     check_grads_read_by_key(make, _step, case.shapes, case.seed + 2, "Adam")
+    check_any_parameter_names(make, _step, case.shapes, case.seed + 5, "Adam")
     check_any_memory_order(make, _step, case.shapes, case.seed + 3, "Adam")
     modes = ["rebind", "in place", "unchanged", "rebind", "in place"]
     plain, other, start, history = _twin_runs(impl, case, modes)

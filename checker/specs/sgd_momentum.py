@@ -20,7 +20,8 @@ from gradkit.checker.results import CheckFailure, StudentCodeError
 from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds
 from gradkit.checker.toy_layers import (GRADS_WRITTEN, Bare, ToyLayer, check_any_memory_order,
-                                        check_grads_read_by_key, check_optimizers_independent,
+                                        check_any_parameter_names, check_grads_read_by_key,
+                                        check_optimizers_independent,
                                         grads_of as _grads, make_layers, params_of as _params)
 
 
@@ -380,8 +381,8 @@ def check_trainer_use(impl: Implementation, case: SGDCase) -> None:
     """Used as a trainer uses it, each step uses the gradients and the learning rate of that moment.
 
     The layers include one without params or grads attributes (skipped by the contract), grads dicts may list
-    their keys in another order than params, parameters may be column-major arrays, and a second optimizer
-    follows a first. A backward may rebind `grads[k]` to a new array or write into it (the contract allows both), and a step may
+    their keys in another order than params, parameters may be column-major arrays or named otherwise than
+    W and b, and a second optimizer follows a first. A backward may rebind `grads[k]` to a new array or write into it (the contract allows both), and a step may
     come without new gradients: your optimizer must move the same way in every case, whatever its update is.
     A schedule changes `optimizer.lr` between steps (as `gradkit train` does): checked only when your update is
     right at a constant lr (otherwise the tests of the update already charge the mistake).
@@ -389,6 +390,7 @@ def check_trainer_use(impl: Implementation, case: SGDCase) -> None:
     make = lambda layers: _optimizer(impl, layers, case)  # noqa: E731 - the same optimizer for every twin
     check_optimizers_independent(make, _step, case.shapes, case.seed + 4, "SGDMomentum")
     check_grads_read_by_key(make, _step, case.shapes, case.seed + 2, "SGDMomentum")
+    check_any_parameter_names(make, _step, case.shapes, case.seed + 5, "SGDMomentum")
     check_any_memory_order(make, _step, case.shapes, case.seed + 3, "SGDMomentum")
     kwargs = dict(lr=case.lr, momentum=case.momentum, weight_decay=case.weight_decay)
     modes = ["rebind", "in place", "unchanged", "rebind", "in place"]
