@@ -229,6 +229,9 @@ def _shape_advice(key: str, got: tuple[int, ...], want: tuple[int, ...]) -> str:
 
 
 def _dtype_advice(dtype: np.dtype) -> str:
+    if dtype == np.bool_:
+        return ("; a boolean array is what a comparison returns: `dout * mask > 0` compares the product (write "
+                "`dout * (x > 0)`), or the array was allocated as bool; gradients need float arrays")
     if not np.issubdtype(dtype, np.floating):
         return ("; an integer or boolean array cannot hold gradients (the fractions were cut off): allocate float "
                 "arrays, e.g. np.zeros(shape) or np.zeros_like(x, dtype=float)")

@@ -37,8 +37,8 @@ def zeros(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:
     if not np.any(a) and np.any(n):
         stored = "backward must return dx" if name == "dx" else f"backward must set self.grads[{name[1:]!r}]"
         return Hint("zeros", f"your {name} is all zeros: nothing was computed or stored ({stored}), or it was "
-                             f"computed from values that are all zero here (an empty sum or slice, or entries read "
-                             f"from the wrong place, such as padding only)")
+                             f"computed from values that are all zero here (an empty sum or slice, entries read "
+                             f"from the wrong place such as padding only, or a mask that is 0 here)")
     return None
 
 

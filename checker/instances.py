@@ -22,6 +22,11 @@ from gradkit.checker.setups import LayerCase, build
 from gradkit.checker.specs import exercise_of_case, spec_of
 
 
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    """Equal up to round-off, NaN where both are NaN (a NaN the code computes twice is still repeatable)."""
+    return bool(np.allclose(a, b, rtol=1e-10, atol=1e-12, equal_nan=True))
+
+
 def _set_params(layer: Any, params: dict[str, np.ndarray]) -> None:
     """Write `params` into the layer's own parameter arrays, which must still have the constructor's shapes."""
     for key, value in params.items():
@@ -129,7 +134,7 @@ def _same_array_new_values(layer: Any, batch: np.ndarray, case: LayerCase,
     _set_params(layer, params)
     batch[...] = setup.x
     out = call(layer, "forward", batch)
-    if isinstance(out, np.ndarray) and out.shape == fresh.shape and np.allclose(out, fresh, rtol=1e-10, atol=1e-12):
+    if isinstance(out, np.ndarray) and out.shape == fresh.shape and _close(out, fresh):
         return
     cls = type(layer).__name__
     raise CheckFailure(
@@ -180,7 +185,7 @@ def _shape(shape: tuple[int, ...]) -> str:
 
 def _agrees(got: dict[str, np.ndarray], want: dict[str, np.ndarray]) -> bool:
     return all(got.get(name) is not None and got[name].shape == value.shape
-               and np.allclose(got[name], value, rtol=1e-10, atol=1e-12) for name, value in want.items())
+               and _close(got[name], value) for name, value in want.items())
 
 
 def _twins_agree(impl: Implementation, case: LayerCase, alone: tuple[Any, dict, np.ndarray, dict]) -> None:
@@ -200,7 +205,7 @@ def _twins_agree(impl: Implementation, case: LayerCase, alone: tuple[Any, dict, 
     got = _results(twins[0].layer, outs[0], dxs[0])
     for name, value in want.items():
         mine = got.get(name)
-        if mine is None or mine.shape != value.shape or not np.allclose(mine, value, rtol=1e-10, atol=1e-12):
+        if mine is None or mine.shape != value.shape or not _close(mine, value):
             raise CheckFailure(
                 f"a {type(twins[0].layer).__name__} gives another {name} in a network than alone, even beside an "
                 f"identical layer (same parameters, input and dout): the difference is within one layer, not shared "
@@ -212,7 +217,7 @@ def _repeatable(impl: Implementation, case: LayerCase, first: dict[str, np.ndarr
     again = _alone(impl, case, case.seed)[3]
     for name, value in first.items():
         mine = again.get(name)
-        if mine is None or mine.shape != value.shape or not np.allclose(mine, value, rtol=1e-10, atol=1e-12):
+        if mine is None or mine.shape != value.shape or not _close(mine, value):
             cls = exercise_of_case(case).cls
             raise CheckFailure(
                 f"one fresh {cls}, built and run the same way twice (same parameters, input and dout), gives two "
@@ -224,6 +229,6 @@ def _repeatable(impl: Implementation, case: LayerCase, first: dict[str, np.ndarr
 def _compare(got: dict[str, np.ndarray], want: dict[str, np.ndarray], case: LayerCase, what: str, why: str) -> None:
     for name, expected in want.items():
         mine = got.get(name)
-        if mine is None or mine.shape != expected.shape or not np.allclose(mine, expected, rtol=1e-10, atol=1e-12):
+        if mine is None or mine.shape != expected.shape or not _close(mine, expected):
             raise CheckFailure(f"{what.format(name=name)}\n  hint: {why}\n  case: {case}", tensor=name,
                                hint="shared_state")

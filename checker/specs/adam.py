@@ -149,7 +149,7 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                         shared: str = "none", decay: str = "l2", decay_min_ndim: int = 0,
                         kept: bool = True, root: str = "of v_hat",
                         corrected_kept: str = "none", skip_zero: bool = False,
-                        v_kept_at_max: bool = False) -> list[dict[str, np.ndarray]]:
+                        v_kept_at_max: bool = False, v_from_m: bool = False) -> list[dict[str, np.ndarray]]:
     """The contract's update, applied step by step to copies (the oracle).
 
     `lrs` gives each step's learning rate (a schedule; case.lr throughout by default). The other options describe
@@ -168,7 +168,7 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
     "both": the bias-corrected average is what is kept for the next step, as when `m_hat = m; m_hat /= ...`
     corrects m itself in place) and `skip_zero` (a parameter whose gradient is all zero is left alone that step:
     no update of m, v or w) and `v_kept_at_max` (v never decreases: the larger of the old v and the new average,
-    as AMSGrad keeps for v_hat).
+    as AMSGrad keeps for v_hat) and `v_from_m` (v averages m * m, the new first moment squared, not g * g).
     """
     weights = [{k: a.copy() for k, a in p.items()} for p in start]
     mean: dict[object, np.ndarray] = {}
@@ -193,7 +193,7 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                     grad = gl[k] + lam * wl[k] if decay == "l2" else gl[k]
                     zero = np.zeros_like(wl[k])
                     first = case.beta1 * (mean.get(slot, zero) if kept else zero) + (1 - case.beta1) * grad
-                    raw = grad * grad if square else grad
+                    raw = first * first if v_from_m else grad * grad if square else grad
                     second = case.beta2 * (square_mean.get(slot, zero) if kept else zero) + (1 - case.beta2) * raw
                     if v_kept_at_max:
                         second = np.maximum(square_mean.get(slot, zero), second)
@@ -277,6 +277,9 @@ def _alternatives(case: AdamCase) -> list[tuple[str, str, AdamCase, dict[str, ob
                 "eps to sqrt(v_hat)", case, {"eps_at": "uncorrected"}),
         ("second_moment", "your parameters moved exactly as with v averaging the gradient g instead of its square: "
                           "v = beta2 * v + (1 - beta2) * g * g", case, {"square": False}),
+        ("second_moment", "your parameters moved exactly as with v averaging m * m (the first moment squared) "
+                          "instead of the squared gradient: v = beta2 * v + (1 - beta2) * g * g", case,
+         {"v_from_m": True}),
         ("second_moment", "your parameters moved exactly as if v never decreased (the larger of the old v and the "
                           "new average, as AMSGrad keeps): v = beta2 * v + (1 - beta2) * g * g must shrink when the "
                           "gradients get smaller", case, {"v_kept_at_max": True}),
