@@ -64,9 +64,11 @@ EXPECTED = {
 }
 
 
+# A forward that returns NaN does so in every layer alike: the shared-state test (NaN where a fresh layer has NaN
+# counts as agreeing) is not charged for it either.
 KEEPS_POINTS = {"linear": {"backward_keeps_the_contract", "dx_matches_numerical_gradient",
                            "dW_matches_numerical_gradient", "db_matches_numerical_gradient",
-                           "constructor_follows_the_contract"}}
+                           "constructor_follows_the_contract", "two_layers_do_not_share_state"}}
 
 
 @pytest.fixture(scope="module")
