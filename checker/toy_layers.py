@@ -63,6 +63,20 @@ def make_layers(shapes: tuple[tuple[int, ...], ...], rng: np.random.Generator, w
     return [layer(shapes[:half]), ToyLayer({}), *bare, layer(shapes[half:])]
 
 
+def replayed(make_optimizer: Callable[[list[Any]], Any], step: Callable[[Any, list[Any]], None],
+             start: list[dict[str, np.ndarray]], history: list[list[dict[str, np.ndarray]]]) -> list[ToyLayer]:
+    """New layers holding copies of `start`, after a new optimizer stepped them through the gradients of
+    `history` (one list of per-layer dicts per step)."""
+    layers = [ToyLayer({k: w.copy() for k, w in weights.items()}) for weights in start]
+    optimizer = make_optimizer(layers)
+    for grads in history:
+        for layer, step_grads in zip(layers, grads):
+            for k, g in step_grads.items():
+                layer.grads[k][...] = g
+        step(optimizer, layers)
+    return layers
+
+
 def _twin_differs(make_optimizer: Callable[[list[Any]], Any], step: Callable[[Any, list[Any]], None],
                   shapes: tuple[tuple[int, ...], ...], seed: int, vary: Callable[[ToyLayer], ToyLayer],
                   names: dict[str, str] | None = None) -> str | None:
