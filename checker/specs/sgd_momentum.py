@@ -118,6 +118,9 @@ def _alternatives(case: SGDCase) -> list[tuple[str, str, SGDCase, dict[str, obje
          case, {"step_scale": case.lr}),
         ("order", "your parameters moved exactly as if w += v came before the velocity update: update v first, "
                   "then move w by the new v", case, {"order": "parameter first"}),
+        ("scale", "your parameters moved exactly as with the momentum applied after the fresh step, v = momentum * "
+                  "(v - lr * g): the fresh step is not damped, v = momentum * v - lr * g", case,
+         {"momentum_last": True}),
         ("nesterov", "your parameters moved exactly as with Nesterov momentum (w += momentum * v - lr * g): the "
                      "contract asks for plain (heavy-ball) momentum, w += v", case, {"nesterov": True}),
         ("momentum_state", "your parameters moved exactly as if parameters with the same name in different layers "
@@ -143,7 +146,10 @@ def _alternatives(case: SGDCase) -> list[tuple[str, str, SGDCase, dict[str, obje
                   ("weight_decay", "your parameters moved exactly as with weight decay of the opposite sign",
                    case._replace(weight_decay=-case.weight_decay), {}),
                   ("weight_decay", "your parameters moved exactly as with weight_decay * w outside the lr factor",
-                   case, {"decay_lr": 1.0})]
+                   case, {"decay_lr": 1.0}),
+                  ("weight_decay", "your parameters moved exactly as with the decay applied to w after the move "
+                                   "(w -= lr * weight_decay * w) instead of inside the velocity: the contract's is "
+                                   "v = momentum * v - lr * (g + weight_decay * w)", case, {"decay_after": True})]
     return found
 
 
@@ -262,7 +268,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                         lrs: list[float] | None = None, order: str = "velocity first", shared: str = "none",
                         nesterov: bool = False, decay_min_ndim: int = 0,
                         lr_outside: bool = False, skip_zero: bool = False,
-                        dampening: bool = False) -> list[dict[str, np.ndarray]]:
+                        dampening: bool = False, decay_after: bool = False,
+                        momentum_last: bool = False) -> list[dict[str, np.ndarray]]:
     """The contract's update, applied step by step to copies (the oracle).
 
     `lrs` gives each step's learning rate (a schedule; case.lr throughout by default). The other options
@@ -273,7 +280,9 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
     parameters of at least that many axes: 2 skips the biases) and `lr_outside` (PyTorch's convention: the velocity
     sums raw gradients, v = momentum * v + g, and w -= lr * v; the same as the contract's at a constant lr) and
     `skip_zero` (a parameter whose gradient is all zero is left alone that step, velocity and all) and `dampening`
-    (v = momentum * v - (1 - momentum) * lr * g, an exponential average of the steps).
+    (v = momentum * v - (1 - momentum) * lr * g, an exponential average of the steps), `decay_after` (the velocity
+    sees g alone; w -= lr * weight_decay * w after the move) and `momentum_last` (v = momentum * (v - lr * g): the
+    fresh step is damped by momentum too).
     """
     w = [{k: a.copy() for k, a in p.items()} for p in start]
     velocity: dict[object, np.ndarray] = {}
@@ -287,7 +296,7 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                 slot = {"none": (i, k), "name": k, "all": "all"}[shared]
                 v = velocity.get(slot, np.zeros_like(wl[k]))
                 weight_decay = case.weight_decay if wl[k].ndim >= decay_min_ndim else 0.0
-                push = -lr * gl[k] - decay * weight_decay * wl[k]
+                push = -lr * gl[k] - (0.0 if decay_after else decay * weight_decay * wl[k])
                 if dampening:
                     push = (1 - case.momentum) * push
                 if lr_outside:
@@ -297,9 +306,11 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                     continue
                 if order == "parameter first":
                     wl[k] = wl[k] + step_scale * v
-                v = case.momentum * v + push
+                v = case.momentum * (v + push) if momentum_last else case.momentum * v + push
                 if order != "parameter first":
                     wl[k] = wl[k] + step_scale * (case.momentum * v + push if nesterov else v)
+                if decay_after:
+                    wl[k] = wl[k] - lr * weight_decay * wl[k]
                 velocity[slot] = v
     return w
 
