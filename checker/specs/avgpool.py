@@ -22,6 +22,7 @@ from gradkit.checker.hints import Hint
 from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure
 from gradkit.checker.specs import plural
+from gradkit.checker.specs.pool import refine_counterfactual  # noqa: F401 - the same windows: the same refinement
 from gradkit.checker.strategies import seeds, small
 
 
@@ -164,20 +165,6 @@ def resized(case: Case, KH: int, KW: int, stride: int) -> Case:
     left_w = min((case.W - case.KW) % case.stride, stride - 1)
     return case._replace(KH=KH, KW=KW, stride=stride, H=(H_out - 1) * stride + KH + left_h,
                          W=(W_out - 1) * stride + KW + left_w)
-
-TILES_ONLY = Hint("stride", "correct when the stride equals the window size (windows tile the image), wrong when they "
-                            "overlap and also when they leave gaps (stride > window): window (i, j) covers rows "
-                            "i*stride .. i*stride + KH - 1 and columns j*stride .. j*stride + KW - 1 whatever the "
-                            "stride; spreading dout by repeating it in blocks (np.kron, np.repeat, a reshape) fits only "
-                            "stride == window")
-
-
-def refine_counterfactual(case: Case, feature: str, tensor: str, passes: Any) -> Hint | None:
-    """Windows that tile pass: if windows with gaps between them fail too, the mistake is not about overlap."""
-    if feature == "overlap" and not passes(resized(case, case.KH, case.KW, max(case.KH, case.KW) + 1)):
-        return TILES_ONLY
-    return None
-
 
 
 def square(case: Case, side: int) -> Case:
