@@ -149,7 +149,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                         shared: str = "none", decay: str = "l2", decay_min_ndim: int = 0,
                         kept: bool = True, root: str = "of v_hat",
                         corrected_kept: str = "none", skip_zero: bool = False,
-                        v_kept_at_max: bool = False, v_from_m: bool = False) -> list[dict[str, np.ndarray]]:
+                        v_kept_at_max: bool = False, v_from_m: bool = False, seeded: bool = False,
+                        infinity_norm: bool = False, lr_over_sqrt_t: bool = False) -> list[dict[str, np.ndarray]]:
     """The contract's update, applied step by step to copies (the oracle).
 
     `lrs` gives each step's learning rate (a schedule; case.lr throughout by default). The other options describe
@@ -168,7 +169,10 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
     "both": the bias-corrected average is what is kept for the next step, as when `m_hat = m; m_hat /= ...`
     corrects m itself in place) and `skip_zero` (a parameter whose gradient is all zero is left alone that step:
     no update of m, v or w) and `v_kept_at_max` (v never decreases: the larger of the old v and the new average,
-    as AMSGrad keeps for v_hat) and `v_from_m` (v averages m * m, the new first moment squared, not g * g).
+    as AMSGrad keeps for v_hat) and `v_from_m` (v averages m * m, the new first moment squared, not g * g) and
+    `seeded` (m and v start as the first gradient and its square, not zero; the corrections are still applied) and
+    `infinity_norm` (AdaMax: v = max(beta2 * v, |g|), uncorrected, and w -= lr * m_hat / (v + eps)) and
+    `lr_over_sqrt_t` (the step's rate divided by sqrt(t), a decay the contract does not have).
     """
     weights = [{k: a.copy() for k, a in p.items()} for p in start]
     mean: dict[object, np.ndarray] = {}
@@ -192,9 +196,13 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                     lam = case.weight_decay if wl[k].ndim >= decay_min_ndim else 0.0
                     grad = gl[k] + lam * wl[k] if decay == "l2" else gl[k]
                     zero = np.zeros_like(wl[k])
+                    if seeded and slot not in mean:
+                        mean[slot], square_mean[slot] = grad.copy(), grad * grad
                     first = case.beta1 * (mean.get(slot, zero) if kept else zero) + (1 - case.beta1) * grad
                     raw = first * first if v_from_m else grad * grad if square else grad
                     second = case.beta2 * (square_mean.get(slot, zero) if kept else zero) + (1 - case.beta2) * raw
+                    if infinity_norm:
+                        second = np.maximum(case.beta2 * (square_mean.get(slot, zero) if kept else zero), np.abs(grad))
                     if v_kept_at_max:
                         second = np.maximum(square_mean.get(slot, zero), second)
                     mean[slot], square_mean[slot] = first, second
@@ -213,7 +221,9 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                         mean[slot] = unbiased1
                     if corrected_kept in ("v", "both"):
                         square_mean[slot] = unbiased2
-                    if root == "none":
+                    if infinity_norm:
+                        move = rate * unbiased1 / (second + case.eps)
+                    elif root == "none":
                         move = rate * unbiased1 / (unbiased2 + case.eps)
                     elif root == "before the correction":
                         move = rate * unbiased1 / (np.sqrt(second) / bias2 + case.eps)
@@ -223,6 +233,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                         move = rate * np.sqrt(bias2) / bias1 * first / (np.sqrt(second) + case.eps)
                     else:
                         move = rate * unbiased1 / (np.sqrt(unbiased2) + case.eps)
+                    if lr_over_sqrt_t:
+                        move = move / np.sqrt(t)
                     if decay == "decoupled":
                         move = move + rate * lam * wl[k]
                     wl[k] = wl[k] - move
@@ -307,6 +319,15 @@ def _alternatives(case: AdamCase) -> list[tuple[str, str, AdamCase, dict[str, ob
         ("zero_grad", "your parameters moved exactly as if a parameter whose gradient is all zero were skipped: "
                       "Adam still moves it (m and v decay, and w moves by m_hat / (sqrt(v_hat) + eps)); do not skip "
                       "zero gradients", case, {"skip_zero": True}),
+        ("second_moment", "your parameters moved exactly as AdaMax (v = max(beta2 * v, |g|), w -= lr * m_hat / "
+                          "(v + eps)): Adam averages the squared gradient, v = beta2 * v + (1 - beta2) * g * g, and "
+                          "divides by sqrt(v_hat) + eps", case, {"infinity_norm": True}),
+        ("momentum_state", "your parameters moved exactly as with m and v started at the first gradient and its "
+                           "square instead of zero: both start at zero (the bias correction exists because they "
+                           "do)", case, {"seeded": True}),
+        ("lr_schedule", "your parameters moved exactly as with the learning rate divided by sqrt(t) at every step: "
+                        "Adam uses lr as it is (the corrections already scale the step); a schedule, if any, sets "
+                        "optimizer.lr from outside", case, {"lr_over_sqrt_t": True}),
         ("momentum_state", "your parameters moved exactly as if m and v restarted from zero at every step: keep "
                            "them (self.m, self.v) from one step to the next", case, {"kept": False}),
     ]
