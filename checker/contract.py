@@ -7,13 +7,14 @@ wrong shape or a NaN is reported as such, never as a confusing gradient error.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from gradkit.checker import hints
 from gradkit.checker.guard import call
-from gradkit.checker.results import CheckFailure, StudentCodeError
+from gradkit.checker.results import CheckFailure, NotImplementedYet, StudentCodeError, StudentTimeout
 
 
 def _first_index(mask: np.ndarray) -> tuple[int, ...]:
@@ -88,6 +89,18 @@ def require_unchanged(before: np.ndarray, after: np.ndarray, label: str, name: s
         )
 
 
+def unusable_if_failing(step: Callable[[], Any]) -> Any:
+    """`step()`, whose failure (forward raised, returned no array, or the wrong shape) marks forward's output as
+    unusable on this case; a timeout or a stub is not marked (they are charged wherever they happen)."""
+    try:
+        return step()
+    except (NotImplementedYet, StudentTimeout):
+        raise
+    except CheckFailure as failure:
+        failure.unusable_forward = True
+        raise
+
+
 def checked_forward(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], formula: str,
                     keep_input: bool = True, order: str = "C") -> np.ndarray:
     """`layer.forward(x)` on a copy of `x` in memory order `order` ("F": column-major, as a transpose or slice is not
@@ -95,10 +108,10 @@ def checked_forward(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], formu
     gradient checks, which never reuse the copy) x unchanged."""
     label = f"{type(layer).__name__}.forward"
     given = x.copy(order=order)
-    out = require_array(call(layer, "forward", given), label, "the output")
+    out = unusable_if_failing(lambda: require_array(call(layer, "forward", given), label, "the output"))
     if keep_input:
         require_unchanged(x, given, label, "x")
-    require_shape(out, out_shape, label, formula)
+    unusable_if_failing(lambda: require_shape(out, out_shape, label, formula))
     require_dtype(out, x.dtype, label, "the output")
     require_finite(out, label, "out")
     return out.copy()
@@ -253,11 +266,13 @@ def backward_after_forward(layer: Any, forward_out: Any, dout: np.ndarray) -> An
             raise
         cls = type(layer).__name__
         what = str(error).splitlines()[0].split(" raised ", 1)[-1]  # "ValueError: ..." without "X.backward raised"
-        raise CheckFailure(
+        failure = CheckFailure(
             f"{cls}.backward could not be judged: your forward returned shape {shape} where {dout.shape} is expected, "
             f"and backward, given a dout of the expected shape, raised {what}"
             f"\n  hint: fix the forward's output size first (the forward tests give the formula); backward is judged "
-            "once the forward's shape is right", tensor="shape", hint="shape") from None
+            "once the forward's shape is right", tensor="shape", hint="shape")
+        failure.unusable_forward = True
+        raise failure from None
 
 
 def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_shape: tuple[int, ...], formula: str) -> None:
@@ -265,7 +280,8 @@ def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_sha
 
     dout has the contract's output shape, whatever shape forward returned."""
     label = f"{type(layer).__name__}.backward"
-    out = call(layer, "forward", x.copy())  # only fills the cache: forward's output is its own tests' business
+    # forward only fills the cache here: its output is its own tests' business
+    out = unusable_if_failing(lambda: call(layer, "forward", x.copy()))
     params = {k: p.copy() for k, p in (getattr(layer, "params", None) or {}).items() if isinstance(p, np.ndarray)}
     dx1, g1 = checked_backward(layer, dout, x, after=out)
     for key, before in params.items():

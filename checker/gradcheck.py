@@ -19,11 +19,13 @@ from hypothesis import reject
 from gradkit.checker.fixtures import forward_is_right, stored_gradient_failure
 from gradkit.checker.impl import Implementation
 from gradkit.checker.specs import EXERCISES, exercise_of_case
-from gradkit.checker.results import CheckFailure, NotImplementedYet, StudentCodeError, StudentTimeout, remembers_case
+from gradkit.checker.results import (CheckFailure, NotImplementedYet, StudentCodeError, StudentTimeout,
+                                     judged_where_possible, remembers_case)
 from gradkit.checker.numgrad import gradient_failure, layer_directional
 from gradkit.checker.setups import LayerCase
 
 
+@judged_where_possible
 @remembers_case
 def check_layer_gradient(impl: Implementation, case: LayerCase, tensor: str) -> None:
     """Check d(loss)/d(tensor) of a layer's backward, where tensor is "x" or a parameter ("W", "b").

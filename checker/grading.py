@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from hypothesis.errors import Unsatisfiable
 
 from gradkit.checker.course import Course
 from gradkit.checker.guard import SHAPE_HINT, time_budget
 from gradkit.checker.impl import PACKAGES, Implementation, load_implementation
 from gradkit.checker.points import scaled
-from gradkit.checker.results import CheckFailure, NotImplementedYet, StudentCodeError
+from gradkit.checker.results import UNJUDGED, CheckFailure, NotImplementedYet, StudentCodeError
 from gradkit.checker.scoring import HIDDEN_SUFFIX, NOT_IMPLEMENTED, Outcome, gradescope_results, score_table, total
 from gradkit.checker.specs import EXERCISES, spec
 
@@ -77,12 +78,34 @@ def pytest_runtest_call(item: pytest.Item):
     if item.get_closest_marker("points") is None:
         return (yield)
     limit = item.config.getoption("--gradkit-time-limit") or float(item.config.getini("gradkit_time_limit"))
+    token = UNJUDGED.set(None)
     try:
         with time_budget(limit):
             return (yield)
+    except Unsatisfiable:
+        raise _never_judged(item, UNJUDGED.get()) from None
     finally:
+        UNJUDGED.reset(token)
         # Hypothesis would write a .hypothesis/patches file per failure; the case is in our message.
         item.__dict__.pop("_hypothesis_failing_examples", None)
+
+
+def _never_judged(item: pytest.Item, skipped: CheckFailure | None) -> CheckFailure:
+    """The failure of a test none of whose examples could be judged: forward's output was unusable on every one
+    (`judged_where_possible` skipped them all), so what this test checks was never seen and earns nothing."""
+    cls = EXERCISES[exercise_of(item.path).removesuffix(HIDDEN_SUFFIX)].cls
+    if skipped is None:
+        return CheckFailure(f"{cls}: no example could be judged (every case tried was discarded: each step of the "
+                            "gradient check crossed a kink or a tie of your forward)")
+    first = skipped.message.splitlines()
+    failure = CheckFailure(
+        f"{cls}: this test could not judge your code on any case: forward's output cannot be used on any case "
+        f"tried (the forward tests charge that), for example:\n  {first[0]}" + "".join(f"\n{line}" for line in first[1:])
+        + ("" if "hint:" in skipped.message else "\n  hint: fix the forward first; this test judges the rest once "
+                                                   "forward returns an output of the right shape"),
+        tensor=skipped.tensor, hint=skipped.hint)
+    failure.case = skipped.case
+    return failure
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:

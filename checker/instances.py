@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 
 from gradkit.checker import hints, inputs
-from gradkit.checker.contract import backward_after_forward
+from gradkit.checker.contract import backward_after_forward, unusable_if_failing
 from gradkit.checker.guard import call
 from gradkit.checker.impl import Implementation
-from gradkit.checker.results import CheckFailure, remembers_case
+from gradkit.checker.results import CheckFailure, judged_where_possible, remembers_case
 from gradkit.checker.setups import LayerCase, build
 from gradkit.checker.specs import exercise_of_case, spec_of
 
@@ -52,12 +52,13 @@ def _alone(impl: Implementation, case: LayerCase, seed: int) -> tuple[Any, dict,
     rng = np.random.default_rng(seed)
     setup = build(impl, case, rng)
     params = {k: v.copy() for k, v in setup.layer.params.items()}
-    out = call(setup.layer, "forward", setup.x.copy())
+    out = unusable_if_failing(lambda: call(setup.layer, "forward", setup.x.copy()))  # a fresh layer's first call
     dout = inputs.gaussian(rng, setup.out_shape)
     dx = backward_after_forward(setup.layer, out, dout.copy())
     return setup, params, dout, _results(setup.layer, out, dx)
 
 
+@judged_where_possible
 @remembers_case
 def check_instances_independent(impl: Implementation, case: LayerCase) -> None:
     """Two live instances, and an instance called a second time, give what a fresh instance gives (whether or

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
+
+from hypothesis import currently_in_test_context, reject
 
 
 class CheckFailure(Exception):
@@ -25,6 +28,9 @@ class CheckFailure(Exception):
         # The tensor ("x", "W", "b", "scores") whose gradient check failed on `case`: the plugin then asks
         # `checker.diagnose` why, once, after hypothesis has shrunk the case. Plain data, never a closure.
         self.gradient: str | None = None
+        # True when forward's output cannot be used on `case` (it raised, returned no array or the wrong shape):
+        # the forward's own tests charge that; a check of something else skips the case (`judged_where_possible`).
+        self.unusable_forward = False
 
     def __str__(self) -> str:
         return self.message
@@ -70,5 +76,32 @@ def remembers_case(check: Callable[..., None]) -> Callable[..., None]:
             if failure.case is None:
                 failure.case = case
             raise
+
+    return wrapper
+
+
+# The first example a graded test skipped because forward's output could not be used: what the test reports if no
+# example could be judged at all. Set per test by the grading plugin (`gradkit.checker.grading`).
+UNJUDGED: ContextVar[CheckFailure | None] = ContextVar("gradkit_unjudged", default=None)
+
+
+def judged_where_possible(check: Callable[..., None]) -> Callable[..., None]:
+    """A check of backward (or of state across calls) that skips an example on which forward's output cannot be used.
+
+    One mistake, one charge: a forward of the wrong output size on some cases (say, padding forgotten) costs the
+    forward's tests; the backward's tests judge the cases where forward works. Under hypothesis the example is
+    rejected (the plugin fails the test if no example could be judged: backward is never scored unseen); called
+    anywhere else the failure propagates as it is."""
+
+    @functools.wraps(check)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            check(*args, **kwargs)
+        except CheckFailure as failure:
+            if not failure.unusable_forward or not currently_in_test_context():
+                raise
+            if UNJUDGED.get() is None:
+                UNJUDGED.set(failure)
+            reject()
 
     return wrapper

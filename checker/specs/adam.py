@@ -150,7 +150,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                         kept: bool = True, root: str = "of v_hat",
                         corrected_kept: str = "none", skip_zero: bool = False,
                         v_kept_at_max: bool = False, v_from_m: bool = False, seeded: bool = False,
-                        infinity_norm: bool = False, lr_over_sqrt_t: bool = False) -> list[dict[str, np.ndarray]]:
+                        infinity_norm: bool = False, lr_over_sqrt_t: bool = False,
+                        betas_swapped: bool = False) -> list[dict[str, np.ndarray]]:
     """The contract's update, applied step by step to copies (the oracle).
 
     `lrs` gives each step's learning rate (a schedule; case.lr throughout by default). The other options describe
@@ -172,7 +173,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
     as AMSGrad keeps for v_hat) and `v_from_m` (v averages m * m, the new first moment squared, not g * g) and
     `seeded` (m and v start as the first gradient and its square, not zero; the corrections are still applied) and
     `infinity_norm` (AdaMax: v = max(beta2 * v, |g|), uncorrected, and w -= lr * m_hat / (v + eps)) and
-    `lr_over_sqrt_t` (the step's rate divided by sqrt(t), a decay the contract does not have).
+    `lr_over_sqrt_t` (the step's rate divided by sqrt(t), a decay the contract does not have) and `betas_swapped` (m
+    averages with beta2 and v with beta1; the corrections keep theirs).
     """
     weights = [{k: a.copy() for k, a in p.items()} for p in start]
     mean: dict[object, np.ndarray] = {}
@@ -198,9 +200,10 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                     zero = np.zeros_like(wl[k])
                     if seeded and slot not in mean:
                         mean[slot], square_mean[slot] = grad.copy(), grad * grad
-                    first = case.beta1 * (mean.get(slot, zero) if kept else zero) + (1 - case.beta1) * grad
+                    decay1, decay2 = (case.beta2, case.beta1) if betas_swapped else (case.beta1, case.beta2)
+                    first = decay1 * (mean.get(slot, zero) if kept else zero) + (1 - decay1) * grad
                     raw = first * first if v_from_m else grad * grad if square else grad
-                    second = case.beta2 * (square_mean.get(slot, zero) if kept else zero) + (1 - case.beta2) * raw
+                    second = decay2 * (square_mean.get(slot, zero) if kept else zero) + (1 - decay2) * raw
                     if infinity_norm:
                         second = np.maximum(case.beta2 * (square_mean.get(slot, zero) if kept else zero), np.abs(grad))
                     if v_kept_at_max:
@@ -255,6 +258,9 @@ def _alternatives(case: AdamCase) -> list[tuple[str, str, AdamCase, dict[str, ob
     found: list[tuple[str, str, AdamCase, dict[str, object]]] = [
         ("sign", "your parameters moved exactly as with the opposite sign of the step: w moves against its "
                  "gradient, w -= lr * m_hat / (sqrt(v_hat) + eps)", case._replace(lr=-case.lr), {}),
+        ("betas", "your parameters moved exactly as with beta1 and beta2 swapped in the moving averages (m averaged "
+                  "with beta2, v with beta1): m = beta1 * m + (1 - beta1) * g, v = beta2 * v + (1 - beta2) * g * g",
+         case, {"betas_swapped": True}),
         ("bias_correction", "your parameters moved exactly as without bias correction (m and v used as they are): "
                             "divide m by 1 - beta1**t and v by 1 - beta2**t; they start at zero, and the correction "
                             "undoes that", case, {"correction": "none"}),
@@ -631,8 +637,8 @@ def check_trainer_use(impl: Implementation, case: AdamCase) -> None:
             f"{CLASS}.step: params[{k!r}] of layer {number} is wrong after {len(schedule)} steps with the learning "
             f"rate set to {schedule} between steps (right at a constant lr)\n"
             f"  {_worst(_params(layers[number])[k], expected[number][k], start[number][k], k)}\n"
-            "  hint: a schedule sets optimizer.lr between steps: read self.lr in step() (not a copy made in __init__, "
-            "nor a step size computed from it there)"
+            "  hint: a schedule sets optimizer.lr between steps: read self.lr in every step() (not a copy made in "
+            "__init__ or on an earlier step, nor a step size computed from it once)"
             f"\n  case: {case._replace(steps=len(schedule))}", tensor=f"params[{k!r}]", hint="lr_schedule")
 
 

@@ -354,6 +354,24 @@ def dx_hint(dx: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:
     return None
 
 
+def param_grad_hint(tensor: str, grad: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:
+    """Read dgamma or dbeta (C,) as a known wrong sum over N, H and W: of dout * x (x not normalised), of the other
+    parameter's product, or of dout * xhat with eps placed otherwise."""
+    centre, spread = _batch_moments(x)
+    xhat = _whiten(x, centre, spread)
+    sums = {"dout * x": np.sum(dout * x, axis=PER_CHANNEL), "dout": np.sum(dout, axis=PER_CHANNEL),
+            "dout * xhat": np.sum(dout * xhat, axis=PER_CHANNEL)}
+    right = "dout * xhat" if tensor == "gamma" else "dout"
+    for wrong, value in sums.items():
+        if wrong != right and not close(sums[right], value) and close(grad, value):
+            why = (": gamma scales the normalised x, so dgamma sums dout * xhat with xhat = (x - mean) / sqrt(var + "
+                   "eps) (keep xhat from forward)" if wrong == "dout * x" else
+                   f": that is d{'beta' if tensor == 'gamma' else 'gamma'}'s sum; swap the two")
+            return Hint("swapped" if wrong != "dout * x" else "xhat",
+                        f"your d{tensor} is the sum of {wrong} over N, H and W{why}; d{tensor} = sum of {right}")
+    return None
+
+
 def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarray]) -> Hint | None:
     """Your output on a stored example, recognised as one of the usual mistakes (exactly, never a resemblance)."""
     layer = build_from_config(impl, config)

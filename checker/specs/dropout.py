@@ -202,6 +202,32 @@ def check_dx_uses_the_forward_mask(impl: Implementation, case: Case) -> None:
         raise failure
     if case.training:
         _check_zeros_in_x(impl, case)
+    else:
+        _check_eval_after_training(impl, case)
+
+
+def _check_eval_after_training(impl: Implementation, case: Case) -> None:
+    """In eval mode dx is dout, also for a layer that trained before (train, forward, eval, forward, backward): as
+    after a validation pass in a training loop. A mask kept from the training call must not apply."""
+    rng = np.random.default_rng([case.seed, 11])
+    layer = build(impl, case._replace(training=True), np.random.default_rng([case.seed, 12]))
+    checked_forward(layer, make_input(case, rng), case.out_shape, case.out_formula, keep_input=False)
+    call(layer, "eval")
+    x = make_input(case, rng)
+    out = checked_forward(layer, x, case.out_shape, case.out_formula, keep_input=False)
+    dout = inputs.gaussian(rng, case.out_shape)
+    dx, _ = checked_backward(layer, dout, x, only="x", after=out)
+    if _close(dx, dout, dout):
+        return
+    err = np.abs(dx - dout)
+    worst = np.unravel_index(int(np.argmax(err)), err.shape)
+    raise CheckFailure(
+        f"Dropout.backward: dx is wrong after a forward in eval mode that followed a forward in training mode\n"
+        f"  worst dx[{fmt_index(worst)}]: yours {dx[worst]:+.6g}, expected {dout[worst]:+.6g} (= dout: in eval mode "
+        f"forward is the identity)\n"
+        f"  hint: your backward still applies the mask of the earlier training call: an eval-mode forward drops "
+        f"nothing, so it must also record that (self.mask = None, or check self.training in backward)\n"
+        f"  case: {case}, after one forward in training mode", tensor="dx", hint="stale_cache")
 
 
 def _check_zeros_in_x(impl: Implementation, case: Case) -> None:
@@ -212,12 +238,15 @@ def _check_zeros_in_x(impl: Implementation, case: Case) -> None:
     x = make_input(case, rng)
     x_zeros = x.copy()
     x_zeros.flat[::2] = 0.0
-    twin, layer = (build(impl, case, np.random.default_rng([case.seed, 9])) for _ in range(2))
+    twin, again, layer = (build(impl, case, np.random.default_rng([case.seed, 9])) for _ in range(3))
     twin_out = checked_forward(twin, x, case.out_shape, case.out_formula, keep_input=False)
     kept = _kept(twin_out)
+    if not np.array_equal(_kept(checked_forward(again, x, case.out_shape, case.out_formula, keep_input=False)), kept):
+        return  # equal seeds, other masks: the mask does not come from the layer's rng (charged elsewhere)
     out = checked_forward(layer, x_zeros, case.out_shape, case.out_formula, keep_input=False)
-    if not np.array_equal(_kept(out)[x_zeros != 0], kept[x_zeros != 0]):
-        return  # the mask depends on x's values: the twin says nothing about it
+    nonzero = x_zeros != 0
+    if not nonzero.any() or not np.array_equal(_kept(out)[nonzero], kept[nonzero]):
+        return  # nothing to compare, or the mask depends on x's values: the twin says nothing about it
     dout = inputs.gaussian(rng, case.out_shape)
     dx, _ = checked_backward(layer, dout, x_zeros, only="x", after=out)
     want = dout * (twin_out / x)  # the factor your forward applied to each entry (a wrong scale is charged elsewhere)
@@ -535,6 +564,21 @@ def build_from_config(impl: Any, config: dict[str, int]) -> Any:
 
 def formula(config: dict[str, int], x_shape: tuple[int, ...]) -> str:
     return Case.out_formula
+
+
+def forward_scale_hint(config: dict[str, int], x_shape: tuple[int, ...], ratio: float) -> Hint | None:
+    """Your eval-mode output is `ratio` x x on a stored example: scaled by 1 - p (or divided by it) at test time."""
+    keep = 1 - config["p_percent"] / 100
+    if config["training"] or keep == 1:
+        return None
+    if abs(ratio - keep) < 1e-6:
+        return Hint("scale", f"in eval mode your output is x times 1 - p = {keep:g}: that is the old, non-inverted "
+                             "dropout's test-time scaling; inverted dropout already divides the kept entries by 1 - p "
+                             "in training, so eval mode returns x as it is")
+    if abs(ratio * keep - 1) < 1e-6:
+        return Hint("scale", f"in eval mode your output is x divided by 1 - p = {keep:g}: the division by 1 - p belongs "
+                             "to the kept entries in training only; eval mode returns x as it is")
+    return None
 
 
 def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarray]) -> Hint | None:

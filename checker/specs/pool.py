@@ -15,7 +15,7 @@ from gradkit.checker.contract import checked_backward, checked_forward
 from gradkit.checker.impl import Implementation
 from gradkit.checker.guard import construct
 from gradkit.checker.hints import Hint
-from gradkit.checker.results import CheckFailure, remembers_case
+from gradkit.checker.results import CheckFailure, judged_where_possible, remembers_case
 from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds, small
 
@@ -132,6 +132,20 @@ def refine_counterfactual(case: Case, feature: str, tensor: str, passes: Any) ->
 
 
 
+def scale_hint(case: Case, tensor: str, ratio: float) -> Hint | None:
+    """Your dx is `ratio` x the true one: divided by a count of the whole array, or by the window's area."""
+    windows = case.N * case.C * case.out_shape[2] * case.out_shape[3]
+    if windows > 1 and abs(ratio * windows - 1) < 1e-6:
+        return Hint("scale", f"your dx is the true one divided by {windows}, the number of windows (N*C*H_out*W_out): "
+                             "something counts over the whole array where it should count per window (a mask's "
+                             ".sum() without axis= when splitting ties), or divides by dout.size")
+    area = case.KH * case.KW
+    if area > 1 and abs(ratio * area - 1) < 1e-6:
+        return Hint("scale", f"your dx is the true one divided by KH*KW = {area}: that spreads dout like average "
+                             "pooling; max pooling sends each window's whole gradient to its maximum")
+    return None
+
+
 def square(case: Case, side: int) -> Case:
     """The case with a side x side window, the image changed as `resized` does."""
     return resized(case, side, side, case.stride)
@@ -216,6 +230,7 @@ def _tie_window(case: Case, i: int, j: int) -> tuple[slice, slice]:
 NEAR_TIE = 1e-9
 
 
+@judged_where_possible
 @remembers_case
 def check_ties(impl: Implementation, case: Case) -> None:
     """Send a gradient from single outputs and check where it lands, on inputs full of ties."""

@@ -444,8 +444,8 @@ def check_trainer_use(impl: Implementation, case: SGDCase) -> None:
                    "PyTorch's convention): the same at a constant lr, not when lr changes; the contract puts lr inside "
                    "the velocity, v = momentum * v - lr * (g + weight_decay * w), then w += v")
         else:
-            why = ("a schedule sets optimizer.lr between steps: read self.lr in step() (not a copy made in "
-                   "__init__), and apply it where the contract does, v = momentum * v - lr * (g + weight_decay * w)")
+            why = ("a schedule sets optimizer.lr between steps: read self.lr in every step() (not a copy made "
+                   "in __init__ or on an earlier step), and apply it where the contract does, v = momentum * v - lr * (g + weight_decay * w)")
         raise CheckFailure(
             f"SGDMomentum.step: params[{k!r}] of layer {number} is wrong after {len(schedule)} steps with the learning "
             f"rate set to {schedule} between steps (right at a constant lr)\n"

@@ -1,5 +1,5 @@
-"""Average pool divides each window's sum by the number of windows, H_out * W_out, instead of by the window's size
-KH * KW.
+"""Average pool divides by the number of windows, H_out * W_out, where the window's size KH * KW belongs (in forward's
+mean, and in backward's share of dout per cell).
 
 A mean divides by how many numbers it adds up: the KH * KW cells of one window. H_out * W_out counts the windows,
 which happens to equal KH * KW for a 2x2 pool of a 4x4 image and for nothing else. Backward makes the same mistake,

@@ -41,7 +41,7 @@ HINTS = {
     "log_base", "no_softmax", "output_size", None,
     "keep_rate", "mask_rng", "mask_reused", "independent", "eval",
     "unbiased_var", "momentum_convention", "eval_updates", "running_stats", "mean_terms", "eps", "mode",
-    "bias_correction", "step_count", "eps", "second_moment",  # adam
+    "bias_correction", "step_count", "eps", "second_moment", "betas", "xhat", "swapped",  # adam, batchnorm
     "memory_order", "params_replaced", "ceiling", "cancellation", "zero_grad", "stale_cache", "keys", "clip",
 }
 # Tensor names as the checker reports them (CheckFailure.tensor); params['<key>'] is matched by pattern.

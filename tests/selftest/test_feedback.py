@@ -145,6 +145,27 @@ def test_a_backward_that_raises_after_a_wrongly_shaped_forward_is_blamed_on_the_
     assert "fix the forward's output size first" in failure.message
 
 
+FORWARD_TESTS = {"forward_returns_the_right_shape_and_dtype", "forward_matches_stored_examples"}
+
+
+def test_a_forward_of_the_wrong_size_on_some_cases_costs_only_the_forward_tests(tmp_path):
+    """One mistake, one charge: padding left out of the output size is wrong only where padding > 0; backward's
+    tests judge the other cases (and its right backward keeps their points). A forward of the wrong size on every
+    case leaves backward unjudged: its tests fail, saying so, and never award points for code they did not see."""
+    from gradkit.checker.runner import run_suite
+
+    sometimes = submission_with(ROOT / "tests" / "bugs" / "conv_output_size_ignores_padding.py", "conv",
+                                tmp_path / "sometimes")
+    run = run_suite(str(sometimes), ["conv"])
+    assert {o.short_name for o in run.outcomes if not o.passed} == FORWARD_TESTS, run.output[-3000:]
+
+    always = submission_with(ROOT / "tests" / "bugs" / "conv_output_size_off_by_one.py", "conv", tmp_path / "always")
+    run = run_suite(str(always), ["conv"])
+    dx = next(o for o in run.outcomes if o.short_name == "dx_matches_numerical_gradient")
+    assert not dx.passed and dx.tensor == "shape", run.output[-3000:]
+    assert "could not judge your code on any case" in dx.message and "forward returned shape" in dx.message
+
+
 def test_a_wrong_loss_is_named_when_it_is_a_loss_learners_compute_instead():
     """Each wrong loss of the softmax spec's list is recognised as itself; the true loss, with or without an
     epsilon in its log, is never explained as a mistake."""
