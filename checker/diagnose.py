@@ -230,8 +230,9 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
 
     hint = hints.zeros(mine, numerical, name) or hints.ratio(mine, numerical, name, batch=getattr(case, "N", None))
     spec = spec_of(case)
-    if hint is not None and hint.id == "scale" and hasattr(spec, "scale_hint"):
-        hint = spec.scale_hint(case, tensor, float(np.sum(mine * numerical) / np.sum(numerical * numerical))) or hint
+    factor = hints.multiple(mine, numerical)
+    if (hint is None or hint.id == "scale") and factor is not None and hasattr(spec, "scale_hint"):
+        hint = spec.scale_hint(case, tensor, factor) or hint  # a factor the spec can name tells, even on one entry
     if hint is not None and hint.id == "zeros":  # all zeros here, right once a feature is removed: name that
         hint = counterfactual_hint(impl, case, tensor) or hint
     if tensor == "x" and hasattr(spec, "window"):
@@ -263,23 +264,32 @@ def _known_bug(impl: Implementation, exercise: str, name: str, hint: Hint | None
     return hint
 
 
+PROBES = 6  # output positions a probe may try; the shrunk cases a diagnosis runs on are small
+
+
 def _probe(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], forward: Callable[..., np.ndarray],
            params: dict[str, np.ndarray], case: LayerCase) -> tuple[list[str], Hint | None]:
-    """Send a gradient of 1 from one output position; compare the window it lands on."""
-    position = probe_position(out_shape)
-    dout = np.zeros(out_shape)
-    dout[position] = 1.0
-    checked_forward(layer, x, out_shape, "", keep_input=False)
-    mine, _ = checked_backward(layer, dout, x, only="x")
-    expected = numerical_gradient(layer_loss(forward, x, params, dout, "x"), x.shape)
+    """Send a gradient of 1 from one output position (the usual one; else, of a few more, the first that lands
+    wrong: a permuted dout sends some positions' gradients home); compare the window it lands on."""
+    tried = []
+    others = [tuple(int(i) for i in k) for k in np.ndindex(*out_shape)][:PROBES]
+    for position in list(dict.fromkeys([probe_position(out_shape), *others]))[:PROBES]:
+        dout = np.zeros(out_shape)
+        dout[position] = 1.0
+        checked_forward(layer, x, out_shape, "", keep_input=False)
+        mine, _ = checked_backward(layer, dout, x, only="x")
+        expected = numerical_gradient(layer_loss(forward, x, params, dout, "x"), x.shape)
+        tried.append(f"out[{fmt_index(position)}]")
+        if not hints.close(mine, expected):
+            break
     spec = spec_of(case)
     rows, cols = spec.window(case, position)
     n = position[0]
     lines = [f"  probe: gradient 1 sent from out[{fmt_index(position)}] only; dx[{n}, :, {rows.start}:{rows.stop}, "
              f"{cols.start}:{cols.stop}] summed over channels:"]
     yours_w, expected_w = mine[n, :, rows, cols].sum(axis=0), expected[n, :, rows, cols].sum(axis=0)
-    if hints.close(mine, expected):  # a probe that agrees shows nothing; say what it rules out instead
-        return [f"  probe: a gradient of 1 sent from out[{fmt_index(position)}] alone lands exactly right; your dx "
+    if hints.close(mine, expected):  # probes that agree show nothing; say what they rule out instead
+        return [f"  probe: a gradient of 1 sent from any one of {', '.join(tried)} alone lands exactly right; your dx "
                 "goes wrong only when several outputs send gradients at once (where windows overlap, their "
                 "gradients add up: +=, not =)"], None
     lines += side_by_side(yours_w, expected_w, ("yours", "expected"))
@@ -287,9 +297,10 @@ def _probe(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], forward: Calla
     outside[n, :, rows, cols] = 0
     hint = spec.probe_hint(yours_w, expected_w) if hasattr(spec, "probe_hint") else None
     hint = hint or hints.probe_transposed(yours_w, expected_w)
+    landing = spec.probe_landing_hint(mine, expected) if hasattr(spec, "probe_landing_hint") else None
+    if hint is None and landing is not None and landing.id == "order":
+        hint = landing  # in another image or channel: the windows are right, their pairing with dout is not
     if np.any(outside) and hint is None:
         hint = Hint("stride", "the gradient of one output lands outside the window that output came from: "
                               "window (i, j) starts at (i*stride, j*stride) in backward as in forward")
-    if hint is None and hasattr(spec, "probe_landing_hint"):
-        hint = spec.probe_landing_hint(mine, expected)
-    return lines, hint
+    return lines, hint or landing

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import weakref
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,7 @@ from gradkit.checker.textmaps import fmt_index, heat_map, spatial
 from gradkit.checker.guard import call
 from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure, NotImplementedYet
-from gradkit.checker.specs import spec
+from gradkit.checker.specs import EXERCISES, spec
 
 FIXTURE_DIR = Path(__file__).with_name("fixtures")
 
@@ -216,6 +217,29 @@ def forward_is_right(impl: Implementation, exercise: str) -> bool:
         except CheckFailure:
             verdicts[exercise] = False
     return verdicts[exercise]
+
+
+def behind_the_forward(impl: Implementation, exercise: str, check: Callable[..., None], *args: Any) -> None:
+    """`check(impl, *args)`, a check of backward; a failure it marks `follows_forward` (backward did what a right one
+    does with what your forward computed) passes when your forward is wrong on the stored examples: one mistake,
+    charged once, by the forward test."""
+    try:
+        check(impl, *args)
+    except CheckFailure as failure:
+        if failure.follows_forward and not forward_is_right(impl, exercise):
+            return
+        raise
+
+
+def once_forward_is_right(impl: Implementation, exercise: str, what: str, check: Callable[..., None],
+                          *args: Any) -> None:
+    """`check(impl, *args)`, a property of the forward's values (`what`), judged once your forward is right on the
+    stored examples; before that the test fails saying so (it never scores what it has not judged)."""
+    if not forward_is_right(impl, exercise):
+        raise CheckFailure(f"{EXERCISES[exercise].cls}: {what} could not be judged yet: "
+                           "your forward is wrong on the stored examples (see the forward test)\n  hint: fix that "
+                           "first; this test then judges the rest", tensor=getattr(spec(exercise), "OUTPUT", "out"))
+    check(impl, *args)
 
 
 def stored_gradient_mismatch(impl: Implementation, exercise: str, tensor: str,

@@ -102,7 +102,7 @@ def _never_judged(item: pytest.Item, skipped: CheckFailure | None) -> CheckFailu
         f"{cls}: this test could not judge your code on any case: forward's output cannot be used on any case "
         f"tried (the forward tests charge that), for example:\n  {first[0]}" + "".join(f"\n{line}" for line in first[1:])
         + ("" if "hint:" in skipped.message else "\n  hint: fix the forward first; this test judges the rest once "
-                                                   "forward returns an output of the right shape"),
+                                                   "forward's output can be used"),
         tensor=skipped.tensor, hint=skipped.hint)
     failure.case = skipped.case
     return failure

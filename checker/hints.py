@@ -42,12 +42,18 @@ def zeros(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:
     return None
 
 
-def ratio(a: np.ndarray, n: np.ndarray, name: str, batch: int | None = None) -> Hint | None:
-    """`a` is a constant multiple r of `n` (r != 1)."""
-    if not np.any(n) or not np.any(a):
+def multiple(a: np.ndarray, n: np.ndarray) -> float | None:
+    """r if `a` is r times `n` (neither all zero), else None."""
+    if a.shape != n.shape or not np.any(n) or not np.any(a):
         return None
     r = float(np.sum(a * n) / np.sum(n * n))
-    if abs(r - 1) < 1e-3 or not close(a, r * n):
+    return r if close(a, r * n) else None
+
+
+def ratio(a: np.ndarray, n: np.ndarray, name: str, batch: int | None = None) -> Hint | None:
+    """`a` is a constant multiple r of `n` (r != 1)."""
+    r = multiple(a, n)
+    if r is None or abs(r - 1) < 1e-3:
         return None
     by_batch = bool(batch and batch > 1 and (abs(r - batch) < 1e-6 * batch or abs(r * batch - 1) < 1e-6))
     if np.count_nonzero(n) < 2 and not (by_batch or abs(r + 1) < 1e-6):

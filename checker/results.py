@@ -31,6 +31,9 @@ class CheckFailure(Exception):
         # True when forward's output cannot be used on `case` (it raised, returned no array or the wrong shape):
         # the forward's own tests charge that; a check of something else skips the case (`judged_where_possible`).
         self.unusable_forward = False
+        # True when what failed is what a right backward computes from your forward's own (wrong) results: the
+        # engine then charges only a forward that is wrong on the stored examples (`fixtures.behind_the_forward`).
+        self.follows_forward = False
 
     def __str__(self) -> str:
         return self.message

@@ -274,8 +274,9 @@ def _alternatives(case: AdamCase) -> list[tuple[str, str, AdamCase, dict[str, ob
                             "belongs): v_hat = v / (1 - beta2**t)", case, {"correction": "beta1 for both"}),
         ("bias_correction", "your parameters moved exactly as with m bias-corrected by 1 - beta2**t (beta2 where beta1 "
                             "belongs): m_hat = m / (1 - beta1**t)", case, {"correction": "beta2 for both"}),
-        ("step_count", "your parameters moved exactly as with t stuck at 1 (never advanced): advance self.t once per "
-                       "step, so the corrections use t = 1, 2, 3, ...", case, {"clock": "frozen"}),
+        ("step_count", "your parameters moved exactly as with t stuck at 1 (never advanced), or with corrections "
+                       "1 - beta1 and 1 - beta2 that leave out the power t: the corrections are 1 - beta1**t and "
+                       "1 - beta2**t, with t advanced once per step (1, 2, 3, ...)", case, {"clock": "frozen"}),
         ("step_count", "your parameters moved exactly as if t advanced once per parameter (self.t += 1 inside the "
                        "loop over parameters): t counts steps; advance it once per call of step, before the loop",
          case, {"clock": "per parameter"}),
@@ -521,16 +522,24 @@ def check_descends_quadratic(impl: Implementation, case: AdamCase) -> None:
     bowl = case._replace(lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0)
     optimizer = _optimizer(impl, layers, bowl)
     before = distance()
-    for _ in range(STEPS_ON_THE_BOWL):
+    uphill = 0.0  # the first step's displacement along the gradient: positive is a step against it
+    for step in range(STEPS_ON_THE_BOWL):
         for layer, a, t in zip(layers, curvature, target):
             for k in _params(layer):
                 _grads(layer)[k][...] = a[k] * (_params(layer)[k] - t[k])
+        start = _copies(layers) if step == 0 else None
         _step(optimizer, layers)
+        if start is not None:
+            uphill = float(sum(np.sum((_params(layer)[k] - w0[k]) * _grads(layer)[k])
+                               for layer, w0 in zip(layers, start) for k in w0))
     after = distance()
     if not after < before / CLOSER_ON_THE_BOWL:
-        # Moving away from the minimum is a sign error; merely converging too slowly can be anything.
-        hint = "sign" if after > before else None
-        why = "a step goes against the gradient" if hint else "the update must follow the contract exactly"
+        # A first step along the gradient is a sign error; ending farther after a first step down the slope is
+        # steps too large (overshooting); merely converging too slowly can be anything.
+        hint = "sign" if uphill > 0 else None
+        why = ("a step goes against the gradient" if hint else
+               "the first step went down the slope, yet the parameters ended farther from the minimum: the steps "
+               "overshoot it, they are too large (compare the step size with the update)" if after > before else "the update must follow the contract exactly")
         verdict = "does not descend" if after > before / 2 else "descends too slowly"
         if not np.isfinite(after):
             verdict, why = "does not descend", "the parameters became NaN or infinite"

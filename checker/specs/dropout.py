@@ -215,6 +215,8 @@ def _check_eval_after_training(impl: Implementation, case: Case) -> None:
     call(layer, "eval")
     x = make_input(case, rng)
     out = checked_forward(layer, x, case.out_shape, case.out_formula, keep_input=False)
+    if not _close(out, x, x):
+        return  # an eval-mode forward that is not the identity: the eval-mode forward test charges that
     dout = inputs.gaussian(rng, case.out_shape)
     dx, _ = checked_backward(layer, dout, x, only="x", after=out)
     if _close(dx, dout, dout):

@@ -13,7 +13,7 @@ from gradkit.checker import inputs
 from gradkit.checker.construction import check_weights
 from gradkit.checker.impl import Implementation
 from gradkit.checker.guard import call, construct
-from gradkit.checker.hints import Hint
+from gradkit.checker.hints import Hint, close
 from gradkit.checker.results import CheckFailure
 from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds
@@ -108,6 +108,21 @@ CONFIG_FIELDS = ("D", "M")
 # Stored forward examples (`python -m gradkit.release.fixtures` writes them from the reference): (x shape, settings);
 # chosen to cover padding, strides that do not divide, non-square kernels and images, C != F, overlapping windows.
 EXAMPLES = [((4, 5), dict(D=5, M=3)), ((1, 3), dict(D=3, M=1))]
+
+
+def param_grad_hint(tensor: str, grad: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:
+    """dW or db (x: (N, D), dout: (N, M)) that holds one row's contribution only: a loop over the rows that assigns
+    (=) where it must add (+=)."""
+    if len(x) < 2:
+        return None
+    whole = "dW = x.T @ dout" if tensor == "W" else "db = dout.sum(axis=0)"
+    for n, how in ((len(x) - 1, "the last row's contribution alone: a loop over the rows that assigns (=) each "
+                                "row's term where it must add (+=) them"),
+                   (0, "the first row's contribution alone (row 0, as for a batch of one)")):
+        one = np.outer(x[n], dout[n]) if tensor == "W" else dout[n]
+        if grad.shape == one.shape and close(grad, one):
+            return Hint("batch", f"your d{tensor} is {how}; d{tensor} sums over all N rows: {whole}")
+    return None
 
 
 def build_from_config(impl: Any, config: dict[str, int]) -> Any:

@@ -134,12 +134,11 @@ def refine_counterfactual(case: Case, feature: str, tensor: str, passes: Any) ->
 
 def scale_hint(case: Case, tensor: str, ratio: float) -> Hint | None:
     """Your dx is `ratio` x the true one: divided by a count of the whole array, or by the window's area."""
-    windows = case.N * case.C * case.out_shape[2] * case.out_shape[3]
-    if windows > 1 and abs(ratio * windows - 1) < 1e-6:
+    windows, area = case.N * case.C * case.out_shape[2] * case.out_shape[3], case.KH * case.KW
+    if windows > 1 and windows != area and abs(ratio * windows - 1) < 1e-6:
         return Hint("scale", f"your dx is the true one divided by {windows}, the number of windows (N*C*H_out*W_out): "
                              "something counts over the whole array where it should count per window (a mask's "
                              ".sum() without axis= when splitting ties), or divides by dout.size")
-    area = case.KH * case.KW
     if area > 1 and abs(ratio * area - 1) < 1e-6:
         return Hint("scale", f"your dx is the true one divided by KH*KW = {area}: that spreads dout like average "
                              "pooling; max pooling sends each window's whole gradient to its maximum")
@@ -163,8 +162,14 @@ def window(case: Case, position: tuple[int, ...]) -> tuple[slice, slice]:
 
 
 def probe_landing_hint(mine: np.ndarray, expected: np.ndarray) -> Hint | None:
-    """The probe's gradient landed on cells that are not a maximum."""
-    if np.any((mine != 0) & (expected == 0)):
+    """The probe's gradient landed in another image or channel, or on cells that are not a maximum."""
+    sources = {tuple(int(t) for t in k[:2]) for k in np.argwhere(expected != 0)}
+    strays = {tuple(int(t) for t in k[:2]) for k in np.argwhere((mine != 0) & (expected == 0))}
+    if strays - sources:
+        return Hint("order", "the gradient of one output lands in another image or channel: dout[n, c] pairs with "
+                             "x[n, c], so the order in which dout is flattened or reshaped must match the order of "
+                             "your windows (columns)")
+    if strays:
         return Hint("pool_non_max", "the gradient lands on cells that are not the window's maximum: only the "
                                     "maximum passes the gradient back, every other cell gets 0")
     return None
@@ -253,10 +258,16 @@ def check_ties(impl: Implementation, case: Case) -> None:
         outside[n, c, rows, cols] = 0
         if np.any(outside != 0):
             k = tuple(int(t) for t in np.argwhere(outside != 0)[0])
+            if k[:2] != (n, c):  # another image or channel: the windows are right, the pairing with dout is not
+                why, hint = ("; it belongs to the same image and channel: dout[n, c] pairs with x[n, c], so the order in "
+                             "which dout is flattened or reshaped must match the order of your windows (columns)",
+                             "order")
+            else:
+                why, hint = "; window (i, j) starts at (i*stride, j*stride)", "stride"
             raise CheckFailure(
                 f"MaxPool2D.backward sent the gradient of {where} to x[{','.join(map(str, k))}], outside its window "
-                f"x[{n},{c},{rows.start}:{rows.stop},{cols.start}:{cols.stop}]; window (i, j) starts at "
-                f"(i*stride, j*stride)\n  case: {case}", tensor="dx", hint="stride",
+                f"x[{n},{c},{rows.start}:{rows.stop},{cols.start}:{cols.stop}]{why}\n  case: {case}", tensor="dx",
+                hint=hint,
             )
         off_max = (window_dx != 0) & (window_x != window_x.max())
         on_max = (window_dx != 0) & (window_x == window_x.max())

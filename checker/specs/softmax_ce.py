@@ -163,6 +163,27 @@ def checked_dscores(loss_fn: Any, scores: np.ndarray) -> np.ndarray:
     return dscores.copy()
 
 
+def follows_its_own_loss(loss: Any, dscores: np.ndarray, scores: np.ndarray, y: np.ndarray) -> bool:
+    """Whether dscores is (p - one_hot(y)) / N for the very probabilities p your loss used (loss = mean -log
+    p[n, y[n]]), p being softmax taken over the wrong axis (the batch, or the whole array): backward then did what a
+    right backward does with what forward computed. Marked on a failure (`follows_forward`), it lets the engine
+    charge a forward that is wrong on the stored examples alone. Only those known forwards: a made-up p (uniform,
+    one-hot) consistent with a made-up loss must not buy backward's points."""
+    if not isinstance(loss, float) or not np.isfinite(loss):
+        return False
+    rows = np.arange(len(y))
+    probs = dscores.astype(np.float64) * len(y)
+    probs[rows, y] += 1.0
+    s = scores.astype(np.float64)
+    with np.errstate(all="ignore"):  # shifted by a row's, a column's or the global maximum, then normalised wrongly
+        exps = [np.exp(s - s.max(axis=axis, keepdims=True)) for axis in (0, 1, None)]
+        wrong_axes = [e / e.sum(axis=axis, keepdims=True) for e in exps for axis in (0, None)]
+    if not any(close(probs, p) for p in wrong_axes) or np.any(probs[rows, y] <= 0):
+        return False
+    own = float(np.mean(-np.log(probs[rows, y])))
+    return abs(own - loss) <= 1e-6 * max(1.0, abs(loss))
+
+
 @remembers_case
 def check_contract(impl: Implementation, case: Case) -> None:
     """Types, shapes, dtypes (float64 and float32), no mutation, the same result twice."""
@@ -236,16 +257,18 @@ def check_rows_sum_to_zero(impl: Implementation, case: Case) -> None:
     rng = np.random.default_rng(case.seed)
     scores, y = make_scores(case, rng)
     loss_fn = construct(impl.SoftmaxCrossEntropy)
-    checked_loss(loss_fn, scores, y)
+    loss = checked_loss(loss_fn, scores, y)
     dscores = checked_dscores(loss_fn, scores)
     sums = dscores.sum(axis=1)
     worst = int(np.argmax(np.abs(sums)))
     if abs(sums[worst]) > 1e-9 * max(np.abs(dscores).max(), 1e-12):
-        raise CheckFailure(
+        failure = CheckFailure(
             f"row {worst} of dscores sums to {sums[worst]:.3g}; every row must sum to 0 "
             "(probabilities sum to 1, minus the one-hot label)\n"
             f"  case: {case}", tensor="dscores", hint="rows_not_zero",
         )
+        failure.follows_forward = follows_its_own_loss(loss, dscores, scores, y)  # forward's own probabilities
+        raise failure
     rows = np.arange(case.N)
     if np.any(dscores[rows, y] >= 0):
         n = int(np.argmax(dscores[rows, y] >= 0))
@@ -290,7 +313,8 @@ def _finite_with_labels_at_the_maxima(impl: Implementation, shifted: np.ndarray)
 
 @remembers_case
 def check_huge_scores(impl: Implementation, case: Case) -> None:
-    """Scores of about 1e4 (exp overflows) give a finite loss, and shifting every score by 1e4 changes nothing."""
+    """Scores of about 1e4 (exp overflows) give a finite loss, and shifting every score by 1e4 changes nothing.
+    The graded test asks only once your loss is right on the stored examples (`fixtures.once_forward_is_right`)."""
     rng = np.random.default_rng(case.seed)
     scores, y = make_scores(case, rng)
     loss_fn = construct(impl.SoftmaxCrossEntropy)
@@ -374,13 +398,14 @@ def check_softmax_gradient(impl: Implementation, case: Case) -> None:
     rng = np.random.default_rng(case.seed)
     scores, y = make_scores(case, rng)
     loss_fn = construct(impl.SoftmaxCrossEntropy)
-    call(loss_fn, "forward", scores.copy(), y.copy())  # fills your cache; the loss is the forward tests' business
+    loss = call(loss_fn, "forward", scores.copy(), y.copy())  # fills your cache; the loss is the forward tests' business
     dscores = checked_dscores(loss_fn, scores)
     u = inputs.unit_direction(rng, scores.shape)
     result = directional_check(lambda t: true_loss(scores + t * u, y), dscores, u, kink_guard=False)
     if not result.passed:
         failure = gradient_failure("SoftmaxCrossEntropy.backward", "dscores", case, result)
         failure.gradient = "scores"
+        failure.follows_forward = follows_its_own_loss(loss, dscores, scores, y)
         raise failure
 
 

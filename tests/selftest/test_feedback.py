@@ -166,6 +166,36 @@ def test_a_forward_of_the_wrong_size_on_some_cases_costs_only_the_forward_tests(
     assert "could not judge your code on any case" in dx.message and "forward returned shape" in dx.message
 
 
+def test_a_softmax_normalised_over_the_batch_costs_the_loss_tests_only(tmp_path):
+    """Its backward, (p - one_hot(y)) / N, is right for the probabilities its forward computed: the dscores tests
+    pass, the loss test names the axis, and stability waits until the loss is right (said, not scored unseen)."""
+    from gradkit.checker.runner import run_suite
+
+    folder = submission_with(ROOT / "tests" / "bugs" / "softmax_ce_softmax_over_the_batch.py", "softmax_ce",
+                             tmp_path / "batch_axis")
+    run = run_suite(str(folder), ["softmax_ce"])
+    failed = {o.short_name: o for o in run.outcomes if not o.passed}
+    assert set(failed) == {"loss_matches_stored_examples", "is_stable_for_huge_scores"}, run.output[-3000:]
+    assert failed["loss_matches_stored_examples"].hint == "axis"
+    assert "could not be judged yet" in failed["is_stable_for_huge_scores"].message
+
+    # A made-up forward (the loss of uniform probabilities) with the dscores of those probabilities is consistent too,
+    # but no forward mistake learners make: it earns nothing for dscores.
+    (folder / "softmax_ce.py").write_text(
+        "import numpy as np\n\n"
+        "class SoftmaxCrossEntropy:\n"
+        "    def forward(self, scores, y):\n"
+        "        self.shape, self.y, self.dtype = scores.shape, np.asarray(y), scores.dtype\n"
+        "        return float(np.log(scores.shape[1]))\n\n"
+        "    def backward(self):\n"
+        "        d = np.full(self.shape, 1.0 / self.shape[1])\n"
+        "        d[np.arange(self.shape[0]), self.y] -= 1\n"
+        "        return (d / self.shape[0]).astype(self.dtype)\n")
+    run = run_suite(str(folder), ["softmax_ce"])
+    dscores = next(o for o in run.outcomes if o.short_name == "dscores_matches_numerical_gradient")
+    assert not dscores.passed, run.output[-3000:]
+
+
 def test_a_wrong_loss_is_named_when_it_is_a_loss_learners_compute_instead():
     """Each wrong loss of the softmax spec's list is recognised as itself; the true loss, with or without an
     epsilon in its log, is never explained as a mistake."""

@@ -1,0 +1,21 @@
+"""dW built in a loop over the rows that assigns each row's outer product instead of adding it.
+
+`for n in range(N): dW = np.outer(x[n], dout[n])` keeps the last row's contribution only: right for a batch of one,
+as the first test a learner runs.
+"""
+
+import numpy as np
+
+from solutions.linear import Linear as Reference
+
+EXPECT = dict(exercise="linear", tensor="dW", hint="batch")
+
+
+class Linear(Reference):
+    def backward(self, dout):
+        dx = super().backward(dout)
+        dW = np.zeros_like(self.params["W"])
+        for n in range(len(self.x)):
+            dW = np.outer(self.x[n], dout[n])  # BUG: dW += ..., every row adds its term
+        self.grads["W"] = dW.astype(self.params["W"].dtype)
+        return dx
