@@ -31,6 +31,11 @@ def require_array(value: Any, label: str, what: str) -> np.ndarray:
         raise CheckFailure(f"{label} returned None; it must return {what} (a missing `return`?)")
     if isinstance(value, tuple):
         raise CheckFailure(f"{label} returned a tuple of {len(value)}; it must return only {what}, one array")
+    if isinstance(value, np.generic):  # a NumPy scalar: an array reduced to one number
+        raise CheckFailure(f"{label} returned a single number (a NumPy {type(value).__name__}); it must return {what} as "
+                           "a numpy.ndarray\n  hint: a reduction (np.max, np.sum, np.mean: np.max(x, 0) takes the "
+                           "maximum along axis 0) where an element-wise operation belongs (np.maximum(x, 0) compares "
+                           "each entry with 0)", hint="shape")
     if not isinstance(value, np.ndarray):
         raise CheckFailure(f"{label} returned a {type(value).__name__}; it must return {what} as a numpy.ndarray")
     return value

@@ -151,7 +151,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                         corrected_kept: str = "none", skip_zero: bool = False,
                         v_kept_at_max: bool = False, v_from_m: bool = False, seeded: bool = False,
                         infinity_norm: bool = False, lr_over_sqrt_t: bool = False,
-                        betas_swapped: bool = False) -> list[dict[str, np.ndarray]]:
+                        betas_swapped: bool = False, m_without_decay: bool = False,
+                        numerator: str = "m_hat") -> list[dict[str, np.ndarray]]:
     """The contract's update, applied step by step to copies (the oracle).
 
     `lrs` gives each step's learning rate (a schedule; case.lr throughout by default). The other options describe
@@ -174,7 +175,9 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
     `seeded` (m and v start as the first gradient and its square, not zero; the corrections are still applied) and
     `infinity_norm` (AdaMax: v = max(beta2 * v, |g|), uncorrected, and w -= lr * m_hat / (v + eps)) and
     `lr_over_sqrt_t` (the step's rate divided by sqrt(t), a decay the contract does not have) and `betas_swapped` (m
-    averages with beta2 and v with beta1; the corrections keep theirs).
+    averages with beta2 and v with beta1; the corrections keep theirs) and `m_without_decay` (m averages the raw
+    gradient, only v sees weight_decay * w) and `numerator` ("m_hat"; "g": the step's numerator is the fresh g, as
+    RMSProp's) and `correction="multiplied"` (m and v multiplied by 1 - beta**t instead of divided).
     """
     weights = [{k: a.copy() for k, a in p.items()} for p in start]
     mean: dict[object, np.ndarray] = {}
@@ -201,7 +204,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                     if seeded and slot not in mean:
                         mean[slot], square_mean[slot] = grad.copy(), grad * grad
                     decay1, decay2 = (case.beta2, case.beta1) if betas_swapped else (case.beta1, case.beta2)
-                    first = decay1 * (mean.get(slot, zero) if kept else zero) + (1 - decay1) * grad
+                    first = decay1 * (mean.get(slot, zero) if kept else zero) + (1 - decay1) * (
+                        gl[k] if m_without_decay else grad)
                     raw = first * first if v_from_m else grad * grad if square else grad
                     second = decay2 * (square_mean.get(slot, zero) if kept else zero) + (1 - decay2) * raw
                     if infinity_norm:
@@ -212,13 +216,17 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                     bias1, bias2 = 1 - case.beta1**t, 1 - case.beta2**t
                     if correction == "swapped":
                         bias1, bias2 = bias2, bias1
+                    elif correction == "multiplied":
+                        bias1, bias2 = 1 / bias1, 1 / bias2
                     elif correction == "beta1 for both":
                         bias2 = bias1
                     elif correction == "beta2 for both":
                         bias1 = bias2
-                    corrects_m = correction in ("both", "m", "swapped", "beta1 for both", "beta2 for both")
-                    corrects_v = correction in ("both", "v", "swapped", "beta1 for both", "beta2 for both")
+                    corrects_m = correction in ("both", "m", "swapped", "beta1 for both", "beta2 for both", "multiplied")
+                    corrects_v = correction in ("both", "v", "swapped", "beta1 for both", "beta2 for both", "multiplied")
                     unbiased1 = first / bias1 if corrects_m else first
+                    if numerator == "g":
+                        unbiased1 = grad
                     unbiased2 = second / bias2 if corrects_v else second
                     if corrected_kept in ("m", "both"):
                         mean[slot] = unbiased1
@@ -268,6 +276,12 @@ def _alternatives(case: AdamCase) -> list[tuple[str, str, AdamCase, dict[str, ob
                             "v / (1 - beta2**t) under the square root", case, {"correction": "m"}),
         ("bias_correction", "your parameters moved exactly as with v bias-corrected but not m: use m_hat = "
                             "m / (1 - beta1**t)", case, {"correction": "v"}),
+        ("bias_correction", "your parameters moved exactly as with m and v multiplied by 1 - beta1**t and 1 - beta2**t: "
+                            "the correction divides, m_hat = m / (1 - beta1**t), v_hat = v / (1 - beta2**t)", case,
+         {"correction": "multiplied"}),
+        ("momentum_state", "your parameters moved exactly as with the fresh gradient g in the step's numerator "
+                           "instead of m_hat (RMSProp's step): w -= lr * m_hat / (sqrt(v_hat) + eps), with m_hat = "
+                           "m / (1 - beta1**t)", case, {"numerator": "g"}),
         ("bias_correction", "your parameters moved exactly as with beta1 and beta2 swapped in the bias corrections: "
                             "m_hat = m / (1 - beta1**t), v_hat = v / (1 - beta2**t)", case, {"correction": "swapped"}),
         ("bias_correction", "your parameters moved exactly as with v bias-corrected by 1 - beta1**t (beta1 where beta2 "
@@ -350,6 +364,9 @@ def _alternatives(case: AdamCase) -> list[tuple[str, str, AdamCase, dict[str, ob
              case, {"decay": "decoupled"}),
             ("weight_decay", "your parameters moved exactly as without weight decay: add weight_decay * w to the "
                              "gradient", case._replace(weight_decay=0.0), {}),
+            ("weight_decay", "your parameters moved exactly as with m averaging the raw gradient and only v seeing "
+                             "the decay: compute g = grad + weight_decay * w once and use it for both m and v", case,
+             {"m_without_decay": True}),
             ("weight_decay", "your parameters moved exactly as with weight decay of the opposite sign: "
                              "g = grad + weight_decay * w", case._replace(weight_decay=-case.weight_decay), {}),
         ]

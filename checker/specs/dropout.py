@@ -206,6 +206,24 @@ def check_dx_uses_the_forward_mask(impl: Implementation, case: Case) -> None:
         _check_eval_after_training(impl, case)
 
 
+def check_forward_extra(impl: Implementation) -> None:
+    """An output already returned stays as it was when forward is called again (a network holds every layer's
+    output until backward): one buffer handed out on every call would change it."""
+    rng = np.random.default_rng(5)
+    layer = construct(impl.Dropout, 0.5, rng=np.random.default_rng(6))
+    first = call(layer, "forward", rng.uniform(0.5, 1.5, (3, 4)))
+    if not isinstance(first, np.ndarray):
+        return  # the contract test says what is wrong with it
+    kept = first.copy()
+    call(layer, "forward", rng.uniform(0.5, 1.5, (3, 4)))
+    if kept.shape == first.shape and not np.array_equal(first, kept, equal_nan=True):
+        raise CheckFailure(
+            "the out that Dropout.forward returned changed when it was called again: it hands out the same buffer "
+            "every call\n  hint: return a new array from every call (a network keeps each layer's output until "
+            "backward), e.g. x * self.mask, not a buffer allocated once and written into", tensor="out",
+            hint="shared_state")
+
+
 def _check_eval_after_training(impl: Implementation, case: Case) -> None:
     """In eval mode dx is dout, also for a layer that trained before (train, forward, eval, forward, backward): as
     after a validation pass in a training loop. A mask kept from the training call must not apply."""

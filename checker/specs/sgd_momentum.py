@@ -149,7 +149,14 @@ def _alternatives(case: SGDCase) -> list[tuple[str, str, SGDCase, dict[str, obje
                    case, {"decay_lr": 1.0}),
                   ("weight_decay", "your parameters moved exactly as with the decay applied to w after the move "
                                    "(w -= lr * weight_decay * w) instead of inside the velocity: the contract's is "
-                                   "v = momentum * v - lr * (g + weight_decay * w)", case, {"decay_after": True})]
+                                   "v = momentum * v - lr * (g + weight_decay * w)", case, {"decay_after": True}),
+                  ("weight_decay", "your parameters moved exactly as with the decay applied to w directly before the "
+                                   "move (w -= lr * weight_decay * w, then w += v) instead of inside the velocity: the "
+                                   "contract's is v = momentum * v - lr * (g + weight_decay * w), so the decay gets "
+                                   "momentum too", case, {"decay_before": True}),
+                  ("weight_decay", "your parameters moved exactly as with the decay term multiplying the gradient "
+                                   "(g + weight_decay * g): weight decay is weight_decay * w, the gradient of the L2 "
+                                   "penalty on the weights", case, {"decay_of_grad": True})]
     return found
 
 
@@ -269,7 +276,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                         nesterov: bool = False, decay_min_ndim: int = 0,
                         lr_outside: bool = False, skip_zero: bool = False,
                         dampening: bool = False, decay_after: bool = False,
-                        momentum_last: bool = False) -> list[dict[str, np.ndarray]]:
+                        momentum_last: bool = False, decay_before: bool = False,
+                        decay_of_grad: bool = False) -> list[dict[str, np.ndarray]]:
     """The contract's update, applied step by step to copies (the oracle).
 
     `lrs` gives each step's learning rate (a schedule; case.lr throughout by default). The other options
@@ -282,7 +290,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
     `skip_zero` (a parameter whose gradient is all zero is left alone that step, velocity and all) and `dampening`
     (v = momentum * v - (1 - momentum) * lr * g, an exponential average of the steps), `decay_after` (the velocity
     sees g alone; w -= lr * weight_decay * w after the move) and `momentum_last` (v = momentum * (v - lr * g): the
-    fresh step is damped by momentum too).
+    fresh step is damped by momentum too) and `decay_before` (the velocity sees g alone; w -= lr * weight_decay * w
+    before the move) and `decay_of_grad` (the decay term multiplies the gradient, g + weight_decay * g).
     """
     w = [{k: a.copy() for k, a in p.items()} for p in start]
     velocity: dict[object, np.ndarray] = {}
@@ -296,7 +305,10 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                 slot = {"none": (i, k), "name": k, "all": "all"}[shared]
                 v = velocity.get(slot, np.zeros_like(wl[k]))
                 weight_decay = case.weight_decay if wl[k].ndim >= decay_min_ndim else 0.0
-                push = -lr * gl[k] - (0.0 if decay_after else decay * weight_decay * wl[k])
+                decayed = gl[k] if decay_of_grad else wl[k]
+                push = -lr * gl[k] - (0.0 if decay_after or decay_before else decay * weight_decay * decayed)
+                if decay_before:
+                    wl[k] = wl[k] - lr * weight_decay * wl[k]
                 if dampening:
                     push = (1 - case.momentum) * push
                 if lr_outside:
