@@ -182,7 +182,8 @@ def _compare_trajectory(layers: list[ToyLayer], start: list[dict[str, np.ndarray
         return
     number, k = next((i, k) for i, (layer, want) in enumerate(zip(layers, expected)) for k in want
                      if not np.allclose(_params(layer)[k], want[k], rtol=1e-9, atol=1e-12))
-    got, want, w0 = float(_params(layers[number])[k].flat[0]), expected[number][k], start[number][k]
+    mine, want, w0 = _params(layers[number])[k], expected[number][k], start[number][k]
+    worst = int(np.argmax(np.abs(mine - want))) if mine.shape == want.shape else 0  # the entry that shows it
     hint, why = suspect or (None, "compare your step with the update line by line")
     unchanged = all(np.array_equal(_params(layer)[key], w[key]) for layer, w in zip(layers, start) for key in w)
     if unchanged and moves_later is not None and moves_later():
@@ -203,7 +204,8 @@ def _compare_trajectory(layers: list[ToyLayer], start: list[dict[str, np.ndarray
     steps = f"{case.steps} step" + ("" if case.steps == 1 else "s")
     raise CheckFailure(
         f"SGDMomentum.step: params[{k!r}] of layer {number} is wrong after {steps} {what}\n"
-        f"  first entry: yours {got:+.6g}, expected {want.flat[0]:+.6g} (started at {w0.flat[0]:+.6g})\n"
+        f"  worst entry: yours {float(mine.flat[worst]):+.10g}, expected {want.flat[worst]:+.10g} (started at "
+        f"{w0.flat[worst]:+.10g})\n"
         f"  hint: {why}; the update is v = momentum * v - lr * (g + weight_decay * w), then w += v\n"
         f"{note}  case: {case}", tensor=f"params[{k!r}]", hint=hint,
     )

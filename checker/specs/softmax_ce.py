@@ -86,6 +86,13 @@ def loss_is_right(loss: float, scores: np.ndarray, y: np.ndarray, rtol: float = 
     return lowest - slack <= loss <= exact + slack
 
 
+def _softmax_rows(scores: np.ndarray) -> np.ndarray:
+    """softmax(scores) over each row's K classes, in float64."""
+    s = scores.astype(np.float64)
+    e = np.exp(s - s.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
 def _log_softmax(s: np.ndarray, axis: int | None) -> np.ndarray:
     shifted = s - s.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
@@ -272,6 +279,12 @@ def check_rows_sum_to_zero(impl: Implementation, case: Case) -> None:
     rows = np.arange(case.N)
     if np.any(dscores[rows, y] >= 0):
         n = int(np.argmax(dscores[rows, y] >= 0))
+        lowest = int(np.argmin(dscores[n]))
+        if dscores[n, lowest] < 0 and lowest == int(np.argmax(scores[n])) != y[n]:
+            raise CheckFailure(
+                f"dscores[{n}, y[{n}]={y[n]}] = {dscores[n, y[n]]:.3g} is not negative, and the 1 is subtracted at "
+                f"column {lowest}, the predicted class (the argmax of the scores): subtract it at the label, "
+                "dscores[n, y[n]] -= 1", tensor="dscores", hint="labels")
         raise CheckFailure(
             f"dscores[{n}, y[{n}]={y[n]}] = {dscores[n, y[n]]:.3g} is not negative; raising the right class's "
             "score must lower the loss (a sign error?)", tensor="dscores", hint="sign",
@@ -425,6 +438,11 @@ def diagnose(impl: Implementation, case: Case, verbose: bool = False) -> tuple[l
     hint = hints.zeros(mine, numerical, "dscores")
     if hint is None and (case.K - 1) * case.N >= 2:  # rows of dscores sum to 0: a single free entry is always "a multiple"
         hint = hints.ratio(mine, numerical, "dscores", batch=case.N)
+    predicted = _softmax_rows(scores)
+    predicted[np.arange(case.N), scores.argmax(axis=1)] -= 1.0
+    if hint is None and not np.array_equal(scores.argmax(axis=1), y) and close(mine, predicted / case.N):
+        hint = Hint("labels", "your dscores subtracts 1 at each row's predicted class (the argmax of the scores), not "
+                              "at its label: dscores = (softmax(scores) - one_hot(y)) / N, with the 1 at column y[n]")
     if hint is None and case.K > 1 and not np.any(y == case.K - 1) and not close(mine, numerical):
         with_last = y.copy()
         with_last[-1] = case.K - 1
