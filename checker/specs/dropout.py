@@ -547,6 +547,16 @@ def check_constructor(impl: Implementation) -> None:
                            tensor="init")
     for p in (0.0, 0.99):
         construct(impl.Dropout, p, rng=np.random.default_rng(0))
+    # Without rng, each layer gets a fresh generator: two such layers in one network must not drop alike (equal
+    # masks on 200 entries by chance: 2**-200).
+    unseeded = [checked_forward(construct(impl.Dropout, 0.5), x, x.shape, Case.out_formula, keep_input=False)
+                for _ in range(2)]
+    if np.array_equal(_kept(unseeded[0]), _kept(unseeded[1])):
+        raise CheckFailure(
+            "two Dropout(0.5) layers built without rng dropped exactly the same entries of one input: with rng=None "
+            "each layer must get a fresh generator, np.random.default_rng() (no seed)\n  hint: keep the provided "
+            "constructor and its _generator helper; a fixed seed there makes every unseeded layer draw the same "
+            "masks", tensor="init", hint="init_rng")
     # The default p, seen in the factor of the kept entries (the masks themselves may come from anywhere: the rng
     # test judges that): Dropout() must scale as Dropout(0.5) does, whatever that is.
     factors = []
