@@ -16,8 +16,8 @@ charges it.
 from __future__ import annotations
 
 import weakref
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np

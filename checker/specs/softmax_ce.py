@@ -86,13 +86,6 @@ def loss_is_right(loss: float, scores: np.ndarray, y: np.ndarray, rtol: float = 
     return lowest - slack <= loss <= exact + slack
 
 
-def _softmax_rows(scores: np.ndarray) -> np.ndarray:
-    """softmax(scores) over each row's K classes, in float64."""
-    s = scores.astype(np.float64)
-    e = np.exp(s - s.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def _log_softmax(s: np.ndarray, axis: int | None) -> np.ndarray:
     shifted = s - s.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
@@ -438,7 +431,7 @@ def diagnose(impl: Implementation, case: Case, verbose: bool = False) -> tuple[l
     hint = hints.zeros(mine, numerical, "dscores")
     if hint is None and (case.K - 1) * case.N >= 2:  # rows of dscores sum to 0: a single free entry is always "a multiple"
         hint = hints.ratio(mine, numerical, "dscores", batch=case.N)
-    predicted = _softmax_rows(scores)
+    predicted = np.exp(_log_softmax(scores.astype(np.float64), axis=1))
     predicted[np.arange(case.N), scores.argmax(axis=1)] -= 1.0
     if hint is None and not np.array_equal(scores.argmax(axis=1), y) and close(mine, predicted / case.N):
         hint = Hint("labels", "your dscores subtracts 1 at each row's predicted class (the argmax of the scores), not "
