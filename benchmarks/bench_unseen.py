@@ -47,7 +47,7 @@ def grade_one(entry: dict, root: Path) -> dict:
             folder = submission_with(root / entry["file"], entry["exercise"], Path(tmp) / "submission")
             exercises = [entry["exercise"]]
         run = run_suite(str(folder), exercises, extra=CHILD_ARGS, timeout=600,
-                        course=course_including(exercises or []))
+                        course=course_including(exercises or []), fork=True)
     scores = totals(run.outcomes)
     failed = [o for o in run.outcomes if not o.passed]
     return {

@@ -32,8 +32,9 @@ def _params(layer: Any, cls: str, shapes: dict[str, tuple[int, ...]]) -> dict[st
 
 
 def check_weights(cls: str, make: Any, shapes: dict[str, tuple[int, ...]], fan_in: int, call_text: str,
-                   x: np.ndarray) -> None:
-    """Reproducible from rng, different for another seed, He std, zero bias.
+                   x: np.ndarray, draw: Any = None) -> None:
+    """Reproducible from rng, different for another seed, He std, zero bias; with `draw` (rng -> W, the provided
+    constructor's own draw), the very weights the provided constructor gives for seed 7.
 
     The layer runs forward on `x` first: the constructor is provided, so an exercise whose methods are still
     stubs earns nothing here (its forward reports "not implemented yet"); a forward that raises is the forward tests'
@@ -61,9 +62,35 @@ def check_weights(cls: str, make: Any, shapes: dict[str, tuple[int, ...]], fan_i
             f"{cls}.__init__: the initial weights have mean {mean:.3g} and std {std:.4g}; He initialisation draws them "
             f"from N(0, 2 / fan_in), std sqrt(2 / {fan_in}) = {expected:.4g} (fan_in = inputs per output; keep the "
             "provided constructor)", tensor="init", hint="init_scale")
+    _normal_shape(cls, W / expected)
+    if draw is not None and not np.array_equal(W, draw(np.random.default_rng(7))):
+        raise CheckFailure(
+            f"{cls}.__init__: {call_text} holds other weights than the provided constructor draws from that generator "
+            "(right distribution, other values): keep its draw as given, rng.normal(0.0, sqrt(2 / fan_in), "
+            f"size={shapes['W']}), so that a seed reproduces the course's networks (drawing another shape and "
+            "transposing, or drawing in another order, gives other numbers)", tensor="init", hint="init_rng")
     if np.any(first["b"]):
         raise CheckFailure(f"{cls}.__init__: b must start at zeros; yours starts at {first['b'].flat[:3]}... "
                            "(keep the provided constructor)", tensor="init", hint="init_scale")
+
+
+# Bands of a standard normal draw, with the share of it each holds: a draw of the right std but another shape
+# (a uniform one, as PyTorch's kaiming_uniform_; a truncated one) puts too few or too many entries in some band.
+BANDS = [("beyond sqrt(3) std", lambda z: np.abs(z) > np.sqrt(3), 0.0832645167),
+         ("within 1 std", lambda z: np.abs(z) < 1, 0.6826894921), ("beyond 2 std", lambda z: np.abs(z) > 2, 0.0455002639)]
+
+
+def _normal_shape(cls: str, z: np.ndarray) -> None:
+    """W / the He std looks like a standard normal draw: each band holds its share within SIGMAS standard errors."""
+    n = z.size
+    for name, inside, share in BANDS:
+        found = int(np.count_nonzero(inside(z)))
+        if abs(found - n * share) > SIGMAS * np.sqrt(n * share * (1 - share)):
+            raise CheckFailure(
+                f"{cls}.__init__: the initial weights have the He std but not a normal distribution: {found} of {n} "
+                f"lie {name}, where a normal draw puts about {n * share:.0f} (a uniform draw of that std puts none "
+                f"beyond sqrt(3) std)\n  hint: He initialisation draws from N(0, 2 / fan_in): rng.normal(0, "
+                f"sqrt(2 / fan_in), size), as the provided constructor does", tensor="init", hint="init_scale")
 
 
 # A default is set in two places: the signature, and the body that turns None into a value (stride=None -> stride).

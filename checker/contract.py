@@ -54,9 +54,17 @@ def _squeezed(yours: tuple[int, ...], expected: tuple[int, ...]) -> str:
     """A hint line when `yours` is `expected` less axes of size 1: .squeeze() drops N or C when they are 1 too."""
     kept = tuple(n for n in expected if n != 1)
     if len(yours) >= len(expected) or tuple(n for n in yours if n != 1) != kept:
+        if len(yours) == 1 and len(expected) > 1 and yours[0] == int(np.prod(expected)):
+            return ("\n  hint: your output has the right number of entries in one flat axis: it was flattened (ravel, "
+                    "flatten, reshape(-1)) and never reshaped back; reshape it to the expected shape")
         return ""
-    return ("\n  hint: your output lost axes of size 1: .squeeze() removes every axis of size 1 (N or C too, when they are 1), "
-            "not only the ones you mean; reshape to the expected shape, or reduce over explicit axes")
+    flat = (len(yours) == 1 and len(expected) > 1 and yours[0] == int(np.prod(expected))
+            and sum(n != 1 for n in expected) <= 1)  # (1, 1) -> (1,): a flatten or a squeeze, this case cannot tell
+    if flat:
+        return ("\n  hint: your output lost axes of size 1: a flatten (ravel, flatten, reshape(-1)) never reshaped back, or "
+                "a .squeeze() (it removes every axis of size 1, N or C too); reshape to the expected shape")
+    return ("\n  hint: your output lost axes of size 1: .squeeze() removes every axis of size 1 (N or C too, when they are "
+            "1), not only the ones you mean; reshape to the expected shape, or reduce over explicit axes")
 
 
 def require_dtype(value: np.ndarray, dtype: np.dtype, label: str, what: str, tensor: str = "dtype") -> None:
@@ -286,9 +294,17 @@ def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_sha
     dout has the contract's output shape, whatever shape forward returned."""
     label = f"{type(layer).__name__}.backward"
     # forward only fills the cache here: its output is its own tests' business
-    out = unusable_if_failing(lambda: call(layer, "forward", x.copy()))
+    given = x.copy()
+    out = unusable_if_failing(lambda: call(layer, "forward", given))
+    unchanged_by_forward = np.array_equal(given, x)  # else forward's own test charges it
     params = {k: p.copy() for k, p in (getattr(layer, "params", None) or {}).items() if isinstance(p, np.ndarray)}
     dx1, g1 = checked_backward(layer, dout, x, after=out)
+    if unchanged_by_forward and not np.array_equal(given, x):
+        raise CheckFailure(
+            f"{label} changed the x that forward was given (a network still holds it: the previous layer's output)"
+            "\n  hint: forward may keep a reference to x for backward, but backward must not write into it "
+            "(`self.x[self.x <= 0] = 0` does): build the mask or any other array as a new one, e.g. self.x > 0",
+            tensor="x (mutated)", hint="mutation")
     for key, before in params.items():
         after = layer.params.get(key)
         if not isinstance(after, np.ndarray) or after.shape != before.shape or not np.array_equal(after, before):
@@ -325,8 +341,12 @@ def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_sha
     for name, once, twice in [("dx", dx1, dx3)] + [(f"d{k}", g1[k], g3[k]) for k in g1]:
         scale = max(float(np.abs(once).max(initial=0)), 1e-12)
         if np.abs(twice - 2 * once).max(initial=0) > rtol * scale:
+            quadratic = np.abs(twice - 4 * once).max(initial=0) <= 1e-6 * scale
+            why = ("it gave 4 times: dout enters twice, through something computed from dout (a gradient of this "
+                   "call, such as dW where W belongs, or a cache backward overwrote with it)" if quadratic else
+                   "is dout ignored, or is a constant added?")
             raise CheckFailure(
                 f"{label} is not linear in dout: backward(2 * dout) did not give twice {name}; every gradient must be "
-                f"dout times something from the cache (is dout ignored, or is a constant added?)",
+                f"dout times something from the cache ({why})",
                 tensor=name, hint="ignores_dout",
             )

@@ -23,7 +23,7 @@ from gradkit.checker.numgrad import layer_directional, layer_loss, numerical_gra
 from gradkit.checker.results import CheckFailure, StudentCodeError
 from gradkit.checker.setups import LayerCase, evaluate
 from gradkit.checker.specs import spec_of
-from gradkit.checker.textmaps import fmt_index, heat_map, side_by_side, spatial
+from gradkit.checker.textmaps import fmt_index, heat_map, side_by_side, spatial, yours_and
 
 
 
@@ -100,6 +100,7 @@ def counterfactual_hint(impl: Implementation, case: LayerCase, tensor: str) -> H
     if spec_of(case).PARAMS and all(_passes(impl, case._replace(seed=case.seed + i), tensor, fill_params=False)
                                     for i in range(3)):  # three draws: one may pass by chance (a mask, a sign)
         return STALE_PARAMS_HINT
+    passing = []
     for feature, variant in variants(case):
         if not _valid(variant):
             continue
@@ -111,16 +112,35 @@ def counterfactual_hint(impl: Implementation, case: LayerCase, tensor: str) -> H
         # keep their maxima apart) may pass one by chance, and the feature removed would then take the blame.
         if result.passed and not result.kink and all(
                 _passes_variant(impl, variant._replace(seed=variant.seed + i), tensor) for i in (1, 2)):
-            if feature == "positions":
-                return POSITIONS_HINT
-            spec = spec_of(case)
-            refine = getattr(spec, "refine_counterfactual", None)
-            if refine is not None:
-                refined = refine(case, feature, tensor, lambda other: _passes_variant(impl, other, tensor))
-                if refined is not None:
-                    return refined
-            return hints.counterfactual(feature, tensor, getattr(spec, "COUNTERFACTUAL_HINTS", None))
-    return None
+            passing.append(feature)
+    if not passing:
+        return None
+    if len(passing) > 1:  # several features each fix it: none is proven the culprit, so none is named as it
+        return Hint(None, "your d{t} is right on this case once any one of these is removed: {f}; the mistake lies "
+                          "where they meet (each alone is not proven the cause)".format(
+                              t=tensor, f="; ".join(FEATURE_WORDS.get(feature, feature) for feature in passing)))
+    return _feature_hint(impl, case, tensor, passing[0])
+
+
+# The features a counterfactual removes (the specs' `variants`), as a message names them.
+FEATURE_WORDS = {"square": "a window (or kernel) that is not square", "overlap": "overlapping windows",
+                 "batch": "several images", "channels": "several channels", "stride": "a stride above 1",
+                 "padding": "padding", "leftover": "rows or columns left over past the last window",
+                 "positions": "several output positions", "kernel": "a kernel larger than 1x1",
+                 "spatial": "several positions per channel"}
+
+
+def _feature_hint(impl: Implementation, case: LayerCase, tensor: str, feature: str) -> Hint | None:
+    """The hint for a case that passes once `feature` is removed."""
+    if feature == "positions":
+        return POSITIONS_HINT
+    spec = spec_of(case)
+    refine = getattr(spec, "refine_counterfactual", None)
+    if refine is not None:
+        refined = refine(case, feature, tensor, lambda other: _passes_variant(impl, other, tensor))
+        if refined is not None:
+            return refined
+    return hints.counterfactual(feature, tensor, getattr(spec, "COUNTERFACTUAL_HINTS", None))
 
 
 def _passes_variant(impl: Implementation, variant: LayerCase, tensor: str) -> bool:
@@ -191,8 +211,10 @@ def _student_forward(layer: Any, out_shape: tuple[int, ...], formula: str) -> Ca
     return forward
 
 
-def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: bool = False) -> Diagnosis:
-    """Why d{tensor} of a layer is wrong on `case` (the shrunk failing case)."""
+def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: bool = False,
+                   nested: bool = False) -> Diagnosis:
+    """Why d{tensor} of a layer is wrong on `case` (the shrunk failing case); `nested`: a diagnosis asked for by
+    another one, on a larger case (it asks no further)."""
     run = evaluate(impl, case, only=tensor)
     setup, out, v, dx, grads = run.setup, run.out, run.v, run.dx, run.grads
     layer, x = setup.layer, setup.x
@@ -219,7 +241,7 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
     wrong = err > 1e-6 * scale
     worst = np.unravel_index(int(np.argmax(err)), err.shape)
     lines.append(f"  {int(wrong.sum())} of {err.size} entries of {name} are wrong; worst {name}[{fmt_index(worst)}]: "
-                 f"yours {mine[worst]:+.6g}, numerical {numerical[worst]:+.6g}")
+                 f"{yours_and(mine[worst], numerical[worst], 'numerical')}")
     error_map, axes = spatial(err)
     if error_map.size > 1:
         lines.append(f"  where {name} is wrong (darker = larger error{', ' + axes if axes else ''}):")
@@ -234,7 +256,7 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
     if (hint is None or hint.id == "scale") and factor is not None and hasattr(spec, "scale_hint"):
         hint = spec.scale_hint(case, tensor, factor) or hint  # a factor the spec can name tells, even on one entry
     if hint is not None and hint.id == "zeros":  # all zeros here, right once a feature is removed: name that
-        hint = counterfactual_hint(impl, case, tensor) or hint
+        hint = counterfactual_hint(impl, case, tensor) or (None if nested else _beyond_zeros(impl, case, tensor)) or hint
     if tensor == "x" and hasattr(spec, "window"):
         probe_lines, probe_hint = _probe(layer, x, out.shape, forward, params, case)
         lines += probe_lines
@@ -242,11 +264,51 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
     hint = hint or hints.rotated(mine, numerical, name) or hints.transposed(mine, numerical, name)
     if tensor == "x" and hasattr(spec, "dx_hint"):
         hint = hint or spec.dx_hint(mine, v, x)
+    if tensor == "x" and hasattr(spec, "coverage_hint"):
+        hint = hint or spec.coverage_hint(case, mine, numerical)
     if tensor != "x" and hasattr(spec, "param_grad_hint"):
         hint = hint or spec.param_grad_hint(tensor, mine, v, x)
+    hint = hint or _quadratic_hint(layer, x, v, tensor, out.shape)
     hint = hint or counterfactual_hint(impl, case, tensor)
     hint = _known_bug(impl, type(case).exercise, name, hint, lines)
     return Diagnosis(lines, hint, {name: {"yours": mine, "numerical": numerical}})
+
+
+def _quadratic_hint(layer: Any, x: np.ndarray, v: np.ndarray, tensor: str, out_shape: tuple[int, ...]) -> Hint | None:
+    """d{tensor} grows 4 times when dout doubles: dout enters twice (a gradient of this call where a parameter
+    belongs, or a cache that backward overwrote with something computed from dout)."""
+    found = []
+    for dout in (v, 2 * v):  # each after its own forward on x: the numerical gradient left another input cached
+        try:
+            checked_forward(layer, x, out_shape, "", keep_input=False)
+            dx, grads = checked_backward(layer, dout, x, only=tensor)
+        except CheckFailure:
+            return None
+        found.append(dx if tensor == "x" else grads.get(tensor))
+    once, twice = found
+    if once is None or twice is None or twice.shape != once.shape:
+        return None
+    if np.abs(twice - 4 * once).max(initial=0) > 1e-6 * max(float(np.abs(once).max(initial=0)), 1e-12):
+        return None
+    return Hint("ignores_dout", f"your d{tensor} is not linear in dout: doubling dout made it 4 times larger, so dout "
+                                "enters twice; look for a gradient of this call used where a parameter or the input "
+                                "belongs (dout @ dW.T where dout @ W.T is meant), or a cache overwritten in backward")
+
+
+def _beyond_zeros(impl: Implementation, case: LayerCase, tensor: str) -> Hint | None:
+    """A gradient all zeros on the smallest case may hide why (a ReLU mask inverted on an input with no negative
+    entry): the hint a larger case gives, if it gives a more specific one."""
+    enlarged = getattr(spec_of(case), "enlarged", None)
+    bigger = enlarged(case) if enlarged is not None else case
+    try:
+        if bigger == case or layer_directional(impl, bigger, tensor).passed:
+            return None
+        found = diagnose_layer(impl, bigger, tensor, nested=True).hint
+    except CheckFailure:
+        return None
+    if found is None or found.id == "zeros":
+        return None
+    return Hint(found.id, f"your d{tensor} is all zeros on this case; on a larger one ({bigger}): {found.text}")
 
 
 def _known_bug(impl: Implementation, exercise: str, name: str, hint: Hint | None, lines: list[str]) -> Hint | None:
@@ -295,11 +357,13 @@ def _probe(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], forward: Calla
     lines += side_by_side(yours_w, expected_w, ("yours", "expected"))
     outside = mine.copy()
     outside[n, :, rows, cols] = 0
+    landing = spec.probe_landing_hint(mine, expected) if hasattr(spec, "probe_landing_hint") else None
+    if landing is not None and landing.id == "order":
+        # In another image or channel: the windows are right, their pairing with dout is not (and the picture above,
+        # summed over channels, hides that).
+        return lines, landing
     hint = spec.probe_hint(yours_w, expected_w) if hasattr(spec, "probe_hint") else None
     hint = hint or hints.probe_transposed(yours_w, expected_w)
-    landing = spec.probe_landing_hint(mine, expected) if hasattr(spec, "probe_landing_hint") else None
-    if hint is None and landing is not None and landing.id == "order":
-        hint = landing  # in another image or channel: the windows are right, their pairing with dout is not
     if np.any(outside) and hint is None:
         hint = Hint("stride", "the gradient of one output lands outside the window that output came from: "
                               "window (i, j) starts at (i*stride, j*stride) in backward as in forward")

@@ -25,7 +25,7 @@ import numpy as np
 from gradkit.checker import forward_hints, hints
 from gradkit.checker.contract import backward_after_forward, checked_forward
 from gradkit.checker.hints import Hint
-from gradkit.checker.textmaps import fmt_index, heat_map, spatial
+from gradkit.checker.textmaps import fmt_index, heat_map, spatial, yours_and
 from gradkit.checker.guard import call
 from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure, NotImplementedYet
@@ -75,12 +75,12 @@ def _forward_hint(impl: Implementation, exercise: str, config: dict[str, int], e
     """An exact pattern in your output first (`forward_hints`), then the spec's own exact counterfactuals (its
     `forward_hint`: for a convolution, the feature that makes it right when split away)."""
     bias = getattr(layer, "params", {}).get("b")
-    if bias is not None and out.ndim >= 2:
-        shaped = bias.reshape((1, -1) + (1,) * (out.ndim - 2))
-        if np.allclose(out + shaped, expected, rtol=1e-9, atol=1e-9):
-            return Hint("bias", "your output is exactly the expected one minus b: add the bias b[f] to every "
-                                "output of filter f")
+    if isinstance(bias, np.ndarray) and out.ndim >= 2 and bias.size == out.shape[1] and np.any(bias):
+        found = forward_hints.bias_multiple(out, expected, bias.reshape((1, -1) + (1,) * (out.ndim - 2)))
+        if found is not None:
+            return found
     found = (forward_hints.layout(out, expected) or forward_hints.clipped_at_zero(out, expected)
+             or forward_hints.rounded(out, expected) or forward_hints.last_row_or_column(out, expected)
              or hints.ratio(out, expected, "output"))
     scale = getattr(spec(exercise), "forward_scale_hint", None)
     if found is not None and found.id == "scale" and scale is not None:
@@ -115,10 +115,8 @@ def _check_layer_examples(impl: Implementation, exercise: str, examples: list[di
     failures, passed, failed = [], [], []  # the settings of examples that pass and fail, for a pattern
     for number, example in enumerate(examples, start=1):
         config = config_of(exercise, example)
-        layer = build_from_config(impl, exercise, config)
+        layer = _example_layer(impl, exercise, example)
         what = f"fixed example {number} ({describe(exercise, example)})"
-        for key in getattr(layer, "params", {}):
-            layer.params[key][...] = example[key]
         expected = example["out"]
         out = checked_forward(layer, example["x"], expected.shape, _formula(exercise, config, example["x"].shape),
                               keep_input=False)
@@ -127,7 +125,7 @@ def _check_layer_examples(impl: Implementation, exercise: str, examples: list[di
             worst = np.unravel_index(np.argmax(np.abs(out - expected)), out.shape)
             lines = [f"{type(layer).__name__}.forward gives wrong values on {what}",
                      f"  {int(wrong.sum())} of {out.size} output entries differ; worst out[{fmt_index(worst)}]: "
-                     f"yours {out[worst]:+.6g}, expected {expected[worst]:+.6g}"]
+                     f"{yours_and(out[worst], expected[worst])}"]
             error_map, axes = spatial(wrong.astype(float))
             if error_map.size > 1:
                 lines.append(f"  which entries differ (darker = more of them{', ' + axes if axes else ''}):")
@@ -173,7 +171,7 @@ def check_fresh_examples(impl: Implementation, exercise: str, rng: np.random.Gen
         if not np.allclose(out, expected, rtol=1e-9, atol=1e-9 * max(1.0, float(np.abs(expected).max()))):
             worst = np.unravel_index(int(np.argmax(np.abs(out - expected))), out.shape)
             raise CheckFailure(f"{type(mine).__name__}.forward gives wrong values on {what}; worst out[{fmt_index(worst)}]:"
-                               f" yours {out[worst]:+.6g}, expected {expected[worst]:+.6g}", tensor="out")
+                               f" {yours_and(out[worst], expected[worst])}", tensor="out")
 
 
 def _add_pattern(failure: CheckFailure, wrong: list[dict[str, int]], right: list[dict[str, int]]) -> None:
@@ -200,7 +198,9 @@ _forward_verdicts: weakref.WeakKeyDictionary[Any, dict[str, bool]] = weakref.Wea
 def _example_layer(impl: Implementation, exercise: str, example: dict[str, np.ndarray]) -> Any:
     config = config_of(exercise, example)
     layer = build_from_config(impl, exercise, config)
-    for key in getattr(layer, "params", {}):
+    for key, value in list(getattr(layer, "params", {}).items()):
+        if isinstance(value, np.ndarray) and value.dtype != np.float64 and value.dtype.kind == "f":
+            layer.params[key] = value.astype(np.float64)  # float32 parameters: the constructor's test charges that
         layer.params[key][...] = example[key]
     return layer
 
@@ -259,6 +259,11 @@ def stored_gradient_mismatch(impl: Implementation, exercise: str, tensor: str,
         mine = own(layer, example)
     else:
         out = call(layer, "forward", example["x"].copy())
+        if getattr(out, "shape", None) != example["dout"].shape:  # a backward behind an unusable forward: unjudged
+            unusable = CheckFailure(f"on {what} your forward's output has shape {getattr(out, 'shape', None)}, "
+                                    f"expected {example['dout'].shape}", tensor="shape", hint="shape")
+            unusable.unusable_forward = True
+            raise unusable
         returned = backward_after_forward(layer, out, example["dout"].copy())
         mine = returned if tensor == "dx" else getattr(layer, "grads", {}).get(tensor[1:])
     want = example[tensor]

@@ -58,3 +58,49 @@ def clipped_at_zero(out: np.ndarray, expected: np.ndarray) -> Hint | None:
                                  "running maximum that starts at 0 (np.zeros) never goes below 0; start it at -inf or "
                                  "at the window's first entry")
     return None
+
+
+def bias_multiple(out: np.ndarray, expected: np.ndarray, bias: np.ndarray) -> Hint | None:
+    """Your output is exactly the correct one plus c times the bias (c = -1: b left out; -2: b subtracted).
+
+    bias: b broadcast against out, e.g. (1, F, 1, 1)."""
+    full = np.broadcast_to(bias, expected.shape)
+    c = float(np.sum((out - expected) * full) / np.sum(full * full))
+    if abs(c) < 1e-6 or not same(out, expected + c * full):
+        return None
+    if abs(c + 1) < 1e-9:
+        return Hint("bias", "your output is exactly the expected one minus b: add the bias b[f] to every output of "
+                            "filter f")
+    if abs(c + 2) < 1e-9:
+        return Hint("bias", "your output is exactly the expected one with b subtracted instead of added: out = ... + b")
+    return Hint("bias", f"your output is exactly the expected one plus {c:.4g} x b: the bias enters "
+                        f"{1 + c:.4g} times; add b exactly once")
+
+
+def rounded(out: np.ndarray, expected: np.ndarray) -> Hint | None:
+    """Your output is the correct one rounded to whole numbers: down (floor division // where / belongs), toward 0
+    (a cast to int), or to the nearest."""
+    if out.shape != expected.shape or np.array_equal(expected, np.round(expected)):
+        return None
+    for rounding, what in ((np.floor, "rounded down: a floor division // where / belongs"),
+                           (np.trunc, "rounded toward 0: a cast to an integer type (astype(int), int()) on the way"),
+                           (np.round, "rounded to whole numbers: an integer type on the way")):
+        if same(out, rounding(expected)):
+            return Hint("dtype", f"your output is exactly the correct one {what}")
+    return None
+
+
+def last_row_or_column(out: np.ndarray, expected: np.ndarray) -> Hint | None:
+    """Your output (N, C, H_out, W_out) is right everywhere but in its last row and/or last column of windows."""
+    if out.ndim != 4 or out.shape != expected.shape or min(out.shape[2:]) < 2:
+        return None
+    scale = EXACT * max(1.0, float(np.abs(expected).max(initial=0)))
+    wrong = np.abs(out - expected) > scale
+    inner = wrong[:, :, :-1, :-1]
+    if not wrong.any() or inner.any():
+        return None
+    rows, columns = wrong[:, :, -1, :].any(), wrong[:, :, :, -1].any()
+    where = "last row and last column" if rows and columns else "last row" if rows else "last column"
+    return Hint("output_size", f"your output is right except its {where} of windows: a loop over the window positions "
+                               "stops one short (range(0, H_in - KH, stride), H_in the (padded) input's height, leaves "
+                               "out the last start; the starts are i * stride for i in range(H_out))")

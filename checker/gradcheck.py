@@ -72,8 +72,12 @@ def _judge_on_stored_examples(impl: Implementation, exercise: str, label: str, n
     """Your forward is wrong (or could not run): pass if `name` equals the stored correct gradients, else fail."""
     try:
         why = stored_gradient_failure(impl, exercise, name)
-    except CheckFailure:
-        raise failure from None  # your layer cannot even run the stored examples: report the original problem
+    except CheckFailure as unusable:
+        # Your layer cannot even run the stored examples: report the original problem, unjudged (and so skipped
+        # where other examples can be judged) if it is forward's output the stored examples cannot use.
+        failure.unusable_forward = getattr(failure, "unusable_forward", False) or getattr(
+            unusable, "unusable_forward", False)
+        raise failure from None
     if why is None:
         return
     if stale is not None:

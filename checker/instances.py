@@ -114,11 +114,15 @@ def check_instances_independent(impl: Implementation, case: LayerCase) -> None:
             f"call {'they hold' if len(summed) > 1 else 'it holds'} the sum of both calls' gradients\n  hint: write "
             f"`self.grads[{summed[0][1:]!r}] = ...` (or fill it with [...] = ), never `+=` across calls\n  case: {case}",
             tensor=summed[0], hint="accumulate")
-    _compare(again, want, case,
-             f"a {cls} called a second time (a new input, new parameter values) gives another {{name}} than a fresh "
-             f"{cls} does on that input",
-             "compute the cache again on every forward call (not only when it is empty), and read self.params[...] "
-             "each time: a network calls each layer once per batch")
+    try:
+        _compare(again, want, case,
+                 f"a {cls} called a second time (a new input, new parameter values) gives another {{name}} than a "
+                 f"fresh {cls} does on that input",
+                 "compute the cache again on every forward call (not only when it is empty), and read "
+                 "self.params[...] each time: a network calls each layer once per batch")
+    except CheckFailure as failure:
+        _drifts(impl, case, failure.tensor)
+        raise
     _same_array_new_values(layer, batch, case, alone[1])
     _another_shape(impl, case, layer, third.x.shape)
 
@@ -211,6 +215,27 @@ def _twins_agree(impl: Implementation, case: LayerCase, alone: tuple[Any, dict, 
                 f"a {type(twins[0].layer).__name__} gives another {name} in a network than alone, even beside an "
                 f"identical layer (same parameters, input and dout): the difference is within one layer, not shared "
                 f"between layers\n  hint: {hints.not_repeatable(name)}\n  case: {case}", tensor=name, hint="unwritten")
+
+
+def _drifts(impl: Implementation, case: LayerCase, name: str) -> None:
+    """A second call differed from a fresh layer: if one layer called twice on the very same input, parameters and
+    dout already differs, the cause is state that every call changes (running statistics, a counter), not a
+    cache kept from the first call, and the hint about caches would send you to code that is right."""
+    setup = build(impl, case, np.random.default_rng(case.seed))
+    dout = inputs.gaussian(np.random.default_rng(case.seed + 7), setup.out_shape)
+    found = []
+    for _ in range(2):
+        out = call(setup.layer, "forward", setup.x.copy())
+        found.append(_results(setup.layer, out, call(setup.layer, "backward", dout.copy())))
+    first, second = found
+    if name in first and name in second and first[name].shape == second[name].shape and not _close(first[name],
+                                                                                                  second[name]):
+        cls = type(setup.layer).__name__
+        raise CheckFailure(
+            f"a {cls} called twice on the same input (same parameters and dout) gives another {name} the second time"
+            f"\n  hint: {name} depends on something that changes with every call (running statistics, a counter, an "
+            f"array updated in place): compute it from this call's input and parameters alone\n  case: {case}",
+            tensor=name, hint="call_state")
 
 
 def _repeatable(impl: Implementation, case: LayerCase, first: dict[str, np.ndarray]) -> None:

@@ -32,14 +32,25 @@ def build_layer(impl: Implementation, case: LayerCase, rng: np.random.Generator,
     is False (then they keep the constructor's values: a diagnosis uses that to spot stale copies of W).
 
     The constructor gets a generator of its own (spawned, which draws nothing from `rng`): the values the check
-    draws next are the same however many numbers the constructor takes, in this process or in the sandbox."""
+    draws next are the same however many numbers the constructor takes, in this process or in the sandbox.
+    Parameters of float32, or of another shape with the contract's size (the spec's `param_shapes`, a (1, M) bias
+    say), are replaced by float64 arrays of the contract's shape: the constructor's test charges that, once."""
     layer = spec_of(case).build(impl, case, rng.spawn(1)[0])
     params = getattr(layer, "params", None)
     if not isinstance(params, dict):
         raise CheckFailure(f"{type(layer).__name__} has no `params` dict (the provided constructor makes one)")
-    for key, value in params.items():
-        if not isinstance(value, np.ndarray) or value.dtype != np.float64:
+    shapes = getattr(spec_of(case), "param_shapes", lambda _: {})(case)
+    for key, value in list(params.items()):
+        if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
             raise CheckFailure(f"{type(layer).__name__}.params[{key!r}] must be a float64 array after construction")
+        shape = shapes.get(key, value.shape)
+        if value.dtype != np.float64 or (value.shape != shape and value.size == int(np.prod(shape))):
+            # float32 parameters, or a bias of shape (1, M): the constructor's test charges that, once; here they
+            # become the contract's float64 arrays of the contract's shape, their grads alike
+            value = params[key] = value.astype(np.float64).reshape(shape)
+            grads = getattr(layer, "grads", None)
+            if isinstance(grads, dict) and isinstance(grads.get(key), np.ndarray):
+                grads[key] = np.zeros_like(value)
         drawn = inputs.gaussian(rng, value.shape)  # drawn either way: the input and dout stay the same
         if fill_params:
             value[...] = drawn

@@ -8,6 +8,14 @@ SHADES = " .:-=+*#%@"
 MAX_MAP_ROWS = 6
 
 
+def yours_and(mine: float, other: float, label: str = "expected") -> str:
+    """ "yours +0.630716, expected +0.630717": each with the fewest digits (6 at least) that show they differ."""
+    digits = 6
+    while f"{float(mine):+.{digits}g}" == f"{float(other):+.{digits}g}" and digits < 17:
+        digits += 1
+    return f"yours {float(mine):+.{digits}g}, {label} {float(other):+.{digits}g}"
+
+
 def fmt_index(index: tuple[int, ...]) -> str:
     return ",".join(str(int(i)) for i in index)
 

@@ -63,6 +63,35 @@ def make_layers(shapes: tuple[tuple[int, ...], ...], rng: np.random.Generator, w
     return [layer(shapes[:half]), ToyLayer({}), *bare, layer(shapes[half:])]
 
 
+def stalled_layer(layers: list[Any], start: list[dict[str, np.ndarray]],
+                  expected: list[dict[str, np.ndarray]]) -> tuple[str, str] | None:
+    """(hint id, why) when a layer that should have moved kept every parameter as it was while an earlier layer moved (or a
+    parameter did while another of its layer moved), or None.
+
+    make_layers puts a layer without parameters between the two that have some, so a loop that stops there
+    (`return` or `break` where `continue` belongs) leaves the later layer as it started."""
+    def kept(weights: dict[str, np.ndarray], layer: Any) -> bool:
+        return all(np.array_equal(params_of(layer).get(k), w) for k, w in weights.items())
+
+    moved = [i for i, (layer, w) in enumerate(zip(layers, start)) if w and not kept(w, layer)]
+    stuck = [i for i, (layer, w, want) in enumerate(zip(layers, start, expected))
+             if w and kept(w, layer) and not all(np.array_equal(want[k], w[k]) for k in w)]
+    for i, (layer, w, want) in enumerate(zip(layers, start, expected)):
+        still = [k for k in w if kept({k: w[k]}, layer) and not np.array_equal(want[k], w[k])]
+        if still and len(still) < len(w):
+            went = [k for k in w if k not in still]
+            return ("keys", f"params[{still[0]!r}] of layer {i} did not move at all, while its params[{went[0]!r}] "
+                            "did: the update reaches only some parameters; keep `w += v` inside the loop over every "
+                            "key, not after it")
+    if not moved or not stuck or min(moved) > min(stuck):
+        return None
+    between = [i for i in range(min(moved) + 1, min(stuck)) if not params_of(layers[i])]
+    where = f" (layer {between[0]} before it has no parameters)" if between else ""
+    return ("skip_layers", f"the parameters of layer {min(stuck)} did not move at all, while layer {min(moved)}'s "
+                           f"did{where}: your loop over the layers seems to stop early; skip a layer with `continue`, "
+                           "not `return` or `break`")
+
+
 def replayed(make_optimizer: Callable[[list[Any]], Any], step: Callable[[Any, list[Any]], None],
              start: list[dict[str, np.ndarray]], history: list[list[dict[str, np.ndarray]]]) -> list[ToyLayer]:
     """New layers holding copies of `start`, after a new optimizer stepped them through the gradients of

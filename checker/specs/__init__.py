@@ -5,11 +5,13 @@ checks, diagnosis, stored examples, fingerprints, plots) never names an exercise
 
 * `Case`: the NamedTuple a check runs on (`str(case)` is the "smallest failing case"), with the class attribute
   `exercise` naming its spec, and a hypothesis strategy `cases()` drawing whole valid cases;
-* for a layer: `PARAMS` (the parameter keys), `build(impl, case, rng)` (the constructor call) and
-  `make_input(case, rng)`; for diagnosis, optionally `variants(case)` (counterfactual cases, one feature removed),
-  `valid(case)`, `squares(case)`, `window(case, position)` (the input cells of one output, for the probe),
-  `probe_hint(yours, expected)`, `probe_landing_hint(mine, expected)`, `dx_hint(dx, dout, x)` and
-  `COUNTERFACTUAL_HINTS` ({(feature, tensor): Hint}, worded for one tensor);
+* for a layer: `PARAMS` (the parameter keys), `build(impl, case, rng)` (the constructor call),
+  `make_input(case, rng)` and optionally `param_shapes(case)` (the contract's shape of each parameter); for
+  diagnosis, optionally `variants(case)` (counterfactual cases, one feature removed), `valid(case)`,
+  `squares(case)`, `window(case, position)` (the input cells of one output, for the probe), `probe_hint(yours,
+  expected)`, `probe_landing_hint(mine, expected)`, `dx_hint(dx, dout, x)`, `coverage_hint(case, dx, expected)`,
+  `scale_hint(case, tensor, ratio)`, `param_grad_hint(tensor, grad, dout, x)`, `forward_hint(impl, config,
+  example)` and `COUNTERFACTUAL_HINTS` ({(feature, tensor): Hint}, worded for one tensor);
 * stored examples: `CONFIG_FIELDS`, `build_from_config(impl, config)`, `formula(config, x_shape)`, and optionally
   `stores_gradients(config)` (False: the example holds the output only, for a mode whose backward is not graded);
 * `SMOOTH = True` for a layer without kinks or ties (gradient checks then keep every example);

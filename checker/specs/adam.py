@@ -18,16 +18,18 @@ from typing import Any, NamedTuple
 import numpy as np
 from hypothesis import strategies as st
 
-from gradkit.checker import inputs
+from gradkit.checker import averages, inputs
 from gradkit.checker.guard import call, construct
 from gradkit.checker.impl import Implementation
+from gradkit.checker.refit import refitted
 from gradkit.checker.results import CheckFailure, StudentCodeError
 from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds
 from gradkit.checker.toy_layers import (GRADS_WRITTEN, Bare, ToyLayer, check_any_memory_order,
                                         check_any_parameter_names, check_grads_read_by_key,
                                         check_optimizers_independent,
-                                        grads_of as _grads, make_layers, params_of as _params, replayed)
+                                        grads_of as _grads, make_layers, params_of as _params, replayed,
+                                        stalled_layer)
 
 CLASS = "Adam"
 # The contract's update in one line, for messages.
@@ -140,7 +142,11 @@ def _close(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 def _matches(layers: list[Any], expected: list[dict[str, np.ndarray]]) -> bool:
-    return all(_close(_params(layer)[k], want[k]) for layer, want in zip(layers, expected) for k in want)
+    return _same_weights(expected, [_params(layer) for layer in layers])
+
+
+def _same_weights(expected: list[dict[str, np.ndarray]], observed: list[dict[str, np.ndarray]]) -> bool:
+    return all(k in mine and _close(mine[k], want[k]) for mine, want in zip(observed, expected) for k in want)
 
 
 def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dict[str, np.ndarray]]],
@@ -389,13 +395,16 @@ def _compare_trajectory(layers: list[Any], start: list[dict[str, np.ndarray]],
                         history: list[list[dict[str, np.ndarray]]], case: AdamCase, what: str,
                         expected: list[dict[str, np.ndarray]], moves_later: Callable[[], bool] | None = None,
                         reproduce: Callable[[AdamCase, dict[str, object]], bool] | None = None,
-                        note: str = "") -> None:
+                        note: str = "", confirm: Callable[[dict[str, float]], bool] | None = None,
+                        state: Callable[[], tuple[str, str] | None] | None = None) -> None:
     """Your parameters after the steps in `history` must equal `expected`; if not, say how they differ.
 
     `moves_later` takes one more step and says whether the parameters then move: after a step that moved nothing,
-    it tells an update that lags one step behind from one that never reaches the arrays. A known mistake whose
-    trajectory holds NaN names yours only if `reproduce` confirms it on gradients of one sign (where NaN from a
-    division by zero and NaN from the square root of a negative v no longer look alike)."""
+    it tells an update that lags one step behind from one that never reaches the arrays. A known mistake names
+    yours only if `reproduce` confirms it on another run, of gradients of one sign (where NaN from a division by
+    zero and NaN from the square root of a negative v no longer look alike); without `reproduce`, only if its
+    trajectory is finite. `confirm` checks a refitted hyperparameter on another run; `state` reads your own m and v
+    when nothing else names the mistake."""
     if _matches(layers, expected):
         return
     number, k = next((i, k) for i, (layer, want) in enumerate(zip(layers, expected)) for k in want
@@ -414,10 +423,28 @@ def _compare_trajectory(layers: list[Any], start: list[dict[str, np.ndarray]],
         simulated = _simulated(start, history, alternative, options)
         if simulated is None or not _matches(layers, simulated):
             continue
-        if _finite(simulated) or (reproduce is not None and reproduce(alternative, options)):
+        # Confirmed on another run where possible: a few steps can hide a difference (a decay of 1e-4 is invisible
+        # in a first step, which moves every entry by about lr whatever its gradient).
+        if (reproduce is not None and reproduce(alternative, options)) or (reproduce is None and _finite(simulated)):
             matched.append((alt_hint, alt_why))
+    stalled = None if unchanged or matched else stalled_layer(layers, start, expected)
+    # Your own m and v first: an average with other weights is where the mistake is, even when one hyperparameter
+    # happens to reproduce its effect (m = beta1 * m + g moves exactly as lr * 1 / (1 - beta1) would).
+    read = state() if state is not None and not (unchanged or matched or stalled) else None
+    refit = None if unchanged or matched or stalled or (read and read[0] != "step") else refitted(
+        lambda changed: _simulated(start, history, case._replace(**changed), {}), case._asdict(),
+        ("weight_decay", "lr", "beta1", "beta2", "eps"), [_params(layer) for layer in layers], _same_weights,
+        DEFAULTS, confirm)
     if matched:
         hint, why = matched[0]
+    elif stalled:
+        hint, why = stalled
+    elif read and read[0] != "step":
+        hint, why = read
+    elif refit:
+        hint, why = "hyperparameter", str(refit)
+    elif read:
+        hint, why = read
     if len(matched) > 1:  # this case cannot tell them apart (two steps, say): name each, claim none
         why = "known mistakes that give exactly your parameters on this case: " + "; or ".join(
             text.removeprefix("your parameters moved exactly as ") for _, text in matched)
@@ -488,7 +515,8 @@ def _run(impl: Implementation, case: AdamCase, fresh_gradients: bool) -> None:
         return not all(np.array_equal(_params(layer)[k], w[k]) for layer, w in zip(layers, before) for k in w)
 
     _compare_trajectory(layers, start, history, case, what, expected, moves_later,
-                        lambda alternative, options: _reproduces(impl, case, alternative, options), note)
+                        lambda alternative, options: _reproduces(impl, case, alternative, options), note,
+                        lambda changed: _confirms(impl, case, changed), lambda: _averages_hint(impl, case))
 
 
 def _reproduces(impl: Implementation, case: AdamCase, alternative: AdamCase, options: dict[str, object]) -> bool:
@@ -509,6 +537,106 @@ def _reproduces(impl: Implementation, case: AdamCase, alternative: AdamCase, opt
     except CheckFailure:
         return False
     simulated = _simulated(start, history, alternative, options)
+    return simulated is not None and _matches(layers, simulated)
+
+
+AVERAGES = (averages.Average("m", "g", (0.0, 0.0), "beta1 * m + (1 - beta1) * g"),
+            averages.Average("v", "g * g", (0.0, 0.0), "beta2 * v + (1 - beta2) * g * g"))
+
+
+def _averages_hint(impl: Implementation, case: AdamCase) -> tuple[str, str] | None:
+    """(hint id, why) from your optimizer's own m and v (the provided self.m and self.v) over three steps of new
+    gradients on fresh layers: an average with other weights, or both right and the move of w wrong."""
+    rng = np.random.default_rng(case.seed + 11)
+    layers = make_layers(case.shapes, rng)
+    key = next(iter(_params(layers[0])))
+    shape = _params(layers[0])[key].shape
+    seen: dict[str, list[np.ndarray]] = {"m": [], "v": [], "g": [], "move": []}
+    try:
+        optimizer = _optimizer(impl, layers, case)
+        for _ in range(3):
+            _fill(layers, rng)
+            w = _params(layers[0])[key].copy()
+            seen["g"].append(_grads(layers[0])[key] + case.weight_decay * w)
+            _step(optimizer, layers)
+            seen["move"].append(_params(layers[0])[key] - w)
+            for name in ("m", "v"):
+                value = averages.read(getattr(optimizer, name, None), 0, key, shape)
+                if value is None:
+                    return None
+                seen[name].append(value)
+    except CheckFailure:
+        return None
+    try:
+        same = np.shares_memory(optimizer.m[0][key], optimizer.v[0][key])
+    except (AttributeError, TypeError, KeyError, IndexError):
+        same = False
+    if same:
+        return "momentum_state", ("your m and v are one array (self.m[i][k] and self.v[i][k] share memory), so each "
+                                  "update overwrites the other: take v from self.v")
+    for kept, idle in (("m", "v"), ("v", "m")):
+        if np.any(seen[kept][-1]) and not any(np.any(value) for value in seen[idle]):
+            return "momentum_state", (f"self.{idle} stays all zeros over three steps while self.{kept} changes: if "
+                                      f"{idle} is meant to live in self.{idle}, your update writes it somewhere else "
+                                      f"(into self.{kept}, say: `{kept}, {idle} = self.{kept}[i][k], "
+                                      f"self.{kept}[i][k]`)")
+    wants = {"m": (case.beta1, 1 - case.beta1), "v": (case.beta2, 1 - case.beta2)}
+    fresh = {"m": seen["g"], "v": [g * g for g in seen["g"]]}
+    said = []
+    for average in AVERAGES:
+        olds = [np.zeros(shape), *seen[average.name][:-1]]
+        found = averages.verdict(average._replace(want=wants[average.name]), olds, seen[average.name],
+                                 fresh[average.name])
+        if found is not None:
+            said.append(found)
+    if said:
+        return "betas", "; ".join(said)
+    if not all(np.any(seen[name][-1]) for name in ("m", "v")):
+        return None  # m and v kept elsewhere: nothing to read
+    late = _late_average(seen, case)
+    if late is not None:
+        return "order", (f"your m and v (in self.m and self.v) follow the contract, but w moved with the {late} of the "
+                         f"step before: update m and v first, then move w with the new ones")
+    return "step", ("your m and v (in self.m and self.v) follow the contract at every step, so the mistake is in the "
+                    "move of w from them: w -= lr * m_hat / (sqrt(v_hat) + eps), with m_hat = m / (1 - beta1**t) and "
+                    "v_hat = v / (1 - beta2**t), both new this step")
+
+
+def _late_average(seen: dict[str, list[np.ndarray]], case: AdamCase) -> str | None:
+    """"v" (or "m") if every move of w is the contract's from this step's m and the previous step's v (or the
+    reverse): the move came before that average's update."""
+    zero = np.zeros_like(seen["m"][0])
+    for late in ("v", "m"):
+        moves = []
+        for t in range(1, len(seen["move"]) + 1):
+            m = seen["m"][t - 2] if late == "m" and t > 1 else zero if late == "m" else seen["m"][t - 1]
+            v = seen["v"][t - 2] if late == "v" and t > 1 else zero if late == "v" else seen["v"][t - 1]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                moves.append(-case.lr * (m / (1 - case.beta1**t)) / (np.sqrt(v / (1 - case.beta2**t)) + case.eps))
+        # w's own size bounds the round-off of a move read as a difference of w (a huge first step makes it large)
+        floor = 1e-12 * (1 + sum(float(np.abs(move).max(initial=0)) for move in seen["move"]))
+        if all(np.allclose(mine, want, rtol=1e-9, atol=floor, equal_nan=True)
+               for mine, want in zip(seen["move"], moves)):
+            return late
+    return None
+
+
+def _confirms(impl: Implementation, case: AdamCase, changed: dict[str, float]) -> bool:
+    """Whether your optimizer moves as the contract's would with the `changed` hyperparameters on another run: fresh
+    layers, four steps of new gradients (a single step of Adam moves by about lr whatever beta1 and beta2 are)."""
+    rng = np.random.default_rng(case.seed + 9)
+    layers = make_layers(case.shapes, rng)
+    start = _copies(layers)
+    history = []
+    try:
+        optimizer = _optimizer(impl, layers, case)
+        for _ in range(4):
+            _fill(layers, rng)
+            history.append(_copies(layers, _grads))
+            _step(optimizer, layers)
+    except CheckFailure:
+        return False
+    simulated = _simulated(start, history, case._replace(**changed), {})
     return simulated is not None and _matches(layers, simulated)
 
 

@@ -129,6 +129,52 @@ def make_input(case: Case, rng: np.random.Generator) -> np.ndarray:
     return inputs.gaussian(rng, case.x_shape)  # an average has no kinks and no ties
 
 
+def _window_means(x: np.ndarray, case: Case) -> np.ndarray:
+    """The contract's output, each window summed on its own (x / (KH*KW) first, so no sum of huge values overflows)."""
+    _, _, H_out, W_out = case.out_shape
+    out = np.zeros((case.N, case.C, H_out, W_out))
+    for i in range(H_out):
+        for j in range(W_out):
+            window = x[:, :, i * case.stride:i * case.stride + case.KH, j * case.stride:j * case.stride + case.KW]
+            out[:, :, i, j] = (window / (case.KH * case.KW)).sum(axis=(2, 3))
+    return out
+
+
+def check_forward_extra(impl: Implementation) -> None:
+    """Each window's average depends on that window alone: a huge value (1e20) in the first window leaves every
+    other window's average exact, and huge values (1e308) in separate windows give finite averages. A prefix sum
+    shared by all windows (cumsum, a summed-area table) loses the small values to cancellation, and overflows.
+    Charged only to a forward right on ordinary values (else the forward-value tests charge it)."""
+    case = Case(N=1, C=1, H=6, W=6, KH=2, KW=2, stride=2, seed=0)
+    rng = np.random.default_rng(29)
+    ordinary = rng.uniform(1.0, 2.0, case.x_shape)
+    try:
+        right = np.allclose(np.asarray(call(build(impl, case, rng), "forward", ordinary.copy()), dtype=float),
+                            _window_means(ordinary, case), rtol=1e-12, atol=0)
+    except (ValueError, TypeError):
+        right = False
+    if not right:
+        return
+    for huge, where in ((1e20, [(0, 0)]), (1.5e308, [(0, 0), (2, 2), (4, 4)])):
+        x = ordinary.copy()
+        for r, c in where:
+            x[0, 0, r, c] = huge
+        out = np.asarray(call(build(impl, case, rng), "forward", x.copy()), dtype=float)
+        want = _window_means(x, case)
+        if out.shape != want.shape:
+            return  # the contract's shape check speaks for it
+        bad = ~np.isclose(out, want, rtol=1e-9, atol=0) | ~np.isfinite(out)
+        if not bad.any():
+            continue
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise CheckFailure(
+            f"AvgPool2D.forward is wrong when huge values ({huge:g}) sit in other windows: out{list(index)} = "
+            f"{out[index]:.6g}, expected {want[index]:.6g}\n  hint: each window's average must depend on that "
+            f"window alone; a running or prefix sum shared by all windows (cumsum, a summed-area table) subtracts huge "
+            f"sums, which loses the small values and can overflow to inf: sum each window on its own\n  case: {case}, "
+            f"x[0, 0] in [1, 2] except {huge:g} at {', '.join(map(str, where))}", tensor="out", hint="cancellation")
+
+
 # ---------------------------------------------------------------- diagnosis
 
 def variants(case: Case) -> Iterator[tuple[str, Case]]:
@@ -187,6 +233,17 @@ def window(case: Case, position: tuple[int, ...]) -> tuple[slice, slice]:
     return slice(i, i + case.KH), slice(j, j + case.KW)
 
 
+def probe_landing_hint(mine: np.ndarray, expected: np.ndarray) -> Hint | None:
+    """The probe's gradient landed in another image or channel than the output it came from."""
+    sources = {tuple(int(t) for t in k[:2]) for k in np.argwhere(expected != 0)}
+    strays = {tuple(int(t) for t in k[:2]) for k in np.argwhere((mine != 0) & (expected == 0))}
+    if strays - sources:
+        return Hint("order", "the gradient of one output lands in another image or channel: dout[n, c] belongs to "
+                             "x[n, c] alone; spreading dout with np.tile where np.repeat belongs, or reshaping it in "
+                             "another order than your windows, mixes them")
+    return None
+
+
 def probe_hint(yours: np.ndarray, expected: np.ndarray) -> Hint | None:
     """One output's gradient, on its window: the right total, but not spread evenly over the cells."""
     if expected.size < 2 or not np.any(expected) or np.allclose(yours, expected, rtol=1e-6, atol=0):
@@ -242,6 +299,22 @@ def formula(config: dict[str, int], x_shape: tuple[int, ...]) -> str:
     return _config_case(config, x_shape).out_formula
 
 
+def coverage_hint(case: Case, dx: np.ndarray, expected: np.ndarray) -> Hint | None:
+    """Your dx is the true one divided by the number of windows covering each cell (overlapping windows averaged)."""
+    if not case.overlapping or dx.shape != expected.shape:
+        return None
+    count = np.zeros(case.x_shape)
+    _, _, H_out, W_out = case.out_shape
+    for i in range(H_out):
+        for j in range(W_out):
+            count[:, :, i * case.stride:i * case.stride + case.KH, j * case.stride:j * case.stride + case.KW] += 1
+    if np.allclose(dx * np.maximum(count, 1), expected, rtol=1e-6, atol=1e-12):
+        return Hint("overlap", "your dx at a cell that several windows cover is the true one divided by their number: "
+                               "the gradients of overlapping windows were averaged; add them up instead (each window "
+                               "sends dout / (KH*KW) to each of its cells)")
+    return None
+
+
 def scale_hint(case: Case, tensor: str, ratio: float) -> Hint | None:
     """Your dx is `ratio` x the true one: a global pool's dx divided by the default window's area, or not at all."""
     if tensor != "x" or not case.global_pool:
@@ -261,8 +334,9 @@ def forward_scale_hint(config: dict[str, int], x_shape: tuple[int, ...], ratio: 
     """Your output is `ratio` x the true one on a stored example: a global average divided by the wrong count."""
     if not config.get("global_pool"):
         return None
-    H, W = x_shape[2:]
+    C, H, W = x_shape[1:]
     counts = [(H * H, f"H*H = {H * H}"), (W * W, f"W*W = {W * W}"),
+              (C * H * W, f"C*H*W = {C * H * W}, the size of a whole image (x[0].size): each channel has its own mean"),
               (DEFAULT_AREA, f"{DEFAULT_AREA}, the area of the default {DEFAULT_KERNEL}x{DEFAULT_KERNEL} kernel_size"),
               (1, "nothing (a sum)")]
     for count, what in counts:

@@ -25,6 +25,7 @@ from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure, StudentCodeError, remembers_case
 from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds
+from gradkit.checker.textmaps import yours_and
 
 CLS = "BatchNorm2D"
 MOMENTUM, EPS = 0.1, 1e-5  # the contract's defaults
@@ -127,6 +128,11 @@ def running_cases() -> st.SearchStrategy[RunningCase]:
 
 PARAMS = ("gamma", "beta")
 SMOOTH = True  # no kinks or ties: a gradient check never discards an example (its curvature is not a kink)
+
+
+def param_shapes(case: Case) -> dict[str, tuple[int, ...]]:
+    """The contract's parameter shapes: gamma (C,), beta (C,)."""
+    return {"gamma": (case.C,), "beta": (case.C,)}
 
 
 def build(impl: Any, case: Case, rng: np.random.Generator) -> Any:
@@ -254,6 +260,12 @@ def _eval_mistakes(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, mean: np.
            _affine(_whiten(x, _channel(mean), _channel(var), inside=False), gamma, beta))
     yield (Hint("mode", "your evaluation-mode output divides by running_var: it is a variance, divide by "
                         "sqrt(running_var + eps)"), _affine((x - _channel(mean)) / _channel(var + EPS), gamma, beta))
+    normalised = _whiten(x, _channel(mean), _channel(var))
+    yield (Hint("eval", "your evaluation-mode output is the normalised x alone: scale and shift it, gamma * xhat + "
+                        "beta, in evaluation mode as in training mode"), normalised)
+    yield (Hint("eps", "your evaluation-mode output leaves out eps: normalise by sqrt(running_var + eps), as training "
+                       "mode does with the batch variance"), _affine(_whiten(x, _channel(mean), _channel(var - EPS)),
+                                                                       gamma, beta))
     rows = _flattened(x)
     yield FLATTENED, (np.ravel(gamma) * (rows - mean) / np.sqrt(var + EPS) + np.ravel(beta)).reshape(x.shape)
     count = x.size // x.shape[1]
@@ -324,6 +336,18 @@ def _fits(target: np.ndarray, pattern: np.ndarray) -> np.ndarray | None:
     return np.array(factors)
 
 
+def scale_hint(case: Case, tensor: str, ratio: float) -> Hint | None:
+    """Your dgamma or dbeta is `ratio` x the true one: averaged over N, H and W (or the batch) instead of summed."""
+    if tensor not in ("gamma", "beta"):
+        return None
+    for count, over in ((case.N * case.H * case.W, "N, H and W"), (case.N, "the batch N")):
+        if count > 1 and abs(ratio * count - 1) < 1e-9:
+            return Hint("sum", f"your d{tensor} is the true one divided by {count}: it averages over {over} (a mean) "
+                               f"where the gradient sums, d{tensor}[c] = sum over N, H, W of "
+                               f"{'dout * xhat' if tensor == 'gamma' else 'dout'}")
+    return None
+
+
 def dx_hint(dx: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:
     """Read dx channel by channel as a multiple of one of the usual partial results.
 
@@ -351,7 +375,46 @@ def dx_hint(dx: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:
     if close(dx, true_form / np.sqrt(spread + EPS)):
         return Hint("scale", "your dx is the true one divided by gamma: the factor gamma[c] of out = gamma * xhat + "
                              "beta is missing (dxhat = dout * gamma)")
-    return None
+    return _terms_hint(dx, [dout, np.broadcast_to(level, dx.shape), xhat * slope], (spread + EPS).ravel())
+
+
+def _terms_hint(dx: np.ndarray, terms: list[np.ndarray], variance: np.ndarray) -> Hint | None:
+    """dx read per channel as a * dout + b * mean(dout) + c * xhat * mean(dout * xhat), exactly; the contract's has
+    b = c = -a. Names the terms whose factor is off, as multiples of a (channel 0's numbers), and a factor that is
+    a power of `variance` (var + eps, per channel: an exponent off in the chain rule), or None."""
+    values = dx.shape[0] * dx.shape[2] * dx.shape[3]
+    if values < len(terms) + 1 or not all(np.all(np.isfinite(t)) for t in (dx, *terms)):
+        return None  # too few values per channel to tell the terms apart (and to check the fit), or NaN
+    found = []
+    for channel in range(dx.shape[1]):
+        basis = np.stack([t[:, channel].ravel() for t in terms], axis=1)
+        target = dx[:, channel].ravel()
+        coefficients, *_ = np.linalg.lstsq(basis, target, rcond=None)
+        if not close(basis @ coefficients, target) or abs(coefficients[0]) < 1e-12:
+            return None
+        found.append(coefficients / coefficients[0])
+    names = ("mean(dout)", "xhat * mean(dout * xhat)")
+    off = [(name, float(found[0][i + 1])) if not np.allclose([f[i + 1] for f in found], -1.0, rtol=1e-6) else None
+           for i, name in enumerate(names)]
+    off = [(i, entry) for i, entry in enumerate(off) if entry is not None]
+    if not off:
+        return None
+    def power(i: int) -> str:
+        """ " (-1 x (var + eps)**p)" when the factor of term i is that in every channel."""
+        ratios = np.array([-f[i + 1] for f in found])
+        if np.any(ratios <= 0) or np.any(np.abs(np.log(variance)) < 1e-3):
+            return ""
+        exponent = np.log(ratios) / np.log(variance)
+        p = round(float(exponent[0]) * 2) / 2
+        return f" (that is -1 x (var + eps)**{p:g}: an exponent in your chain rule is off by {p:g})" if (
+            p and np.allclose(exponent, p, atol=1e-6)) else ""
+
+    reading = "; ".join(f"{name} enters with {k:+.4g} x the factor of dout" + (
+        " (its sign is flipped)" if abs(k - 1) < 1e-6 else " (left out)" if abs(k) < 1e-6 else power(i))
+        for i, (name, k) in off)
+    return Hint("mean_terms", f"your dx is, per channel, a combination of dout, mean(dout) and xhat * mean(dout * xhat); "
+                              f"in channel 0: {reading}; in dx = gamma / sqrt(var + eps) * (dout - mean(dout) - xhat * "
+                              "mean(dout * xhat)) both enter with -1 x the factor of dout")
 
 
 def param_grad_hint(tensor: str, grad: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:
@@ -590,12 +653,39 @@ def check_running_statistics(impl: Implementation, case: RunningCase) -> None:
                 hint, why = alt_hint, f"your {name} {alt_why}"
                 break
         c = _first_difference(mine[name], want[name])
+        if hint is None and case.steps == 1:
+            hint, why = _blended(name, mine[name][c], start[index][c], batches[0][:, c], case.momentum) or (hint, why)
         raise CheckFailure(
             f"{CLS}.forward (training mode) left {name} wrong {when}\n"
-            f"  {name}[{c}]: yours {mine[name][c]:+.6g}, expected {want[name][c]:+.6g} (it started at "
+            f"  {name}[{c}]: {yours_and(mine[name][c], want[name][c])} (it started at "
             f"{start[index][c]:+.6g}, momentum={case.momentum})\n"
             f"  hint: {why}\n  case: {case}", tensor=name, hint=hint)
     _running_statistics_stay_float64(impl, case)
+
+
+def _blended(name: str, mine: float, started: float, values: np.ndarray,
+             momentum: float) -> tuple[str | None, str] | None:
+    """(hint id, why): what statistic of one channel's `values` (N, H, W) your single update blended in, read back
+    from your running value, (mine - (1 - momentum) * started) / momentum, and named when it is a known one."""
+    if not momentum:
+        return None
+    took = (mine - (1 - momentum) * started) / momentum
+    count = values.size
+    biased = float(values.var())
+    readings = ({"the batch mean": float(values.mean())} if name == "running_mean" else {
+        "the unbiased batch variance": biased * count / (count - 1), "the biased batch variance": biased,
+        "the biased batch variance + eps": biased + EPS, "(the biased batch variance + eps) * M / (M - 1)":
+        (biased + EPS) * count / (count - 1), "the unbiased batch variance + eps": biased * count / (count - 1) + EPS,
+        "the batch standard deviation": float(np.sqrt(biased))})
+    named = [what for what, value in readings.items() if abs(took - value) <= 1e-9 * max(1.0, abs(value))]
+    right = "the batch mean" if name == "running_mean" else "the unbiased batch variance"
+    if named == [right]:
+        return None  # the statistic is right: the blend itself is not
+    said = f"{took:.6g}, that is {' or '.join(named)}" if named else f"{took:.6g}"
+    hint = ("eps" if any("eps" in what for what in named) else "unbiased_var" if any("biased" in what for what in named)
+            else "running_stats" if named else None)
+    return hint, (f"your update blended in {said}, where {right} is {readings[right]:.6g} ({RULE}; eps belongs only "
+                  "in the normalisation's square root)")
 
 
 def _running_statistics_stay_float64(impl: Implementation, case: RunningCase) -> None:

@@ -91,6 +91,11 @@ conv_cases = cases
 PARAMS = ("W", "b")
 
 
+def param_shapes(case: Case) -> dict[str, tuple[int, ...]]:
+    """The contract's parameter shapes: W (F, C, KH, KW), b (F,)."""
+    return {"W": (case.F, case.C, case.KH, case.KW), "b": (case.F,)}
+
+
 def build(impl: Any, case: Case, rng: np.random.Generator) -> Any:
     return construct(impl.Conv2D, case.C, case.F, (case.KH, case.KW), case.stride, case.padding, rng=rng)
 
@@ -233,7 +238,66 @@ def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarra
     output, a square kernel with zero weights in the extra column. If your forward gets the split problem right
     and the whole one wrong, the feature that was split away is where the mistake is.
     """
-    return conv_counterfactual(lambda changed: build_from_config(impl, changed), config, example)
+    return (_kernel_read_otherwise(impl, config, example)
+            or conv_counterfactual(lambda changed: build_from_config(impl, changed), config, example))
+
+
+# Ways to read a kernel other than the contract's, W (F, C, KH, KW) -> the weights your forward in effect used.
+KERNEL_READINGS = [
+    (lambda W: W[:, :, ::-1, ::-1], Hint("flip", "your output is exactly the cross-correlation with every kernel "
+                                                 "rotated by 180 degrees (a true convolution): this Conv2D does not "
+                                                 "flip its kernel; weight W[f, c, p, q] meets pixel (i*stride + p, "
+                                                 "j*stride + q)")),
+    (lambda W: W[:, :, ::-1, :], Hint("flip", "your output is exactly the cross-correlation with every kernel upside "
+                                              "down (its rows reversed): weight W[f, c, p, q] meets pixel "
+                                              "(i*stride + p, j*stride + q)")),
+    (lambda W: W[:, :, :, ::-1], Hint("flip", "your output is exactly the cross-correlation with every kernel mirrored "
+                                              "left to right (its columns reversed): weight W[f, c, p, q] meets pixel "
+                                              "(i*stride + p, j*stride + q)")),
+    (lambda W: W.transpose(0, 1, 3, 2).reshape(W.shape),
+     Hint("transpose", "your output is exactly the cross-correlation with every kernel read column by column: its "
+                       "(p, q) axes are swapped before flattening (W.transpose(0, 1, 3, 2)), while your windows are "
+                       "flattened row by row; flatten weights and windows in the same (c, p, q) order")),
+]
+
+
+def _correlated(x: np.ndarray, W: np.ndarray, b: np.ndarray, stride: int, padding: int,
+                mode: str = "constant") -> np.ndarray:
+    """The contract's forward (a cross-correlation) in float64: x (N, C, H, W), W (F, C, KH, KW), b (F,); `mode`
+    the np.pad mode of the padding (the contract's: "constant", zeros)."""
+    xp = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (padding, padding), (padding, padding)), mode=mode)
+    KH, KW = W.shape[2:]
+    Ho, Wo = (xp.shape[2] - KH) // stride + 1, (xp.shape[3] - KW) // stride + 1
+    out = np.zeros((x.shape[0], W.shape[0], Ho, Wo)) + b.reshape(1, -1, 1, 1)
+    for p in range(KH):
+        for q in range(KW):
+            window = xp[:, :, p:p + stride * (Ho - 1) + 1:stride, q:q + stride * (Wo - 1) + 1:stride]
+            out += np.einsum("nchw,fc->nfhw", window, W[:, :, p, q])
+    return out
+
+
+def _kernel_read_otherwise(impl: Any, config: dict[str, int], example: dict[str, np.ndarray]) -> Hint | None:
+    """Your output on a stored example is exactly the contract's with the kernel read in another order, or the
+    border padded with something else than zeros."""
+    W, b, x = example["W"], example["b"], example["x"]
+    try:
+        out = _forward_on(lambda changed: build_from_config(impl, changed), config, W, b, x)
+    except (CheckFailure, ValueError, TypeError, IndexError):
+        return None
+    for read, hint in KERNEL_READINGS if W.shape[2] * W.shape[3] > 1 else []:
+        other = read(W)
+        if not np.array_equal(other, W) and forward_hints.same(
+                out, _correlated(x, other, b, config["stride"], config["padding"])):
+            return hint
+    for mode in ("edge", "reflect", "symmetric", "wrap") if config["padding"] else ():
+        try:
+            padded = _correlated(x, W, b, config["stride"], config["padding"], mode)
+        except ValueError:  # reflect needs a side longer than the padding
+            continue
+        if forward_hints.same(out, padded):
+            return Hint("border", f"your output is exactly the contract's with the border padded in np.pad's "
+                                  f"mode={mode!r}: the padding is zeros (np.pad's default mode, 'constant')")
+    return None
 
 
 # ---------------------------------------------------------------- forward counterfactuals
@@ -349,7 +413,9 @@ def check_conv_constructor(impl: Implementation) -> None:
     shapes = {"W": (a["F"], a["C"], a["K"], a["K"]), "b": (a["F"],)}
     call_text = f"Conv2D({a['C']}, {a['F']}, {a['K']}, rng=np.random.default_rng(7))"
     x = inputs.gaussian(np.random.default_rng(10), (1, a["C"], a["K"] + 1, a["K"] + 2))
-    check_weights("Conv2D", lambda seed: _conv(impl, seed), shapes, a["C"] * a["K"] ** 2, call_text, x)
+    fan_in = a["C"] * a["K"] ** 2
+    check_weights("Conv2D", lambda seed: _conv(impl, seed), shapes, fan_in, call_text, x,
+                  draw=lambda rng: rng.normal(0.0, np.sqrt(2.0 / fan_in), size=shapes["W"]))
     case = Case(N=2, C=2, F=3, H=6, W=5, KH=3, KW=3, stride=1, padding=0, seed=0)
     x = inputs.gaussian(np.random.default_rng(11), case.x_shape)
     explicit = construct(impl.Conv2D, 2, 3, (3, 3), 1, 0, rng=np.random.default_rng(1))

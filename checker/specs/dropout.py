@@ -32,7 +32,7 @@ from gradkit.checker.hints import Hint
 from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure, StudentCodeError, remembers_case
 from gradkit.checker.strategies import seeds
-from gradkit.checker.textmaps import fmt_index
+from gradkit.checker.textmaps import fmt_index, yours_and
 
 
 class DropoutCase(NamedTuple):
@@ -243,7 +243,7 @@ def _check_eval_after_training(impl: Implementation, case: Case) -> None:
     worst = np.unravel_index(int(np.argmax(err)), err.shape)
     raise CheckFailure(
         f"Dropout.backward: dx is wrong after a forward in eval mode that followed a forward in training mode\n"
-        f"  worst dx[{fmt_index(worst)}]: yours {dx[worst]:+.6g}, expected {dout[worst]:+.6g} (= dout: in eval mode "
+        f"  worst dx[{fmt_index(worst)}]: {yours_and(dx[worst], dout[worst])} (= dout: in eval mode "
         f"forward is the identity)\n"
         f"  hint: your backward still applies the mask of the earlier training call: an eval-mode forward drops "
         f"nothing, so it must also record that (self.mask = None, or check self.training in backward)\n"
@@ -253,7 +253,8 @@ def _check_eval_after_training(impl: Implementation, case: Case) -> None:
 def _check_zeros_in_x(impl: Implementation, case: Case) -> None:
     """x may hold zeros (a ReLU before dropout makes many), and dx still flows through every entry the mask kept.
     Judged against a twin layer of an equal seed fed the same x without its zeros: both draw the same mask, which
-    depends on x's shape and dtype, never on its values (when the twins' masks differ elsewhere, nothing is judged)."""
+    depends on x's shape and dtype, never on its values (when the twins' masks differ elsewhere, nothing is judged),
+    so your backward must give the twin's dx."""
     rng = np.random.default_rng([case.seed, 7])
     x = make_input(case, rng)
     x_zeros = x.copy()
@@ -269,7 +270,9 @@ def _check_zeros_in_x(impl: Implementation, case: Case) -> None:
         return  # nothing to compare, or the mask depends on x's values: the twin says nothing about it
     dout = inputs.gaussian(rng, case.out_shape)
     dx, _ = checked_backward(layer, dout, x_zeros, only="x", after=out)
-    want = dout * (twin_out / x)  # the factor your forward applied to each entry (a wrong scale is charged elsewhere)
+    # What your own backward gives for the same mask on x without zeros: a wrong scale in backward (or in forward)
+    # is charged elsewhere, so only where x is 0 may the two differ here.
+    want, _ = checked_backward(twin, dout, x, only="x", after=twin_out)
     if _close(dx, want, dout):
         return
     err = np.abs(dx - want)
@@ -280,7 +283,7 @@ def _check_zeros_in_x(impl: Implementation, case: Case) -> None:
             "(out != 0) also drops the entries where x was 0 but the mask kept them" if at_zero else "")
     raise CheckFailure(
         f"Dropout.backward: the gradient with respect to x (dx) is wrong where x holds zeros\n"
-        f"  worst dx[{fmt_index(worst)}]: yours {dx[worst]:+.6g}, expected {want[worst]:+.6g} (x there "
+        f"  worst dx[{fmt_index(worst)}]: {yours_and(dx[worst], want[worst])} (x there "
         f"{x_zeros[worst]:+.6g}; the mask {'kept' if kept[worst] else 'dropped'} that entry, as a layer of an "
         f"equal seed shows on x without zeros){hint}\n  case: {case}, every other entry of x set to 0",
         tensor="dx", hint="mask" if at_zero else None)
@@ -369,7 +372,8 @@ def diagnose(impl: Implementation, case: Case, verbose: bool = False) -> tuple[l
 
 SIGMAS = 8  # the tolerance in standard deviations: an honest mask never falls outside it (probability < 1e-14)
 SCALE_PS = (0.2, 0.5, 0.7)
-RATE_PS = (0.2, 0.7, 0.5, 0.0)  # p != 0.5 first: keeping with probability p shows there
+# p != 0.5 first: keeping with probability p shows there; 0.005 last: a p rounded to whole percents drops nothing.
+RATE_PS = (0.2, 0.7, 0.5, 0.0, 0.005)
 RATE_SHAPE = (40, 50, 50)  # 100,000 entries: one standard deviation of the keep rate is at most 0.0016
 
 
@@ -418,7 +422,7 @@ def check_kept_entries_are_scaled(impl: Implementation) -> None:
 
 def check_keep_rate(impl: Implementation) -> None:
     """In training, each entry is kept with probability 1 - p, independently of its neighbours along every axis:
-    measured on 100,000 entries, within 8 standard deviations (p = 0 keeps every entry)."""
+    measured on 100,000 entries for each p of RATE_PS, within 8 standard deviations (p = 0 keeps every entry)."""
     for number, p in enumerate(RATE_PS):
         seed = 300 + number
         x = _positive(np.random.default_rng(400 + number), RATE_SHAPE)
@@ -443,6 +447,9 @@ def check_keep_rate(impl: Implementation) -> None:
             elif rate == 0.0:
                 why = ("every entry was dropped: draw one random number per entry, self.rng.random(x.shape), and keep "
                        "an entry where its number is below 1 - p (is a comparison the wrong way round?)")
+            elif rate == 1.0 and p < 0.01:
+                why = (f"at p = {p} no entry was dropped (about {p * n:.0f} should be): p is rounded on the way, to whole "
+                       "percents or coarser (int(p * 100)?); compare the uniform number with p itself")
             elif rate == 1.0:
                 why = ("no entry was dropped: in training mode (self.training is True) forward must draw one random "
                        "number per entry, self.rng.random(x.shape), and drop each entry with probability p")
@@ -551,7 +558,8 @@ def check_constructor(impl: Implementation) -> None:
     # masks on 200 entries by chance: 2**-200).
     unseeded = [checked_forward(construct(impl.Dropout, 0.5), x, x.shape, Case.out_formula, keep_input=False)
                 for _ in range(2)]
-    if np.array_equal(_kept(unseeded[0]), _kept(unseeded[1])):
+    drops = all(not _kept(out).all() for out in unseeded)  # a layer that drops nothing is the keep-rate test's
+    if drops and np.array_equal(_kept(unseeded[0]), _kept(unseeded[1])):
         raise CheckFailure(
             "two Dropout(0.5) layers built without rng dropped exactly the same entries of one input: with rng=None "
             "each layer must get a fresh generator, np.random.default_rng() (no seed)\n  hint: keep the provided "

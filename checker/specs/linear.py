@@ -56,6 +56,11 @@ linear_cases = cases
 PARAMS = ("W", "b")
 
 
+def param_shapes(case: Case) -> dict[str, tuple[int, ...]]:
+    """The contract's parameter shapes: W (D, M), b (M,)."""
+    return {"W": (case.D, case.M), "b": (case.M,)}
+
+
 def build(impl: Any, case: Case, rng: np.random.Generator) -> Any:
     return construct(impl.Linear, case.D, case.M, rng=rng)
 
@@ -162,4 +167,5 @@ def check_linear_constructor(impl: Implementation) -> None:
     """Weights from rng with the He scale, zero bias, float64."""
     D, M = LINEAR_ARGS["D"], LINEAR_ARGS["M"]
     check_weights("Linear", lambda seed: _linear(impl, seed), {"W": (D, M), "b": (M,)}, D,
-                   f"Linear({D}, {M}, rng=np.random.default_rng(7))", inputs.gaussian(np.random.default_rng(10), (2, D)))
+                   f"Linear({D}, {M}, rng=np.random.default_rng(7))", inputs.gaussian(np.random.default_rng(10), (2, D)),
+                   draw=lambda rng: rng.normal(0.0, np.sqrt(2.0 / D), size=(D, M)))

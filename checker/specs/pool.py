@@ -253,10 +253,13 @@ def check_ties(impl: Implementation, case: Case) -> None:
         unjudged.unusable_forward = True  # the forward tests charge it; the ties are judged where forward is right
         raise unjudged
     positions = np.argwhere(np.ones(out.shape, dtype=bool))
-    for n, c, i, j in positions[rng.permutation(len(positions))[:MAX_PROBES]]:
+    for probe, (n, c, i, j) in enumerate(positions[rng.permutation(len(positions))[:MAX_PROBES]]):
         dout = np.zeros(out.shape)
         g = float(rng.choice([-1.0, 1.0]) * rng.uniform(0.5, 2.0))
         dout[n, c, i, j] = g
+        if probe:  # each probe on a fresh layer: a backward that is not repeatable is the contract test's charge
+            layer = construct(impl.MaxPool2D, (case.KH, case.KW), case.stride)
+            checked_forward(layer, x, case.out_shape, case.out_formula)
         dx, _ = checked_backward(layer, dout, x)
         rows, cols = _tie_window(case, i, j)
         window_x, window_dx = x[n, c, rows, cols], dx[n, c, rows, cols]
@@ -286,13 +289,17 @@ def check_ties(impl: Implementation, case: Case) -> None:
                 "  hint: compare exactly (x == max, or argmax), never with np.isclose or a tolerance: only cells equal "
                 f"to the maximum may share its gradient\n  case: {case}", tensor="dx", hint="pool_non_max")
         if off_max.any():
+            near = np.all(window_x.max() - window_x[off_max] <= 2 * NEAR_TIE)
+            why = ("compare exactly, x == max, never with a tolerance: that cell is a hair below the maximum" if near
+                   else "the cell that got it is plainly below the maximum: check how you find the maximum's position "
+                        "(one argmax of the whole window, turned into a row and column with np.unravel_index; a "
+                        "running best that is updated whenever a larger value comes)")
             raise CheckFailure(
                 f"MaxPool2D.backward sent the gradient of {where} to a cell that is not a maximum of its window\n"
                 f"  window x: {_fmt(window_x)}\n  window x - max: "
                 f"{np.array2string(window_x - window_x.max(), formatter={'float_kind': lambda v: f'{v:.3g}'})}\n"
                 f"  your dx:  {_fmt(window_dx)}   (dout = {g:+.3g})\n"
-                "  hint: only the maximum passes the gradient back; the other cells get 0 (compare exactly, x == max, "
-                "never with a tolerance)\n"
+                f"  hint: only the maximum passes the gradient back, the other cells get 0; {why}\n"
                 f"  case: {case}", tensor="dx", hint="pool_non_max",
             )
         if abs(window_dx.sum() - g) > 1e-9 * abs(g):

@@ -72,13 +72,27 @@ def check_forward_extra(impl: Any) -> None:
         if out.shape != x.shape or np.isfinite(out).all():
             continue
         bad = int(np.argmax(~np.isfinite(out)))
+        why = ("x + |x| (or 2 * x) exceeds the largest float and overflows to inf before the division; use "
+               "np.maximum(x, 0) or x * (x > 0)")
+        if dtype == np.float64 and _overflows_float32(impl):
+            why = ("ReLU(1e39) of a float64 input is inf as well, far below the overflow of x + |x|: your forward "
+                   "computes in float32 (largest value 3.4e38) somewhere; keep x's dtype throughout")
         raise CheckFailure(
             f"ReLU.forward of a huge finite {np.dtype(dtype).name} input is not finite: ReLU({x[bad]:.4g}) gave "
-            f"{out[bad]:.4g}, expected {max(x[bad], 0):.4g}\n  hint: x + |x| (or 2 * x) exceeds the largest float and "
-            "overflows to inf before the division; use np.maximum(x, 0) or x * (x > 0)\n  case: x = "
+            f"{out[bad]:.4g}, expected {max(x[bad], 0):.4g}\n  hint: {why}\n  case: x = "
             f"{np.array2string(x, precision=4, max_line_width=400)}",
             tensor="out", hint="overflow")
     _large_values_pass(impl)
+
+
+def _overflows_float32(impl: Any) -> bool:
+    """Whether ReLU of float64 values just past float32's largest (3.4e38) is not finite: a float32 cast inside."""
+    x = np.array([1e39, 1e300, 1.0])
+    try:
+        out = np.asarray(call(construct(impl.ReLU), "forward", x.copy()), dtype=float)
+    except (CheckFailure, ValueError, TypeError):
+        return False
+    return out.shape == x.shape and not np.isfinite(out[0])
 
 
 def _large_values_pass(impl: Any) -> None:
@@ -148,22 +162,60 @@ def dx_hint(dx: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:
     """ReLU's dx read as dout times a slope on each side of 0: the slopes say what the code computed."""
     neg, pos = x < 0, x > 0
     leak = neg & (dx != 0)
+    if neg.any() and pos.any() and np.allclose(dx, dout * neg, rtol=1e-6, atol=0):
+        return Hint("mask", "your dx is dout where x < 0 and 0 where x > 0: the mask is inverted; dx = dout where "
+                            "x > 0, else 0")
     if leak.any() and np.allclose(dx, dout * (dout > 0), rtol=1e-6, atol=0):
         return Hint("mask", "your dx is dout wherever dout > 0: the mask comes from the forward input x (cache x > 0 "
                             "in forward), not from dout")
     if leak.any():
         slope = dx[leak] / dout[leak]
         if np.allclose(slope, 1.0, rtol=1e-6):
-            return Hint("mask", "where x < 0 your dx equals dout: the mask is never applied (or its condition is "
-                                "always true, such as out >= 0); dx = dout where x > 0, else 0")
-        if np.allclose(slope, slope[0], rtol=1e-6):
+            return Hint("mask", "where x < 0 your dx equals dout: the mask is never applied, or it is true for negative "
+                                "x too (out >= 0, x != 0 and x.astype(bool) are); dx = dout where x > 0, else 0")
+        if slope.size > 1 and np.allclose(slope, slope[0], rtol=1e-6):
             return Hint("mask", f"where x < 0 your dx is {slope[0]:.4g} x dout: ReLU's slope there is 0 (a leaky "
                                 "ReLU's is not); dx = dout where x > 0, else 0")
+        moved = set(np.round(dx[dx != 0], 12)) <= set(np.round(dout[pos], 12))
+        if moved:
+            return Hint("indexing", "your dx holds values of dout at x > 0, some in other places (where x < 0): the "
+                                    "right values at the wrong indices; np.put and flat indices take one index per "
+                                    "entry of the flattened array, np.nonzero gives one array per axis (use "
+                                    "dx[x > 0] = dout[x > 0], or dout * (x > 0))")
         return Hint("mask", "your dx is not zero where x < 0: the mask comes from the forward input x "
                             "(cache it in forward), not from dout")
     if pos.any() and np.allclose(dx[pos], dout[pos] * x[pos], rtol=1e-6):
         return Hint("mask", "where x > 0 your dx is dout times x (the output): the derivative of max(x, 0) is 1 "
                             "there, so multiply dout by the mask (x > 0), not by the output")
+    return None
+
+
+def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarray]) -> Hint | None:
+    """Your output on a stored example, when it is exactly another elementwise function of x."""
+    x = example["x"]
+    try:
+        out = np.asarray(call(construct(impl.ReLU), "forward", x.copy()), dtype=np.float64)
+    except (CheckFailure, ValueError, TypeError):
+        return None
+    if out.shape != x.shape:
+        return None
+    others = [
+        (np.minimum(x, 0), "mask", "your output is min(x, 0): np.minimum where np.maximum belongs (ReLU keeps the "
+                                   "positive part, max(x, 0))"),
+        (np.abs(x), "mask", "your output is |x|: ReLU sets the negative entries to 0, it does not flip their sign"),
+        (x, "mask", "your output is x unchanged: ReLU sets the negative entries to 0, np.maximum(x, 0)"),
+        (np.maximum(x, 0).astype(np.float32).astype(np.float64), "dtype", "your output is max(x, 0) rounded to "
+                                                                          "float32: compute in x's dtype, float64 here"),
+    ]
+    for other, hint_id, text in others:
+        if np.array_equal(out, other) and not np.array_equal(other, np.maximum(x, 0)):
+            return Hint(hint_id, text)
+    negative = x < 0
+    if negative.any() and np.array_equal(out[~negative], x[~negative]) and np.any(out[negative]):
+        slope = out[negative] / x[negative]
+        if np.allclose(slope, slope[0], rtol=1e-9):
+            return Hint("mask", f"your output is {slope[0]:.4g} x x where x < 0 (a leaky ReLU): ReLU's output there "
+                                "is 0")
     return None
 
 

@@ -13,16 +13,22 @@ from typing import Any, NamedTuple
 import numpy as np
 from hypothesis import strategies as st
 
-from gradkit.checker import inputs
+from gradkit.checker import averages, inputs
 from gradkit.checker.guard import call, construct
 from gradkit.checker.impl import Implementation
+from gradkit.checker.refit import refitted
 from gradkit.checker.results import CheckFailure, StudentCodeError
 from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds
+from gradkit.checker.textmaps import yours_and
 from gradkit.checker.toy_layers import (GRADS_WRITTEN, Bare, ToyLayer, check_any_memory_order,
                                         check_any_parameter_names, check_grads_read_by_key,
                                         check_optimizers_independent,
-                                        grads_of as _grads, make_layers, params_of as _params, replayed)
+                                        grads_of as _grads, make_layers, params_of as _params, replayed,
+                                        stalled_layer)
+
+
+DEFAULTS = dict(lr=0.01, momentum=0.9, weight_decay=0.0)  # the contract's constructor defaults
 
 
 class SGDCase(NamedTuple):
@@ -99,8 +105,12 @@ def _step(optimizer: Any, layers: list[ToyLayer], in_place: bool = False) -> Non
 
 
 def _matches(layers: list[ToyLayer], expected: list[dict[str, np.ndarray]]) -> bool:
-    return all(np.allclose(_params(layer)[k], want[k], rtol=1e-9, atol=1e-12)
-               for layer, want in zip(layers, expected) for k in want)
+    return _same_weights(expected, [_params(layer) for layer in layers])
+
+
+def _same_weights(expected: list[dict[str, np.ndarray]], observed: list[dict[str, np.ndarray]]) -> bool:
+    return all(k in mine and np.shape(mine[k]) == want[k].shape and np.allclose(mine[k], want[k], rtol=1e-9, atol=1e-12)
+               for mine, want in zip(observed, expected) for k in want)
 
 
 # Known ways to get the update wrong: (hint, what it means, the case to simulate, options of
@@ -168,16 +178,92 @@ def _simulated(start: list[dict[str, np.ndarray]], history: list, case: SGDCase,
         return None
 
 
+# What a decay term D(w) in v = momentum * v - lr * (g + weight_decay * D(w)) may be instead of w: (D, what it is).
+DECAY_READINGS = [
+    (np.sign, "sign(w), the gradient of an L1 penalty (weight_decay * |w|): L2 decay's gradient is weight_decay * w"),
+    (lambda w: 0.5 * w * w, "w**2 / 2, the penalty itself: add its gradient, weight_decay * w"),
+    (lambda w: w * w, "w**2: add the penalty's gradient, weight_decay * w"),
+    (lambda w: 2 * w, "2 * w, the gradient of weight_decay * w**2: the contract's penalty is weight_decay / 2 * "
+                      "w**2, whose gradient is weight_decay * w"),
+]
+
+
+def _velocity_hint(impl: Implementation, case: SGDCase) -> tuple[str, str] | None:
+    """(hint id, why) from your optimizer's own velocity (the provided self.velocities) over three steps of new
+    gradients on fresh layers: read as v = a * v + b * (g + weight_decay * w), or its decay term D(w) in
+    v = momentum * v - lr * (g + weight_decay * D(w)); a right velocity puts the mistake in the move of w."""
+    rng = np.random.default_rng(case.seed + 11)
+    layers = make_layers(case.shapes, rng)
+    key = next(iter(_params(layers[0])))
+    shape = _params(layers[0])[key].shape
+    seen: dict[str, list[np.ndarray]] = {"v": [], "w": [], "g": [], "move": []}
+    try:
+        optimizer = _optimizer(impl, layers, case)
+        for _ in range(3):
+            _fill(layers, rng, rebind=False)
+            w = _params(layers[0])[key].copy()
+            seen["w"].append(w)
+            seen["g"].append(_grads(layers[0])[key].copy())
+            _step(optimizer, layers)
+            seen["move"].append(_params(layers[0])[key] - w)
+            v = averages.read(getattr(optimizer, "velocities", None), 0, key, shape)
+            if v is None:
+                return None
+            seen["v"].append(v)
+    except CheckFailure:
+        return None
+    if not seen["v"][-1].any():
+        return None  # the velocity is kept elsewhere: nothing to read
+    velocity = averages.Average("v", "(g + weight_decay * w)", (case.momentum, -case.lr),
+                                "momentum * v - lr * (g + weight_decay * w)")
+    olds = [np.zeros(shape), *seen["v"][:-1]]
+    fresh = [g + case.weight_decay * w for g, w in zip(seen["g"], seen["w"])]
+    said = averages.verdict(velocity, olds, seen["v"], fresh)
+    if said is None:
+        if all(np.allclose(move, v, rtol=1e-9, atol=1e-12) for move, v in zip(seen["move"], seen["v"])):
+            return None  # velocity and move both right here: the mistake shows elsewhere
+        return "order", ("your velocity (in self.velocities) follows the contract at every step, so the mistake is in "
+                         "the move of w: w += v, the new velocity itself (no other factor, no correction)")
+    if case.weight_decay:
+        decay = (seen["v"][0] + case.lr * seen["g"][0]) / (-case.lr * case.weight_decay)  # v started at 0
+        for reading, what in DECAY_READINGS:
+            if np.allclose(decay, reading(seen["w"][0]), rtol=1e-6, atol=1e-9):
+                return "weight_decay", f"your velocity's decay term is weight_decay * {what}"
+    return "scale", said
+
+
+def _confirms(impl: Implementation, case: SGDCase, changed: dict[str, float]) -> bool:
+    """Whether your optimizer moves as the contract's would with the `changed` hyperparameters on another run: fresh
+    layers, four steps of new gradients."""
+    rng = np.random.default_rng(case.seed + 9)
+    layers = make_layers(case.shapes, rng)
+    start = [{k: v.copy() for k, v in _params(layer).items()} for layer in layers]
+    history = []
+    try:
+        optimizer = _optimizer(impl, layers, case)
+        for _ in range(4):
+            _fill(layers, rng, rebind=False)
+            history.append([{k: g.copy() for k, g in _grads(layer).items()} for layer in layers])
+            _step(optimizer, layers)
+    except CheckFailure:
+        return False
+    simulated = _simulated(start, history, case._replace(**changed), {})
+    return simulated is not None and _matches(layers, simulated)
+
+
 def _compare_trajectory(layers: list[ToyLayer], start: list[dict[str, np.ndarray]],
                         history: list[list[dict[str, np.ndarray]]], case: SGDCase, what: str,
                         expected: list[dict[str, np.ndarray]], moves_later: Callable[[], bool] | None = None,
-                        note: str = "", suspect: tuple[str, str] | None = None) -> None:
+                        note: str = "", suspect: tuple[str, str] | None = None,
+                        confirm: Callable[[dict[str, float]], bool] | None = None,
+                        state: Callable[[], tuple[str, str] | None] | None = None) -> None:
     """Your parameters after the steps in `history` must equal `expected`; if not, say how they differ.
 
     `moves_later` takes one more step and says whether the parameters then move: after a step that moved nothing,
     it tells an update that lags one step behind from one that never reaches the arrays. `note` (a line ending in
     a newline) says what was unusual about the gradients; `suspect` (hint id, why) is the likeliest cause when no
-    known variant reproduces your parameters."""
+    known variant reproduces your parameters; `confirm` checks a refitted hyperparameter on another run; `state`
+    reads your own velocity when nothing else names the mistake."""
     if _matches(layers, expected):
         return
     number, k = next((i, k) for i, (layer, want) in enumerate(zip(layers, expected)) for k in want
@@ -196,8 +282,19 @@ def _compare_trajectory(layers: list[ToyLayer], start: list[dict[str, np.ndarray
                                                                                _alternatives(case))
                if (simulated := _simulated(start, history, alternative, options)) is not None
                and _matches(layers, simulated)]
+    stalled = None if unchanged or matched else stalled_layer(layers, start, expected)
+    refit = None if unchanged or matched or stalled else refitted(
+        lambda changed: _simulated(start, history, case._replace(**changed), {}), case._asdict(),
+        ("weight_decay", "lr", "momentum"), [_params(layer) for layer in layers], _same_weights,
+        DEFAULTS, confirm)
     if matched:
         hint, why = matched[0]
+    elif stalled:
+        hint, why = stalled
+    elif refit:  # a velocity with another momentum or lr: the refit says which, and what the value may be
+        hint, why = "hyperparameter", str(refit)
+    elif not unchanged and state is not None:
+        hint, why = state() or (hint, why)
     if len(matched) > 1:  # this case cannot tell them apart (lr = 1 - momentum, say): name each, claim none
         why = "known mistakes that give exactly your parameters on this case: " + "; or ".join(
             text.removeprefix("your parameters moved exactly as ") for _, text in matched)
@@ -263,7 +360,8 @@ def _run(impl: Implementation, case: SGDCase, fresh_gradients: bool) -> None:
         note += (f"  step 1 gave layer {large} gradients {LARGE:g} times larger than usual, on purpose, and only that "
                  f"layer's parameters went wrong\n")
         suspect = ("clip", "the update takes the gradient as it is, however large: no clipping or normalising of g")
-    _compare_trajectory(layers, start, history, case, what, expected, moves_later, note, suspect)
+    _compare_trajectory(layers, start, history, case, what, expected, moves_later, note, suspect,
+                        lambda changed: _confirms(impl, case, changed), lambda: _velocity_hint(impl, case))
 
 
 def check_constant_gradient(impl: Implementation, case: SGDCase) -> None:
@@ -435,8 +533,10 @@ def check_trainer_use(impl: Implementation, case: SGDCase) -> None:
             f"  first entry: with gradients written in place {_params(plain[number])[k].flat[0]:+.6g}, with new "
             f"arrays {_params(other[number])[k].flat[0]:+.6g}\n  hint: {why}\n  case: {case._replace(steps=len(history))}",
             tensor=f"params[{k!r}]", hint="stale_grads")
-    if not _matches(plain, expected_trajectory(start, history, case)):
-        return  # the update itself is wrong: its own tests charge that, a schedule cannot be judged
+    if not _matches(plain, expected_trajectory(start, history, case)) or case.lr == case.momentum:
+        # The update itself is wrong (its own tests charge that), or lr and momentum are equal, where an update
+        # that swaps them looks right until a schedule changes lr: a schedule cannot be judged.
+        return
     rng = np.random.default_rng(case.seed + 1)
     layers = make_layers(case.shapes, rng)
     start = [{k: v.copy() for k, v in _params(layer).items()} for layer in layers]
@@ -463,7 +563,7 @@ def check_trainer_use(impl: Implementation, case: SGDCase) -> None:
         raise CheckFailure(
             f"SGDMomentum.step: params[{k!r}] of layer {number} is wrong after {len(schedule)} steps with the learning "
             f"rate set to {schedule} between steps (right at a constant lr)\n"
-            f"  first entry: yours {_params(layers[number])[k].flat[0]:+.6g}, expected {expected[number][k].flat[0]:+.6g}\n"
+            f"  first entry: {yours_and(_params(layers[number])[k].flat[0], expected[number][k].flat[0])}\n"
             f"  hint: {why}"
             f"\n  case: {case._replace(steps=len(schedule))}", tensor=f"params[{k!r}]", hint="lr_schedule")
 
@@ -480,12 +580,12 @@ def _fill(layers: list[ToyLayer], rng: np.random.Generator, rebind: bool) -> Non
 
 
 def check_defaults(impl: Implementation, case: SGDCase) -> None:
-    """SGDMomentum(layers) moves exactly as SGDMomentum(layers, lr=0.01, momentum=0.9, weight_decay=0.0)."""
+    """SGDMomentum(layers) moves exactly as SGDMomentum(layers, **DEFAULTS)."""
     rng = np.random.default_rng(case.seed)
     defaulted = make_layers(case.shapes, rng)
     explicit = [ToyLayer({k: v.copy() for k, v in _params(layer).items()}) for layer in defaulted]
     optimizers = [construct(impl.SGDMomentum, defaulted),
-                  construct(impl.SGDMomentum, explicit, lr=0.01, momentum=0.9, weight_decay=0.0)]
+                  construct(impl.SGDMomentum, explicit, **DEFAULTS)]
     for _ in range(3):
         for a, b in zip(defaulted, explicit):
             for k in _grads(a):

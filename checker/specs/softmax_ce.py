@@ -18,7 +18,8 @@ from gradkit.checker.impl import Implementation
 from gradkit.checker import hints
 from gradkit.checker.hints import Hint, close
 from gradkit.checker.numgrad import directional_check, gradient_failure, numerical_gradient
-from gradkit.checker.textmaps import MAX_MAP_ROWS, fmt_index, side_by_side
+from gradkit.checker.textmaps import MAX_MAP_ROWS, fmt_index, side_by_side, yours_and
+from gradkit.checker.refit import solved
 from gradkit.checker.results import CheckFailure, StudentCodeError, remembers_case
 from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds
@@ -112,6 +113,16 @@ def _wrong_losses(scores: np.ndarray, y: np.ndarray) -> list[tuple[float, Hint]]
         (-s[rows, y].mean(), "no_softmax", "your loss is -scores[n, y[n]]: apply the softmax first, "
                                         "-log softmax(scores)[n, y[n]]"),
     ]
+    twice = np.exp(log_p)
+    candidates.append((-_log_softmax(twice, axis=1)[rows, y].mean(), "no_softmax",
+                       "your loss takes the softmax twice (of the probabilities): -log softmax(scores)[n, y[n]] "
+                       "applies it once"))
+    shift = s.max(axis=1)
+    if np.any(shift != 0):
+        candidates.append(((-log_p[rows, y] - shift).mean(), "overflow",
+                           "your loss is short by each row's maximum score: the log-sum-exp of the shifted scores "
+                           "was paired with an unshifted score; use the shifted scores throughout, or add the maximum "
+                           "back to the log-sum-exp"))
     if N > 1:
         candidates += [(-log_p[rows, np.roll(y, 1)].mean(), "indexing",
                         "your loss picks each row at the previous row's label: index the rows with "
@@ -126,6 +137,37 @@ def loss_hint(loss: float, scores: np.ndarray, y: np.ndarray) -> Hint | None:
     for value, hint in _wrong_losses(scores, y):
         if abs(value - exact) > 1e-6 * max(1.0, abs(exact)) and abs(loss - value) <= 1e-9 * max(1.0, abs(value)):
             return hint
+    return None
+
+
+# Losses with one number of their own, as functions of (that number, log-softmax of the scores, labels): (what the
+# number is, its name, a guess to start from, the loss). An epsilon "against log(0)" is harmless up to LOG_EPSILON.
+ONE_NUMBER_LOSSES = (
+    ("the mean of -log(p + eps)", "eps", 1e-3,
+     lambda eps, log_p, y: float(np.mean(-np.log(np.exp(log_p[np.arange(len(y)), y]) + eps)))),
+    ("the mean of -log(max(p, eps)), p clipped below at eps", "eps", 1e-3,
+     lambda eps, log_p, y: float(np.mean(-np.log(np.maximum(np.exp(log_p[np.arange(len(y)), y]), eps))))),
+    ("the cross-entropy with a smoothed target, (1 - eps) * one_hot(y) + eps / K", "eps", 0.1,
+     lambda eps, log_p, y: float(np.mean(-(1 - eps) * log_p[np.arange(len(y)), y] - eps * log_p.mean(axis=1)))),
+)
+
+
+def _epsilon_hint(losses: list[tuple[float, np.ndarray, np.ndarray]]) -> Hint | None:
+    """Your losses (loss, scores, y) on every stored example are exactly one of ONE_NUMBER_LOSSES for one value of
+    its number (above LOG_EPSILON): fitted on the first example (one number fits any loss in range), then confirmed
+    on every other one."""
+    if len(losses) < 2:
+        return None
+    log_ps = [_log_softmax(s.astype(np.float64), axis=1) for _, s, _ in losses]
+    for what, name, guess, of in ONE_NUMBER_LOSSES:
+        first, _, y0 = losses[0]
+        for eps in solved(lambda e: of(e, log_ps[0], y0) if e >= 0 else None, first, guess):
+            if eps <= LOG_EPSILON or not all(abs(of(eps, log_p, y) - loss) <= 1e-9 * max(1.0, abs(loss))
+                                             for (loss, _, y), log_p in zip(losses, log_ps)):
+                continue
+            return Hint("eps", f"your loss is exactly {what} with {name} = {eps:.3g}, on every stored example: the "
+                               f"loss is the mean of -log softmax(scores)[n, y[n]] (an epsilon up to {LOG_EPSILON:g} "
+                               "in the log is harmless)")
     return None
 
 
@@ -165,7 +207,8 @@ def checked_dscores(loss_fn: Any, scores: np.ndarray) -> np.ndarray:
 
 def follows_its_own_loss(loss: Any, dscores: np.ndarray, scores: np.ndarray, y: np.ndarray) -> bool:
     """Whether dscores is (p - one_hot(y)) / N for the very probabilities p your loss used (loss = mean -log
-    p[n, y[n]]), p being softmax taken over the wrong axis (the batch, or the whole array): backward then did what a
+    p[n, y[n]]), p being softmax taken over the wrong axis (the batch, or the whole array) or of scores shifted by
+    each column's maximum (not a constant within a row): backward then did what a
     right backward does with what forward computed. Marked on a failure (`follows_forward`), it lets the engine
     charge a forward that is wrong on the stored examples alone. Only those known forwards: a made-up p (uniform,
     one-hot) consistent with a made-up loss must not buy backward's points."""
@@ -178,6 +221,7 @@ def follows_its_own_loss(loss: Any, dscores: np.ndarray, scores: np.ndarray, y: 
     with np.errstate(all="ignore"):  # shifted by a row's, a column's or the global maximum, then normalised wrongly
         exps = [np.exp(s - s.max(axis=axis, keepdims=True)) for axis in (0, 1, None)]
         wrong_axes = [e / e.sum(axis=axis, keepdims=True) for e in exps for axis in (0, None)]
+        wrong_axes.append(exps[0] / exps[0].sum(axis=1, keepdims=True))  # each column shifted by its own maximum
     if not any(close(probs, p) for p in wrong_axes) or np.any(probs[rows, y] <= 0):
         return False
     own = float(np.mean(-np.log(probs[rows, y])))
@@ -278,9 +322,13 @@ def check_rows_sum_to_zero(impl: Implementation, case: Case) -> None:
                 f"dscores[{n}, y[{n}]={y[n]}] = {dscores[n, y[n]]:.3g} is not negative, and the 1 is subtracted at "
                 f"column {lowest}, the predicted class (the argmax of the scores): subtract it at the label, "
                 "dscores[n, y[n]] -= 1", tensor="dscores", hint="labels")
+        flipped = bool(np.all(dscores[rows, y] > 0)) and bool(np.all(np.delete(dscores, y + case.K * rows) <= 0))
         raise CheckFailure(
             f"dscores[{n}, y[{n}]={y[n]}] = {dscores[n, y[n]]:.3g} is not negative; raising the right class's "
-            "score must lower the loss (a sign error?)", tensor="dscores", hint="sign",
+            "score must lower the loss: dscores[n, y[n]] = (p[n, y[n]] - 1) / N < 0"
+            + (" (every sign is flipped: a sign error?)" if flipped else
+               " (is the target at the label something less than 1?)"), tensor="dscores",
+            hint="sign" if flipped else None,
         )
 
 
@@ -425,7 +473,7 @@ def diagnose(impl: Implementation, case: Case, verbose: bool = False) -> tuple[l
     numerical = numerical_gradient(lambda delta: true_loss(scores + delta, y), scores.shape)
     err = np.abs(mine - numerical)
     worst = np.unravel_index(int(np.argmax(err)), err.shape)
-    lines = [f"  worst dscores[{fmt_index(worst)}]: yours {mine[worst]:+.6g}, numerical {numerical[worst]:+.6g}"]
+    lines = [f"  worst dscores[{fmt_index(worst)}]: {yours_and(mine[worst], numerical[worst], 'numerical')}"]
     lines += side_by_side(mine[:MAX_MAP_ROWS], numerical[:MAX_MAP_ROWS], ("your dscores", "numerical"))
     sums = mine.sum(axis=1)
     hint = hints.zeros(mine, numerical, "dscores")
@@ -451,10 +499,66 @@ def diagnose(impl: Implementation, case: Case, verbose: bool = False) -> tuple[l
     if hint is None and case.N > 1 and np.abs(mine.sum(axis=0)).max() <= 1e-9 * max(np.abs(mine).max(), 1e-12):
         hint = Hint("axis", "the columns of your dscores sum to 0, not its rows: softmax normalises each row (each "
                             "sample) over its K classes, so sum and take the maximum along axis=1")
+    if hint is None:
+        hint = _combination_hint(impl, case)
     if hint is None and np.abs(sums).max() > 1e-6 * max(np.abs(mine).max(), 1e-12):
         hint = Hint("rows_not_zero", f"rows of your dscores sum to {np.array2string(sums, precision=3)}, not 0: "
                                      "dscores = (softmax(scores) - one_hot(y)) / N")
     return lines, hint, {"dscores": {"yours": mine, "numerical": numerical}}
+
+
+# What a dscores is read as: a combination of these (N, K) terms, each named; the contract's is
+# (softmax - one_hot) / N, that is 1/N of the first and -1/N of the second.
+TERMS = ("softmax(scores)", "one_hot(y)", "softmax at the label only, softmax * one_hot", "log_softmax(scores)",
+         "1 (the same constant in every entry: a smoothed target?)")
+
+
+def _terms(scores: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The TERMS for these scores and labels, each flattened: (N*K, len(TERMS))."""
+    log_p = _log_softmax(scores.astype(np.float64), axis=1)
+    one_hot = np.zeros_like(log_p)
+    one_hot[np.arange(len(y)), y] = 1.0
+    return np.stack([np.exp(log_p).ravel(), one_hot.ravel(), (np.exp(log_p) * one_hot).ravel(), log_p.ravel(),
+                     np.ones(log_p.size)], axis=1)
+
+
+def _combination_hint(impl: Implementation, case: Case) -> Hint | None:
+    """Your dscores read as an exact combination of TERMS, on a case large enough to tell them apart (most wrong
+    dscores are one: a missing or doubled 1/N, the one-hot term scaled apart, only the label column, log-probabilities
+    for probabilities). None when no combination fits, or it is the contract's."""
+    case = enlarged(case)
+    scores, y = make_scores(case, np.random.default_rng(case.seed))
+    try:
+        loss_fn = construct(impl.SoftmaxCrossEntropy)
+        call(loss_fn, "forward", scores.copy(), y.copy())
+        mine = checked_dscores(loss_fn, scores)
+    except CheckFailure:
+        return None
+    basis = _terms(scores, y)
+    if not np.all(np.isfinite(mine)):
+        return None
+    coefficients, *_ = np.linalg.lstsq(basis, mine.ravel().astype(np.float64), rcond=None)
+    if np.abs(basis @ coefficients - mine.ravel()).max() > 1e-9 * max(float(np.abs(mine).max()), 1e-12):
+        return None
+    want = np.array([1.0, -1.0, 0.0, 0.0, 0.0]) / case.N
+    if np.allclose(coefficients, want, rtol=1e-9, atol=1e-12):
+        return None
+    used = [(c, term) for c, term in zip(coefficients, TERMS) if abs(c) > 1e-9]
+    if not used:
+        return None
+    reading = "".join(f"{('-' if c < 0 else '') if i == 0 else (' - ' if c < 0 else ' + ')}{_factor(abs(c), case)} * "
+                      f"{term}" for i, (c, term) in enumerate(used))
+    return Hint("scale", f"your dscores is exactly {reading} (on {case}); the contract's is (softmax(scores) - "
+                         f"one_hot(y)) / N, that is 1/N * softmax(scores) - 1/N * one_hot(y)")
+
+
+def _factor(c: float, case: Case) -> str:
+    """c as a simple expression in N and K when exactly one fits (1/N, 1/N**2, 1/K, 1, ...), else its value."""
+    N, K = case.N, case.K
+    names = {"1": 1.0, "1/N": 1 / N, "1/N**2": 1 / N**2, "1/K": 1 / K, "1/(N*K)": 1 / (N * K), "N": float(N), "0": 0.0}
+    found = {value for name, value in names.items() if abs(c - value) <= 1e-9 * max(abs(value), 1e-12)}
+    fits = [name for name, value in names.items() if abs(c - value) <= 1e-9 * max(abs(value), 1e-12)]
+    return f"{fits[0]} (= {c:.4g})" if len(found) == 1 and fits[0] not in ("0", "1") else f"{c:.4g}"
 
 
 # ---------------------------------------------------------------- stored examples, pictures, fingerprints
@@ -474,12 +578,13 @@ def check_stored_outputs(impl: Implementation, examples: list[tuple[str, dict[st
     """Your loss on every stored example (`what`, example) is the true one, to 1e-6 relative, an epsilon in the log
     allowed (`loss_is_right`). The smallest wrong example is reported, with a known wrong loss or a factor common
     to all examples named, and `verdict(example)` (whether your backward is right there) when given."""
-    failures, losses = [], []
+    failures, losses, seen = [], [], []
     for what, example in examples:
         scores, y = example["scores"], example["y"]
         loss = checked_loss(build_from_config(impl, {}), scores, y)
         expected = float(example["loss"])
         losses.append((loss, expected, *scores.shape))
+        seen.append((loss, scores, y))
         if loss_is_right(loss, scores, y):
             continue
         hint = loss_hint(loss, scores, y) if verdict else None
@@ -494,6 +599,7 @@ def check_stored_outputs(impl: Implementation, examples: list[tuple[str, dict[st
     if failures:
         failure = min(failures, key=lambda pair: pair[0])[1]
         factor = _loss_factor(losses) if failure.hint is None else None
+        factor = factor or (_epsilon_hint(seen) if failure.hint is None and verdict else None)
         if factor is not None:
             failure.message += f"\n  hint: {factor.text}"
             failure.hint = factor.id

@@ -1,4 +1,5 @@
-"""Average-pool backward assigns each window's share of the gradient (`=`) instead of adding it (`+=`).
+"""Average-pool backward keeps one window's share per cell where windows overlap: it assigns (`=`), or adds through
+fancy indexing with repeated indices (which also keeps one), instead of adding every share (`+=` in a loop, np.add.at).
 
 Where windows overlap (stride < kernel size) a cell belongs to several windows and must receive the share of
 each; `=` keeps only the last window's. Right whenever the windows do not overlap, such as the default

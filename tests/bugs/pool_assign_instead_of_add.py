@@ -1,5 +1,5 @@
-"""Max-pool backward assigns the gradient (`=`) instead of adding it (`+=`): overlapping windows that share a maximum
-lose all but one gradient.
+"""Max-pool backward keeps one gradient per cell where overlapping windows share a maximum: it assigns (`=`), or adds
+through fancy indexing with repeated indices (which also keeps one), instead of adding every one (`+=`, np.add.at).
 
 VidVision wrote `self.dx[...][h_idx, w_idx] = dout[...]`. When windows overlap (stride < kernel) one pixel can be
 the maximum of two windows and must receive both gradients; `=` keeps only the last one. Right for non-overlapping

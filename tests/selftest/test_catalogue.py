@@ -43,6 +43,7 @@ HINTS = {
     "unbiased_var", "momentum_convention", "eval_updates", "running_stats", "mean_terms", "eps", "mode",
     "bias_correction", "step_count", "eps", "second_moment", "betas", "xhat", "swapped",  # adam, batchnorm
     "memory_order", "params_replaced", "ceiling", "cancellation", "zero_grad", "stale_cache", "keys", "clip",
+    "hyperparameter", "call_state",
 }
 # Tensor names as the checker reports them (CheckFailure.tensor); params['<key>'] is matched by pattern.
 TENSORS = {
@@ -90,7 +91,9 @@ def describe(run) -> str:
 
 
 def grade(folder: Path, exercises: list[str] | None):
-    run = run_suite(str(folder), exercises, extra=CHILD_ARGS, timeout=RUN_TIMEOUT, course=course_including(exercises or []))
+    # fork: a fork of the grading zygote, a second of CPU less for each of the ~270 runs here
+    run = run_suite(str(folder), exercises, extra=CHILD_ARGS, timeout=RUN_TIMEOUT,
+                    course=course_including(exercises or []), fork=True)
     assert run.outcomes, f"the graded suite produced no outcomes:\n{describe(run)}"
     return run
 

@@ -22,7 +22,8 @@ def test_reference_scores_full_marks_when_graded():
 
 @pytest.mark.parametrize("seed", FLAKE_HUNT_SEEDS)
 def test_reference_scores_full_marks_with_random_hypothesis_seeds(seed):
-    run = run_suite("solutions", extra=["--hypothesis-profile", "gradkit-thorough", f"--hypothesis-seed={seed}"])
+    run = run_suite("solutions", extra=["--hypothesis-profile", "gradkit-thorough", f"--hypothesis-seed={seed}"],
+                    fork=True)
     assert run.score == run.max_score == 100, describe(run)
 
 

@@ -56,6 +56,20 @@ def test_a_fork_of_the_zygote_grades_like_a_new_process(tmp_path, monkeypatch):
     assert (forked.refused, forked.flags, forked.digests) == (plain.refused, plain.flags, plain.digests)
 
 
+def test_the_suite_run_forked_reports_what_a_new_process_reports(tmp_path, monkeypatch):
+    """`run_suite(..., fork=True)` (the kit's own tests and benchmarks) gives the outcomes, messages and return code
+    of the command line, and really forks (a zygote child, not a new process)."""
+    from gradkit.checker.runner import run_suite
+
+    forks = _forks(monkeypatch)
+    folder = write_bug(tmp_path / "bug", BUGS / "conv_db_averaged_over_batch.py")
+    runs = [run_suite(str(folder), ["conv"], fork=fork) for fork in (False, True)]
+    assert [f for f in forks if f is not None], "run_suite(fork=True) started a new process instead"
+    assert runs[0].outcomes and [(o.short_name, o.passed, o.message) for o in runs[0].outcomes] == [
+        (o.short_name, o.passed, o.message) for o in runs[1].outcomes]
+    assert runs[0].returncode == runs[1].returncode == 1
+
+
 def test_a_fork_runs_in_the_submission_s_environment_and_temporary_folder(tmp_path, monkeypatch):
     """Without bubblewrap the evaluator's scratch folder is made by the fork, under the $TMPDIR grading gives it
     (inside this grading's temporary folder), not under the zygote's."""
