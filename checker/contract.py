@@ -139,7 +139,20 @@ def _why_not_repeatable(layer: Any, x: np.ndarray, dout: np.ndarray, name: str, 
 
     A fresh forward before a third backward restores a cache the first backward wrote into, so the first result
     comes back, every time; entries that are never written (np.empty) or random numbers do not come back (on a tiny
-    case a random result may come back once by chance, hence several fresh forwards)."""
+    case a random result may come back once by chance, hence several fresh forwards). First, whether backward
+    writes into an array forward left on the layer: that names the very attribute."""
+    call(layer, "forward", x.copy())
+    cached = {key: value.copy() for key, value in getattr(layer, "__dict__", {}).items()
+              if isinstance(value, np.ndarray)}
+    checked_backward(layer, dout, x)
+    written = sorted(key for key, value in cached.items() if not (
+        isinstance(getattr(layer, key, None), np.ndarray) and getattr(layer, key).shape == value.shape
+        and np.array_equal(getattr(layer, key), value, equal_nan=True)))
+    if written:
+        names = " and ".join(f"self.{key}" for key in written)
+        return (f"backward changed {names}, which forward cached: an in-place operation on it (*=, /=, -=, or "
+                f"a name bound to it and then changed); compute on a copy and leave the cache as forward left it"), \
+            "cache_written"
     for _ in range(FRESH_FORWARDS):
         call(layer, "forward", x.copy())
         dx, grads = checked_backward(layer, dout, x)

@@ -597,9 +597,22 @@ def _averages_hint(impl: Implementation, case: AdamCase) -> tuple[str, str] | No
     if late is not None:
         return "order", (f"your m and v (in self.m and self.v) follow the contract, but w moved with the {late} of the "
                          f"step before: update m and v first, then move w with the new ones")
+    if _eps_on_the_step(seen, case):
+        return "eps", ("your m and v (in self.m and self.v) follow the contract, but w moved by lr * m_hat / "
+                       "sqrt(v_hat) + eps: eps is added to the step, not to the denominator; parenthesise it, "
+                       "w -= lr * m_hat / (sqrt(v_hat) + eps)")
     return "step", ("your m and v (in self.m and self.v) follow the contract at every step, so the mistake is in the "
                     "move of w from them: w -= lr * m_hat / (sqrt(v_hat) + eps), with m_hat = m / (1 - beta1**t) and "
                     "v_hat = v / (1 - beta2**t), both new this step")
+
+
+def _eps_on_the_step(seen: dict[str, list[np.ndarray]], case: AdamCase) -> bool:
+    """Whether every move of w is -(lr * m_hat / sqrt(v_hat) + eps) from your own m and v (a missing parenthesis)."""
+    floor = 1e-12 * (1 + sum(float(np.abs(move).max(initial=0)) for move in seen["move"]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        moves = [-(case.lr * (m / (1 - case.beta1**t)) / np.sqrt(v / (1 - case.beta2**t)) + case.eps)
+                 for t, (m, v) in enumerate(zip(seen["m"], seen["v"]), start=1)]
+    return all(np.allclose(mine, want, rtol=1e-9, atol=floor, equal_nan=True) for mine, want in zip(seen["move"], moves))
 
 
 def _late_average(seen: dict[str, list[np.ndarray]], case: AdamCase) -> str | None:

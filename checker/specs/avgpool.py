@@ -239,8 +239,9 @@ def probe_landing_hint(mine: np.ndarray, expected: np.ndarray) -> Hint | None:
     strays = {tuple(int(t) for t in k[:2]) for k in np.argwhere((mine != 0) & (expected == 0))}
     if strays - sources:
         return Hint("order", "the gradient of one output lands in another image or channel: dout[n, c] belongs to "
-                             "x[n, c] alone; spreading dout with np.tile where np.repeat belongs, or reshaping it in "
-                             "another order than your windows, mixes them")
+                             "x[n, c] alone; spreading dout with np.tile where np.repeat belongs, reshaping it in "
+                             "another order than your windows, or a flat index without each image's and channel's "
+                             "offset mixes them")
     return None
 
 

@@ -269,10 +269,9 @@ def _correlated(x: np.ndarray, W: np.ndarray, b: np.ndarray, stride: int, paddin
     KH, KW = W.shape[2:]
     Ho, Wo = (xp.shape[2] - KH) // stride + 1, (xp.shape[3] - KW) // stride + 1
     out = np.zeros((x.shape[0], W.shape[0], Ho, Wo)) + b.reshape(1, -1, 1, 1)
-    for p in range(KH):
-        for q in range(KW):
-            window = xp[:, :, p:p + stride * (Ho - 1) + 1:stride, q:q + stride * (Wo - 1) + 1:stride]
-            out += np.einsum("nchw,fc->nfhw", window, W[:, :, p, q])
+    for p, q in np.ndindex(KH, KW):  # one kernel offset at a time: every window's entry (p, q)
+        window = xp[:, :, p:p + stride * (Ho - 1) + 1:stride, q:q + stride * (Wo - 1) + 1:stride]
+        out += np.einsum("nchw,fc->nfhw", window, W[:, :, p, q])
     return out
 
 

@@ -167,8 +167,9 @@ def probe_landing_hint(mine: np.ndarray, expected: np.ndarray) -> Hint | None:
     strays = {tuple(int(t) for t in k[:2]) for k in np.argwhere((mine != 0) & (expected == 0))}
     if strays - sources:
         return Hint("order", "the gradient of one output lands in another image or channel: dout[n, c] pairs with "
-                             "x[n, c], so the order in which dout is flattened or reshaped must match the order of "
-                             "your windows (columns)")
+                             "x[n, c]; a flat index into the whole batch needs each image's and channel's offset, "
+                             "(n * C + c) * H * W + row * W + col, and dout must be flattened or reshaped in the order "
+                             "of your windows (columns)")
     if strays:
         return Hint("pool_non_max", "the gradient lands on cells that are not the window's maximum: only the "
                                     "maximum passes the gradient back, every other cell gets 0")
@@ -269,9 +270,10 @@ def check_ties(impl: Implementation, case: Case) -> None:
         if np.any(outside != 0):
             k = tuple(int(t) for t in np.argwhere(outside != 0)[0])
             if k[:2] != (n, c):  # another image or channel: the windows are right, the pairing with dout is not
-                why, hint = ("; it belongs to the same image and channel: dout[n, c] pairs with x[n, c], so the order in "
-                             "which dout is flattened or reshaped must match the order of your windows (columns)",
-                             "order")
+                why, hint = ("; it belongs to the same image and channel: dout[n, c] pairs with x[n, c], so a flat index "
+                             "into the whole batch needs each image's and channel's offset, (n * C + c) * H * W + row "
+                             "* W + col, and dout must be flattened or reshaped in the order of your windows "
+                             "(columns)", "order")
             else:
                 why, hint = "; window (i, j) starts at (i*stride, j*stride)", "stride"
             raise CheckFailure(
@@ -293,7 +295,8 @@ def check_ties(impl: Implementation, case: Case) -> None:
             why = ("compare exactly, x == max, never with a tolerance: that cell is a hair below the maximum" if near
                    else "the cell that got it is plainly below the maximum: check how you find the maximum's position "
                         "(one argmax of the whole window, turned into a row and column with np.unravel_index; a "
-                        "running best that is updated whenever a larger value comes)")
+                        "running best that is updated whenever a larger value comes), and where windows overlap, "
+                        "whether a mask or index one window wrote is overwritten by the next")
             raise CheckFailure(
                 f"MaxPool2D.backward sent the gradient of {where} to a cell that is not a maximum of its window\n"
                 f"  window x: {_fmt(window_x)}\n  window x - max: "

@@ -113,6 +113,10 @@ def _wrong_losses(scores: np.ndarray, y: np.ndarray) -> list[tuple[float, Hint]]
         (-s[rows, y].mean(), "no_softmax", "your loss is -scores[n, y[n]]: apply the softmax first, "
                                         "-log softmax(scores)[n, y[n]]"),
     ]
+    column_shifted = s - s.max(axis=0, keepdims=True)  # not a constant within a row: it changes the softmax
+    candidates.append((float(np.mean(np.log(np.exp(column_shifted).sum(axis=1)) - column_shifted[rows, y])), "axis",
+                       "your loss shifts each column by its maximum (max over axis 0): a shift must be the same for "
+                       "every score of a row, so subtract each row's maximum, s.max(axis=1, keepdims=True)"))
     twice = np.exp(log_p)
     candidates.append((-_log_softmax(twice, axis=1)[rows, y].mean(), "no_softmax",
                        "your loss takes the softmax twice (of the probabilities): -log softmax(scores)[n, y[n]] "
