@@ -94,6 +94,14 @@ POSITIONS_HINT = Hint("sum", "correct when there is one output position, wrong w
                              "contributions rather than overwriting (=)")
 
 
+# The features a counterfactual removes (the specs' `variants`), as a message names them.
+FEATURE_WORDS = {"square": "a window (or kernel) that is not square", "overlap": "overlapping windows",
+                 "batch": "several images", "channels": "several channels", "stride": "a stride above 1",
+                 "padding": "padding", "leftover": "rows or columns left over past the last window",
+                 "positions": "several output positions", "kernel": "a kernel larger than 1x1",
+                 "spatial": "several positions per channel"}
+
+
 def counterfactual_hint(impl: Implementation, case: LayerCase, tensor: str) -> Hint | None:
     if layer_directional(impl, case, tensor).passed:
         return None  # nothing to explain
@@ -120,14 +128,6 @@ def counterfactual_hint(impl: Implementation, case: LayerCase, tensor: str) -> H
                           "where they meet (each alone is not proven the cause)".format(
                               t=tensor, f="; ".join(FEATURE_WORDS.get(feature, feature) for feature in passing)))
     return _feature_hint(impl, case, tensor, passing[0])
-
-
-# The features a counterfactual removes (the specs' `variants`), as a message names them.
-FEATURE_WORDS = {"square": "a window (or kernel) that is not square", "overlap": "overlapping windows",
-                 "batch": "several images", "channels": "several channels", "stride": "a stride above 1",
-                 "padding": "padding", "leftover": "rows or columns left over past the last window",
-                 "positions": "several output positions", "kernel": "a kernel larger than 1x1",
-                 "spatial": "several positions per channel"}
 
 
 def _feature_hint(impl: Implementation, case: LayerCase, tensor: str, feature: str) -> Hint | None:
@@ -296,7 +296,7 @@ def _quadratic_hint(layer: Any, x: np.ndarray, v: np.ndarray, tensor: str, out_s
 
 
 def _beyond_zeros(impl: Implementation, case: LayerCase, tensor: str) -> Hint | None:
-    """A gradient all zeros on the smallest case may hide why (a ReLU mask inverted on an input with no negative
+    """A gradient all zeros on the smallest case may hide why (a mask inverted, on an input with no negative
     entry): the hint a larger case gives, if it gives a more specific one."""
     enlarged = getattr(spec_of(case), "enlarged", None)
     bigger = enlarged(case) if enlarged is not None else case

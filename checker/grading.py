@@ -21,7 +21,7 @@ from gradkit.checker.course import Course
 from gradkit.checker.guard import SHAPE_HINT, time_budget
 from gradkit.checker.impl import PACKAGES, Implementation, load_implementation
 from gradkit.checker.points import scaled
-from gradkit.checker.results import UNJUDGED, CheckFailure, NotImplementedYet, StudentCodeError
+from gradkit.checker.results import UNJUDGED, CheckFailure, NotImplementedYet, Skipped, StudentCodeError
 from gradkit.checker.scoring import HIDDEN_SUFFIX, NOT_IMPLEMENTED, Outcome, gradescope_results, score_table, total
 from gradkit.checker.specs import EXERCISES, spec
 
@@ -78,12 +78,12 @@ def pytest_runtest_call(item: pytest.Item):
     if item.get_closest_marker("points") is None:
         return (yield)
     limit = item.config.getoption("--gradkit-time-limit") or float(item.config.getini("gradkit_time_limit"))
-    token = UNJUDGED.set(None)
+    token = UNJUDGED.set(Skipped())
     try:
         with time_budget(limit):
             return (yield)
     except Unsatisfiable:
-        raise _never_judged(item, UNJUDGED.get()) from None
+        raise _never_judged(item, UNJUDGED.get().first) from None
     finally:
         UNJUDGED.reset(token)
         # Hypothesis would write a .hypothesis/patches file per failure; the case is in our message.

@@ -16,7 +16,8 @@ EXACT = 1e-6
 
 
 class Hint(NamedTuple):
-    id: str  # a stable name for the mistake ("flip", "scale", ...), used by the kit's own tests
+    id: str | None  # a stable name for the mistake ("flip", "scale", ...), used by the kit's own tests; None: a fact
+    # that names no kind of mistake (several features that each fix a case, say)
     text: str
 
 

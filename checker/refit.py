@@ -4,7 +4,8 @@ When no known variant reproduces a student's parameters, the next question is: i
 momentum, beta1, weight_decay, ...) for which the contract's own update gives exactly those parameters? Then the
 mistake lies in how that hyperparameter enters the update: weight decay counted twice fits weight_decay = 2 x the
 given value, a step without lr fits lr = 1, a momentum written as 1 - momentum fits that value. The fitted value
-is checked on every parameter and every step before it is named, so the message states a fact about the code.
+is checked on every parameter and every step, and then on a second run of the optimizer, before it is named, so
+the message states a fact about the code (one value fitted to one short run could absorb any wrong step size).
 """
 
 from __future__ import annotations

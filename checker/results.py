@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import functools
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -83,9 +85,21 @@ def remembers_case(check: Callable[..., None]) -> Callable[..., None]:
     return wrapper
 
 
-# The first example a graded test skipped because forward's output could not be used: what the test reports if no
-# example could be judged at all. Set per test by the grading plugin (`gradkit.checker.grading`).
-UNJUDGED: ContextVar[CheckFailure | None] = ContextVar("gradkit_unjudged", default=None)
+@dataclasses.dataclass
+class Skipped:
+    """A graded test's examples so far: the first skipped because forward's output could not be used (what the test
+    reports if no example could be judged at all), and how many were skipped and judged."""
+
+    first: CheckFailure | None = None
+    skipped: int = 0
+    judged: int = 0
+
+
+# Set per test by the grading plugin (`gradkit.checker.grading`).
+UNJUDGED: ContextVar[Skipped | None] = ContextVar("gradkit_unjudged", default=None)
+# After this many examples skipped and none judged, the rest are skipped without running your code: hypothesis
+# would try ten times max_examples before giving up, each a run of a forward that cannot be used.
+GIVE_UP_AFTER = 50
 
 
 def judged_where_possible(check: Callable[..., None]) -> Callable[..., None]:
@@ -98,13 +112,22 @@ def judged_where_possible(check: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(check)
     def wrapper(*args: Any, **kwargs: Any) -> None:
+        in_test = currently_in_test_context()
+        seen = UNJUDGED.get() if in_test else None
+        if seen is not None and not seen.judged and seen.skipped >= GIVE_UP_AFTER:
+            reject()
         try:
             check(*args, **kwargs)
         except CheckFailure as failure:
-            if not failure.unusable_forward or not currently_in_test_context():
+            if not failure.unusable_forward or not in_test:
+                if seen is not None:
+                    seen.judged += 1
                 raise
-            if UNJUDGED.get() is None:
-                UNJUDGED.set(failure)
+            if seen is not None:
+                seen.first = seen.first or failure
+                seen.skipped += 1
             reject()
+        if seen is not None:
+            seen.judged += 1
 
     return wrapper

@@ -206,7 +206,7 @@ def _velocity_hint(impl: Implementation, case: SGDCase) -> tuple[str, str] | Non
             seen["g"].append(_grads(layers[0])[key].copy())
             _step(optimizer, layers)
             seen["move"].append(_params(layers[0])[key] - w)
-            v = averages.read(getattr(optimizer, "velocities", None), 0, key, shape)
+            v = averages.read(optimizer, "velocities", 0, key, shape)
             if v is None:
                 return None
             seen["v"].append(v)
