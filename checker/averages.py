@@ -10,9 +10,12 @@ state must have changed from its zeros for any of this to be said.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
+
+from gradkit.checker.results import CheckFailure
 
 
 class Average(NamedTuple):
@@ -32,6 +35,35 @@ def read(owner: Any, attribute: str, layer: int, key: str, shape: tuple[int, ...
     if not isinstance(value, np.ndarray) or value.shape != shape:
         return None
     return np.array(value, dtype=np.float64)
+
+
+def record(make_optimizer: Callable[[], Any], step: Callable[[Any], None], fill: Callable[[], None],
+           params: Callable[[], dict[str, np.ndarray]], grads: Callable[[], dict[str, np.ndarray]],
+           states: Sequence[str], steps: int = 3) -> tuple[Any, dict[str, list[np.ndarray]]] | None:
+    """Your optimizer over `steps` steps of new gradients (`fill`), watched on the first parameter of the first
+    layer (`params`, `grads`): before each step its value "w" and gradient "grad", after it its "move" and a copy of
+    each state attribute of `states` (optimizer.<name>[0][key]). None if the optimizer fails or a state cannot be
+    read. Returns the optimizer too, for what else its state shows."""
+    key = next(iter(params()))
+    shape = params()[key].shape
+    seen: dict[str, list[np.ndarray]] = {name: [] for name in ("w", "grad", "move", *states)}
+    try:
+        optimizer = make_optimizer()
+        for _ in range(steps):
+            fill()
+            w = params()[key].copy()
+            seen["w"].append(w)
+            seen["grad"].append(grads()[key].copy())
+            step(optimizer)
+            seen["move"].append(params()[key] - w)
+            for name in states:
+                value = read(optimizer, name, 0, key, shape)
+                if value is None:
+                    return None
+                seen[name].append(value)
+    except CheckFailure:
+        return None
+    return optimizer, seen
 
 
 def fitted(olds: list[np.ndarray], news: list[np.ndarray], fresh: list[np.ndarray]) -> tuple[float, float] | None:

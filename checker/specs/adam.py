@@ -551,22 +551,13 @@ def _averages_hint(impl: Implementation, case: AdamCase) -> tuple[str, str] | No
     layers = make_layers(case.shapes, rng)
     key = next(iter(_params(layers[0])))
     shape = _params(layers[0])[key].shape
-    seen: dict[str, list[np.ndarray]] = {"m": [], "v": [], "g": [], "move": []}
-    try:
-        optimizer = _optimizer(impl, layers, case)
-        for _ in range(3):
-            _fill(layers, rng)
-            w = _params(layers[0])[key].copy()
-            seen["g"].append(_grads(layers[0])[key] + case.weight_decay * w)
-            _step(optimizer, layers)
-            seen["move"].append(_params(layers[0])[key] - w)
-            for name in ("m", "v"):
-                value = averages.read(optimizer, name, 0, key, shape)
-                if value is None:
-                    return None
-                seen[name].append(value)
-    except CheckFailure:
+    recorded = averages.record(lambda: _optimizer(impl, layers, case), lambda optimizer: _step(optimizer, layers),
+                               lambda: _fill(layers, rng), lambda: _params(layers[0]), lambda: _grads(layers[0]),
+                               ("m", "v"))
+    if recorded is None:
         return None
+    optimizer, seen = recorded
+    seen["g"] = [grad + case.weight_decay * w for grad, w in zip(seen["grad"], seen["w"])]
     try:
         same = np.shares_memory(optimizer.m[0][key], optimizer.v[0][key])
     except Exception:  # noqa: BLE001 - the student's containers may raise anything

@@ -194,30 +194,20 @@ def _velocity_hint(impl: Implementation, case: SGDCase) -> tuple[str, str] | Non
     v = momentum * v - lr * (g + weight_decay * D(w)); a right velocity puts the mistake in the move of w."""
     rng = np.random.default_rng(case.seed + 11)
     layers = make_layers(case.shapes, rng)
-    key = next(iter(_params(layers[0])))
-    shape = _params(layers[0])[key].shape
-    seen: dict[str, list[np.ndarray]] = {"v": [], "w": [], "g": [], "move": []}
-    try:
-        optimizer = _optimizer(impl, layers, case)
-        for _ in range(3):
-            _fill(layers, rng, rebind=False)
-            w = _params(layers[0])[key].copy()
-            seen["w"].append(w)
-            seen["g"].append(_grads(layers[0])[key].copy())
-            _step(optimizer, layers)
-            seen["move"].append(_params(layers[0])[key] - w)
-            v = averages.read(optimizer, "velocities", 0, key, shape)
-            if v is None:
-                return None
-            seen["v"].append(v)
-    except CheckFailure:
+    shape = next(iter(_params(layers[0]).values())).shape
+    recorded = averages.record(lambda: _optimizer(impl, layers, case), lambda optimizer: _step(optimizer, layers),
+                               lambda: _fill(layers, rng, rebind=False), lambda: _params(layers[0]),
+                               lambda: _grads(layers[0]), ("velocities",))
+    if recorded is None:
         return None
+    seen = recorded[1]
+    seen["v"] = seen.pop("velocities")
     if not seen["v"][-1].any():
         return None  # the velocity is kept elsewhere: nothing to read
     velocity = averages.Average("v", "(g + weight_decay * w)", (case.momentum, -case.lr),
                                 "momentum * v - lr * (g + weight_decay * w)")
     olds = [np.zeros(shape), *seen["v"][:-1]]
-    fresh = [g + case.weight_decay * w for g, w in zip(seen["g"], seen["w"])]
+    fresh = [g + case.weight_decay * w for g, w in zip(seen["grad"], seen["w"])]
     said = averages.verdict(velocity, olds, seen["v"], fresh)
     if said is None:
         if all(np.allclose(move, v, rtol=1e-9, atol=1e-12) for move, v in zip(seen["move"], seen["v"])):
@@ -225,7 +215,7 @@ def _velocity_hint(impl: Implementation, case: SGDCase) -> tuple[str, str] | Non
         return "order", ("your velocity (in self.velocities) follows the contract at every step, so the mistake is in "
                          "the move of w: w += v, the new velocity itself (no other factor, no correction)")
     if case.weight_decay:
-        decay = (seen["v"][0] + case.lr * seen["g"][0]) / (-case.lr * case.weight_decay)  # v started at 0
+        decay = (seen["v"][0] + case.lr * seen["grad"][0]) / (-case.lr * case.weight_decay)  # v started at 0
         for reading, what in DECAY_READINGS:
             if np.allclose(decay, reading(seen["w"][0]), rtol=1e-6, atol=1e-9):
                 return "weight_decay", f"your velocity's decay term is weight_decay * {what}"
