@@ -33,8 +33,9 @@ def _params(layer: Any, cls: str, shapes: dict[str, tuple[int, ...]]) -> dict[st
 
 def check_weights(cls: str, make: Any, shapes: dict[str, tuple[int, ...]], fan_in: int, call_text: str,
                    x: np.ndarray, draw: Any = None) -> None:
-    """Reproducible from rng, different for another seed, He std, zero bias; with `draw` (rng -> W, the provided
-    constructor's own draw), the very weights the provided constructor gives for seed 7.
+    """Reproducible from rng, different for another seed and for two layers built with rng=None, He std, zero bias;
+    with `draw` (rng -> W, the provided constructor's own draw), the very weights the provided constructor gives for
+    seed 7. `make(seed)` builds a layer from a generator of that seed (None: with rng=None).
 
     The layer runs forward on `x` first: the constructor is provided, so an exercise whose methods are still
     stubs earns nothing here (its forward reports "not implemented yet"); a forward that raises is the forward tests'
@@ -54,6 +55,12 @@ def check_weights(cls: str, make: Any, shapes: dict[str, tuple[int, ...]], fan_i
         raise CheckFailure(
             f"{cls}.__init__: generators with different seeds gave the same weights: draw W from the `rng` argument "
             "(a fixed np.random.seed inside the constructor ignores it)", tensor="init", hint="init_rng")
+    if np.array_equal(*(_params(make(None), cls, shapes)["W"] for _ in range(2))):
+        raise CheckFailure(
+            f"{cls}.__init__: two layers built without a generator (rng=None) got the same weights: with rng=None the "
+            "provided constructor draws from a fresh np.random.default_rng() (no seed), so that two layers of a "
+            "network start differently; a fixed seed there makes every such layer a copy (keep the provided "
+            "constructor)", tensor="init", hint="init_rng")
     W = first["W"]
     expected = np.sqrt(2.0 / fan_in)
     std, mean, n = float(W.std()), float(W.mean()), W.size

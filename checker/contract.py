@@ -46,17 +46,23 @@ def require_shape(value: np.ndarray, shape: tuple[int, ...], label: str, formula
     if value.shape != tuple(shape):
         raise CheckFailure(
             f"{label} returned shape {value.shape}; expected {tuple(shape)}\n  expected shape: {formula}"
-            + _squeezed(value.shape, tuple(shape)), tensor=tensor, hint="shape",
+            + _squeezed(value.shape, tuple(shape), like_x=formula.startswith("the shape of x")), tensor=tensor,
+            hint="shape",
         )
 
 
-def _squeezed(yours: tuple[int, ...], expected: tuple[int, ...]) -> str:
-    """A hint line when `yours` is `expected` less axes of size 1: .squeeze() drops N or C when they are 1 too."""
+def _squeezed(yours: tuple[int, ...], expected: tuple[int, ...], like_x: bool = False) -> str:
+    """A hint line when `yours` is `expected` less axes of size 1: .squeeze() drops N or C when they are 1 too; or,
+    for an array that must have x's shape (`like_x`), when it is flat and shorter: a boolean index."""
     kept = tuple(n for n in expected if n != 1)
     if len(yours) >= len(expected) or tuple(n for n in yours if n != 1) != kept:
         if len(yours) == 1 and len(expected) > 1 and yours[0] == int(np.prod(expected)):
             return ("\n  hint: your output has the right number of entries in one flat axis: it was flattened (ravel, "
                     "flatten, reshape(-1)) and never reshaped back; reshape it to the expected shape")
+        if like_x and len(yours) == 1 and yours[0] < int(np.prod(expected)):
+            return ("\n  hint: a flat array with fewer entries than expected: a boolean index (dout[x > 0], "
+                    "a[mask]) keeps only the selected entries, in one flat axis; keep the shape with dout * (x > 0) "
+                    "or np.where(x > 0, dout, 0)")
         return ""
     flat = (len(yours) == 1 and len(expected) > 1 and yours[0] == int(np.prod(expected))
             and sum(n != 1 for n in expected) <= 1)  # (1, 1) -> (1,): a flatten or a squeeze, this case cannot tell
@@ -273,7 +279,8 @@ def _dtype_advice(dtype: np.dtype) -> str:
                 "`dout * (x > 0)`), or the array was allocated as bool; gradients need float arrays")
     if not np.issubdtype(dtype, np.floating):
         return ("; an integer or boolean array cannot hold gradients (the fractions were cut off): allocate float "
-                "arrays, e.g. np.zeros(shape) or np.zeros_like(x, dtype=float)")
+                "arrays, e.g. np.zeros(shape) or np.zeros_like(x, dtype=float); an np.vectorize without "
+                "otypes=[float] takes its type from its first result (max(v, 0) can give the int 0)")
     return ""
 
 
@@ -355,8 +362,13 @@ def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_sha
         scale = max(float(np.abs(once).max(initial=0)), 1e-12)
         if np.abs(twice - 2 * once).max(initial=0) > rtol * scale:
             quadratic = np.abs(twice - 4 * once).max(initial=0) <= 1e-6 * scale
+            cap = float(np.abs(twice).max(initial=0))  # twice is 2 * once with the entries beyond some cap capped
+            capped = bool(np.any(np.abs(2 * once) > cap * (1 + 1e-6))) and np.allclose(
+                twice, np.clip(2 * once, -cap, cap), rtol=1e-9, atol=0)
             why = ("it gave 4 times: dout enters twice, through something computed from dout (a gradient of this "
                    "call, such as dW where W belongs, or a cache backward overwrote with it)" if quadratic else
+                   f"the entries of {name} beyond {cap:.4g} were capped there: it is clipped (np.clip, np.minimum); a "
+                   "backward passes the gradient on whole" if capped else
                    "is dout ignored, or is a constant added?")
             raise CheckFailure(
                 f"{label} is not linear in dout: backward(2 * dout) did not give twice {name}; every gradient must be "

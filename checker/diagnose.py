@@ -250,7 +250,8 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
         lines.append(f"  your {name}:\n{np.array2string(mine, precision=4)}")
         lines.append(f"  numerical {name}:\n{np.array2string(numerical, precision=4)}")
 
-    hint = hints.zeros(mine, numerical, name) or hints.ratio(mine, numerical, name, batch=getattr(case, "N", None))
+    hint = (_narrow_cache_hint(layer, x, v, tensor, forward, params, out.shape) or hints.zeros(mine, numerical, name)
+            or hints.ratio(mine, numerical, name, batch=getattr(case, "N", None)))
     spec = spec_of(case)
     factor = hints.multiple(mine, numerical)
     if (hint is None or hint.id == "scale") and factor is not None and hasattr(spec, "scale_hint"):
@@ -261,17 +262,50 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
         probe_lines, probe_hint = _probe(layer, x, out.shape, forward, params, case)
         lines += probe_lines
         hint = hint or probe_hint
-    hint = hint or hints.rotated(mine, numerical, name) or hints.transposed(mine, numerical, name)
+    hint = (hint or hints.rotated(mine, numerical, name) or hints.transposed(mine, numerical, name)
+            or hints.clipped(mine, numerical, name))
     if tensor == "x" and hasattr(spec, "dx_hint"):
         hint = hint or spec.dx_hint(mine, v, x)
-    if tensor == "x" and hasattr(spec, "coverage_hint"):
-        hint = hint or spec.coverage_hint(case, mine, numerical)
+    if tensor == "x" and hasattr(spec, "dx_against_true_hint"):
+        hint = hint or spec.dx_against_true_hint(case, mine, x, numerical)
     if tensor != "x" and hasattr(spec, "param_grad_hint"):
         hint = hint or spec.param_grad_hint(tensor, mine, v, x)
     hint = hint or _quadratic_hint(layer, x, v, tensor, out.shape)
     hint = hint or counterfactual_hint(impl, case, tensor)
     hint = _known_bug(impl, type(case).exercise, name, hint, lines)
     return Diagnosis(lines, hint, {name: {"yours": mine, "numerical": numerical}})
+
+
+def _narrow_cache_hint(layer: Any, x: np.ndarray, v: np.ndarray, tensor: str, forward: Callable[..., np.ndarray],
+                       params: dict[str, np.ndarray], out_shape: tuple[int, ...]) -> Hint | None:
+    """Your layer keeps an array in a narrower float type than x (float32 for float64), and that rounding is why
+    d{tensor} is wrong: on the same case with x's values rounded to that type first, which the cache then holds
+    exactly, d{tensor} is right. (A narrow cache alone proves nothing: it may be unused, or harmless.)"""
+    cached = getattr(layer, "__dict__", {}).items()  # a layer with __slots__ has none: no reading
+    narrow = {name: value.dtype for name, value in cached
+              if isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.dtype.itemsize < x.dtype.itemsize}
+    if not narrow or x.dtype != np.float64:
+        return None
+    narrowest = min(narrow.values(), key=lambda dtype: dtype.itemsize)
+    with np.errstate(over="ignore"):
+        rounded = x.astype(narrowest).astype(np.float64)
+    if not np.all(np.isfinite(rounded)):
+        return None
+    try:
+        checked_forward(layer, rounded, out_shape, "", keep_input=False)
+        dx, grads = checked_backward(layer, v, rounded, only=tensor)
+    except CheckFailure:
+        return None
+    mine = dx if tensor == "x" else grads.get(tensor)
+    if mine is None or mine.shape != (rounded.shape if tensor == "x" else params[tensor].shape):
+        return None
+    numerical = numerical_gradient(layer_loss(forward, rounded, params, v, tensor), mine.shape)
+    if np.abs(mine - numerical).max(initial=0) > 1e-6 * max(float(np.abs(numerical).max(initial=0)), 1e-12):
+        return None
+    attrs = ", ".join(f"self.{name} ({dtype})" for name, dtype in narrow.items())
+    return Hint("dtype", f"your layer keeps {attrs} while x is {x.dtype}: the values are rounded there, so they no "
+                         f"longer equal what forward computed (an x == out or an argmax comparison fails, a sum drifts); "
+                         f"on x rounded to {narrowest} beforehand your d{tensor} is right. Keep the cache in x's dtype")
 
 
 def _quadratic_hint(layer: Any, x: np.ndarray, v: np.ndarray, tensor: str, out_shape: tuple[int, ...]) -> Hint | None:

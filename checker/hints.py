@@ -68,6 +68,21 @@ def ratio(a: np.ndarray, n: np.ndarray, name: str, batch: int | None = None) -> 
     return Hint("scale", f"your {name} = {r:.4g} x the true one everywhere: a missing or extra scale factor")
 
 
+def clipped(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:
+    """`a` is `n` clipped to [-c, c], c the largest |a|: entries of n beyond c are capped, the others equal. Two
+    capped entries, or one capped and one passed through, make a reading (one number fits any cap)."""
+    if a.shape != n.shape or not np.all(np.isfinite(a)):
+        return None
+    c = float(np.abs(a).max(initial=0))
+    capped = np.abs(n) > c * (1 + 1e-6)
+    passed = ~capped & (n != 0)
+    if c == 0 or not capped.any() or capped.sum() + passed.sum() < 2 or not close(a, np.clip(n, -c, c)):
+        return None
+    return Hint("clipped", f"your {name} is the true one clipped to [-{c:.4g}, {c:.4g}]: a backward passes the "
+                           "gradient on whole, however large; leave clipping to the optimizer (np.clip has no place in "
+                           "backward)")
+
+
 def rotated(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:
     """The last two axes of `a` are those of `n` rotated by 180 degrees."""
     if a.ndim < 2 or close(n, n[..., ::-1, ::-1]):

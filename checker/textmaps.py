@@ -8,11 +8,17 @@ SHADES = " .:-=+*#%@"
 MAX_MAP_ROWS = 6
 
 
-def yours_and(mine: float, other: float, label: str = "expected") -> str:
-    """ "yours +0.630716, expected +0.630717": each with the fewest digits (6 at least) that show they differ."""
+def digits_apart(mine: float, other: float) -> int:
+    """The fewest significant digits (6 at least, 17 at most) that print two different numbers differently."""
     digits = 6
     while f"{float(mine):+.{digits}g}" == f"{float(other):+.{digits}g}" and digits < 17:
         digits += 1
+    return digits
+
+
+def yours_and(mine: float, other: float, label: str = "expected") -> str:
+    """ "yours +0.630716, expected +0.630717": each with the fewest digits (6 at least) that show they differ."""
+    digits = digits_apart(mine, other)
     return f"yours {float(mine):+.{digits}g}, {label} {float(other):+.{digits}g}"
 
 

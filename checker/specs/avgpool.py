@@ -300,8 +300,9 @@ def formula(config: dict[str, int], x_shape: tuple[int, ...]) -> str:
     return _config_case(config, x_shape).out_formula
 
 
-def coverage_hint(case: Case, dx: np.ndarray, expected: np.ndarray) -> Hint | None:
-    """Your dx is the true one divided by the number of windows covering each cell (overlapping windows averaged)."""
+def dx_against_true_hint(case: Case, dx: np.ndarray, x: np.ndarray, expected: np.ndarray) -> Hint | None:
+    """Your dx (N, C, H, W) is the true one (`expected`) divided by the number of windows covering each cell
+    (overlapping windows averaged); x, the input, is not needed here."""
     if not case.overlapping or dx.shape != expected.shape:
         return None
     count = np.zeros(case.x_shape)

@@ -232,6 +232,11 @@ def _training_mistakes(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray) -> It
         other_centre, other_spread = _batch_moments(x, axes)
         yield (Hint("axis", f"your output is x normalised {words}: {ADVICE}"),
                _affine(_whiten(x, other_centre, other_spread), gamma, beta))
+    xhat = _whiten(x, centre, spread)
+    yield (Hint("affine", "your output is gamma * (xhat + beta): beta is added before the scaling, so gamma scales it "
+                          "too; out = gamma * xhat + beta"), _channel(gamma) * (xhat + _channel(beta)))
+    yield (Hint("affine", "your output is beta * xhat + gamma: gamma and beta are swapped; out = gamma * xhat + beta"),
+           _affine(xhat, beta, gamma))
     rows = _flattened(x)  # BatchNorm1D's layout reached without moving C last
     whitened = (rows - rows.mean(axis=0)) / np.sqrt(rows.var(axis=0) + EPS)
     yield FLATTENED, (np.ravel(gamma) * whitened + np.ravel(beta)).reshape(x.shape)
@@ -376,6 +381,50 @@ def dx_hint(dx: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:
         return Hint("scale", "your dx is the true one divided by gamma: the factor gamma[c] of out = gamma * xhat + "
                              "beta is missing (dxhat = dout * gamma)")
     return _terms_hint(dx, [dout, np.broadcast_to(level, dx.shape), xhat * slope], (spread + EPS).ravel())
+
+
+def _std_readings(variance: np.ndarray, count: int) -> list[tuple[np.ndarray, str]]:
+    """(factor per channel, what it means): a backward whose every term is the true one times `factor`, for the
+    usual slips in the 1 / sqrt(var + eps) of backward alone (forward right). `variance`: (C,), ddof 0."""
+    std = np.sqrt(variance + EPS)
+    unbiased = variance * count / max(count - 1, 1)
+    return [
+        (std / np.sqrt(variance), "backward divides by sqrt(var) where forward divided by sqrt(var + eps): eps is "
+                                  "missing from backward's standard deviation (keep 1 / sqrt(var + eps) from forward)"),
+        (std / (np.sqrt(variance) + EPS), "backward divides by sqrt(var) + eps where forward divided by sqrt(var + "
+                                          "eps): eps sits outside the square root in backward only"),
+        (std / np.sqrt(unbiased + EPS), "backward's variance divides by N*H*W - 1 (unbiased) where forward's divided "
+                                        "by N*H*W: normalise with the biased batch variance in both (keep it from "
+                                        "forward)"),
+        (std, "backward never divides by sqrt(var + eps): dx = gamma / sqrt(var + eps) * (dout - mean(dout) - xhat * "
+              "mean(dout * xhat))"),
+        (1 / std, "backward divides by sqrt(var + eps) twice, or by var + eps: dx = gamma / sqrt(var + eps) * (dout - "
+                  "mean(dout) - xhat * mean(dout * xhat))"),
+    ]
+
+
+def dx_against_true_hint(case: Case, dx: np.ndarray, x: np.ndarray, expected: np.ndarray) -> Hint | None:
+    """Your dx (N, C, H, W) is the true one (`expected`, numerical) times one factor per channel that a slip in
+    backward's 1 / sqrt(var + eps) explains, e.g. sqrt((var + eps) / var) when backward leaves eps out.
+
+    The factor can differ from 1 by a few parts in a million (eps = 1e-5 against a variance near 1), far above the
+    numerical gradient's error (about 1e-9 relative), so a reading must match each channel's deviation from 1 to 2%."""
+    if dx.shape != expected.shape or dx.ndim != 4 or not np.all(np.isfinite(dx)):
+        return None
+    _, spread = _batch_moments(x)
+    top = np.sum(dx * expected, axis=PER_CHANNEL)
+    bottom = np.sum(expected * expected, axis=PER_CHANNEL)
+    if np.any(bottom == 0):
+        return None
+    factor = top / bottom
+    rest = np.sqrt(np.sum((dx - _channel(factor) * expected) ** 2, axis=PER_CHANNEL) / bottom)
+    count = dx.shape[0] * dx.shape[2] * dx.shape[3]
+    for wanted, meaning in _std_readings(spread.ravel(), count):
+        off = np.abs(wanted - 1)
+        if np.all(off > 1e-8) and np.all(np.abs(factor - wanted) <= 0.02 * off) and np.all(rest <= 0.02 * off):
+            return Hint("eps", f"your dx is the true one times {wanted[0]:.8g} in channel 0 (one factor per channel): "
+                               f"{meaning}")
+    return None
 
 
 def _terms_hint(dx: np.ndarray, terms: list[np.ndarray], variance: np.ndarray) -> Hint | None:
@@ -672,6 +721,11 @@ def _blended(name: str, mine: float, started: float, values: np.ndarray,
     took = (mine - (1 - momentum) * started) / momentum
     count = values.size
     biased = float(values.var())
+    whole = count / (count - 1) * ((1 - momentum) * started + momentum * biased) if count > 1 else None
+    if name == "running_var" and whole is not None and abs(mine - whole) <= 1e-9 * max(1.0, abs(whole)):
+        return "unbiased_var", (f"your running_var is M / (M - 1) * ((1 - momentum) * running_var + momentum * "
+                                f"biased batch variance), M = N*H*W = {count}: the factor M / (M - 1) multiplies the "
+                                f"whole update, where it belongs to the batch variance alone ({RULE})")
     readings = ({"the batch mean": float(values.mean())} if name == "running_mean" else {
         "the unbiased batch variance": biased * count / (count - 1), "the biased batch variance": biased,
         "the biased batch variance + eps": biased + EPS, "(the biased batch variance + eps) * M / (M - 1)":

@@ -400,9 +400,11 @@ def conv_counterfactual(make: Callable[[dict[str, int]], Any], config: dict[str,
 CONV_ARGS = dict(C=8, F=16, K=3)  # W has 16*8*3*3 = 1152 entries, fan_in = 72
 
 
-def _conv(impl: Implementation, seed: int, **kwargs: Any) -> Any:
+def _conv(impl: Implementation, seed: int | None, **kwargs: Any) -> Any:
+    """Conv2D(C, F, K) drawing from a generator seeded with `seed`; None: rng=None, the constructor's own choice."""
     a = CONV_ARGS
-    return construct(impl.Conv2D, a["C"], a["F"], a["K"], rng=np.random.default_rng(seed), **kwargs)
+    rng = None if seed is None else np.random.default_rng(seed)
+    return construct(impl.Conv2D, a["C"], a["F"], a["K"], rng=rng, **kwargs)
 
 
 def check_conv_constructor(impl: Implementation) -> None:

@@ -32,7 +32,7 @@ from gradkit.checker.hints import Hint
 from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CheckFailure, StudentCodeError, remembers_case
 from gradkit.checker.strategies import seeds
-from gradkit.checker.textmaps import fmt_index, yours_and
+from gradkit.checker.textmaps import digits_apart, fmt_index, yours_and
 
 
 class DropoutCase(NamedTuple):
@@ -316,6 +316,10 @@ def dx_mistake(run: NetworkRun, case: Case, masks: bool = True) -> Hint | None:
             return Hint("mask", "your dx is not zero where forward dropped x, or zero where it kept x: backward uses "
                                 "another mask than forward (a new one drawn in backward?); draw the mask once, in "
                                 "forward, keep it on self, and multiply dout by that same mask in backward")
+        if case.training and _close(one.dx, one.dout * one.out, one.dout):
+            return Hint("stale_cache", "your dx is dout times forward's output (out = x * mask / (1 - p)), not times "
+                                       "the mask: the cached mask was overwritten by the output (self.mask = out, or "
+                                       "out computed into the mask's own array with out=, *= ...); keep the mask apart")
         on_kept = factor[kept & (one.dout != 0)]
         if on_kept.size and np.allclose(on_kept, on_kept[0], rtol=1e-9, atol=0):
             c = float(on_kept[0])
@@ -406,7 +410,12 @@ def check_kept_entries_are_scaled(impl: Implementation) -> None:
             elif p and abs(c - 1.0 / p) < 1e-9 / p:
                 why = "divided by p, the probability to drop; divide by 1 - p, the probability to keep"
             else:
-                why = f"multiplied by {c:.6g}; the factor is 1 / (1 - p) = {want:.6g}"
+                rounded = [np.dtype(t).name for t in (np.float16, np.float32)  # c is out / x: a last bit may differ
+                           if any(abs(c - float(r)) <= 1e-12 * c for r in (t(want), t(1) / t(1 - p)))]
+                digits = digits_apart(c, want)
+                why = f"multiplied by {c:.{digits}g}; the factor is 1 / (1 - p) = {want:.{digits}g}" + (
+                    f", which {c:.{digits}g} is rounded to {rounded[0]}: keep the mask (or the factor) in x's dtype, "
+                    f"not a narrower type" if rounded else "")
             raise CheckFailure(f"{where} scales the entries it keeps wrongly: they are {why}\n  case: x of shape "
                                f"{x.shape}, Dropout({p}, rng=np.random.default_rng({100 + number}))",
                                tensor="out", hint="scale")

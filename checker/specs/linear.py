@@ -159,8 +159,10 @@ PROBE_CASES = [Case(N=3, D=4, M=5, seed=107), Case(N=2, D=3, M=3, seed=108)]
 LINEAR_ARGS = dict(D=60, M=30)  # W has 1800 entries, fan_in = 60
 
 
-def _linear(impl: Implementation, seed: int) -> Any:
-    return construct(impl.Linear, LINEAR_ARGS["D"], LINEAR_ARGS["M"], rng=np.random.default_rng(seed))
+def _linear(impl: Implementation, seed: int | None) -> Any:
+    """Linear(D, M) drawing from a generator seeded with `seed`; None: rng=None, the constructor's own choice."""
+    rng = None if seed is None else np.random.default_rng(seed)
+    return construct(impl.Linear, LINEAR_ARGS["D"], LINEAR_ARGS["M"], rng=rng)
 
 
 def check_linear_constructor(impl: Implementation) -> None:

@@ -13,7 +13,7 @@ from gradkit.checker import inputs
 from gradkit.checker.construction import same_forward
 from gradkit.checker.contract import checked_backward, checked_forward
 from gradkit.checker.impl import Implementation
-from gradkit.checker.guard import construct
+from gradkit.checker.guard import call, construct
 from gradkit.checker.hints import Hint
 from gradkit.checker.results import CheckFailure, judged_where_possible, remembers_case
 from gradkit.checker.specs import plural
@@ -194,6 +194,26 @@ def build_from_config(impl: Any, config: dict[str, int]) -> Any:
     return construct(impl.MaxPool2D, (config["KH"], config["KW"]), config["stride"])
 
 
+def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarray]) -> Hint | None:
+    """Your output on a stored example read as the maxima of the first H_out x W_out windows at stride 1 (the
+    windows taken one step apart: stride left out of where each window starts), exactly."""
+    x, expected = example["x"], example["out"]
+    s, KH, KW = config["stride"], config["KH"], config["KW"]
+    if s == 1:
+        return None
+    try:
+        out = np.asarray(call(build_from_config(impl, config), "forward", x.copy()), dtype=np.float64)
+    except (CheckFailure, ValueError, TypeError):
+        return None
+    H_out, W_out = expected.shape[2:]
+    stepped = np.lib.stride_tricks.sliding_window_view(x, (KH, KW), axis=(2, 3)).max(axis=(4, 5))[:, :, :H_out, :W_out]
+    if out.shape == expected.shape and np.array_equal(out, stepped) and not np.array_equal(stepped, expected):
+        return Hint("stride", f"your output holds the maxima of windows one step apart (stride 1), the first "
+                              f"{H_out} x {W_out} of them: window (i, j) starts at (i * stride, j * stride); with a "
+                              "sliding_window_view take every stride-th window, [:, :, ::stride, ::stride]")
+    return None
+
+
 def formula(config: dict[str, int], x_shape: tuple[int, ...]) -> str:
     N, C, H, W = x_shape
     return Case(N=N, C=C, H=H, W=W, KH=config["KH"], KW=config["KW"], stride=config["stride"], seed=0).out_formula
@@ -236,6 +256,13 @@ def _tie_window(case: Case, i: int, j: int) -> tuple[slice, slice]:
 NEAR_TIE = 1e-9
 
 
+def _right_maxima(out: np.ndarray, x: np.ndarray, case: Case) -> bool:
+    """Whether out (N, C, H_out, W_out) holds exactly the maximum of each window of x (N, C, H, W)."""
+    windows = [x[:, :, rows, cols].max(axis=(2, 3)) for rows, cols in
+               (_tie_window(case, i, j) for i in range(case.out_shape[2]) for j in range(case.out_shape[3]))]
+    return bool(np.array_equal(out, np.stack(windows, axis=-1).reshape(out.shape)))
+
+
 @judged_where_possible
 @remembers_case
 def check_ties(impl: Implementation, case: Case) -> None:
@@ -245,10 +272,12 @@ def check_ties(impl: Implementation, case: Case) -> None:
     x = inputs.with_ties(rng, case.x_shape)
     # Some cells a hair above their level: near-ties, which are not ties (the strict maximum takes it all).
     x += NEAR_TIE * (rng.random(case.x_shape) < 0.25)
+    # Right maxima on distinct values too: on ties a forward that reads the wrong windows can still be right by chance,
+    # and its backward, true to its own forward, would then be blamed.
+    distinct = inputs.distinct(rng, case.x_shape)
+    usable = _right_maxima(checked_forward(layer, distinct, case.out_shape, case.out_formula), distinct, case)
     out = checked_forward(layer, x, case.out_shape, case.out_formula)
-    windows = [x[:, :, rows, cols].max(axis=(2, 3)) for rows, cols in
-               (_tie_window(case, i, j) for i in range(case.out_shape[2]) for j in range(case.out_shape[3]))]
-    if not np.allclose(out, np.stack(windows, axis=-1).reshape(out.shape), rtol=0, atol=0):
+    if not (usable and _right_maxima(out, x, case)):
         unjudged = CheckFailure(f"MaxPool2D.forward gives wrong maxima on this input (see the forward tests), so where "
                                 f"backward sends each gradient cannot be judged on it\n  case: {case}", tensor="out")
         unjudged.unusable_forward = True  # the forward tests charge it; the ties are judged where forward is right
@@ -311,9 +340,13 @@ def check_ties(impl: Implementation, case: Case) -> None:
             if times > 1 and ties > 1:
                 hint, why = "pool_all_ties", ("when several cells tie for the maximum, send the gradient to one of them "
                                               "(or split it evenly), not a full copy to each")
-            elif abs(times) < 1e-9 and case.overlapping:
+            elif abs(times) < 1e-9 and case.overlapping and _later_window_shares_the_maximum(case, x[n, c], i, j):
                 hint, why = "overlap", ("this window overlaps its neighbours: a neighbour's step that assigns into dx "
                                         "(=) wipes out the gradient that had arrived; add into dx (+=)")
+            elif abs(times) < 1e-9:
+                hint, why = None, ("nothing arrived from this window: is it skipped (a loop over the columns that runs "
+                                   "over range(H_out), or stops early), or does it reuse a flag or mask an earlier "
+                                   "window set (create it anew for every window)?")
             else:
                 hint, why = None, "the gradient of each output must arrive in its window exactly once, at a maximum"
             raise CheckFailure(
@@ -322,6 +355,22 @@ def check_ties(impl: Implementation, case: Case) -> None:
                 f"({_maxima(window_x, ties)})\n  your dx:  {_fmt(window_dx)}\n"
                 f"  hint: {why}\n  case: {case}", tensor="dx", hint=hint,
             )
+
+
+def _later_window_shares_the_maximum(case: Case, image: np.ndarray, i: int, j: int) -> bool:
+    """Whether a window after (i, j) in row-major order has a maximum on a cell that is a maximum of window (i, j)
+    (image: (H, W)): only then can that later window's step, assigning its zero gradient with =, wipe out (i, j)'s."""
+    rows, cols = _tie_window(case, i, j)
+    mine = np.zeros(image.shape, dtype=bool)
+    mine[rows, cols] = image[rows, cols] == image[rows, cols].max()
+    _, _, H_out, W_out = case.out_shape
+    for k in range(i * W_out + j + 1, H_out * W_out):
+        rows, cols = _tie_window(case, *divmod(k, W_out))
+        theirs = np.zeros(image.shape, dtype=bool)
+        theirs[rows, cols] = image[rows, cols] == image[rows, cols].max()
+        if np.any(mine & theirs):
+            return True
+    return False
 
 
 def _maxima(window: np.ndarray, ties: int) -> str:

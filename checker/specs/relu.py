@@ -122,8 +122,9 @@ def _large_values_pass(impl: Any) -> None:
 
 
 def check_backward_extra(impl: Any) -> None:
-    """dx is not 0 wherever x > 0, however small x is (1e-300, a float32 subnormal), nor dout wherever x < 0: the
-    gradient checks' Gaussian inputs never come near 0, where a threshold (x > 1e-8, x > -1e-8) moves the kink.
+    """dx is not 0 wherever x > 0, however small x is (1e-300, a float32 subnormal), nor dout wherever x < 0, and
+    at x = 0 (and -0.0) it is a slope from 0 to 1 times dout (never nan): the gradient checks' Gaussian inputs never
+    come near 0, where a threshold (x > 1e-8, x > -1e-8) moves the kink and out / x divides by zero.
     Only a mask's all-or-nothing answer on the wrong side is charged: a slope between 0 and 1 near the kink (a
     numerical backward's) is not a threshold. Charged only to a backward right on ordinary values (else the
     gradient test charges it: one mistake, one charge)."""
@@ -137,7 +138,7 @@ def check_backward_extra(impl: Any) -> None:
     if not right:
         return
     for dtype, tiny in ((np.float64, [1e-300, 1e-30, 1e-12, 1e-9, 1e-7]), (np.float32, [1e-40, 1e-30, 1e-9, 1e-7])):
-        x = np.array([*tiny, *(-t for t in tiny), 2.0, -2.0], dtype=dtype)
+        x = np.array([*tiny, *(-t for t in tiny), 2.0, -2.0, 0.0, -0.0], dtype=dtype)
         dout = np.linspace(1.0, 2.0, x.size).astype(dtype)
         layer = construct(impl.ReLU)
         call(layer, "forward", x.copy())
@@ -146,6 +147,15 @@ def check_backward_extra(impl: Any) -> None:
         if dx.shape != x.shape:
             continue  # the contract's business above
         wrong_side = ((x > 0) & (dx == 0)) | ((x < 0) & (dx == dout))
+        with np.errstate(invalid="ignore"):
+            off_kink = (x == 0) & ~((dx >= 0) & (dx <= dout))  # dout > 0: a slope from 0 to 1; NaN is neither
+        if off_kink.any():
+            bad = int(np.argmax(off_kink))
+            raise CheckFailure(
+                f"ReLU.backward at x = 0 ({np.dtype(dtype).name}) gives dx = {dx[bad]:.4g} for dout = {dout[bad]:.4g}: "
+                f"at the kink any slope from 0 to 1 is fine (dx from 0 to dout), not this\n  hint: a slope computed "
+                f"as out / x (or dout * out / x) is 0 / 0 = nan at x = 0; use the mask x > 0\n  case: x = "
+                f"{np.array2string(x, precision=3, max_line_width=400)}", tensor="dx", hint="mask")
         if not wrong_side.any():
             continue
         bad = int(np.argmax(wrong_side))

@@ -222,9 +222,10 @@ def _velocity_hint(impl: Implementation, case: SGDCase) -> tuple[str, str] | Non
     return "scale", said
 
 
-def _confirms(impl: Implementation, case: SGDCase, changed: dict[str, float]) -> bool:
-    """Whether your optimizer moves as the contract's would with the `changed` hyperparameters on another run: fresh
-    layers, four steps of new gradients."""
+def _another_run(impl: Implementation, case: SGDCase) -> tuple[list[ToyLayer], list[dict[str, np.ndarray]],
+                                                                 list[list[dict[str, np.ndarray]]]] | None:
+    """Your optimizer, built with `case`'s hyperparameters, on fresh layers for four steps of new gradients:
+    (layers after, their parameters before, the gradients of each step), or None if it failed."""
     rng = np.random.default_rng(case.seed + 9)
     layers = make_layers(case.shapes, rng)
     start = [{k: v.copy() for k, v in _params(layer).items()} for layer in layers]
@@ -236,8 +237,31 @@ def _confirms(impl: Implementation, case: SGDCase, changed: dict[str, float]) ->
             history.append([{k: g.copy() for k, g in _grads(layer).items()} for layer in layers])
             _step(optimizer, layers)
     except CheckFailure:
+        return None
+    return layers, start, history
+
+
+def _confirms(impl: Implementation, case: SGDCase, changed: dict[str, float]) -> bool:
+    """Whether your optimizer moves as the contract's would with the `changed` hyperparameters on another run."""
+    run = _another_run(impl, case)
+    if run is None:
         return False
+    layers, start, history = run
     simulated = _simulated(start, history, case._replace(**changed), {})
+    return simulated is not None and _matches(layers, simulated)
+
+
+def _confirms_alternative(impl: Implementation, case: SGDCase, index: int) -> bool:
+    """Whether your optimizer also moves as alternative number `index` (of `_alternatives`) on another run with
+    another learning rate: one case can make two mistakes look alike (lr = 1 - momentum makes a dampened velocity
+    look like a fixed lr of 0.01), another lr tells them apart."""
+    other = case._replace(lr=case.lr * 0.37)
+    run, alternatives = _another_run(impl, other), _alternatives(other)
+    if run is None or index >= len(alternatives):
+        return False
+    layers, start, history = run
+    _, _, alternative, options = alternatives[index]
+    simulated = _simulated(start, history, alternative, options)
     return simulated is not None and _matches(layers, simulated)
 
 
@@ -246,14 +270,16 @@ def _compare_trajectory(layers: list[ToyLayer], start: list[dict[str, np.ndarray
                         expected: list[dict[str, np.ndarray]], moves_later: Callable[[], bool] | None = None,
                         note: str = "", suspect: tuple[str, str] | None = None,
                         confirm: Callable[[dict[str, float]], bool] | None = None,
-                        state: Callable[[], tuple[str, str] | None] | None = None) -> None:
+                        state: Callable[[], tuple[str, str] | None] | None = None,
+                        confirm_alternative: Callable[[int], bool] | None = None) -> None:
     """Your parameters after the steps in `history` must equal `expected`; if not, say how they differ.
 
     `moves_later` takes one more step and says whether the parameters then move: after a step that moved nothing,
     it tells an update that lags one step behind from one that never reaches the arrays. `note` (a line ending in
     a newline) says what was unusual about the gradients; `suspect` (hint id, why) is the likeliest cause when no
     known variant reproduces your parameters; `confirm` checks a refitted hyperparameter on another run; `state`
-    reads your own velocity when nothing else names the mistake."""
+    reads your own velocity when nothing else names the mistake; `confirm_alternative` checks a known variant that
+    reproduced your parameters (by its index in `_alternatives`) on another run."""
     if _matches(layers, expected):
         return
     number, k = next((i, k) for i, (layer, want) in enumerate(zip(layers, expected)) for k in want
@@ -267,11 +293,12 @@ def _compare_trajectory(layers: list[ToyLayer], start: list[dict[str, np.ndarray
                               "update (v starts at 0); update v first, then move w by the new v")
     elif unchanged:
         hint, why = "not_in_place", ("no parameter changed at all: `w = w + v` (or `w = w - ...`) only rebinds a "
-                                     "local name; update the array itself, w += v")
-    matched = [(alt_hint, alt_why) for alt_hint, alt_why, alternative, options in ([] if unchanged else
-                                                                               _alternatives(case))
+                                     "local name; update the array itself, w += v (and not a copy of it: .astype(...), "
+                                     ".copy() and np.array(w) make new arrays, so layer.params[k] never sees the update)")
+    matched = [(alt_hint, alt_why) for index, (alt_hint, alt_why, alternative, options) in enumerate(
+                   [] if unchanged else _alternatives(case))
                if (simulated := _simulated(start, history, alternative, options)) is not None
-               and _matches(layers, simulated)]
+               and _matches(layers, simulated) and (confirm_alternative is None or confirm_alternative(index))]
     stalled = None if unchanged or matched else stalled_layer(layers, start, expected)
     refit = None if unchanged or matched or stalled else refitted(
         lambda changed: _simulated(start, history, case._replace(**changed), {}), case._asdict(),
@@ -351,7 +378,8 @@ def _run(impl: Implementation, case: SGDCase, fresh_gradients: bool) -> None:
                  f"layer's parameters went wrong\n")
         suspect = ("clip", "the update takes the gradient as it is, however large: no clipping or normalising of g")
     _compare_trajectory(layers, start, history, case, what, expected, moves_later, note, suspect,
-                        lambda changed: _confirms(impl, case, changed), lambda: _velocity_hint(impl, case))
+                        lambda changed: _confirms(impl, case, changed), lambda: _velocity_hint(impl, case),
+                        lambda index: _confirms_alternative(impl, case, index))
 
 
 def check_constant_gradient(impl: Implementation, case: SGDCase) -> None:
@@ -569,21 +597,29 @@ def _fill(layers: list[ToyLayer], rng: np.random.Generator, rebind: bool) -> Non
                 _grads(layer)[k][...] = fresh
 
 
-def check_defaults(impl: Implementation, case: SGDCase) -> None:
-    """SGDMomentum(layers) moves exactly as SGDMomentum(layers, **DEFAULTS)."""
+def _move_alike(impl: Implementation, case: Any, first: dict[str, float], second: dict[str, float]) -> bool:
+    """Whether an optimizer built with keyword arguments `first` and one built with `second`, each on its own copy of
+    equal layers, stepped alternately three times on equal gradients, leave equal parameters."""
     rng = np.random.default_rng(case.seed)
-    defaulted = make_layers(case.shapes, rng)
-    explicit = [ToyLayer({k: v.copy() for k, v in _params(layer).items()}) for layer in defaulted]
-    optimizers = [construct(impl.SGDMomentum, defaulted),
-                  construct(impl.SGDMomentum, explicit, **DEFAULTS)]
+    one = make_layers(case.shapes, rng)
+    other = [ToyLayer({k: v.copy() for k, v in _params(layer).items()}) for layer in one]
+    optimizers = [construct(impl.SGDMomentum, one, **first), construct(impl.SGDMomentum, other, **second)]
     for _ in range(3):
-        for a, b in zip(defaulted, explicit):
+        for a, b in zip(one, other):
             for k in _grads(a):
                 _grads(a)[k][...] = _grads(b)[k][...] = inputs.gaussian(rng, _grads(a)[k].shape)
-        for optimizer, layers in zip(optimizers, (defaulted, explicit)):
+        for optimizer, layers in zip(optimizers, (one, other)):
             _step(optimizer, layers)
-    if not _same_params(defaulted, explicit):
-        raise CheckFailure(
-            "SGDMomentum(layers), with no other arguments, moved the parameters differently from "
-            "SGDMomentum(layers, lr=0.01, momentum=0.9, weight_decay=0.0): keep the contract's defaults in __init__'s "
-            "signature", tensor="defaults", hint="defaults")
+    return _same_params(one, other)
+
+
+def check_defaults(impl: Implementation, case: SGDCase) -> None:
+    """SGDMomentum(layers) moves exactly as SGDMomentum(layers, **DEFAULTS)."""
+    if _move_alike(impl, case, {}, DEFAULTS):
+        return
+    if not _move_alike(impl, case, DEFAULTS, DEFAULTS):
+        return  # two equally built optimizers already move apart (shared state): not the defaults; its test charges it
+    raise CheckFailure(
+        "SGDMomentum(layers), with no other arguments, moved the parameters differently from "
+        "SGDMomentum(layers, lr=0.01, momentum=0.9, weight_decay=0.0): keep the contract's defaults in __init__'s "
+        "signature", tensor="defaults", hint="defaults")

@@ -127,10 +127,27 @@ def _wrong_losses(scores: np.ndarray, y: np.ndarray) -> list[tuple[float, Hint]]
                            "your loss is short by each row's maximum score: the log-sum-exp of the shifted scores "
                            "was paired with an unshifted score; use the shifted scores throughout, or add the maximum "
                            "back to the log-sum-exp"))
+    K = s.shape[1]
+    for step, words in ((-1, "y - 1: the labels already count from 0"), (1, "y + 1: the labels count from 0")):
+        candidates.append((-log_p[rows, (y + step) % K].mean(), "indexing",
+                           f"your loss picks each row at the class {'before' if step < 0 else 'after'} its label "
+                           f"({words}, 0 to K-1); pick log_probs[np.arange(N), y]"))
+    maxima = s.max(axis=1, keepdims=True)
+    if np.all(maxima != 0):
+        candidates.append((-_log_softmax(s / maxima, axis=1)[rows, y].mean(), "overflow",
+                           "your loss divides each row by its maximum: that changes the softmax (a division is not a "
+                           "shift); for stability subtract the row's maximum, s - s.max(axis=1, keepdims=True)"))
     if N > 1:
         candidates += [(-log_p[rows, np.roll(y, 1)].mean(), "indexing",
                         "your loss picks each row at the previous row's label: index the rows with "
-                        "np.arange(N) and the labels with y, in the same order")]
+                        "np.arange(N) and the labels with y, in the same order"),
+                       (-log_p.ravel()[y].mean(), "indexing",
+                        "your loss reads log_probs.ravel()[y], entries of the first row: np.take(log_probs, y) "
+                        "without an axis indexes the flattened array; pick log_probs[np.arange(N), y] (or "
+                        "np.take_along_axis(log_probs, y[:, None], axis=1))"),
+                       (-np.log(np.exp(log_p[rows, y]).mean()), "indexing",
+                        "your loss is -log of the mean probability of the true classes: the loss is the mean of "
+                        "-log p[n, y[n]] over the rows (take the log first, then the mean)")]
     return [(float(value), Hint(hint_id, text)) for value, hint_id, text in candidates]
 
 
@@ -210,26 +227,36 @@ def checked_dscores(loss_fn: Any, scores: np.ndarray) -> np.ndarray:
 
 
 def follows_its_own_loss(loss: Any, dscores: np.ndarray, scores: np.ndarray, y: np.ndarray) -> bool:
-    """Whether dscores is (p - one_hot(y)) / N for the very probabilities p your loss used (loss = mean -log
-    p[n, y[n]]), p being softmax taken over the wrong axis (the batch, or the whole array) or of scores shifted by
-    each column's maximum (not a constant within a row): backward then did what a
-    right backward does with what forward computed. Marked on a failure (`follows_forward`), it lets the engine
-    charge a forward that is wrong on the stored examples alone. Only those known forwards: a made-up p (uniform,
-    one-hot) consistent with a made-up loss must not buy backward's points."""
+    """Whether dscores (N, K) is (p - one_hot(labels)) / N for the very probabilities p and labels your loss used
+    (loss = mean -log p[n, labels[n]]): backward then did what a right backward does with what forward computed.
+    p is the softmax, or one taken over the wrong axis (the batch, the whole array), of scores shifted by each
+    column's maximum (not a constant within a row) or divided by each row's; labels are y, or the labels forward
+    picked instead (y - 1, say) and cached. Marked on a failure (`follows_forward`), it lets the engine charge a
+    forward that is wrong on the stored examples alone. Only those known forwards: a made-up p (uniform, one-hot)
+    consistent with a made-up loss must not buy backward's points."""
     if not isinstance(loss, float) or not np.isfinite(loss):
         return False
-    rows = np.arange(len(y))
-    probs = dscores.astype(np.float64) * len(y)
-    probs[rows, y] += 1.0
+    N, rows = len(y), np.arange(len(y))
     s = scores.astype(np.float64)
     with np.errstate(all="ignore"):  # shifted by a row's, a column's or the global maximum, then normalised wrongly
         exps = [np.exp(s - s.max(axis=axis, keepdims=True)) for axis in (0, 1, None)]
-        wrong_axes = [e / e.sum(axis=axis, keepdims=True) for e in exps for axis in (0, None)]
-        wrong_axes.append(exps[0] / exps[0].sum(axis=1, keepdims=True))  # each column shifted by its own maximum
-    if not any(close(probs, p) for p in wrong_axes) or np.any(probs[rows, y] <= 0):
-        return False
-    own = float(np.mean(-np.log(probs[rows, y])))
-    return abs(own - loss) <= 1e-6 * max(1.0, abs(loss))
+        known = [e / e.sum(axis=axis, keepdims=True) for e in exps for axis in (0, None)]
+        known.append(exps[0] / exps[0].sum(axis=1, keepdims=True))  # each column shifted by its own maximum
+        known.append(exps[1] / exps[1].sum(axis=1, keepdims=True))  # the softmax itself (with other labels)
+        divided = np.exp(s / s.max(axis=1, keepdims=True))
+        known.append(divided / divided.sum(axis=1, keepdims=True))  # each row divided by its maximum
+    mine = dscores.astype(np.float64) * N
+    for p in known:
+        if not np.all(np.isfinite(p)):
+            continue
+        labels = np.argmax(p - mine, axis=1)  # where one_hot put its 1
+        one_hot = np.zeros_like(p)
+        one_hot[rows, labels] = 1.0
+        if close(mine, p - one_hot) and np.all(p[rows, labels] > 0):
+            own = float(np.mean(-np.log(p[rows, labels])))
+            if abs(own - loss) <= 1e-6 * max(1.0, abs(loss)):
+                return True
+    return False
 
 
 @remembers_case
@@ -322,18 +349,20 @@ def check_rows_sum_to_zero(impl: Implementation, case: Case) -> None:
         n = int(np.argmax(dscores[rows, y] >= 0))
         lowest = int(np.argmin(dscores[n]))
         if dscores[n, lowest] < 0 and lowest == int(np.argmax(scores[n])) != y[n]:
-            raise CheckFailure(
+            failure = CheckFailure(
                 f"dscores[{n}, y[{n}]={y[n]}] = {dscores[n, y[n]]:.3g} is not negative, and the 1 is subtracted at "
                 f"column {lowest}, the predicted class (the argmax of the scores): subtract it at the label, "
                 "dscores[n, y[n]] -= 1", tensor="dscores", hint="labels")
-        flipped = bool(np.all(dscores[rows, y] > 0)) and bool(np.all(np.delete(dscores, y + case.K * rows) <= 0))
-        raise CheckFailure(
-            f"dscores[{n}, y[{n}]={y[n]}] = {dscores[n, y[n]]:.3g} is not negative; raising the right class's "
-            "score must lower the loss: dscores[n, y[n]] = (p[n, y[n]] - 1) / N < 0"
-            + (" (every sign is flipped: a sign error?)" if flipped else
-               " (is the target at the label something less than 1?)"), tensor="dscores",
-            hint="sign" if flipped else None,
-        )
+        else:
+            flipped = bool(np.all(dscores[rows, y] > 0)) and bool(np.all(np.delete(dscores, y + case.K * rows) <= 0))
+            failure = CheckFailure(
+                f"dscores[{n}, y[{n}]={y[n]}] = {dscores[n, y[n]]:.3g} is not negative; raising the right class's "
+                "score must lower the loss: dscores[n, y[n]] = (p[n, y[n]] - 1) / N < 0"
+                + (" (every sign is flipped: a sign error?)" if flipped else
+                   " (is the target at the label something less than 1?)"), tensor="dscores",
+                hint="sign" if flipped else None)
+        failure.follows_forward = follows_its_own_loss(loss, dscores, scores, y)  # labels forward picked, say
+        raise failure
 
 
 def _overflow_advice(impl: Implementation, huge: np.ndarray, y: np.ndarray) -> str:
