@@ -96,7 +96,7 @@ POSITIONS_HINT = Hint("sum", "correct when there is one output position, wrong w
 
 # The features a counterfactual removes (the specs' `variants`), as a message names them.
 FEATURE_WORDS = {"square": "a window (or kernel) that is not square", "overlap": "overlapping windows",
-                 "batch": "several images", "channels": "several channels", "stride": "a stride above 1",
+                 "batch": "several images", "channels": "several channels (or filters)", "stride": "a stride above 1",
                  "padding": "padding", "leftover": "rows or columns left over past the last window",
                  "positions": "several output positions", "kernel": "a kernel larger than 1x1",
                  "spatial": "several positions per channel"}

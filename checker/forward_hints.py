@@ -54,9 +54,10 @@ def layout(out: np.ndarray, expected: np.ndarray) -> Hint | None:
 def clipped_at_zero(out: np.ndarray, expected: np.ndarray) -> Hint | None:
     """Your output is max(expected, 0): right wherever the true value is positive, 0 where it is negative."""
     if out.shape == expected.shape and np.any(expected < 0) and same(out, np.maximum(expected, 0.0)):
-        return Hint("clip_zero", "your output is 0 exactly where the correct one is negative and right elsewhere: a "
-                                 "running maximum that starts at 0 (np.zeros) never goes below 0; start it at -inf or "
-                                 "at the window's first entry")
+        return Hint("clip_zero", "your output is 0 exactly where the correct one is negative and right elsewhere: "
+                                 "something clips it at 0 (np.maximum(..., 0), an activation inside this layer, or a "
+                                 "running maximum that starts at 0 (np.zeros), which never goes below 0: start it at "
+                                 "-inf or at the window's first entry)")
     return None
 
 

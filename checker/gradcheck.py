@@ -86,7 +86,8 @@ def _judge_on_stored_examples(impl: Implementation, exercise: str, label: str, n
             f"params[{stale!r}]: it uses a copy made earlier; read self.params[{stale!r}] in every forward)",
             tensor=name, hint="stale_params")
     raise CheckFailure(
-        f"{label}: the gradient {name} is wrong\n  {why}\n"
-        f"  (your forward is wrong, see the forward tests: fix it first. This check compared your backward with the "
-        f"stored gradients of the correct forward, so a backward that follows your forward's mistake fails it too)",
+        f"{label}: {name} could not be confirmed, because your forward is wrong (see the forward tests: fix it first)"
+        f"\n  {why}\n"
+        f"  (this check compared your backward with the stored gradients of the correct forward: a backward that "
+        f"follows your forward's mistake fails it too, and may well be right once the forward is)",
         tensor=name)

@@ -88,8 +88,9 @@ def stalled_layer(layers: list[Any], start: list[dict[str, np.ndarray]],
     between = [i for i in range(min(moved) + 1, min(stuck)) if not params_of(layers[i])]
     where = f" (layer {between[0]} before it has no parameters)" if between else ""
     return ("skip_layers", f"the parameters of layer {min(stuck)} did not move at all, while layer {min(moved)}'s "
-                           f"did{where}: your loop over the layers seems to stop early; skip a layer with `continue`, "
-                           "not `return` or `break`")
+                           f"did{where}: your loop over the layers stops early (skip a layer with `continue`, "
+                           "not `return` or `break`), or pairs the layers with the wrong velocities (a list of the "
+                           "layers with parameters zipped with one entry per layer: keep both lists aligned)")
 
 
 def replayed(make_optimizer: Callable[[list[Any]], Any], step: Callable[[Any, list[Any]], None],
@@ -206,6 +207,21 @@ def check_grads_read_by_key(make_optimizer: Callable[[list[Any]], Any], step: Ca
             f"than its params dict{differs}\n  hint: pair each parameter with its gradient by key, layer.grads[k] "
             f"for each k of layer.params, not by position (zip(params.values(), grads.values()))\n  case: layers "
             f"with parameters of shapes {list(shapes)}", tensor="params", hint="keys")
+
+
+def check_grads_left_alone(make_optimizer: Callable[[list[Any]], Any], step: Callable[..., None],
+                           shapes: tuple[tuple[int, ...], ...], seed: int) -> None:
+    """Two steps of `make_optimizer(layers)` (one optimizer of the settings under test, e.g. without weight decay)
+    on new Gaussian gradients, each `step(optimizer, layers, in_place=True)`: that step raises if grads were
+    written into (the other tests put them back and judge the values: one mistake, one charge)."""
+    rng = np.random.default_rng(seed)
+    layers = make_layers(shapes, rng)
+    optimizer = make_optimizer(layers)
+    for _ in range(2):
+        for layer in layers:
+            for k, grad in layer.grads.items():
+                grad[...] = rng.standard_normal(grad.shape)
+        step(optimizer, layers, in_place=True)
 
 
 def check_any_memory_order(make_optimizer: Callable[[list[Any]], Any], step: Callable[[Any, list[Any]], None],

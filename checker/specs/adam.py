@@ -26,7 +26,7 @@ from gradkit.checker.results import CheckFailure, StudentCodeError
 from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds
 from gradkit.checker.toy_layers import (GRADS_WRITTEN, Bare, ToyLayer, check_any_memory_order,
-                                        check_any_parameter_names, check_grads_read_by_key,
+                                        check_any_parameter_names, check_grads_left_alone, check_grads_read_by_key,
                                         check_optimizers_independent,
                                         grads_of as _grads, make_layers, params_of as _params, replayed,
                                         stalled_layer)
@@ -103,8 +103,9 @@ def _copies(layers: list[Any], what: Callable[[Any], dict[str, np.ndarray]] = _p
 
 
 def _step(optimizer: Any, layers: list[Any], in_place: bool = False) -> None:
-    """One step, checked: grads untouched, and with `in_place` (only the trainer-use test, so the mistake costs
-    one test) params updated in place (the same arrays); the other tests judge the values in the dicts."""
+    """One step, checked with `in_place` (only the trainer-use test, so each mistake costs one test): grads left
+    untouched, params updated in place (the same arrays). The other tests judge the values in the dicts: grads a step
+    wrote into are put back as they were, so that the next step sees the gradient the test meant."""
     arrays = [(layer, k, _params(layer)[k]) for layer in layers for k in _params(layer)]
     grads = [(layer, k, _grads(layer)[k].copy()) for layer in layers for k in _grads(layer)]
     try:
@@ -122,10 +123,18 @@ def _step(optimizer: Any, layers: list[Any], in_place: bool = False) -> None:
                 f"{CLASS}.step replaced params[{k!r}] with a new array; update it in place (`w -= ...`), because the "
                 "layer and the optimizer must share the same array", tensor="params (in place)", hint="not_in_place")
     changed = sorted({k for layer, k, grad in grads if not _identical(_grads(layer)[k], grad)})
-    if changed:
+    if changed and not in_place:
+        _restore(layers, grads)  # the values are judged here; the trainer-use test charges the writing, once
+    elif changed:
         raise CheckFailure(
             f"{CLASS}.step modified {' and '.join(f'grads[{k!r}]' for k in changed)}; {GRADS_WRITTEN}",
             tensor="grads (mutated)", hint="mutation")
+
+
+def _restore(layers: list[Any], grads: list[tuple[Any, str, np.ndarray]]) -> None:
+    """Put each gradient (layer, key, the values before the step) back into the layer's grads dict."""
+    for layer, k, grad in grads:
+        _grads(layer)[k] = grad.copy()
 
 
 def _identical(a: Any, b: np.ndarray) -> bool:
@@ -593,9 +602,55 @@ def _averages_hint(impl: Implementation, case: AdamCase) -> tuple[str, str] | No
         return "eps", ("your m and v (in self.m and self.v) follow the contract, but w moved by lr * m_hat / "
                        "sqrt(v_hat) + eps: eps is added to the step, not to the denominator; parenthesise it, "
                        "w -= lr * m_hat / (sqrt(v_hat) + eps)")
+    factors = _step_factors(seen, case)
+    if factors is not None:
+        return factors
     return "step", ("your m and v (in self.m and self.v) follow the contract at every step, so the mistake is in the "
                     "move of w from them: w -= lr * m_hat / (sqrt(v_hat) + eps), with m_hat = m / (1 - beta1**t) and "
                     "v_hat = v / (1 - beta2**t), both new this step")
+
+
+def _step_factors(seen: dict[str, list[np.ndarray]], case: AdamCase) -> tuple[str, str] | None:
+    """(hint id, why) when, with m and v right, each move of w is the contract's times one number per step c_t (the
+    same for every entry): a step size off by a factor that depends on t, read against the usual slips in the bias
+    corrections (eps, tiny against sqrt(v_hat), is left out of the readings)."""
+    b1, b2 = case.beta1, case.beta2
+    factors = []
+    for t, (move, m, v) in enumerate(zip(seen["move"], seen["m"], seen["v"]), start=1):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            want = -case.lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + case.eps)
+        if not np.all(np.isfinite(want)) or not np.any(want):
+            return None
+        c = float(np.sum(move * want) / np.sum(want * want))
+        if not np.allclose(move, c * want, rtol=1e-6, atol=1e-12 * (1 + float(np.abs(move).max(initial=0)))):
+            return None
+        factors.append(c)
+    ts = np.arange(1, len(factors) + 1)
+    readings = [
+        ((1 - b1**ts) / (1 - b1 * ts), "m_hat divides by 1 - beta1 * t where the correction is 1 - beta1**t (a power, "
+                                       "not a product)"),
+        ((1 - b2**ts) ** 0.5 / (1 - b1**ts), "the bias correction is applied twice: a step size already corrected, "
+                                             "lr * sqrt(1 - beta2**t) / (1 - beta1**t), times the corrected m_hat / "
+                                             "sqrt(v_hat); use one of the two forms"),
+        ((1 - b1**ts) / (1 - b2**ts) ** 0.5, "no bias correction at all: divide m by 1 - beta1**t and v by 1 - "
+                                             "beta2**t"),
+        (1 - b1**ts, "m is not bias-corrected: m_hat = m / (1 - beta1**t)"),
+        ((1 - b1**ts) / (1 - b1**(ts + 1)) * ((1 - b2**(ts + 1)) / (1 - b2**ts)) ** 0.5,
+         "the corrections use t + 1: the count runs one ahead (advance t once per step, before the corrections, "
+         "starting from 0)"),
+    ]
+    for wanted, meaning in readings:
+        if np.allclose(factors, wanted, rtol=1e-4):
+            return "bias_correction", (f"your m and v follow the contract, but each move of w is the contract's times "
+                                       f"{', '.join(f'{c:.4g}' for c in factors)} at steps 1 to {len(factors)}: "
+                                       f"{meaning}")
+    if np.allclose(factors, factors[0], rtol=1e-6):
+        return "scale", (f"your m and v follow the contract, but every move of w is {factors[0]:.4g} x the contract's: "
+                         "a constant factor in the step, lr applied twice or missing, say")
+    return "bias_correction", (f"your m and v follow the contract, but each move of w is the contract's times "
+                               f"{', '.join(f'{c:.4g}' for c in factors)} at steps 1 to {len(factors)} (one number "
+                               "per step, the same for every entry): a factor that changes with t sits in the bias "
+                               "corrections, m_hat = m / (1 - beta1**t) and v_hat = v / (1 - beta2**t)")
 
 
 def _eps_on_the_step(seen: dict[str, list[np.ndarray]], case: AdamCase) -> bool:
@@ -688,8 +743,9 @@ def check_descends_quadratic(impl: Implementation, case: AdamCase) -> None:
         # steps too large (overshooting); merely converging too slowly can be anything.
         hint = "sign" if uphill > 0 else None
         why = ("a step goes against the gradient" if hint else
-               "the first step went down the slope, yet the parameters ended farther from the minimum: the steps "
-               "overshoot it, they are too large (compare the step size with the update)" if after > before else "the update must follow the contract exactly")
+               "the first step went down the slope, yet the parameters ended farther from the minimum: later steps "
+               "are too large or point uphill (compare the size and sign of the step with the update at every t, "
+               "not only the first)" if after > before else "the update must follow the contract exactly")
         verdict = "does not descend" if after > before / 2 else "descends too slowly"
         if not np.isfinite(after):
             verdict, why = "does not descend", "the parameters became NaN or infinite"
@@ -756,6 +812,9 @@ def check_trainer_use(impl: Implementation, case: AdamCase) -> None:
     check_grads_read_by_key(make, _step, case.shapes, case.seed + 2, "Adam")
     check_any_parameter_names(make, _step, case.shapes, case.seed + 5, "Adam")
     check_any_memory_order(make, _step, case.shapes, case.seed + 3, "Adam")
+    for decay in (0.0, case.weight_decay):  # a step may write into grads only without weight decay (g = grad)
+        check_grads_left_alone(lambda layers: _optimizer(impl, layers, case._replace(weight_decay=decay)), _step,
+                               case.shapes, case.seed + 6)
     modes = ["rebind", "in place", "unchanged", "rebind", "in place"]
     plain, other, start, history = _twin_runs(impl, case, modes)
     if not _same_params(plain, other):

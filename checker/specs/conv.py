@@ -143,9 +143,17 @@ NF_MIXED = Hint("batch", "correct for one image and for one filter, wrong with s
 
 def refine_counterfactual(case: Case, feature: str, tensor: str, passes: Any) -> Hint | None:
     """A sharper hint than the feature's own, given `passes(other_case)`: one channel and one filter pass, and so
-    does one image, so the mistake needs several images and several filters (dout's N and F axes mixed)."""
+    does one image, so the mistake needs several images and several filters (dout's N and F axes mixed); or, for dx,
+    one filter alone passes (the filters' contributions are not added up)."""
     if feature == "channels" and case.N > 1 and case.F > 1 and passes(case._replace(N=1)):
         return NF_MIXED
+    if feature == "channels" and tensor == "x" and case.F > 1 and passes(case._replace(F=1)):
+        return Hint("channels", "your dx is right with one filter and wrong with several: look where the filters "
+                                "meet in dx. It adds up the contributions of all F filters (dx[n, c] += dout[n, f] "
+                                "spread by W[f, c], for every f): a dx buffer zeroed inside the loop over filters, or "
+                                "assigned (=) once per filter, keeps only the last one; and W's axes are (F, C, KH, "
+                                "KW): W.reshape(C*KH*KW, F) without a transpose mixes F with the others (W.reshape(F, "
+                                "-1).T keeps them apart)")
     return None
 
 

@@ -465,6 +465,28 @@ def check_keep_rate(impl: Implementation) -> None:
             else:
                 why = "keep an entry where its uniform number (self.rng.random(x.shape)) is below 1 - p"
             raise CheckFailure(f"{where}\n  hint: {why}{case}", tensor="out", hint="keep_rate")
+    _check_rate_after_eval(impl)
+
+
+def _check_rate_after_eval(impl: Implementation) -> None:
+    """A layer that ran a forward in eval mode and was switched back with train() drops at its own p again (as
+    after a validation pass in a training loop): eval mode must leave nothing behind that train() does not undo."""
+    p, seed = 0.2, 320
+    x = _positive(np.random.default_rng(420), RATE_SHAPE)
+    layer = construct(impl.Dropout, p, rng=np.random.default_rng(seed))
+    checked_forward(layer, x[:1], x[:1].shape, Case.out_formula, keep_input=False)
+    call(layer, "eval")
+    checked_forward(layer, x[:1], x[:1].shape, Case.out_formula, keep_input=False)
+    call(layer, "train")
+    kept = _kept(checked_forward(layer, x, x.shape, Case.out_formula, keep_input=False))
+    rate, tolerance = float(kept.mean()), SIGMAS * np.sqrt(p * (1 - p) / kept.size)
+    if abs(rate - (1 - p)) > tolerance:
+        raise CheckFailure(
+            f"Dropout({p}).forward kept {rate:.4f} of {kept.size} entries after a forward in eval mode and train() "
+            f"again; expected 1 - p = {1 - p:g}, as before the eval pass\n  hint: eval mode must not change what "
+            f"training mode uses: leave self.p (and the rest) as the constructor set it, and decide by self.training "
+            f"in forward\n  case: Dropout({p}, rng=np.random.default_rng({seed})): forward, eval(), forward, train(), "
+            f"forward on x of shape {RATE_SHAPE}", tensor="out", hint="eval")
 
 
 def _check_independent(kept: np.ndarray, p: float, rate: float, case: str) -> None:

@@ -195,19 +195,28 @@ def build_from_config(impl: Any, config: dict[str, int]) -> Any:
 
 
 def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarray]) -> Hint | None:
-    """Your output on a stored example read as the maxima of the first H_out x W_out windows at stride 1 (the
-    windows taken one step apart: stride left out of where each window starts), exactly."""
+    """Your output on a stored example read, exactly, as the maxima of windows one row and column larger (a slice's
+    end taken as inclusive), or of the first H_out x W_out windows at stride 1 (stride left out of where each window
+    starts)."""
     x, expected = example["x"], example["out"]
     s, KH, KW = config["stride"], config["KH"], config["KW"]
-    if s == 1:
-        return None
     try:
         out = np.asarray(call(build_from_config(impl, config), "forward", x.copy()), dtype=np.float64)
     except (CheckFailure, ValueError, TypeError):
         return None
     H_out, W_out = expected.shape[2:]
+    if out.shape != expected.shape:
+        return None
+    larger = np.stack([x[:, :, i * s:i * s + KH + 1, j * s:j * s + KW + 1].max(axis=(2, 3))
+                       for i in range(H_out) for j in range(W_out)], axis=-1).reshape(expected.shape)
+    if np.array_equal(out, larger) and not np.array_equal(larger, expected):
+        return Hint("output_size", f"your output holds the maxima of windows one row and one column larger, "
+                                   f"x[i*s : i*s + KH + 1, j*s : j*s + KW + 1]: a slice's end is exclusive, so the "
+                                   f"window of (i, j) is x[i*s : i*s + KH, j*s : j*s + KW]")
+    if s == 1:
+        return None
     stepped = np.lib.stride_tricks.sliding_window_view(x, (KH, KW), axis=(2, 3)).max(axis=(4, 5))[:, :, :H_out, :W_out]
-    if out.shape == expected.shape and np.array_equal(out, stepped) and not np.array_equal(stepped, expected):
+    if np.array_equal(out, stepped) and not np.array_equal(stepped, expected):
         return Hint("stride", f"your output holds the maxima of windows one step apart (stride 1), the first "
                               f"{H_out} x {W_out} of them: window (i, j) starts at (i * stride, j * stride); with a "
                               "sliding_window_view take every stride-th window, [:, :, ::stride, ::stride]")
@@ -304,7 +313,10 @@ def check_ties(impl: Implementation, case: Case) -> None:
                              "* W + col, and dout must be flattened or reshaped in the order of your windows "
                              "(columns)", "order")
             else:
-                why, hint = "; window (i, j) starts at (i*stride, j*stride)", "stride"
+                why, hint = ("; window (i, j) covers rows i*stride to i*stride + KH - 1 and columns j*stride to "
+                             "j*stride + KW - 1: check where your windows start, how large they are, and how a flat "
+                             "index is turned into a row and column (row = idx // KW, col = idx % KW within a window; "
+                             "a flat index into x has W per row)"), "stride"
             raise CheckFailure(
                 f"MaxPool2D.backward sent the gradient of {where} to x[{','.join(map(str, k))}], outside its window "
                 f"x[{n},{c},{rows.start}:{rows.stop},{cols.start}:{cols.stop}]{why}\n  case: {case}", tensor="dx",

@@ -192,8 +192,11 @@ def dx_hint(dx: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:
                                     "right values at the wrong indices; np.put and flat indices take one index per "
                                     "entry of the flattened array, np.nonzero gives one array per axis (use "
                                     "dx[x > 0] = dout[x > 0], or dout * (x > 0))")
-        return Hint("mask", "your dx is not zero where x < 0: the mask comes from the forward input x "
-                            "(cache it in forward), not from dout")
+        if np.allclose(dx[neg], x[neg], rtol=1e-9):
+            return Hint("mask", "where x < 0 your dx holds x itself: dx started as a copy of x and only the entries "
+                                "at x > 0 were set; start from zeros (np.zeros_like(x)), or write dout * (x > 0)")
+        return Hint("mask", "your dx is not zero where x < 0: dx must be 0 there, dout where x > 0 (the mask from "
+                            "the forward input x, cached in forward, not from dout; a dx started from zeros)")
     if pos.any() and np.allclose(dx[pos], dout[pos] * x[pos], rtol=1e-6):
         return Hint("mask", "where x > 0 your dx is dout times x (the output): the derivative of max(x, 0) is 1 "
                             "there, so multiply dout by the mask (x > 0), not by the output")

@@ -22,7 +22,7 @@ from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds
 from gradkit.checker.textmaps import yours_and
 from gradkit.checker.toy_layers import (GRADS_WRITTEN, Bare, ToyLayer, check_any_memory_order,
-                                        check_any_parameter_names, check_grads_read_by_key,
+                                        check_any_parameter_names, check_grads_left_alone, check_grads_read_by_key,
                                         check_optimizers_independent,
                                         grads_of as _grads, make_layers, params_of as _params, replayed,
                                         stalled_layer)
@@ -78,8 +78,9 @@ def _optimizer(impl: Implementation, layers: list[ToyLayer], case: SGDCase) -> A
 
 
 def _step(optimizer: Any, layers: list[ToyLayer], in_place: bool = False) -> None:
-    """One step, checked: grads untouched, and with `in_place` (only the trainer-use test, so the mistake costs
-    one test) params updated in place (the same arrays); the other tests judge the values in the dicts."""
+    """One step, checked with `in_place` (only the trainer-use test, so each mistake costs one test): grads left
+    untouched, params updated in place (the same arrays). The other tests judge the values in the dicts: grads a step
+    wrote into are put back as they were, so that the next step sees the gradient the test meant."""
     arrays = [(layer, k, _params(layer)[k]) for layer in layers for k in _params(layer)]
     grads = [(layer, k, _grads(layer)[k].copy()) for layer in layers for k in _grads(layer)]
     try:
@@ -99,9 +100,17 @@ def _step(optimizer: Any, layers: list[ToyLayer], in_place: bool = False) -> Non
                 hint="not_in_place",
             )
     changed = sorted({k for layer, k, grad in grads if not np.array_equal(_grads(layer)[k], grad)})
-    if changed:
+    if changed and not in_place:
+        _restore(layers, grads)  # the values are judged here; the trainer-use test charges the writing, once
+    elif changed:
         raise CheckFailure(f"SGDMomentum.step modified {' and '.join(f'grads[{k!r}]' for k in changed)}; "
                            f"{GRADS_WRITTEN}", tensor="grads (mutated)", hint="mutation")
+
+
+def _restore(layers: list[Any], grads: list[tuple[Any, str, np.ndarray]]) -> None:
+    """Put each gradient (layer, key, the values before the step) back into the layer's grads dict."""
+    for layer, k, grad in grads:
+        _grads(layer)[k] = grad.copy()
 
 
 def _matches(layers: list[ToyLayer], expected: list[dict[str, np.ndarray]]) -> bool:
@@ -533,6 +542,9 @@ def check_trainer_use(impl: Implementation, case: SGDCase) -> None:
     check_grads_read_by_key(make, _step, case.shapes, case.seed + 2, "SGDMomentum")
     check_any_parameter_names(make, _step, case.shapes, case.seed + 5, "SGDMomentum")
     check_any_memory_order(make, _step, case.shapes, case.seed + 3, "SGDMomentum")
+    for decay in (0.0, case.weight_decay):  # a step may write into grads only without weight decay (g = grad)
+        check_grads_left_alone(lambda layers: _optimizer(impl, layers, case._replace(weight_decay=decay)), _step,
+                               case.shapes, case.seed + 6)
     kwargs = dict(lr=case.lr, momentum=case.momentum, weight_decay=case.weight_decay)
     modes = ["rebind", "in place", "unchanged", "rebind", "in place"]
     plain, other, start, history = _twin_runs(impl, case, modes, **kwargs)

@@ -127,6 +127,17 @@ def _wrong_losses(scores: np.ndarray, y: np.ndarray) -> list[tuple[float, Hint]]
                            "your loss is short by each row's maximum score: the log-sum-exp of the shifted scores "
                            "was paired with an unshifted score; use the shifted scores throughout, or add the maximum "
                            "back to the log-sum-exp"))
+    shifted = s - s.max(axis=1, keepdims=True)
+    candidates += [
+        (-(shifted[rows, y] - np.log(np.exp(shifted).sum())).mean(), "axis",
+         "your probabilities are each row's exponentials divided by the sum over the whole batch: np.sum(e) without "
+         "an axis adds every row; normalise each row, e / e.sum(axis=1, keepdims=True)"),
+        (-shifted[rows, y].mean(), "no_softmax",
+         "your log-probabilities are the shifted scores alone, s - max: subtract the log-sum-exp too, log_probs = "
+         "shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))"),
+        (-log_p.sum(axis=1).mean(), "indexing",
+         "your loss sums -log p over all K classes of each row: only the true class counts, -log p[n, y[n]]"),
+    ]
     K = s.shape[1]
     for step, words in ((-1, "y - 1: the labels already count from 0"), (1, "y + 1: the labels count from 0")):
         candidates.append((-log_p[rows, (y + step) % K].mean(), "indexing",
