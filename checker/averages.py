@@ -92,8 +92,8 @@ def verdict(average: Average, olds: list[np.ndarray], news: list[np.ndarray], fr
         return None
     found = fitted(olds, news, fresh)
     if found is None:
-        return (f"your {average.name} is not a weighted average of the old {average.name} and {average.fresh}: the "
-                f"contract's is {average.name} = {average.weights}")
+        return (f"your {average.name} is not a combination a * old {average.name} + b * {average.fresh} with the same "
+                f"a and b at every step: the contract's is {average.name} = {average.weights}")
     mine_a, mine_b = found
     swapped = " (the two weights swapped)" if np.isclose(mine_a, b) and np.isclose(mine_b, a) else ""
     return (f"your {average.name} follows {_rule(average, mine_a, mine_b)}{swapped}; the contract's is "

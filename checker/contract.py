@@ -263,7 +263,9 @@ def _shape_advice(key: str, got: tuple[int, ...], want: tuple[int, ...]) -> str:
     reshaped = (f"; or params[{key!r}] itself was reshaped (by forward, say), while it must keep the shape the "
                 f"constructor gave it: reshape a local copy" if len(got) > len(want) else "")
     if tuple(n for n in got if n != 1) == tuple(n for n in want if n != 1):
-        return f" (an extra axis of length 1: sum without keepdims=True, or reshape to the parameter's shape{reshaped})"
+        return (f" (an extra axis of length 1: sum without keepdims=True, or reshape to the parameter's shape"
+                f"{reshaped}; or a sum that misses axes which happen to have length 1 here: sum over every axis the "
+                f"parameter does not have)")
     if int(np.prod(got)) == int(np.prod(want)):
         return (f" (the right number of entries in another layout: reshape cannot fix the order of the axes"
                 f"{reshaped})")

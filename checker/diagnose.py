@@ -17,7 +17,7 @@ import numpy as np
 
 from gradkit.checker import fingerprints, hints
 from gradkit.checker.contract import checked_backward, checked_forward
-from gradkit.checker.hints import Hint
+from gradkit.checker.hints import Hint, close
 from gradkit.checker.impl import Implementation
 from gradkit.checker.numgrad import layer_directional, layer_loss, numerical_gradient, probe_position, reference_twin
 from gradkit.checker.results import CheckFailure, StudentCodeError
@@ -270,7 +270,8 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
         hint = hint or spec.dx_against_true_hint(case, mine, x, numerical)
     if tensor != "x" and hasattr(spec, "param_grad_hint"):
         hint = hint or spec.param_grad_hint(tensor, mine, v, x)
-    hint = hint or _quadratic_hint(layer, x, v, tensor, out.shape)
+    hint = hint or _quadratic_hint(layer, x, v, tensor, out.shape) or _other_gradient_hint(
+        mine, tensor, forward, x, params, v)
     hint = hint or counterfactual_hint(impl, case, tensor)
     hint = _known_bug(impl, type(case).exercise, name, hint, lines)
     return Diagnosis(lines, hint, {name: {"yours": mine, "numerical": numerical}})
@@ -306,6 +307,22 @@ def _narrow_cache_hint(layer: Any, x: np.ndarray, v: np.ndarray, tensor: str, fo
     return Hint("dtype", f"your layer keeps {attrs} while x is {x.dtype}: the values are rounded there, so they no "
                          f"longer equal what forward computed (an x == out or an argmax comparison fails, a sum drifts); "
                          f"on x rounded to {narrowest} beforehand your d{tensor} is right. Keep the cache in x's dtype")
+
+
+def _other_gradient_hint(mine: np.ndarray, tensor: str, forward: Callable[..., np.ndarray], x: np.ndarray,
+                         params: dict[str, np.ndarray], v: np.ndarray) -> Hint | None:
+    """Your d{tensor} holds the values of another gradient of the same size (db's in dW, say): the results of a
+    split (of an augmented matrix, a stacked array) taken in the wrong order."""
+    others = {"x": x, **params}
+    for other, value in others.items():
+        if other == tensor or value.size != mine.size or value.size < 1:
+            continue
+        numerical = numerical_gradient(layer_loss(forward, x, params, v, other), value.shape)
+        if np.any(numerical) and close(mine.ravel(), numerical.ravel()):
+            return Hint("swapped", f"your d{tensor} holds the values of d{other}: the gradients are computed, but "
+                                   f"stored in each other's places (an augmented or stacked array split in the wrong "
+                                   f"order, say: a bias row or column appended last but read first)")
+    return None
 
 
 def _quadratic_hint(layer: Any, x: np.ndarray, v: np.ndarray, tensor: str, out_shape: tuple[int, ...]) -> Hint | None:

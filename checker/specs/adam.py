@@ -644,6 +644,8 @@ def _step_factors(seen: dict[str, list[np.ndarray]], case: AdamCase) -> tuple[st
             return "bias_correction", (f"your m and v follow the contract, but each move of w is the contract's times "
                                        f"{', '.join(f'{c:.4g}' for c in factors)} at steps 1 to {len(factors)}: "
                                        f"{meaning}")
+    if np.allclose(factors, 1.0, rtol=1e-3):
+        return None  # the moves are the contract's but for a small part (eps, say): a refit can name it
     if np.allclose(factors, factors[0], rtol=1e-6):
         return "scale", (f"your m and v follow the contract, but every move of w is {factors[0]:.4g} x the contract's: "
                          "a constant factor in the step, lr applied twice or missing, say")

@@ -336,8 +336,9 @@ def check_ties(impl: Implementation, case: Case) -> None:
             why = ("compare exactly, x == max, never with a tolerance: that cell is a hair below the maximum" if near
                    else "the cell that got it is plainly below the maximum: check how you find the maximum's position "
                         "(one argmax of the whole window, turned into a row and column with np.unravel_index; a "
-                        "running best that is updated whenever a larger value comes), and where windows overlap, "
-                        "whether a mask or index one window wrote is overwritten by the next")
+                        "running best that is updated whenever a larger value comes), where you send it (the grid of "
+                        "window positions: np.meshgrid needs indexing='ij' for (i, j) order), and where windows "
+                        "overlap, whether a mask or index one window wrote is overwritten by the next")
             raise CheckFailure(
                 f"MaxPool2D.backward sent the gradient of {where} to a cell that is not a maximum of its window\n"
                 f"  window x: {_fmt(window_x)}\n  window x - max: "

@@ -1,0 +1,23 @@
+"""Linear uses the bias trick: x gets a column of ones appended last, W and b stacked into one (D + 1, M) matrix.
+
+Backward computes the stacked gradient right, x_aug.T @ dout, but splits it as if the bias row came first:
+db = dW_aug[0] and dW = dW_aug[1:]. With one input feature the two are simply exchanged; with more, dW is also
+shifted by one row.
+"""
+
+import numpy as np
+
+from solutions.linear import Linear as Reference
+
+EXPECT = dict(exercise="linear", tensor="db", hint="swapped")
+
+
+class Linear(Reference):
+    def backward(self, dout):
+        dx = super().backward(dout)
+        x = self.x
+        x_aug = np.hstack([x, np.ones((x.shape[0], 1), dtype=x.dtype)])
+        grad = x_aug.T @ dout
+        self.grads["W"] = grad[1:].astype(np.float64)  # BUG: grad[:-1], the ones column is last
+        self.grads["b"] = grad[0].astype(np.float64)  # BUG: grad[-1]
+        return dx
