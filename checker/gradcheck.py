@@ -74,9 +74,15 @@ def _judge_on_stored_examples(impl: Implementation, exercise: str, label: str, n
         why = stored_gradient_failure(impl, exercise, name)
     except CheckFailure as unusable:
         # Your layer cannot even run the stored examples: report the original problem, unjudged (and so skipped
-        # where other examples can be judged) if it is forward's output the stored examples cannot use.
+        # where other examples can be judged) if it is forward's output the stored examples cannot use. Finite
+        # differences of a forward that is wrong prove nothing of backward: then say so instead of blaming it.
         failure.unusable_forward = getattr(failure, "unusable_forward", False) or getattr(
             unusable, "unusable_forward", False)
+        if not forward_is_right(impl, exercise):
+            failure.message = (f"{label}: {name} could not be confirmed, because your forward is wrong or fails on "
+                               f"the stored examples (see the forward tests: fix it first); on this case your backward "
+                               f"disagrees with finite differences of your own forward:\n"
+                               + failure.message.split("\n", 1)[-1])
         raise failure from None
     if why is None:
         return
@@ -85,6 +91,8 @@ def _judge_on_stored_examples(impl: Implementation, exercise: str, label: str, n
             f"{label}: the gradient {name} is wrong\n  {why}\n  (your forward also ignores changes to "
             f"params[{stale!r}]: it uses a copy made earlier; read self.params[{stale!r}] in every forward)",
             tensor=name, hint="stale_params")
+    if forward_is_right(impl, exercise):  # backward could not run on the case (or gave no array): plainly wrong
+        raise CheckFailure(f"{label}: the gradient {name} is wrong\n  {why}", tensor=name)
     raise CheckFailure(
         f"{label}: {name} could not be confirmed, because your forward is wrong (see the forward tests: fix it first)"
         f"\n  {why}\n"

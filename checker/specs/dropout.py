@@ -297,6 +297,10 @@ def dx_mistake(run: NetworkRun, case: Case, masks: bool = True) -> Hint | None:
     for one, other, earlier in ((run.a, run.b, run.a_earlier), (run.b, run.a, None)):
         if _dx_right(one, case):
             continue
+        if not case.training and not np.any(one.dx) and np.any(one.dout):
+            return Hint("eval", "in eval mode your dx is all zeros: forward is the identity there, so dx = dout (a "
+                                "backward that returns zeros, or multiplies by a mask of zeros, when self.training "
+                                "is False)")
         kept = _kept(one.out)
         factor = one.dx / np.where(one.dout == 0, 1.0, one.dout)
         leaks = (~kept) & (one.dx != 0)
@@ -466,6 +470,30 @@ def check_keep_rate(impl: Implementation) -> None:
                 why = "keep an entry where its uniform number (self.rng.random(x.shape)) is below 1 - p"
             raise CheckFailure(f"{where}\n  hint: {why}{case}", tensor="out", hint="keep_rate")
     _check_rate_after_eval(impl)
+    _check_count_varies(impl)
+
+
+def _check_count_varies(impl: Implementation) -> None:
+    """The number of entries kept varies from call to call as independent draws make it vary: over 500 calls on 10
+    entries at p = 0.5 its variance is about 10 * p * (1 - p) = 2.5 (8 standard errors: 1.2). A mask that keeps a
+    fixed count, round((1 - p) * n) entries at random places, has the right keep rate and variance 0."""
+    p, n, calls, seed = 0.5, 10, 500, 330
+    x = _positive(np.random.default_rng(430), (n,))
+    layer = construct(impl.Dropout, p, rng=np.random.default_rng(seed))
+    counts = np.array([np.count_nonzero(_kept(checked_forward(layer, x, x.shape, Case.out_formula, keep_input=False)))
+                       for _ in range(calls)])
+    want = n * p * (1 - p)
+    fourth = want * (1 + 3 * (n - 2) * p * (1 - p))  # the binomial's fourth central moment
+    tolerance = SIGMAS * np.sqrt((fourth - want**2 * (calls - 3) / (calls - 1)) / calls)
+    spread = float(counts.var(ddof=1))
+    if abs(spread - want) > tolerance:
+        raise CheckFailure(
+            f"Dropout({p}).forward on {n} entries kept {counts.min()} to {counts.max()} of them over {calls} calls, "
+            f"with variance {spread:.3g}; entries kept independently give variance {want:g} (within "
+            f"{tolerance:.2g})\n  hint: decide every entry by its own draw, self.rng.random(x.shape) < 1 - p; "
+            f"choosing a fixed number of entries to keep (a permutation, rng.choice without replacement) ties them "
+            f"together\n  case: Dropout({p}, rng=np.random.default_rng({seed})), {calls} forward calls on x of shape "
+            f"({n},)", tensor="out", hint="independent")
 
 
 def _check_rate_after_eval(impl: Implementation) -> None:
