@@ -78,7 +78,7 @@ def _judge_on_stored_examples(impl: Implementation, exercise: str, label: str, n
         # differences of a forward that is wrong prove nothing of backward: then say so instead of blaming it.
         failure.unusable_forward = getattr(failure, "unusable_forward", False) or getattr(
             unusable, "unusable_forward", False)
-        if not forward_is_right(impl, exercise):
+        if not failure.unusable_forward and not forward_is_right(impl, exercise):  # (unusable: reported unjudged)
             failure.message = (f"{label}: {name} could not be confirmed, because your forward is wrong or fails on "
                                f"the stored examples (see the forward tests: fix it first); on this case your backward "
                                f"disagrees with finite differences of your own forward:\n"
