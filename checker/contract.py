@@ -54,6 +54,12 @@ def require_shape(value: np.ndarray, shape: tuple[int, ...], label: str, formula
 def _squeezed(yours: tuple[int, ...], expected: tuple[int, ...], like_x: bool = False) -> str:
     """A hint line when `yours` is `expected` less axes of size 1: .squeeze() drops N or C when they are 1 too; or,
     for an array that must have x's shape (`like_x`), when it is flat and shorter: a boolean index."""
+    differ = [axis for axis, (a, b) in enumerate(zip(yours, expected)) if a != b]
+    if len(yours) == len(expected) and len(differ) == 2 and sorted(yours) == sorted(expected):
+        i, j = differ
+        return (f"\n  hint: your shape holds the expected sizes with axes {i} and {j} swapped: a transpose (or an "
+                f"einsum's output subscripts, or a reshape) puts them in the wrong order; the layout is the expected "
+                f"shape's, axis by axis")
     kept = tuple(n for n in expected if n != 1)
     if len(yours) >= len(expected) or tuple(n for n in yours if n != 1) != kept:
         if len(yours) == 1 and len(expected) > 1 and yours[0] == int(np.prod(expected)):
@@ -310,6 +316,22 @@ def backward_after_forward(layer: Any, forward_out: Any, dout: np.ndarray) -> An
         raise failure from None
 
 
+def aliased_grads_hint(layer: Any) -> str | None:
+    """What to say when a layer's grads[k] is the very memory of a parameter: every gradient written into it
+    overwrites the weights (None when no gradient shares a parameter's memory)."""
+    params, grads = getattr(layer, "params", None), getattr(layer, "grads", None)
+    if not isinstance(params, dict) or not isinstance(grads, dict):
+        return None
+    shared = [key for key, g in grads.items() for p in params.values()
+              if isinstance(g, np.ndarray) and isinstance(p, np.ndarray) and np.shares_memory(g, p)]
+    if not shared:
+        return None
+    key = shared[0]
+    return (f"your grads[{key!r}] shares its memory with a parameter (params[{key!r}] itself, say): writing the "
+            f"gradient into it overwrites the weights, and what reads them next reads the gradient; give grads "
+            f"arrays of their own (np.zeros_like(W)): dict(self.params) copies the dict, not its arrays")
+
+
 def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_shape: tuple[int, ...], formula: str) -> None:
     """The same dout twice gives the same dx and grads (grads are set, not accumulated); 2*dout doubles them.
 
@@ -330,9 +352,11 @@ def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_sha
     for key, before in params.items():
         after = layer.params.get(key)
         if not isinstance(after, np.ndarray) or after.shape != before.shape or not np.array_equal(after, before):
+            alias = aliased_grads_hint(layer)
             raise CheckFailure(
                 f"{label} changed params[{key!r}]: backward only computes gradients (into grads); the optimizer "
-                "updates the parameters, once per step", tensor=f"params[{key!r}]", hint="mutation")
+                "updates the parameters, once per step" + (f"\n  hint: {alias}" if alias else ""),
+                tensor=f"params[{key!r}]", hint="mutation")
     try:
         dx2, g2 = checked_backward(layer, dout, x)
     except StudentCodeError as failure:
@@ -367,13 +391,18 @@ def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_sha
             cap = float(np.abs(twice).max(initial=0))  # twice is 2 * once with the entries beyond some cap capped
             capped = bool(np.any(np.abs(2 * once) > cap * (1 + 1e-6))) and np.allclose(
                 twice, np.clip(2 * once, -cap, cap), rtol=1e-9, atol=0)
+            whole = (np.any(once) and not np.array_equal(dout, np.round(dout))
+                     and all(np.array_equal(a, np.round(a)) for a in (once, twice)))
             why = ("it gave 4 times: dout enters twice, through something computed from dout (a gradient of this "
                    "call, such as dW where W belongs, or a cache backward overwrote with it)" if quadratic else
+                   f"every entry of {name} is a whole number, although dout is not: a floor division // where / "
+                   "belongs, or a cast to an integer type (astype(int), int(), an integer buffer), rounds the "
+                   "gradient" if whole else
                    f"the entries of {name} beyond {cap:.4g} were capped there: it is clipped (np.clip, np.minimum); a "
                    "backward passes the gradient on whole" if capped else
                    "is dout ignored, or is a constant added?")
             raise CheckFailure(
                 f"{label} is not linear in dout: backward(2 * dout) did not give twice {name}; every gradient must be "
                 f"dout times something from the cache ({why})",
-                tensor=name, hint="ignores_dout",
+                tensor=name, hint="dtype" if whole else "ignores_dout",
             )

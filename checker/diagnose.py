@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradkit.checker import fingerprints, hints
-from gradkit.checker.contract import checked_backward, checked_forward
+from gradkit.checker.contract import aliased_grads_hint, checked_backward, checked_forward
 from gradkit.checker.hints import Hint, close
 from gradkit.checker.impl import Implementation
 from gradkit.checker.numgrad import layer_directional, layer_loss, numerical_gradient, probe_position, reference_twin
@@ -223,14 +223,14 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
     name = f"d{tensor}"
     lines = []
 
-    others = []
+    others, right = [], {}
     for other in ["x", *params]:
         if other != tensor:
             try:
-                verdict = "OK" if layer_directional(impl, case, other).passed else "wrong too"
+                right[other] = layer_directional(impl, case, other).passed
             except CheckFailure:
-                verdict = "wrong too"
-            others.append(f"d{other}: {verdict}")
+                right[other] = False
+            others.append(f"d{other}: {'OK' if right[other] else 'wrong too'}")
     if others:
         lines.append("  " + "   ".join(others))
 
@@ -250,7 +250,10 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
         lines.append(f"  your {name}:\n{np.array2string(mine, precision=4)}")
         lines.append(f"  numerical {name}:\n{np.array2string(numerical, precision=4)}")
 
-    hint = (_narrow_cache_hint(layer, x, v, tensor, forward, params, out.shape) or hints.zeros(mine, numerical, name)
+    alias = aliased_grads_hint(layer)
+    hint = (Hint("mutation", alias) if alias else None) or (
+            _narrow_cache_hint(layer, x, v, tensor, forward, params, out.shape) or hints.zeros(mine, numerical, name)
+            or hints.rounded(mine, numerical, name) or _times_param_hint(mine, numerical, params, name)
             or hints.ratio(mine, numerical, name, batch=getattr(case, "N", None)))
     spec = spec_of(case)
     factor = hints.multiple(mine, numerical)
@@ -271,9 +274,12 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
     if tensor != "x" and hasattr(spec, "param_grad_hint"):
         hint = hint or spec.param_grad_hint(tensor, mine, v, x)
     hint = hint or _quadratic_hint(layer, x, v, tensor, out.shape) or _other_gradient_hint(
-        mine, tensor, forward, x, params, v)
+        mine, tensor, forward, x, params, v, right)
     hint = hint or counterfactual_hint(impl, case, tensor)
-    hint = _known_bug(impl, type(case).exercise, name, hint, lines)
+    if alias:  # the weights themselves were overwritten: whatever known mistake the numbers resemble, this is why
+        lines.append(f"  hint: {alias}")
+    else:
+        hint = _known_bug(impl, type(case).exercise, name, hint, lines)
     return Diagnosis(lines, hint, {name: {"yours": mine, "numerical": numerical}})
 
 
@@ -309,15 +315,38 @@ def _narrow_cache_hint(layer: Any, x: np.ndarray, v: np.ndarray, tensor: str, fo
                          f"on x rounded to {narrowest} beforehand your d{tensor} is right. Keep the cache in x's dtype")
 
 
+def _times_param_hint(mine: np.ndarray, numerical: np.ndarray, params: dict[str, np.ndarray],
+                      name: str) -> Hint | None:
+    """Your {name} is the true one times (or divided by) a parameter of its shape, entry by entry: that parameter
+    enters the chain once too often (or is missing). Only where the parameter is not all ones, and an entry that
+    is not zero tells."""
+    for key, value in params.items():
+        if value.shape != mine.shape or np.allclose(value, 1) or not np.any(numerical):
+            continue
+        if close(mine, numerical * value):
+            return Hint("scale", f"your {name} is exactly the true one times {key}, entry by entry: a factor {key} "
+                                 f"too many in its chain (where the output is linear in a parameter, out = a * z + b, "
+                                 f"the gradients hold no factor of it: da = sum of dout * z, db = sum of dout)")
+        if np.all(value != 0) and close(mine, numerical / value):
+            return Hint("scale", f"your {name} is exactly the true one divided by {key}, entry by entry: a factor "
+                                 f"{key} is missing from its chain")
+    return None
+
+
 def _other_gradient_hint(mine: np.ndarray, tensor: str, forward: Callable[..., np.ndarray], x: np.ndarray,
-                         params: dict[str, np.ndarray], v: np.ndarray) -> Hint | None:
+                         params: dict[str, np.ndarray], v: np.ndarray, right: dict[str, bool]) -> Hint | None:
     """Your d{tensor} holds the values of another gradient of the same size (db's in dW, say): the results of a
-    split (of an augmented matrix, a stacked array) taken in the wrong order."""
+    split (of an augmented matrix, a stacked array) taken in the wrong order when that other gradient is wrong too,
+    or a gradient computed from the other one (`right` says which others are right)."""
     others = {"x": x, **params}
     for other, value in others.items():
         if other == tensor or value.size != mine.size or value.size < 1:
             continue
         numerical = numerical_gradient(layer_loss(forward, x, params, v, other), value.shape)
+        if np.any(numerical) and close(mine.ravel(), numerical.ravel()) and right.get(other):
+            return Hint("swapped", f"your d{tensor} holds the values of d{other} (which is right): d{tensor} is "
+                                   f"computed from d{other} (a sum of its rows or columns, say), or from what d{other} "
+                                   f"is made of; each gradient follows from dout and the cache by its own chain rule")
         if np.any(numerical) and close(mine.ravel(), numerical.ravel()):
             return Hint("swapped", f"your d{tensor} holds the values of d{other}: the gradients are computed, but "
                                    f"stored in each other's places (an augmented or stacked array split in the wrong "
@@ -402,9 +431,12 @@ def _probe(layer: Any, x: np.ndarray, out_shape: tuple[int, ...], forward: Calla
              f"{cols.start}:{cols.stop}] summed over channels:"]
     yours_w, expected_w = mine[n, :, rows, cols].sum(axis=0), expected[n, :, rows, cols].sum(axis=0)
     if hints.close(mine, expected):  # probes that agree show nothing; say what they rule out instead
+        if len(others) == 1:  # one output: a gradient of 1 from it is right, so another value of dout is not
+            return [f"  probe: a gradient of 1 sent from {tried[0]} lands exactly right; your dx goes wrong with other "
+                    "values of dout (rounded, capped, or compared with something)"], None
         return [f"  probe: a gradient of 1 sent from any one of {', '.join(tried)} alone lands exactly right; your dx "
-                "goes wrong only when several outputs send gradients at once (where windows overlap, their "
-                "gradients add up: +=, not =)"], None
+                "goes wrong when several outputs send gradients at once (where windows overlap, their gradients add "
+                "up: +=, not =), or with values of dout other than 1"], None
     lines += side_by_side(yours_w, expected_w, ("yours", "expected"))
     outside = mine.copy()
     outside[n, :, rows, cols] = 0

@@ -258,7 +258,11 @@ def stored_gradient_mismatch(impl: Implementation, exercise: str, tensor: str,
     if own is not None:  # not a layer: the spec runs it (a loss: forward on scores and labels, then backward)
         mine = own(layer, example)
     else:
-        out = call(layer, "forward", example["x"].copy())
+        try:
+            out = call(layer, "forward", example["x"].copy())
+        except CheckFailure as raised:  # a backward behind a forward that cannot run: unjudged, as below
+            raised.unusable_forward = True
+            raise
         if getattr(out, "shape", None) != example["dout"].shape:  # a backward behind an unusable forward: unjudged
             unusable = CheckFailure(f"on {what} your forward's output has shape {getattr(out, 'shape', None)}, "
                                     f"expected {example['dout'].shape}", tensor="shape", hint="shape")

@@ -37,9 +37,12 @@ def not_repeatable(name: str) -> str:
 def zeros(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:
     if not np.any(a) and np.any(n):
         stored = "backward must return dx" if name == "dx" else f"backward must set self.grads[{name[1:]!r}]"
+        small = np.all(np.abs(n) < 1)  # rounding toward 0 (or down, for values in [0, 1)) also gives zeros here
         return Hint("zeros", f"your {name} is all zeros: nothing was computed or stored ({stored}), or it was "
                              f"computed from values that are all zero here (an empty sum or slice, entries read "
-                             f"from the wrong place such as padding only, or a mask that is 0 here)")
+                             f"from the wrong place such as padding only, or a mask that is 0 here)"
+                             + (", or rounded to whole numbers (//, an int cast or buffer): every true value here "
+                                "is below 1 in size" if small else ""))
     return None
 
 
@@ -81,6 +84,22 @@ def clipped(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:
     return Hint("clipped", f"your {name} is the true one clipped to [-{c:.4g}, {c:.4g}]: a backward passes the "
                            "gradient on whole, however large; leave clipping to the optimizer (np.clip has no place in "
                            "backward)")
+
+
+ROUNDINGS = ((np.floor, "rounded down: a floor division // where / belongs"),
+             (np.trunc, "rounded toward 0: a cast to an integer type (astype(int), int()) on the way"),
+             (np.round, "rounded to whole numbers: an integer type on the way"))
+
+
+def rounded(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:
+    """`a` is `n` rounded to whole numbers (down, toward 0 or to the nearest), where `n` is not whole. An `a` of
+    zeros is left to `zeros`: rounding toward 0 gives zeros whenever |n| < 1, so it would prove nothing."""
+    if a.shape != n.shape or not np.any(a) or not np.all(np.isfinite(n)) or np.array_equal(n, np.round(n)):
+        return None
+    for rounding, what in ROUNDINGS:
+        if close(a, rounding(n)):
+            return Hint("dtype", f"your {name} is exactly the true one {what}")
+    return None
 
 
 def rotated(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from gradkit.checker import contract, inputs
+from gradkit.checker.guard import call
 from gradkit.checker.impl import Implementation
 from gradkit.checker.results import CannotLoad, CheckFailure, NotImplementedYet, judged_where_possible
 from gradkit.checker.setups import LayerCase, build
@@ -31,10 +32,29 @@ def check_forward_contract(impl: Implementation, case: LayerCase) -> None:
             outs[dtype] = contract.checked_forward(setup.layer, setup.x.astype(dtype), setup.out_shape, setup.formula)
         _same_in_any_memory_order(impl, case, outs[np.float64])
     except CheckFailure as failure:
+        if failure.hint == "shape" and _sides_swapped(impl, case):
+            failure.hint = "square"
+            failure.message += ("\n  hint: your output has the size a KW x KH window gives: KH and KW are swapped "
+                                "somewhere (a kernel_size pair unpacked in the other order, or a row count taken from "
+                                "KW); a window is KH rows by KW columns")
         raise _with_case(failure, case) from None
     extra = getattr(spec_of(case), "check_forward_extra", None)  # what a spec adds to the generic contract
     if extra is not None:
         extra(impl)
+
+
+def _sides_swapped(impl: Implementation, case: LayerCase) -> bool:
+    """Whether your forward's output has the shape the case gives with KH and KW swapped (and not the right one)."""
+    KH, KW = getattr(case, "KH", None), getattr(case, "KW", None)
+    if KH is None or KH == KW:
+        return False
+    swapped = case._replace(KH=KW, KW=KH)
+    try:
+        setup = build(impl, case, np.random.default_rng(case.seed))
+        shape = getattr(call(setup.layer, "forward", setup.x), "shape", None)
+        return shape == swapped.out_shape != case.out_shape
+    except Exception:  # noqa: BLE001 - a case the swap makes invalid, or student code that raises: no reading
+        return False
 
 
 def _same_in_any_memory_order(impl: Implementation, case: LayerCase, row_major: np.ndarray) -> None:

@@ -63,6 +63,40 @@ def make_layers(shapes: tuple[tuple[int, ...], ...], rng: np.random.Generator, w
     return [layer(shapes[:half]), ToyLayer({}), *bare, layer(shapes[half:])]
 
 
+def move_alike(build: Callable[[list[Any], dict[str, float]], Any], step: Callable[[Any, list[Any]], None],
+               same: Callable[[list[Any], list[Any]], bool], shapes: tuple[tuple[int, ...], ...], seed: int,
+               first: dict[str, float], second: dict[str, float], scale: float = 1.0) -> bool:
+    """Whether an optimizer built (`build(layers, kwargs)`) with keyword arguments `first` and one built with
+    `second`, each on its own copy of equal layers, stepped alternately three times on equal gradients (standard
+    normal times `scale`), leave equal parameters (`same`)."""
+    rng = np.random.default_rng(seed)
+    one = make_layers(shapes, rng)
+    other = [ToyLayer({k: v.copy() for k, v in params_of(layer).items()}) for layer in one]
+    optimizers = [build(one, first), build(other, second)]
+    for _ in range(3):
+        for a, b in zip(one, other):
+            for k in grads_of(a):
+                grads_of(a)[k][...] = grads_of(b)[k][...] = inputs.gaussian(rng, grads_of(a)[k].shape, scale)
+        for optimizer, layers in zip(optimizers, (one, other)):
+            step(optimizer, layers)
+    return same(one, other)
+
+
+def settings_changed(optimizer: Any, settings: dict[str, float], steps: int) -> str | None:
+    """What to say when your steps changed a setting the constructor stored (self.lr, self.momentum, ...), None when
+    every one still holds its value (or cannot be read: where a student keeps them is open)."""
+    for name, value in settings.items():
+        try:
+            now = float(getattr(optimizer, name))
+        except Exception:  # noqa: BLE001 - a missing attribute or a student's property: nothing to read
+            continue
+        if not np.isclose(now, value, rtol=1e-12, atol=0):
+            return (f"your steps change self.{name} (from {value:g} to {now:.6g} after {steps} steps): the settings "
+                    f"stay as constructed, and step only reads them (weight decay enters the gradient, g + "
+                    f"weight_decay * w; it does not shrink lr)")
+    return None
+
+
 def stalled_layer(layers: list[Any], start: list[dict[str, np.ndarray]],
                   expected: list[dict[str, np.ndarray]]) -> tuple[str, str] | None:
     """(hint id, why) when a layer that should have moved kept every parameter as it was while an earlier layer moved (or a

@@ -25,7 +25,7 @@ from gradkit.checker.refit import refitted
 from gradkit.checker.results import CheckFailure, StudentCodeError
 from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds
-from gradkit.checker.toy_layers import (GRADS_WRITTEN, Bare, ToyLayer, check_any_memory_order,
+from gradkit.checker.toy_layers import (GRADS_WRITTEN, Bare, ToyLayer, move_alike, settings_changed, check_any_memory_order,
                                         check_any_parameter_names, check_grads_left_alone, check_grads_read_by_key,
                                         check_optimizers_independent,
                                         grads_of as _grads, make_layers, params_of as _params, replayed,
@@ -567,6 +567,10 @@ def _averages_hint(impl: Implementation, case: AdamCase) -> tuple[str, str] | No
     if recorded is None:
         return None
     optimizer, seen = recorded
+    changed = settings_changed(optimizer, {name: getattr(case, name) for name in
+                                           ("lr", "beta1", "beta2", "eps", "weight_decay")}, len(seen["move"]))
+    if changed:
+        return "hyperparameter", changed
     seen["g"] = [grad + case.weight_decay * w for grad, w in zip(seen["grad"], seen["w"])]
     try:
         same = np.shares_memory(optimizer.m[0][key], optimizer.v[0][key])
@@ -635,6 +639,18 @@ def _step_factors(seen: dict[str, list[np.ndarray]], case: AdamCase) -> tuple[st
         ((1 - b1**ts) / (1 - b2**ts) ** 0.5, "no bias correction at all: divide m by 1 - beta1**t and v by 1 - "
                                              "beta2**t"),
         (1 - b1**ts, "m is not bias-corrected: m_hat = m / (1 - beta1**t)"),
+        ((1 - b2**ts) ** 0.5, "v is not bias-corrected: v_hat = v / (1 - beta2**t)"),
+        ((1 - b1**ts) ** 2 / (1 - b2**ts), "the bias corrections are inverted: m and v are multiplied by (1 - "
+                                           "beta**t) where they are divided (m_hat = m / (1 - beta1**t), v_hat = v / "
+                                           "(1 - beta2**t)), or a folded step size is upside down (it is lr * sqrt(1 "
+                                           "- beta2**t) / (1 - beta1**t))"),
+        ((1 - b2) ** (ts / 2) / (1 - b1) ** ts * (1 - b1**ts) / (1 - b2**ts) ** 0.5,
+         "the power is on the wrong term: (1 - beta1)**t where the correction is 1 - beta1**t (and (1 - beta2)**t "
+         "for 1 - beta2**t)"),
+        ((1 - b1**ts) / (1 - b2**ts), "m_hat divides by 1 - beta2**t: each correction uses its own beta, m_hat = m / "
+                                      "(1 - beta1**t)"),
+        (((1 - b2**ts) / (1 - b1**ts)) ** 0.5, "v_hat divides by 1 - beta1**t: each correction uses its own beta, "
+                                               "v_hat = v / (1 - beta2**t)"),
         ((1 - b1**ts) / (1 - b1**(ts + 1)) * ((1 - b2**(ts + 1)) / (1 - b2**ts)) ** 0.5,
          "the corrections use t + 1: the count runs one ahead (advance t once per step, before the corrections, "
          "starting from 0)"),
@@ -863,19 +879,9 @@ def check_trainer_use(impl: Implementation, case: AdamCase) -> None:
 
 
 def _move_alike(impl: Implementation, case: Any, first: dict[str, float], second: dict[str, float]) -> bool:
-    """Whether an optimizer built with keyword arguments `first` and one built with `second`, each on its own copy of
-    equal layers, stepped alternately three times on equal gradients, leave equal parameters."""
-    rng = np.random.default_rng(case.seed)
-    one = make_layers(case.shapes, rng)
-    other = [ToyLayer({k: v.copy() for k, v in _params(layer).items()}) for layer in one]
-    optimizers = [construct(impl.Adam, one, **first), construct(impl.Adam, other, **second)]
-    for _ in range(3):
-        for a, b in zip(one, other):
-            for k in _grads(a):
-                _grads(a)[k][...] = _grads(b)[k][...] = inputs.gaussian(rng, _grads(a)[k].shape, 1e-7)
-        for optimizer, layers in zip(optimizers, (one, other)):
-            _step(optimizer, layers)
-    return _same_params(one, other)
+    """Whether Adam(**first) and Adam(**second) move equal layers alike (`toy_layers.move_alike`)."""
+    return move_alike(lambda layers, kwargs: construct(impl.Adam, layers, **kwargs), _step, _same_params,
+                      case.shapes, case.seed, first, second, scale=1e-7)
 
 
 def check_defaults(impl: Implementation, case: AdamCase) -> None:

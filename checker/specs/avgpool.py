@@ -337,7 +337,11 @@ def forward_scale_hint(config: dict[str, int], x_shape: tuple[int, ...], ratio: 
     if not config.get("global_pool"):
         return None
     C, H, W = x_shape[1:]
-    counts = [(H * H, f"H*H = {H * H}"), (W * W, f"W*W = {W * W}"),
+    precedence = "sum / H * W is (sum / H) * W: parenthesise, sum / (H * W)"
+    counts = [(H / W, f"H and then multiplied by W ({precedence})" if H != W else
+               f"nothing: it is the sum (or it was divided by H and then multiplied by W: {precedence})"),
+              (W / H, f"W and then multiplied by H (sum / W * H is (sum / W) * H: parenthesise, sum / (W * H))"),
+              (H * H, f"H*H = {H * H}"), (W * W, f"W*W = {W * W}"),
               (C * H * W, f"C*H*W = {C * H * W}, the size of a whole image (x[0].size): each channel has its own mean"),
               (DEFAULT_AREA, f"{DEFAULT_AREA}, the area of the default {DEFAULT_KERNEL}x{DEFAULT_KERNEL} kernel_size"),
               (1, "nothing (a sum)")]

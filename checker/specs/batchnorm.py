@@ -703,7 +703,9 @@ def check_running_statistics(impl: Implementation, case: RunningCase) -> None:
                 break
         c = _first_difference(mine[name], want[name])
         if hint is None and case.steps == 1:
-            hint, why = _blended(name, mine[name][c], start[index][c], batches[0][:, c], case.momentum) or (hint, why)
+            other = ("running_mean", "running_var")[1 - index]
+            hint, why = _blended(name, mine[name][c], (start[index][c], start[1 - index][c], mine[other][c]),
+                                 batches[0][:, c], case.momentum) or (hint, why)
         raise CheckFailure(
             f"{CLS}.forward (training mode) left {name} wrong {when}\n"
             f"  {name}[{c}]: {yours_and(mine[name][c], want[name][c])} (it started at "
@@ -712,15 +714,26 @@ def check_running_statistics(impl: Implementation, case: RunningCase) -> None:
     _running_statistics_stay_float64(impl, case)
 
 
-def _blended(name: str, mine: float, started: float, values: np.ndarray,
+def _blended(name: str, mine: float, starts: tuple[float, float, float], values: np.ndarray,
              momentum: float) -> tuple[str | None, str] | None:
-    """(hint id, why): what statistic of one channel's `values` (N, H, W) your single update blended in, read back
-    from your running value, (mine - (1 - momentum) * started) / momentum, and named when it is a known one."""
+    """(hint id, why): what your single update of one channel blended: the old value carried over (the other running
+    statistic's, before or after its own update: `starts` = (this one's start, the other's start, the other's value
+    now)), or the statistic of `values` (N, H, W) read back from your running value, (mine - (1 - momentum) * start)
+    / momentum, and named when it is a known one."""
     if not momentum:
         return None
-    took = (mine - (1 - momentum) * started) / momentum
+    started, *others = starts
     count = values.size
     biased = float(values.var())
+    statistic = float(values.mean()) if name == "running_mean" else biased * count / max(count - 1, 1)
+    carried = (mine - momentum * statistic) / (1 - momentum) if momentum < 1 and count > 1 else None
+    for other in others if carried is not None else ():
+        if abs(carried - other) <= 1e-9 * max(1.0, abs(other)) and abs(other - started) > 1e-6:
+            theirs = "running_var" if name == "running_mean" else "running_mean"
+            return "running_stats", (f"your {name} update carries over {theirs} ({other:.6g}) where its own old value "
+                                     f"({started:.6g}) belongs: {name} = (1 - momentum) * {name} + momentum * batch "
+                                     f"statistic; the statistic it blended in is right")
+    took = (mine - (1 - momentum) * started) / momentum
     whole = count / (count - 1) * ((1 - momentum) * started + momentum * biased) if count > 1 else None
     if name == "running_var" and whole is not None and abs(mine - whole) <= 1e-9 * max(1.0, abs(whole)):
         return "unbiased_var", (f"your running_var is M / (M - 1) * ((1 - momentum) * running_var + momentum * "
@@ -735,11 +748,14 @@ def _blended(name: str, mine: float, started: float, values: np.ndarray,
     right = "the batch mean" if name == "running_mean" else "the unbiased batch variance"
     if named == [right]:
         return None  # the statistic is right: the blend itself is not
-    said = f"{took:.6g}, that is {' or '.join(named)}" if named else f"{took:.6g}"
+    if not named:  # the old value carried over may be the wrong one as well: say what the arithmetic reads
+        return None, (f"read as (1 - momentum) * old {name} + momentum * s, your update took s = {took:.6g}, where "
+                      f"{right} is {readings[right]:.6g}: the statistic blended in, or the old value carried over, is "
+                      f"not the contract's ({RULE})")
     hint = ("eps" if any("eps" in what for what in named) else "unbiased_var" if any("biased" in what for what in named)
-            else "running_stats" if named else None)
-    return hint, (f"your update blended in {said}, where {right} is {readings[right]:.6g} ({RULE}; eps belongs only "
-                  "in the normalisation's square root)")
+            else "running_stats")
+    return hint, (f"your update blended in {took:.6g}, that is {' or '.join(named)}, where {right} is "
+                  f"{readings[right]:.6g} ({RULE}; eps belongs only in the normalisation's square root)")
 
 
 def _running_statistics_stay_float64(impl: Implementation, case: RunningCase) -> None:

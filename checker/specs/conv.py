@@ -179,19 +179,32 @@ def window(case: Case, position: tuple[int, ...]) -> tuple[slice, slice]:
 
 
 def probe_hint(yours: np.ndarray, expected: np.ndarray) -> Hint | None:
-    """What the probe window says first: a kernel rotated by 180 degrees."""
-    return probe_rotated(yours, expected)
+    """What the probe window says first: a kernel rotated by 180 degrees (np.rot90 without axes= is a usual way)."""
+    found = probe_rotated(yours, expected)
+    if found is None:
+        return None
+    return found._replace(text=found.text + "; note that np.rot90(W, 2) rotates W's first two axes (F and C) unless "
+                                            "given axes=(2, 3)")
 
 
 COUNTERFACTUAL_HINTS: dict[tuple[str, str], Hint] = {
     ("batch", "b"): Hint("batch", "correct for one image, wrong for several: db[f] sums dout[:, f] over the "
                                   "batch and the output pixels, db = dout.sum(axis=(0, 2, 3)); a "
                                   "dout.reshape(F, -1) of the (N, F, Ho, Wo) array mixes N with F"),
-    ("channels", "b"): Hint("channels", "correct with one filter, wrong with several: db[f] sums dout[:, f] "
-                                        "over the images and the output pixels, keeping the filter axis: "
-                                        "db = dout.sum(axis=(0, 2, 3)); a dout.reshape(F, -1) of the "
-                                        "(N, F, Ho, Wo) array mixes N with F"),
+    ("channels", "b"): Hint("channels", "correct with one channel and one filter, wrong with more: db[f] sums "
+                                        "dout[:, f] over the images and the output pixels, once (not once per input "
+                                        "channel), keeping the filter axis: db = dout.sum(axis=(0, 2, 3)); a "
+                                        "dout.reshape(F, -1) of the (N, F, Ho, Wo) array mixes N with F"),
 }
+
+
+def scale_hint(case: Case, tensor: str, ratio: float) -> Hint | None:
+    """Your db is C times the true one: added once per input channel (inside the loop over channels)."""
+    if tensor == "b" and case.C > 1 and abs(ratio - case.C) < 1e-6 * case.C:
+        return Hint("channels", f"your db is C = {case.C} times the true one: it is added once per input channel "
+                                "(db += ... inside the loop over channels); db[f] sums dout[:, f] over the images and "
+                                "output pixels once: db = dout.sum(axis=(0, 2, 3))")
+    return None
 
 # ---------------------------------------------------------------- stored examples
 

@@ -134,6 +134,34 @@ def build_from_config(impl: Any, config: dict[str, int]) -> Any:
     return construct(impl.Linear, config["D"], config["M"], rng=np.random.default_rng(0))
 
 
+def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarray]) -> Hint | None:
+    """Your output on a stored example read, exactly, as the right one for x's entries taken in another order: rows
+    built from a flatten that does not keep one row per example."""
+    x, W, b = example["x"], example["W"], example["b"]
+    layer = build_from_config(impl, config)
+    try:
+        for key in ("W", "b"):
+            layer.params[key][...] = example[key]
+        out = np.asarray(call(layer, "forward", x.copy()), dtype=np.float64)
+    except (CheckFailure, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    N, D = x.shape[0], int(np.prod(x.shape[1:]))
+    if N < 2 or out.shape != (N, W.shape[1]):
+        return None
+    orders = {"x.reshape(D, -1).T (features first)": x.reshape(D, N).T,
+              "x.T.reshape(N, -1) (transposed first)": x.T.reshape(N, D),
+              "x.reshape(N, -1, order='F') (column order)": x.reshape(N, D, order="F"),
+              "x.reshape(-1, N).T": x.reshape(-1, N).T}
+    for how, rows in orders.items():
+        if np.array_equal(rows, x.reshape(N, D)):
+            continue
+        if np.allclose(out, rows @ W + b, rtol=1e-9, atol=1e-12):
+            return Hint("layout", f"your output is the right one for rows taken as {how}: that mixes the examples' "
+                                  "entries; a batch flattens with x.reshape(N, -1), one row per example (N = "
+                                  "x.shape[0]), and dx goes back with dx.reshape(x.shape)")
+    return None
+
+
 def formula(config: dict[str, int], x_shape: tuple[int, ...]) -> str:
     return Case.out_formula
 

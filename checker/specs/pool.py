@@ -350,7 +350,11 @@ def check_ties(impl: Implementation, case: Case) -> None:
         if abs(window_dx.sum() - g) > 1e-9 * abs(g):
             ties = int(np.sum(window_x == window_x.max()))
             times = window_dx.sum() / g
-            if times > 1 and ties > 1:
+            if np.any(window_dx) and np.array_equal(window_dx, np.round(window_dx)) and g != round(g):
+                hint, why = "dtype", (f"your dx holds whole numbers where dout = {g:+.3g} is not whole: a floor "
+                                      "division // where / belongs, or a cast to an integer type (astype(int), int(), "
+                                      "an integer buffer), rounds the gradient")
+            elif times > 1 and ties > 1:
                 hint, why = "pool_all_ties", ("when several cells tie for the maximum, send the gradient to one of them "
                                               "(or split it evenly), not a full copy to each")
             elif abs(times) < 1e-9 and case.overlapping and _later_window_shares_the_maximum(case, x[n, c], i, j):

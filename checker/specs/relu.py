@@ -197,6 +197,11 @@ def dx_hint(dx: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:
                                 "at x > 0 were set; start from zeros (np.zeros_like(x)), or write dout * (x > 0)")
         return Hint("mask", "your dx is not zero where x < 0: dx must be 0 there, dout where x > 0 (the mask from "
                             "the forward input x, cached in forward, not from dout; a dx started from zeros)")
+    blocked = pos & (dout < 0)
+    if blocked.any() and np.allclose(dx, dout * pos * (dout > 0), rtol=1e-6, atol=0):
+        return Hint("mask", "your dx is 0 where dout < 0, even where x > 0: a negative gradient is blocked too (as "
+                            "guided backpropagation does); ReLU passes dout whole, of either sign, where x > 0: "
+                            "dx = dout * (x > 0)")
     if pos.any() and np.allclose(dx[pos], dout[pos] * x[pos], rtol=1e-6):
         return Hint("mask", "where x > 0 your dx is dout times x (the output): the derivative of max(x, 0) is 1 "
                             "there, so multiply dout by the mask (x > 0), not by the output")

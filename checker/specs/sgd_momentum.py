@@ -21,7 +21,7 @@ from gradkit.checker.results import CheckFailure, StudentCodeError
 from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds
 from gradkit.checker.textmaps import yours_and
-from gradkit.checker.toy_layers import (GRADS_WRITTEN, Bare, ToyLayer, check_any_memory_order,
+from gradkit.checker.toy_layers import (GRADS_WRITTEN, Bare, ToyLayer, move_alike, settings_changed, check_any_memory_order,
                                         check_any_parameter_names, check_grads_left_alone, check_grads_read_by_key,
                                         check_optimizers_independent,
                                         grads_of as _grads, make_layers, params_of as _params, replayed,
@@ -209,7 +209,11 @@ def _velocity_hint(impl: Implementation, case: SGDCase) -> tuple[str, str] | Non
                                lambda: _grads(layers[0]), ("velocities",))
     if recorded is None:
         return None
-    seen = recorded[1]
+    optimizer, seen = recorded
+    changed = settings_changed(optimizer, {"lr": case.lr, "momentum": case.momentum,
+                                           "weight_decay": case.weight_decay}, len(seen["move"]))
+    if changed:
+        return "hyperparameter", changed
     seen["v"] = seen.pop("velocities")
     if not seen["v"][-1].any():
         return None  # the velocity is kept elsewhere: nothing to read
@@ -610,19 +614,9 @@ def _fill(layers: list[ToyLayer], rng: np.random.Generator, rebind: bool) -> Non
 
 
 def _move_alike(impl: Implementation, case: Any, first: dict[str, float], second: dict[str, float]) -> bool:
-    """Whether an optimizer built with keyword arguments `first` and one built with `second`, each on its own copy of
-    equal layers, stepped alternately three times on equal gradients, leave equal parameters."""
-    rng = np.random.default_rng(case.seed)
-    one = make_layers(case.shapes, rng)
-    other = [ToyLayer({k: v.copy() for k, v in _params(layer).items()}) for layer in one]
-    optimizers = [construct(impl.SGDMomentum, one, **first), construct(impl.SGDMomentum, other, **second)]
-    for _ in range(3):
-        for a, b in zip(one, other):
-            for k in _grads(a):
-                _grads(a)[k][...] = _grads(b)[k][...] = inputs.gaussian(rng, _grads(a)[k].shape)
-        for optimizer, layers in zip(optimizers, (one, other)):
-            _step(optimizer, layers)
-    return _same_params(one, other)
+    """Whether SGDMomentum(**first) and SGDMomentum(**second) move equal layers alike (`toy_layers.move_alike`)."""
+    return move_alike(lambda layers, kwargs: construct(impl.SGDMomentum, layers, **kwargs), _step, _same_params,
+                      case.shapes, case.seed, first, second)
 
 
 def check_defaults(impl: Implementation, case: SGDCase) -> None:

@@ -138,6 +138,15 @@ def _wrong_losses(scores: np.ndarray, y: np.ndarray) -> list[tuple[float, Hint]]
         (-log_p.sum(axis=1).mean(), "indexing",
          "your loss sums -log p over all K classes of each row: only the true class counts, -log p[n, y[n]]"),
     ]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        others = np.log1p(-np.exp(log_p))  # log(1 - p): binary cross-entropy's term for the classes not labelled
+        others[rows, y] = 0.0
+        binary = -(log_p[rows, y] + others.sum(axis=1)).mean()
+    if np.isfinite(binary):
+        candidates.append((binary, "no_softmax",
+                           "your loss adds -log(1 - p) for every other class: that is a binary cross-entropy per "
+                           "class (sigmoid outputs); softmax cross-entropy is -log p[n, y[n]] alone, the other "
+                           "classes enter through the softmax's normalisation"))
     K = s.shape[1]
     for step, words in ((-1, "y - 1: the labels already count from 0"), (1, "y + 1: the labels count from 0")):
         candidates.append((-log_p[rows, (y + step) % K].mean(), "indexing",
@@ -418,13 +427,22 @@ def check_huge_scores(impl: Implementation, case: Case) -> None:
     loss_fn = construct(impl.SoftmaxCrossEntropy)
     base = checked_loss(loss_fn, scores, y)
     d_base = checked_dscores(loss_fn, scores)
+    losses_finite = False  # set once every loss on huge scores came back finite: then only a dscores failed
     try:
         checked_loss(loss_fn, scores * HUGE, y)
+        checked_loss(construct(impl.SoftmaxCrossEntropy), scores + HUGE, y)
+        losses_finite = True
         checked_dscores(loss_fn, scores * HUGE)
         shifted = checked_loss(loss_fn, scores + HUGE, y)
         d_shifted = checked_dscores(loss_fn, scores + HUGE)
     except CheckFailure as failure:
         what = str(failure).replace(f": {NOT_FINITE_ADVICE}", "")  # the hint below says what to do, and why
+        if losses_finite and failure.tensor == "dscores":  # the forward's shift holds; backward breaks on its own
+            raise CheckFailure(
+                f"with scores of about 1e4: {what}\n  hint: your loss stays finite on these scores and your dscores "
+                "does not, so backward breaks on its own: it divides by (or takes the log of) a probability that "
+                "underflows to 0 here; dscores = (softmax(scores) - one_hot(y)) / N has no such division",
+                tensor="dscores", hint="overflow") from None
         raise CheckFailure(f"with scores of about 1e4: {what}\n  hint: {_overflow_advice(impl, scores * HUGE, y)}",
                            tensor="loss", hint="overflow") from None
     if abs(shifted - base) > 1e-6 * max(1.0, abs(base)):
