@@ -76,7 +76,8 @@ def _squeezed(yours: tuple[int, ...], expected: tuple[int, ...], like_x: bool = 
         return ("\n  hint: your output lost axes of size 1: a flatten (ravel, flatten, reshape(-1)) never reshaped back, or "
                 "a .squeeze() (it removes every axis of size 1, N or C too); reshape to the expected shape")
     return ("\n  hint: your output lost axes of size 1: .squeeze() removes every axis of size 1 (N or C too, when they are "
-            "1), not only the ones you mean; reshape to the expected shape, or reduce over explicit axes")
+            "1), not only the ones you mean, and a reduction without keepdims=True (x.max(axis=(2, 3))) drops the "
+            "axes it reduces, even where the result should keep them with length 1; reshape to the expected shape")
 
 
 def require_dtype(value: np.ndarray, dtype: np.dtype, label: str, what: str, tensor: str = "dtype") -> None:
@@ -197,10 +198,13 @@ def checked_backward(layer: Any, dout: np.ndarray, x: np.ndarray, only: str | No
     dx = require_array(returned, label, "dx")
     named = "dx" if only else "shape"  # a contract test reports the kind of mistake, a gradient test its tensor
     if dx.shape != x.shape and dx.ndim == x.ndim and 0 in dx.shape:
+        padded = dx.ndim == 4  # an image layer's padded gradient, cropped to nothing
         raise CheckFailure(
             f"{label} returned an empty dx of shape {dx.shape}; expected the shape of x, {x.shape}\n"
-            "  hint: crop the padded gradient with dx_pad[:, :, p:p+H, p:p+W]; [p:-p] is empty when p = 0",
-            tensor=named, hint="border",
+            + ("  hint: crop the padded gradient with dx_pad[:, :, p:p+H, p:p+W]; [p:-p] is empty when p = 0" if padded
+               else "  hint: a boolean index (dout[mask]) keeps only the selected entries, in one flat axis, and "
+                    "none were selected here; keep x's shape with dout * mask or np.where(mask, dout, 0)"),
+            tensor=named, hint="border" if padded else "shape",
         )
     shorter = dx.ndim == x.ndim == 4 and dx.shape[:2] == x.shape[:2] and all(
         a <= b for a, b in zip(dx.shape[2:], x.shape[2:]))
@@ -210,7 +214,14 @@ def checked_backward(layer: Any, dout: np.ndarray, x: np.ndarray, only: str | No
         "crop the padding with [:, :, p:p+H, p:p+W] (H for the rows, W for the columns)"
         if shorter else ""), tensor=named)
     require_dtype(dx, x.dtype, label, "dx", tensor="dx" if only else "dtype")
-    require_finite(dx, label, "dx")
+    try:
+        require_finite(dx, label, "dx")
+    except CheckFailure as failure:
+        if np.all(np.isfinite(dout)) and np.all(np.isfinite(x)):
+            failure.message += ("\n  hint: dout and x are finite, so backward divided by 0 (or overflowed): a "
+                                "division by an array that holds zeros, such as a mask (dout / mask where dout * mask "
+                                "belongs) or a cached output")
+        raise
     return dx.copy(), ({} if only == "x" else checked_grads(layer, label))
 
 
@@ -389,8 +400,11 @@ def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_sha
         if np.abs(twice - 2 * once).max(initial=0) > rtol * scale:
             quadratic = np.abs(twice - 4 * once).max(initial=0) <= 1e-6 * scale
             cap = float(np.abs(twice).max(initial=0))  # twice is 2 * once with the entries beyond some cap capped
-            capped = bool(np.any(np.abs(2 * once) > cap * (1 + 1e-6))) and np.allclose(
+            capped = bool(np.any(np.abs(2 * once) > cap * (1 + 1e-6))) and twice.size > 1 and np.allclose(
                 twice, np.clip(2 * once, -cap, cap), rtol=1e-9, atol=0)
+            offset = (2 * once - twice).ravel()  # dx = dout * a + c gives c here
+            constant = (not quadratic and offset.size > 0 and np.allclose(offset, offset[0], rtol=1e-9, atol=0)
+                        and abs(offset[0]) > rtol * scale)
             whole = (np.any(once) and not np.array_equal(dout, np.round(dout))
                      and all(np.array_equal(a, np.round(a)) for a in (once, twice)))
             why = ("it gave 4 times: dout enters twice, through something computed from dout (a gradient of this "
@@ -400,6 +414,8 @@ def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_sha
                    "gradient" if whole else
                    f"the entries of {name} beyond {cap:.4g} were capped there: it is clipped (np.clip, np.minimum); a "
                    "backward passes the gradient on whole" if capped else
+                   f"every entry of {name} holds a constant {offset[0]:+.4g} that does not scale with dout: something "
+                   "is added or subtracted (a missing parenthesis: dout / 1 - p is (dout / 1) - p)" if constant else
                    "is dout ignored, or is a constant added?")
             raise CheckFailure(
                 f"{label} is not linear in dout: backward(2 * dout) did not give twice {name}; every gradient must be "

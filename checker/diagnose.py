@@ -251,7 +251,7 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
         lines.append(f"  numerical {name}:\n{np.array2string(numerical, precision=4)}")
 
     alias = aliased_grads_hint(layer)
-    hint = (Hint("mutation", alias) if alias else None) or (
+    hint = (Hint("mutation", alias) if alias else None) or _rounding_hint(layer, x, v, tensor, out.shape, numerical) or (
             _narrow_cache_hint(layer, x, v, tensor, forward, params, out.shape) or hints.zeros(mine, numerical, name)
             or hints.rounded(mine, numerical, name) or _times_param_hint(mine, numerical, params, name)
             or hints.ratio(mine, numerical, name, batch=getattr(case, "N", None)))
@@ -274,7 +274,8 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
     if tensor != "x" and hasattr(spec, "param_grad_hint"):
         hint = hint or spec.param_grad_hint(tensor, mine, v, x)
     hint = hint or _quadratic_hint(layer, x, v, tensor, out.shape) or _other_gradient_hint(
-        mine, tensor, forward, x, params, v, right)
+        mine, tensor, forward, x, params, v, right) or _masked_dx_hint(mine, numerical, x, tensor) or (
+        _skipped_example_hint(mine, numerical, forward, x, params, v, tensor))
     hint = hint or counterfactual_hint(impl, case, tensor)
     if alias:  # the weights themselves were overwritten: whatever known mistake the numbers resemble, this is why
         lines.append(f"  hint: {alias}")
@@ -330,6 +331,69 @@ def _times_param_hint(mine: np.ndarray, numerical: np.ndarray, params: dict[str,
         if np.all(value != 0) and close(mine, numerical / value):
             return Hint("scale", f"your {name} is exactly the true one divided by {key}, entry by entry: a factor "
                                  f"{key} is missing from its chain")
+    return None
+
+
+def _rounding_hint(layer: Any, x: np.ndarray, v: np.ndarray, tensor: str, out_shape: tuple[int, ...],
+                   numerical: np.ndarray) -> Hint | None:
+    """Your d{tensor} comes out rounded to whole numbers: seen on a dout scaled so that the true gradient's entries
+    reach about 100 (a gradient below 1 rounds to zeros, which would prove nothing)."""
+    top = float(np.abs(numerical).max(initial=0))
+    if top == 0 or not np.all(np.isfinite(numerical)):
+        return None
+    k = 100.37 / top  # not a whole factor: the scaled true gradient is not whole either
+    try:
+        checked_forward(layer, x, out_shape, "", keep_input=False)
+        dx, grads = checked_backward(layer, k * v, x, only=tensor)
+    except CheckFailure:
+        return None
+    scaled = dx if tensor == "x" else grads.get(tensor)
+    if scaled is None:
+        return None
+    found = hints.rounded(scaled, k * numerical, f"d{tensor}")
+    return found and Hint(found.id, found.text + " (seen with dout scaled so that the true gradient reaches about 100)")
+
+
+def _masked_dx_hint(mine: np.ndarray, numerical: np.ndarray, x: np.ndarray, tensor: str) -> Hint | None:
+    """Your dx is the true one where x > 0 and 0 elsewhere: an activation's mask applied inside this layer."""
+    if tensor != "x" or mine.shape != x.shape:
+        return None
+    kept = x > 0
+    if not (np.any(numerical[kept]) and np.any(numerical[~kept])) or not close(mine, numerical * kept):
+        return None
+    return Hint("mask", "your dx is the true one where x > 0 and 0 where x <= 0: a rectifier's mask (x > 0) is "
+                        "applied inside this layer's backward; this layer's dx has no mask (an activation layer "
+                        "applies its own, in its own backward)")
+
+
+def _skipped_example_hint(mine: np.ndarray, true: np.ndarray, forward: Callable[..., np.ndarray], x: np.ndarray,
+                          params: dict[str, np.ndarray], v: np.ndarray, tensor: str) -> Hint | None:
+    """Your d{tensor} is the gradient with the first (or the last) example of the batch left out (a loop over the
+    batch that starts at 1, or stops one short), or with the last example standing in for the others (a cache
+    written in a loop over the batch). Each reading must differ from the true gradient (`true`) to be one."""
+    if x.shape[0] < 2:
+        return None
+    for which, index, how in (("first", 0, "a loop over the batch starting at 1 (range(1, N)), or a slice [1:]"),
+                              ("last", -1, "a loop over the batch that stops one short (range(N - 1)), or a slice "
+                                           "[:-1]")):
+        without = v.copy()
+        without[index] = 0
+        numerical = numerical_gradient(layer_loss(forward, x, params, without, tensor), mine.shape)
+        if np.any(numerical) and close(mine, numerical) and not close(numerical, true):
+            return Hint("batch", f"your d{tensor} leaves out the {which} example of the batch: {how}; every example "
+                                 f"contributes")
+    if tensor != "x":
+        last = np.zeros_like(v)
+        last[-1] = v[-1]
+        alone = numerical_gradient(layer_loss(forward, x, params, last, tensor), mine.shape)
+        repeated = np.broadcast_to(x[-1:], x.shape).copy()  # every example's input replaced by the last one's
+        paired = numerical_gradient(layer_loss(forward, repeated, params, v, tensor), mine.shape)
+        for numerical, what in ((alone, "the last example's contribution alone"),
+                                (paired, "every example's dout paired with the last example's input")):
+            if np.any(numerical) and close(mine, numerical) and not close(numerical, true):
+                return Hint("batch", f"your d{tensor} is {what}: something kept for backward (a cache such as the "
+                                     f"columns of x, written in a loop over the batch) holds only the last image; a "
+                                     f"parameter's gradient sums each example's dout times that example's own input")
     return None
 
 

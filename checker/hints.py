@@ -37,12 +37,9 @@ def not_repeatable(name: str) -> str:
 def zeros(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:
     if not np.any(a) and np.any(n):
         stored = "backward must return dx" if name == "dx" else f"backward must set self.grads[{name[1:]!r}]"
-        small = np.all(np.abs(n) < 1)  # rounding toward 0 (or down, for values in [0, 1)) also gives zeros here
         return Hint("zeros", f"your {name} is all zeros: nothing was computed or stored ({stored}), or it was "
                              f"computed from values that are all zero here (an empty sum or slice, entries read "
-                             f"from the wrong place such as padding only, or a mask that is 0 here)"
-                             + (", or rounded to whole numbers (//, an int cast or buffer): every true value here "
-                                "is below 1 in size" if small else ""))
+                             f"from the wrong place such as padding only, or a mask that is 0 here)")
     return None
 
 

@@ -32,7 +32,11 @@ def check_forward_contract(impl: Implementation, case: LayerCase) -> None:
             outs[dtype] = contract.checked_forward(setup.layer, setup.x.astype(dtype), setup.out_shape, setup.formula)
         _same_in_any_memory_order(impl, case, outs[np.float64])
     except CheckFailure as failure:
-        if failure.hint == "shape" and _sides_swapped(impl, case):
+        reading = failure.hint == "shape" and _shape_reading(impl, case)
+        if reading:
+            failure.hint, text = reading
+            failure.message += f"\n  hint: {text}"
+        elif failure.hint == "shape" and _sides_swapped(impl, case):
             failure.hint = "square"
             failure.message += ("\n  hint: your output has the size a KW x KH window gives: KH and KW are swapped "
                                 "somewhere (a kernel_size pair unpacked in the other order, or a row count taken from "
@@ -43,18 +47,63 @@ def check_forward_contract(impl: Implementation, case: LayerCase) -> None:
         extra(impl)
 
 
+def _forward_output(impl: Implementation, case: LayerCase) -> tuple[np.ndarray, np.ndarray] | None:
+    """(x, your forward's output) on the case (None if it raises or returns no array)."""
+    try:
+        setup = build(impl, case, np.random.default_rng(case.seed))
+        out = call(setup.layer, "forward", setup.x.copy())
+    except Exception:  # noqa: BLE001 - student code: no reading
+        return None
+    return (setup.x, out) if isinstance(out, np.ndarray) else None
+
+
+def _forward_shape(impl: Implementation, case: LayerCase) -> tuple[int, ...] | None:
+    """The shape your forward returns on the case (None if it raises or returns no array)."""
+    found = _forward_output(impl, case)
+    return None if found is None else found[1].shape
+
+
+def _shape_reading(impl: Implementation, case: LayerCase) -> tuple[str, str] | None:
+    """(hint id, text) when your output's wrong shape is one a known slip gives: the padding of a 'same' convolution
+    assumed instead of the layer's own, or the shape of one window (a maximum or mean taken over the window
+    positions' axes of a window view, not the window's own)."""
+    padding, KH = getattr(case, "padding", None), getattr(case, "KH", None)
+    if KH is None:
+        return None
+    found = _forward_output(impl, case)
+    if found is None or found[1].shape == case.out_shape:
+        return None
+    x, out = found
+    shape = out.shape
+    if padding is not None and KH % 2 == 1 and padding != KH // 2 and case._replace(padding=KH // 2).out_shape == shape:
+        return "border", (f"your output has the size padding = KH // 2 = {KH // 2} gives (a 'same' convolution), "
+                          f"where this layer's padding is {padding}: pad by self.padding, and the output is "
+                          "(H + 2 * padding - KH) // stride + 1 by (W + 2 * padding - KW) // stride + 1")
+    if len(shape) == 4 and shape[2:] == (case.KH, case.KW) != case.out_shape[2:] and _window_positions_reduced(
+            x, out, case):
+        return "axis", ("your output has the shape of one window, (N, C, KH, KW): the maximum (or mean) was taken over "
+                        "the window positions' axes (2, 3) of a window view (N, C, H_out, W_out, KH, KW); take it over "
+                        "the window's own axes, (4, 5) (axis=(-2, -1))")
+    return None
+
+
+def _window_positions_reduced(x: np.ndarray, out: np.ndarray, case: LayerCase) -> bool:
+    """Whether `out` (N, C, KH, KW) is the maximum or the mean of x's windows over the window positions."""
+    stride = getattr(case, "stride", 1)
+    view = np.lib.stride_tricks.sliding_window_view(x, (case.KH, case.KW), axis=(2, 3))[:, :, ::stride, ::stride]
+    return any(np.allclose(out, reduce(view, axis=(2, 3)), rtol=1e-9, atol=1e-12) for reduce in (np.max, np.mean))
+
+
 def _sides_swapped(impl: Implementation, case: LayerCase) -> bool:
     """Whether your forward's output has the shape the case gives with KH and KW swapped (and not the right one)."""
     KH, KW = getattr(case, "KH", None), getattr(case, "KW", None)
     if KH is None or KH == KW:
         return False
-    swapped = case._replace(KH=KW, KW=KH)
     try:
-        setup = build(impl, case, np.random.default_rng(case.seed))
-        shape = getattr(call(setup.layer, "forward", setup.x), "shape", None)
-        return shape == swapped.out_shape != case.out_shape
-    except Exception:  # noqa: BLE001 - a case the swap makes invalid, or student code that raises: no reading
+        swapped = case._replace(KH=KW, KW=KH).out_shape
+    except Exception:  # noqa: BLE001 - a case the swap makes invalid: no reading
         return False
+    return _forward_shape(impl, case) == swapped != case.out_shape
 
 
 def _same_in_any_memory_order(impl: Implementation, case: LayerCase, row_major: np.ndarray) -> None:

@@ -418,7 +418,7 @@ def _compare_trajectory(layers: list[Any], start: list[dict[str, np.ndarray]],
         return
     number, k = next((i, k) for i, (layer, want) in enumerate(zip(layers, expected)) for k in want
                      if not _close(_params(layer)[k], want[k]))
-    mine, want, w0 = _params(layers[number])[k], expected[number][k], start[number][k]
+    mine, want, w0 = _params(layers[number])[k].copy(), expected[number][k], start[number][k]
     hint, why = None, "compare your step with the update line by line"
     unchanged = all(np.array_equal(_params(layer)[key], w[key]) for layer, w in zip(layers, start) for key in w)
     if unchanged and moves_later is not None and moves_later():
@@ -585,6 +585,16 @@ def _averages_hint(impl: Implementation, case: AdamCase) -> tuple[str, str] | No
                                       f"{idle} is meant to live in self.{idle}, your update writes it somewhere else "
                                       f"(into self.{kept}, say: `{kept}, {idle} = self.{kept}[i][k], "
                                       f"self.{kept}[i][k]`)")
+    olds = [np.zeros(shape), *seen["v"][:-1]]
+    with np.errstate(invalid="ignore"):
+        rooted = [np.sqrt(case.beta2 * old + (1 - case.beta2) * g * g) for old, g in zip(olds, seen["g"])]
+    corrected = [r / np.sqrt(1 - case.beta2**t) + case.eps for t, r in enumerate(rooted, start=1)]  # the denominator
+    if np.any(seen["v"][-1]) and any(all(np.allclose(v, r, rtol=1e-9, atol=1e-15) for v, r in zip(seen["v"], roots))
+                                     for roots in (rooted, corrected)):
+        return "second_moment", ("your self.v holds the square root of the average after each step (or the whole "
+                                 "denominator, sqrt(v_hat) + eps): np.sqrt(v, out=v) (or v **= 0.5, then /= and += "
+                                 "on it) writes into the state, and the next step averages that; keep v = beta2 * v "
+                                 "+ (1 - beta2) * g * g and compute the denominator into a new array")
     wants = {"m": (case.beta1, 1 - case.beta1), "v": (case.beta2, 1 - case.beta2)}
     fresh = {"m": seen["g"], "v": [g * g for g in seen["g"]]}
     said = []

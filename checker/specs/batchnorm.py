@@ -458,9 +458,23 @@ def _terms_hint(dx: np.ndarray, terms: list[np.ndarray], variance: np.ndarray) -
         return f" (that is -1 x (var + eps)**{p:g}: an exponent in your chain rule is off by {p:g})" if (
             p and np.allclose(exponent, p, atol=1e-6)) else ""
 
-    reading = "; ".join(f"{name} enters with {k:+.4g} x the factor of dout" + (
-        " (its sign is flipped)" if abs(k - 1) < 1e-6 else " (left out)" if abs(k) < 1e-6 else power(i))
-        for i, (name, k) in off)
+    channels = dx.shape[1]
+
+    def why(i: int, k: float) -> str:
+        """What a term's factor k says: a sign, a term left out, a count off, or an exponent off."""
+        if abs(k - 1) < 1e-6:
+            return " (its sign is flipped)"
+        if abs(k) < 1e-6:
+            return " (left out)"
+        if abs(k + values / (values - 1)) < 1e-6:
+            return (f" (M / (M - 1) of it, M = N*H*W = {values}: a mean divided by M - 1 where it divides by M; the "
+                    "biased variance, and every mean in backward, divide by M)")
+        if channels > 1 and abs(k + 1 / channels) < 1e-6:
+            return (f" (1 / C of it, C = {channels}: the count includes the channels, N*C*H*W (dout.size) where each "
+                    "channel's mean divides by N*H*W)")
+        return power(i)
+
+    reading = "; ".join(f"{name} enters with {k:+.4g} x the factor of dout" + why(i, k) for i, (name, k) in off)
     return Hint("mean_terms", f"your dx is, per channel, a combination of dout, mean(dout) and xhat * mean(dout * xhat); "
                               f"in channel 0: {reading}; in dx = gamma / sqrt(var + eps) * (dout - mean(dout) - xhat * "
                               "mean(dout * xhat)) both enter with -1 x the factor of dout")

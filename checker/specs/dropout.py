@@ -325,6 +325,9 @@ def dx_mistake(run: NetworkRun, case: Case, masks: bool = True) -> Hint | None:
                                        "the mask: the cached mask was overwritten by the output (self.mask = out, or "
                                        "out computed into the mask's own array with out=, *= ...); keep the mask apart")
         on_kept = factor[kept & (one.dout != 0)]
+        if case.training and kept.any() and np.allclose(one.dx[kept], one.dout[kept] - case.p, rtol=1e-9, atol=1e-12):
+            return Hint("scale", "where forward kept x your dx is dout - p: dout / 1 - p is (dout / 1) - p, the "
+                                 "division first; parenthesise, dout / (1 - p)")
         if on_kept.size and np.allclose(on_kept, on_kept[0], rtol=1e-9, atol=0):
             c = float(on_kept[0])
             if not case.training:
@@ -425,11 +428,14 @@ def check_kept_entries_are_scaled(impl: Implementation) -> None:
                                tensor="out", hint="scale")
         bad = int(np.argmax(~np.isclose(factor, want, rtol=1e-9, atol=0)))
         index = tuple(int(i) for i in np.argwhere(kept)[bad])
+        shifted = np.allclose(out[kept] + p, x[kept], rtol=1e-9, atol=1e-12)
+        advice = ("every kept output is x - p: x / 1 - p is (x / 1) - p, the division first; parenthesise, "
+                  "x / (1 - p)" if shifted else
+                  "multiply x by a mask of 0s and 1s, then divide by 1 - p (one factor for every kept entry)")
         raise CheckFailure(
             f"{where}: every output must be 0 (dropped) or x / (1 - p) (kept); out[{fmt_index(index)}] = "
             f"{out[index]:+.6g} is {factor[bad]:.6g} x x[{fmt_index(index)}] = {x[index]:+.6g}, expected 0 or "
-            f"{want:.6g} x x\n  hint: multiply x by a mask of 0s and 1s, then divide by 1 - p (one factor for every "
-            f"kept entry)\n  case: x of shape {x.shape}, Dropout({p}, rng=np.random.default_rng({100 + number}))",
+            f"{want:.6g} x x\n  hint: {advice}\n  case: x of shape {x.shape}, Dropout({p}, rng=np.random.default_rng({100 + number}))",
             tensor="out", hint="scale")
 
 

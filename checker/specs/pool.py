@@ -333,7 +333,15 @@ def check_ties(impl: Implementation, case: Case) -> None:
                 f"to the maximum may share its gradient\n  case: {case}", tensor="dx", hint="pool_non_max")
         if off_max.any():
             near = np.all(window_x.max() - window_x[off_max] <= 2 * NEAR_TIE)
-            why = ("compare exactly, x == max, never with a tolerance: that cell is a hair below the maximum" if near
+            corner = bool(np.argwhere(window_dx != 0).tolist() == [[0, 0]]) and _always_lands(impl, case, _first)
+            minimum = (not corner and np.all(window_x[window_dx != 0] == window_x.min())
+                       and _always_lands(impl, case, np.argmin))
+            why = ("it went to the window's first (top-left) cell, and so it does wherever the maximum is: the position "
+                   "is never updated (an index recorded before the running maximum changes, or set once outside the "
+                   "scan): record the position together with every new maximum" if corner else
+                   "it went to the window's minimum, and so it does on other windows: np.argsort sorts ascending, so "
+                   "its index 0 (like argmin) is the smallest; take np.argmax (or argsort()[-1])" if minimum else
+                   "compare exactly, x == max, never with a tolerance: that cell is a hair below the maximum" if near
                    else "the cell that got it is plainly below the maximum: check how you find the maximum's position "
                         "(one argmax of the whole window, turned into a row and column with np.unravel_index; a "
                         "running best that is updated whenever a larger value comes), where you send it (the grid of "
@@ -372,6 +380,36 @@ def check_ties(impl: Implementation, case: Case) -> None:
                 f"({_maxima(window_x, ties)})\n  your dx:  {_fmt(window_dx)}\n"
                 f"  hint: {why}\n  case: {case}", tensor="dx", hint=hint,
             )
+
+
+def _first(window: np.ndarray) -> int:
+    return 0
+
+
+def _always_lands(impl: Implementation, case: Case, cell: Any) -> bool:
+    """Whether, on distinct values, the gradient of each of a few windows lands whole on the flat cell `cell(window)`
+    (the first cell, the minimum) where that is not the maximum."""
+    rng = np.random.default_rng(case.seed + 1)
+    x = inputs.distinct(rng, case.x_shape)
+    layer = construct(impl.MaxPool2D, (case.KH, case.KW), case.stride)
+    out = checked_forward(layer, x, case.out_shape, case.out_formula)
+    seen = 0
+    for n, c, i, j in np.argwhere(np.ones(out.shape, dtype=bool))[:8]:
+        rows, cols = _tie_window(case, i, j)
+        window = x[n, c, rows, cols]
+        target = int(cell(window))
+        if window.size < 2 or np.argmax(window) == target:
+            continue
+        dout = np.zeros(out.shape)
+        dout[n, c, i, j] = 1.0
+        fresh = construct(impl.MaxPool2D, (case.KH, case.KW), case.stride)
+        checked_forward(fresh, x, case.out_shape, case.out_formula)
+        dx, _ = checked_backward(fresh, dout, x)
+        r, q = np.unravel_index(target, window.shape)
+        if dx[n, c, rows.start + r, cols.start + q] != 1.0 or np.count_nonzero(dx) != 1:
+            return False
+        seen += 1
+    return seen > 0
 
 
 def _later_window_shares_the_maximum(case: Case, image: np.ndarray, i: int, j: int) -> bool:

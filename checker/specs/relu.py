@@ -106,19 +106,23 @@ def _large_values_pass(impl: Any) -> None:
         right = False
     if not right:
         return  # wrong on ordinary values too: the forward-value test charges that (one mistake, one charge)
-    x = np.array([6.5, 7.0, 10.0, 100.0, 1e4, -7.0, -100.0])
+    x = np.array([6.5, 7.0, 10.0, 100.0, 1e4, 1e39, 1e300, -7.0, -100.0])  # 1e39: beyond float32's largest
     out = contract.require_array(call(construct(impl.ReLU), "forward", x.copy()), "ReLU.forward", "the output")
     want = np.maximum(x, 0)
-    if out.shape != x.shape or np.allclose(out, want, rtol=1e-12, atol=0):
-        return
-    bad = int(np.argmax(~np.isclose(out, want, rtol=1e-12, atol=0)))
-    capped = np.allclose(out, np.minimum(want, 6.0))
+    with np.errstate(invalid="ignore"):
+        if out.shape != x.shape or np.allclose(out, want, rtol=1e-12, atol=0):
+            return
+        bad = int(np.argmax(~np.isclose(out, want, rtol=1e-12, atol=0)))
+        capped = np.allclose(out, np.minimum(want, 6.0))
+        single = np.allclose(out, np.minimum(want, float(np.finfo(np.float32).max)), rtol=1e-7, atol=0)
     why = ("that is ReLU6, min(max(x, 0), 6): ReLU has no ceiling" if capped else
+           "your float64 output is capped at float32's largest value, 3.4e38 (a clip at np.finfo(np.float32).max): "
+           "ReLU has no ceiling, in any dtype" if single else
            "ReLU passes every positive value through unchanged, however large")
     raise CheckFailure(
         f"ReLU.forward is wrong for large inputs: ReLU({x[bad]:g}) gave {out[bad]:.6g}, expected {want[bad]:g}\n"
         f"  hint: {why}; use np.maximum(x, 0)\n  case: x = {np.array2string(x, max_line_width=400)}",
-        tensor="out", hint="ceiling" if capped else None)
+        tensor="out", hint="ceiling" if capped or single else None)
 
 
 def check_backward_extra(impl: Any) -> None:
@@ -172,6 +176,14 @@ def dx_hint(dx: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:
     """ReLU's dx read as dout times a slope on each side of 0: the slopes say what the code computed."""
     neg, pos = x < 0, x > 0
     leak = neg & (dx != 0)
+    sides = _slopes(dx, dout, pos), _slopes(dx, dout, neg)
+    if sides[0] is not None and abs(sides[0] - 1) > 1e-6 and (sides[1] is None or abs(sides[1] + 0.5) < 1e-6):
+        precedence = abs(sides[0] - 1.5) < 1e-6  # sign(x) + 1 / 2 = sign(x) + 0.5: 1.5 above 0, -0.5 below
+        below = " (and -0.5 x dout where x < 0)" if sides[1] is not None else ""
+        return Hint("mask", f"where x > 0 your dx is {sides[0]:.4g} x dout" + (
+            f"{below}: as dout * (sign(x) + 1 / 2) gives, which is sign(x) + 0.5; parenthesise, (sign(x) + 1) / 2, or "
+            "use x > 0" if precedence else
+            ": ReLU's slope there is 1, so dx = dout where x > 0, else 0"))
     if neg.any() and pos.any() and np.allclose(dx, dout * neg, rtol=1e-6, atol=0):
         return Hint("mask", "your dx is dout where x < 0 and 0 where x > 0: the mask is inverted; dx = dout where "
                             "x > 0, else 0")
@@ -206,6 +218,15 @@ def dx_hint(dx: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:
         return Hint("mask", "where x > 0 your dx is dout times x (the output): the derivative of max(x, 0) is 1 "
                             "there, so multiply dout by the mask (x > 0), not by the output")
     return None
+
+
+def _slopes(dx: np.ndarray, dout: np.ndarray, where: np.ndarray) -> float | None:
+    """The one slope dx / dout shared by every entry of `where` with dout != 0, or None (none, or several)."""
+    seen = where & (dout != 0)
+    if not seen.any():
+        return None
+    slope = dx[seen] / dout[seen]
+    return float(slope[0]) if np.allclose(slope, slope[0], rtol=1e-6, atol=0) else None
 
 
 def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarray]) -> Hint | None:

@@ -194,6 +194,10 @@ DECAY_READINGS = [
     (lambda w: w * w, "w**2: add the penalty's gradient, weight_decay * w"),
     (lambda w: 2 * w, "2 * w, the gradient of weight_decay * w**2: the contract's penalty is weight_decay / 2 * "
                       "w**2, whose gradient is weight_decay * w"),
+    (lambda w: np.full_like(w, np.linalg.norm(w)), "||w||, the norm of the whole array (one number for every entry): "
+                                                   "the decay is entry by entry, weight_decay * w"),
+    (lambda w: np.full_like(w, np.sum(w * w)), "||w||**2, the squared norm of the whole array (one number for every "
+                                               "entry): the decay is entry by entry, weight_decay * w"),
 ]
 
 
@@ -221,6 +225,12 @@ def _velocity_hint(impl: Implementation, case: SGDCase) -> tuple[str, str] | Non
                                 "momentum * v - lr * (g + weight_decay * w)")
     olds = [np.zeros(shape), *seen["v"][:-1]]
     fresh = [g + case.weight_decay * w for g, w in zip(seen["grad"], seen["w"])]
+    later_right = all(np.allclose(v, case.momentum * old - case.lr * f, rtol=1e-9, atol=1e-12)
+                      for old, v, f in zip(olds[1:], seen["v"][1:], fresh[1:]))
+    if case.lr != 1 and later_right and np.allclose(seen["v"][0], -fresh[0], rtol=1e-9, atol=1e-12):
+        return "scale", ("your first velocity is -(g + weight_decay * w), without lr, and every later one follows the "
+                         "contract: the first step starts v from the gradient itself (v = -g when v is still 0); "
+                         "it is the same update as every step, v = momentum * v - lr * (g + weight_decay * w) with v = 0")
     said = averages.verdict(velocity, olds, seen["v"], fresh)
     if said is None:
         if all(np.allclose(move, v, rtol=1e-9, atol=1e-12) for move, v in zip(seen["move"], seen["v"])):
@@ -297,7 +307,7 @@ def _compare_trajectory(layers: list[ToyLayer], start: list[dict[str, np.ndarray
         return
     number, k = next((i, k) for i, (layer, want) in enumerate(zip(layers, expected)) for k in want
                      if not np.allclose(_params(layer)[k], want[k], rtol=1e-9, atol=1e-12))
-    mine, want, w0 = _params(layers[number])[k], expected[number][k], start[number][k]
+    mine, want, w0 = _params(layers[number])[k].copy(), expected[number][k], start[number][k]
     worst = int(np.argmax(np.abs(mine - want))) if mine.shape == want.shape else 0  # the entry that shows it
     hint, why = suspect or (None, "compare your step with the update line by line")
     unchanged = all(np.array_equal(_params(layer)[key], w[key]) for layer, w in zip(layers, start) for key in w)
@@ -383,7 +393,11 @@ def _run(impl: Implementation, case: SGDCase, fresh_gradients: bool) -> None:
 
     note = "" if zeroed is None else (
         f"  step 2 gave params[{zeroed[1]!r}] of layer {zeroed[0]} an all-zero gradient, on purpose: momentum still "
-        f"moves such a parameter (v = momentum * v, then w += v)\n")
+        f"moves such a parameter (v = momentum * v, then w += v)\n" if case.momentum else
+        f"  step 2 gave params[{zeroed[1]!r}] of layer {zeroed[0]} an all-zero gradient, on purpose: with momentum 0 "
+        f"only weight decay moves such a parameter\n" if case.weight_decay else
+        f"  step 2 gave params[{zeroed[1]!r}] of layer {zeroed[0]} an all-zero gradient, on purpose: with momentum 0 "
+        f"and no weight decay such a parameter stays where it is\n")
     suspect = None
     if large is not None and all(np.allclose(_params(layer)[k], want[k], rtol=1e-9, atol=1e-12)
                                  for i, (layer, want) in enumerate(zip(layers, expected)) if i != large for k in want):

@@ -138,10 +138,21 @@ def _wrong_losses(scores: np.ndarray, y: np.ndarray) -> list[tuple[float, Hint]]
         (-log_p.sum(axis=1).mean(), "indexing",
          "your loss sums -log p over all K classes of each row: only the true class counts, -log p[n, y[n]]"),
     ]
+    candidates.append((float(np.mean(np.log1p(np.exp(shifted).sum(axis=1)) - shifted[rows, y])), "no_softmax",
+                       "your log-sum-exp is np.log1p(sum(exp(shifted))), the log of 1 + the sum: np.log1p(a) is "
+                       "log(1 + a), so every row's loss gains log(1 + 1 / sum); use np.log(np.exp(shifted).sum(axis=1))"))
     with np.errstate(divide="ignore", invalid="ignore"):
         others = np.log1p(-np.exp(log_p))  # log(1 - p): binary cross-entropy's term for the classes not labelled
         others[rows, y] = 0.0
         binary = -(log_p[rows, y] + others.sum(axis=1)).mean()
+    with np.errstate(over="ignore"):
+        one_hot = np.zeros_like(s)
+        one_hot[rows, y] = 1.0
+        sigmoid_loss = float((one_hot * np.logaddexp(0, -s) + (1 - one_hot) * np.logaddexp(0, s)).sum(axis=1).mean())
+    candidates.append((sigmoid_loss, "no_softmax",
+                       "your loss is a binary cross-entropy of per-class sigmoids, -sum(t log sigmoid(s) + (1 - t) "
+                       "log(1 - sigmoid(s))): the exercise's loss is softmax cross-entropy, -log softmax(scores)[n, "
+                       "y[n]], with each row normalised over its K classes"))
     if np.isfinite(binary):
         candidates.append((binary, "no_softmax",
                            "your loss adds -log(1 - p) for every other class: that is a binary cross-entropy per "
@@ -276,7 +287,12 @@ def follows_its_own_loss(loss: Any, dscores: np.ndarray, scores: np.ndarray, y: 
             own = float(np.mean(-np.log(p[rows, labels])))
             if abs(own - loss) <= 1e-6 * max(1.0, abs(loss)):
                 return True
-    return False
+    with np.errstate(over="ignore"):
+        log_p, log_q = -np.logaddexp(0, -s), -np.logaddexp(0, s)  # log sigmoid(s), log(1 - sigmoid(s))
+    one_hot = np.zeros_like(s)
+    one_hot[rows, y] = 1.0
+    binary = float(-(one_hot * log_p + (1 - one_hot) * log_q).sum(axis=1).mean())
+    return close(mine, np.exp(log_p) - one_hot) and abs(binary - loss) <= 1e-6 * max(1.0, abs(loss))
 
 
 @remembers_case
@@ -398,12 +414,29 @@ def _overflow_advice(impl: Implementation, huge: np.ndarray, y: np.ndarray) -> s
                     "code is not finite: something still overflows, so the shift is not by each row's own maximum "
                     "(a mean, a global maximum, or a shift added back later?); subtract scores.max(axis=1, "
                     "keepdims=True) and compute log-softmax as shifted - log(sum(exp(shifted)))")
+        if not _finite_below_the_maximum(impl, 720.0):
+            return ("even given scores whose row maxima are already 0, your code is not finite once the label's score "
+                    "is 720 below its row's maximum, where exp(-720) is still above 0 (no probability underflows): "
+                    "something computes exp(+720), which overflows; the shift must be each row's maximum (not the "
+                    "label's score: exp(s - s[y]) overflows), log_probs = shifted - log(sum(exp(shifted)))")
         return ("even given scores whose row maxima are already 0, your code is not finite: exp(-1e4) underflows, a "
                 "probability becomes exactly 0 and np.log(0) = -inf; compute log-probabilities directly, "
                 "log_probs = shifted - log(sum(exp(shifted))), instead of the log of a ratio")
     return ("exp(1e4) overflows to inf, and after a shift by anything but each row's own maximum a whole row of exp "
             "can underflow to 0; subtract each row's maximum score first (softmax does not change) and compute "
             "log-softmax as shifted - log(sum(exp(shifted)))")
+
+
+def _finite_below_the_maximum(impl: Implementation, gap: float) -> bool:
+    """Your loss and dscores are finite for a row [0, -gap] labelled 1: for a gap of 720, exp(-720) is a tiny
+    positive number (no probability underflows to 0), while exp(+720) overflows."""
+    try:
+        loss_fn = construct(impl.SoftmaxCrossEntropy)
+        checked_loss(loss_fn, np.array([[0.0, -gap]]), np.array([1]))
+        checked_dscores(loss_fn, np.array([[0.0, -gap]]))
+    except (CheckFailure, StudentCodeError):
+        return False
+    return True
 
 
 def _finite_with_labels_at_the_maxima(impl: Implementation, shifted: np.ndarray) -> bool:
@@ -561,6 +594,11 @@ def diagnose(impl: Implementation, case: Case, verbose: bool = False) -> tuple[l
     if hint is None and case.N > 1 and np.abs(mine.sum(axis=0)).max() <= 1e-9 * max(np.abs(mine).max(), 1e-12):
         hint = Hint("axis", "the columns of your dscores sum to 0, not its rows: softmax normalises each row (each "
                             "sample) over its K classes, so sum and take the maximum along axis=1")
+    probs = np.exp(_log_softmax(scores.astype(np.float64), axis=1))
+    if hint is None and close(mine, numerical * probs * (1 - probs)) and not close(mine, numerical):
+        hint = Hint("no_softmax", "your dscores is the true one times p * (1 - p), entry by entry: the softmax's "
+                                  "derivative is already inside p - one_hot(y) (the combined gradient of softmax and "
+                                  "cross-entropy); dscores = (softmax(scores) - one_hot(y)) / N, with no further factor")
     if hint is None:
         hint = _combination_hint(impl, case)
     if hint is None and np.abs(sums).max() > 1e-6 * max(np.abs(mine).max(), 1e-12):
