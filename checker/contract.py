@@ -208,7 +208,11 @@ def checked_backward(layer: Any, dout: np.ndarray, x: np.ndarray, only: str | No
         )
     shorter = dx.ndim == x.ndim == 4 and dx.shape[:2] == x.shape[:2] and all(
         a <= b for a, b in zip(dx.shape[2:], x.shape[2:]))
+    one_per_channel = shorter and dx.shape[2:] == (1, 1)  # a whole-image reduction's gradient, never spread out
     require_shape(dx, x.shape, label, f"the shape of x, {x.shape}" + (
+        "\n  hint: your dx holds one number per image and channel: every pixel of x needs its own gradient; spread "
+        "it back over the pixels it came from (a global average sends dout / (H*W) to each: np.broadcast_to(dout"
+        "[:, :, None, None] / (H * W), x.shape))" if one_per_channel else
         "\n  hint: every pixel of x has a gradient, also rows and columns that no window reaches (theirs is 0): "
         "size dx, or the padded dx, from x's shape (H + 2*padding, W + 2*padding), not from the output size, and "
         "crop the padding with [:, :, p:p+H, p:p+W] (H for the rows, W for the columns)"

@@ -422,8 +422,9 @@ def _compare_trajectory(layers: list[Any], start: list[dict[str, np.ndarray]],
     hint, why = None, "compare your step with the update line by line"
     unchanged = all(np.array_equal(_params(layer)[key], w[key]) for layer, w in zip(layers, start) for key in w)
     if unchanged and moves_later is not None and moves_later():
-        hint, why = "order", ("your first step moved nothing and the next one did: w moved before m and v were "
-                              "updated (they start at 0); update m and v first, then move w")
+        hint, why = "order", ("your first step moved nothing and the next one did: w moved before m was updated "
+                              "(m starts at 0, so the first move is 0); update m (and v) first, then move w with the "
+                              "new ones")
     elif unchanged:
         hint, why = "not_in_place", ("no parameter changed at all: `w = w - ...` only rebinds a local name; update "
                                      "the array itself, w -= ... (and not a copy of it: .astype(...), .copy() and np.array(w) "

@@ -337,8 +337,9 @@ def check_ties(impl: Implementation, case: Case) -> None:
             minimum = (not corner and np.all(window_x[window_dx != 0] == window_x.min())
                        and _always_lands(impl, case, np.argmin))
             why = ("it went to the window's first (top-left) cell, and so it does wherever the maximum is: the position "
-                   "is never updated (an index recorded before the running maximum changes, or set once outside the "
-                   "scan): record the position together with every new maximum" if corner else
+                   "is never updated (the comparison that records it never holds, e.g. a value compared with the "
+                   "running maximum after that was already raised to it; or it is set once, outside the scan): record "
+                   "the position in the same step as every new maximum" if corner else
                    "it went to the window's minimum, and so it does on other windows: np.argsort sorts ascending, so "
                    "its index 0 (like argmin) is the smallest; take np.argmax (or argsort()[-1])" if minimum else
                    "compare exactly, x == max, never with a tolerance: that cell is a hair below the maximum" if near

@@ -93,6 +93,14 @@ KILLED = {"relu_shares_memory": "in the import of relu.py", "relu_uses_io_uring"
           "relu_raw_shmget": "in ReLU.backward", "relu_raw_io_uring": "in ReLU.forward",
           "relu_raw_ptrace_at_import": "in the import of relu.py"}
 SLEEPER = "relu_sleeps_within_limits"
+
+
+def student(attack: str) -> str:
+    """The folder (student name) an attack is graded under. grade-all takes students in name order; the sleeper
+    holds a worker for its whole time budget (a minute), so it goes first instead of last, alone at the end."""
+    return "0_" + attack if attack == SLEEPER else attack
+
+
 FORMULA_NAME = '=HYPERLINK("example.invalid","grades")'
 ODD = "odd_files"  # relu.py a FIFO, softmax_ce.py a 2 GiB sparse file, sgd_momentum.py a link to a classmate's
 ODD_FILES = {"relu": "is not a regular file", "softmax_ce": "is larger than 2 MiB",
@@ -136,10 +144,10 @@ def _build(base: Path) -> dict[str, object]:
               "{GRADER_PID}": os.getpid(), "{HIDDEN}": HIDDEN_TESTS, "{CALL_SECONDS}": LIMITS.call_seconds,
               "{STORED_RELU}": _stored_relu()}
     for name in [*EXPECTED, SLEEPER, "relu_stats_hidden_files"]:
-        folder = write_stubs(submissions / name)
+        folder = write_stubs(submissions / student(name))
         if name in WITH_REFERENCE_POOL:
             shutil.copyfile(SOLUTIONS / "pool.py", folder / "pool.py")
-        (folder / "relu.py").write_text(_fill((HOSTILE / f"{name}.py").read_text(), {**values, "{ME}": name}))
+        (folder / "relu.py").write_text(_fill((HOSTILE / f"{name}.py").read_text(), {**values, "{ME}": student(name)}))
     odd = write_stubs(submissions / ODD)
     for name in ("relu.py", "softmax_ce.py", "sgd_momentum.py"):
         (odd / name).unlink()
@@ -203,7 +211,7 @@ def test_honest_students_in_the_same_run_are_graded_as_usual(batch):
     assert batch["results"]["honest_stubs"].score == 0
 
 
-OTHERS = ["honest_reference", "honest_stubs", SLEEPER, "relu_stats_hidden_files", ODD, "hardlink_conv",
+OTHERS = ["honest_reference", "honest_stubs", student(SLEEPER), "relu_stats_hidden_files", ODD, "hardlink_conv",
           "bom_reference", FORMULA_NAME]
 
 
@@ -272,7 +280,7 @@ def test_a_file_saved_with_a_byte_order_mark_is_graded_like_any_other(batch):
 
 
 def test_one_submission_cannot_hold_a_worker_beyond_its_time_budget_and_what_was_cut_is_reported(batch):
-    result = batch["results"][SLEEPER]
+    result = batch["results"][student(SLEEPER)]
     # Without a budget each of its relu tests runs to the 45 s test limit (6 tests: 270 s more than an
     # honest submission); with it, the budget and a little more. Judged against an honest submission graded in the
     # same run, since the machine's load stretches both alike.
