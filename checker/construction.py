@@ -51,6 +51,11 @@ def check_weights(cls: str, make: Any, shapes: dict[str, tuple[int, ...]], fan_i
             f"{cls}.__init__: two layers built with equally seeded generators ({call_text}) got different weights: draw "
             "W from the `rng` argument (rng.normal(...)), never from np.random, so a seed reproduces a network",
             tensor="init", hint="init_rng")
+    if np.array_equal(first["W"], other["W"]) and np.all(first["W"] == first["W"].flat[0]):
+        raise CheckFailure(
+            f"{cls}.__init__: every initial weight is {float(first['W'].flat[0]):.4g}, whatever the seed: a draw whose "
+            f"spread is 0, such as rng.normal(std, 0.0, size) (numpy's normal takes the mean first, then the standard "
+            f"deviation: rng.normal(0.0, std, size)); keep the provided constructor", tensor="init", hint="init_scale")
     if np.array_equal(first["W"], other["W"]):
         raise CheckFailure(
             f"{cls}.__init__: generators with different seeds gave the same weights: draw W from the `rng` argument "

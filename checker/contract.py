@@ -347,6 +347,41 @@ def aliased_grads_hint(layer: Any) -> str | None:
             f"arrays of their own (np.zeros_like(W)): dict(self.params) copies the dict, not its arrays")
 
 
+def _not_linear(name: str, dout: np.ndarray, once: np.ndarray, twice: np.ndarray,
+                at: Callable[[float], np.ndarray]) -> tuple[str, str]:
+    """(why, hint id) for a gradient `once` that did not double with dout (`twice`); `at(k)` is the gradient for
+    k * dout. Each reading must hold at every scale tried, in this order: dout entering twice (4 times); the same
+    gradient for every dout (dout ignored, or every entry capped), which fits the later ones too; a cap; a rounding
+    to whole numbers (seen where the gradient reaches about 100); a constant term (seen at 3 * dout too)."""
+    scale = max(float(np.abs(once).max(initial=0)), 1e-12)
+    if np.abs(twice - 4 * once).max(initial=0) <= 1e-6 * scale:
+        return ("it gave 4 times: dout enters twice, through something computed from dout (a gradient of this call, "
+                "such as dW where W belongs, or a cache backward overwrote with it)", "ignores_dout")
+    k = 100.37 / scale  # not a whole factor: k * dout is not whole either
+    large = at(k)
+    if np.array_equal(once, twice) and np.array_equal(once, large):
+        return (f"it gave the same {name} for every dout: dout is ignored (a mask, a slope or a constant returned "
+                "without multiplying it by dout), or every entry is capped (np.clip)", "ignores_dout")
+    cap = float(np.abs(twice).max(initial=0))
+    if np.any(np.abs(2 * once) > cap * (1 + 1e-6)) and np.allclose(large, np.clip(k * once, -cap, cap), rtol=1e-9,
+                                                                    atol=0):
+        return (f"the entries of {name} beyond {cap:.4g} are capped there, at every scale: it is clipped (np.clip, "
+                "np.minimum); a backward passes the gradient on whole", "ignores_dout")
+    if (np.abs(large).max(initial=0) >= 10 and np.array_equal(large, np.round(large))  # whole, and not a cap at 1
+            and not np.array_equal(k * dout, np.round(k * dout))):
+        return (f"every entry of {name} is a whole number, also where it reaches about 100: a floor division // where "
+                "/ belongs, or a cast to an integer type (astype(int), int(), an integer buffer), rounds the "
+                "gradient", "dtype")
+    offset = 2 * once - twice  # dx = a * dout + c gives c here, and 3 * once - 2 * c at 3 * dout
+    shifted = offset[np.abs(offset) > 1e-12 * scale]  # c may be 0 where a mask zeroes the whole entry
+    if shifted.size and np.allclose(shifted, shifted[0], rtol=1e-9, atol=0) and np.allclose(
+            at(3.0), 3 * once - 2 * offset, rtol=1e-9, atol=1e-12 * scale):
+        return (f"entries of {name} hold a constant {float(shifted[0]):+.4g} that does not scale with dout: "
+                "something is added or subtracted (a missing parenthesis: dout / 1 - p is (dout / 1) - p)",
+                "ignores_dout")
+    return "is dout ignored somewhere, or is a constant added?", "ignores_dout"
+
+
 def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_shape: tuple[int, ...], formula: str) -> None:
     """The same dout twice gives the same dx and grads (grads are set, not accumulated); 2*dout doubles them.
 
@@ -402,27 +437,11 @@ def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_sha
     for name, once, twice in [("dx", dx1, dx3)] + [(f"d{k}", g1[k], g3[k]) for k in g1]:
         scale = max(float(np.abs(once).max(initial=0)), 1e-12)
         if np.abs(twice - 2 * once).max(initial=0) > rtol * scale:
-            quadratic = np.abs(twice - 4 * once).max(initial=0) <= 1e-6 * scale
-            cap = float(np.abs(twice).max(initial=0))  # twice is 2 * once with the entries beyond some cap capped
-            capped = bool(np.any(np.abs(2 * once) > cap * (1 + 1e-6))) and twice.size > 1 and np.allclose(
-                twice, np.clip(2 * once, -cap, cap), rtol=1e-9, atol=0)
-            offset = (2 * once - twice).ravel()  # dx = dout * a + c gives c here
-            constant = (not quadratic and offset.size > 0 and np.allclose(offset, offset[0], rtol=1e-9, atol=0)
-                        and abs(offset[0]) > rtol * scale)
-            whole = (np.any(once) and not np.array_equal(dout, np.round(dout))
-                     and all(np.array_equal(a, np.round(a)) for a in (once, twice)))
-            why = ("it gave 4 times: dout enters twice, through something computed from dout (a gradient of this "
-                   "call, such as dW where W belongs, or a cache backward overwrote with it)" if quadratic else
-                   f"every entry of {name} is a whole number, although dout is not: a floor division // where / "
-                   "belongs, or a cast to an integer type (astype(int), int(), an integer buffer), rounds the "
-                   "gradient" if whole else
-                   f"the entries of {name} beyond {cap:.4g} were capped there: it is clipped (np.clip, np.minimum); a "
-                   "backward passes the gradient on whole" if capped else
-                   f"every entry of {name} holds a constant {offset[0]:+.4g} that does not scale with dout: something "
-                   "is added or subtracted (a missing parenthesis: dout / 1 - p is (dout / 1) - p)" if constant else
-                   "is dout ignored, or is a constant added?")
+            def at(factor: float, key: str = name) -> np.ndarray:
+                dx, grads = checked_backward(layer, factor * dout, x)
+                return dx if key == "dx" else grads[key[1:]]
+
+            why, hint = _not_linear(name, dout, once, twice, at)
             raise CheckFailure(
                 f"{label} is not linear in dout: backward(2 * dout) did not give twice {name}; every gradient must be "
-                f"dout times something from the cache ({why})",
-                tensor=name, hint="dtype" if whole else "ignores_dout",
-            )
+                f"dout times something from the cache ({why})", tensor=name, hint=hint)

@@ -250,10 +250,13 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
         lines.append(f"  your {name}:\n{np.array2string(mine, precision=4)}")
         lines.append(f"  numerical {name}:\n{np.array2string(numerical, precision=4)}")
 
-    alias = aliased_grads_hint(layer)
-    hint = (Hint("mutation", alias) if alias else None) or _rounding_hint(layer, x, v, tensor, out.shape, numerical) or (
-            _narrow_cache_hint(layer, x, v, tensor, forward, params, out.shape) or hints.zeros(mine, numerical, name)
-            or hints.rounded(mine, numerical, name) or _times_param_hint(mine, numerical, params, name)
+    alias = aliased_grads_hint(layer)  # grads that are the params' own arrays: that explains everything else
+    hint = ((Hint("mutation", alias) if alias else None)
+            or _rounding_hint(layer, x, v, tensor, out.shape, numerical)
+            or _narrow_cache_hint(layer, x, v, tensor, forward, params, out.shape)
+            or hints.zeros(mine, numerical, name)
+            or hints.rounded(mine, numerical, name)
+            or _times_param_hint(mine, numerical, params, name)
             or hints.ratio(mine, numerical, name, batch=getattr(case, "N", None)))
     spec = spec_of(case)
     factor = hints.multiple(mine, numerical)
@@ -273,9 +276,11 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
         hint = hint or spec.dx_against_true_hint(case, mine, x, numerical)
     if tensor != "x" and hasattr(spec, "param_grad_hint"):
         hint = hint or spec.param_grad_hint(tensor, mine, v, x)
-    hint = hint or _quadratic_hint(layer, x, v, tensor, out.shape) or _other_gradient_hint(
-        mine, tensor, forward, x, params, v, right) or _masked_dx_hint(mine, numerical, x, tensor) or (
-        _skipped_example_hint(mine, numerical, forward, x, params, v, tensor))
+    hint = (hint
+            or _quadratic_hint(layer, x, v, tensor, out.shape)
+            or _other_gradient_hint(mine, tensor, forward, x, params, v, right)
+            or _masked_dx_hint(layer, x, v, tensor, out.shape, forward, params, mine, numerical)
+            or _skipped_example_hint(mine, numerical, forward, x, params, v, tensor))
     hint = hint or counterfactual_hint(impl, case, tensor)
     if alias:  # the weights themselves were overwritten: whatever known mistake the numbers resemble, this is why
         lines.append(f"  hint: {alias}")
@@ -354,13 +359,24 @@ def _rounding_hint(layer: Any, x: np.ndarray, v: np.ndarray, tensor: str, out_sh
     return found and Hint(found.id, found.text + " (seen with dout scaled so that the true gradient reaches about 100)")
 
 
-def _masked_dx_hint(mine: np.ndarray, numerical: np.ndarray, x: np.ndarray, tensor: str) -> Hint | None:
-    """Your dx is the true one where x > 0 and 0 elsewhere: an activation's mask applied inside this layer."""
+def _masked_dx_hint(layer: Any, x: np.ndarray, v: np.ndarray, tensor: str, out_shape: tuple[int, ...],
+                    forward: Callable[..., np.ndarray], params: dict[str, np.ndarray], mine: np.ndarray,
+                    numerical: np.ndarray) -> Hint | None:
+    """Your dx is the true one where x > 0 and 0 elsewhere: an activation's mask applied inside this layer. Seen on
+    x and again on -x (where the mask flips): a dx wrong in some other way can match the pattern on one input."""
     if tensor != "x" or mine.shape != x.shape:
         return None
-    kept = x > 0
-    if not (np.any(numerical[kept]) and np.any(numerical[~kept])) or not close(mine, numerical * kept):
-        return None
+    for attempt, point in enumerate((x, -x)):
+        kept = point > 0
+        if attempt:
+            numerical = numerical_gradient(layer_loss(forward, point, params, v, "x"), x.shape)
+            try:
+                checked_forward(layer, point, out_shape, "", keep_input=False)
+                mine, _ = checked_backward(layer, v, point, only="x")
+            except CheckFailure:
+                return None
+        if not (np.any(numerical[kept]) and np.any(numerical[~kept])) or not close(mine, numerical * kept):
+            return None
     return Hint("mask", "your dx is the true one where x > 0 and 0 where x <= 0: a rectifier's mask (x > 0) is "
                         "applied inside this layer's backward; this layer's dx has no mask (an activation layer "
                         "applies its own, in its own backward)")
@@ -373,7 +389,9 @@ def _skipped_example_hint(mine: np.ndarray, true: np.ndarray, forward: Callable[
     written in a loop over the batch). Each reading must differ from the true gradient (`true`) to be one."""
     if x.shape[0] < 2:
         return None
-    for which, index, how in (("first", 0, "a loop over the batch starting at 1 (range(1, N)), or a slice [1:]"),
+    for which, index, how in (("first", 0, "a loop over the batch starting at 1 (range(1, N)), or a slice [1:]; or, "
+                                           "where only the last example counts, = where += belongs in a loop over "
+                                           "the batch"),
                               ("last", -1, "a loop over the batch that stops one short (range(N - 1)), or a slice "
                                            "[:-1]")):
         without = v.copy()

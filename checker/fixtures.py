@@ -81,6 +81,7 @@ def _forward_hint(impl: Implementation, exercise: str, config: dict[str, int], e
             return found
     found = (forward_hints.layout(out, expected) or forward_hints.clipped_at_zero(out, expected)
              or forward_hints.rounded(out, expected) or forward_hints.last_row_or_column(out, expected)
+             or forward_hints.first_example_everywhere(out, expected)
              or hints.ratio(out, expected, "output"))
     scale = getattr(spec(exercise), "forward_scale_hint", None)
     if found is not None and found.id == "scale" and scale is not None:

@@ -91,6 +91,18 @@ def rounded(out: np.ndarray, expected: np.ndarray) -> Hint | None:
     return None
 
 
+def first_example_everywhere(out: np.ndarray, expected: np.ndarray) -> Hint | None:
+    """Your output for every example of the batch is the right output of the first example."""
+    if out.shape != expected.shape or out.ndim < 2 or out.shape[0] < 2 or same(out, expected):
+        return None
+    if same(out, np.broadcast_to(expected[:1], expected.shape)) and not same(expected, np.broadcast_to(expected[:1],
+                                                                                                        expected.shape)):
+        return Hint("batch", "your output for every example is the right output of the first one: the loop over the "
+                             "batch reads x[0] (a fixed index, or a variable left from an earlier loop) where x[n] "
+                             "belongs")
+    return None
+
+
 def last_row_or_column(out: np.ndarray, expected: np.ndarray) -> Hint | None:
     """Your output (N, C, H_out, W_out) is right everywhere but in its last row and/or last column of windows."""
     if out.ndim != 4 or out.shape != expected.shape or (out.shape[2] - 1) * (out.shape[3] - 1) < 2:

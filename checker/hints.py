@@ -90,9 +90,13 @@ ROUNDINGS = ((np.floor, "rounded down: a floor division // where / belongs"),
 
 def rounded(a: np.ndarray, n: np.ndarray, name: str) -> Hint | None:
     """`a` is `n` rounded to whole numbers (down, toward 0 or to the nearest), where `n` is not whole. An `a` of
-    zeros is left to `zeros`: rounding toward 0 gives zeros whenever |n| < 1, so it would prove nothing."""
+    zeros is left to `zeros` (rounding toward 0 gives zeros whenever |n| < 1, so it would prove nothing), and one
+    that is also `n` clipped to [-max|a|, max|a|] to `clipped`."""
     if a.shape != n.shape or not np.any(a) or not np.all(np.isfinite(n)) or np.array_equal(n, np.round(n)):
         return None
+    cap = float(np.abs(a).max())
+    if close(a, np.clip(n, -cap, cap)):
+        return None  # a clip reads alike (values below 2 in size, clipped at 1): `clipped` tells which
     for rounding, what in ROUNDINGS:
         if close(a, rounding(n)):
             return Hint("dtype", f"your {name} is exactly the true one {what}")

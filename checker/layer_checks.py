@@ -73,23 +73,28 @@ def _shape_reading(impl: Implementation, case: LayerCase) -> tuple[str, str] | N
     found = _forward_output(impl, case)
     if found is None or found[1].shape == case.out_shape:
         return None
-    x, out = found
-    shape = out.shape
+    shape = found[1].shape
     if padding is not None and KH % 2 == 1 and padding != KH // 2 and case._replace(padding=KH // 2).out_shape == shape:
         return "border", (f"your output has the size padding = KH // 2 = {KH // 2} gives (a 'same' convolution), "
                           f"where this layer's padding is {padding}: pad by self.padding, and the output is "
                           "(H + 2 * padding - KH) // stride + 1 by (W + 2 * padding - KW) // stride + 1")
-    if len(shape) == 4 and shape[2:] == (case.KH, case.KW) != case.out_shape[2:] and _window_positions_reduced(
-            x, out, case):
+    if len(shape) == 4 and len(case.out_shape) == 4 and shape[2:] == (case.KH, case.KW) != case.out_shape[2:] and (
+            _window_positions_reduced(impl, case)):
         return "axis", ("your output has the shape of one window, (N, C, KH, KW): the maximum (or mean) was taken over "
                         "the window positions' axes (2, 3) of a window view (N, C, H_out, W_out, KH, KW); take it over "
                         "the window's own axes, (4, 5) (axis=(-2, -1))")
     return None
 
 
-def _window_positions_reduced(x: np.ndarray, out: np.ndarray, case: LayerCase) -> bool:
-    """Whether `out` (N, C, KH, KW) is the maximum or the mean of x's windows over the window positions."""
+def _window_positions_reduced(impl: Implementation, case: LayerCase) -> bool:
+    """Whether your output, on the case grown by one window position down and across (one position alone is its
+    own window, whatever is reduced), is (N, C, KH, KW): the maximum or the mean of x's windows over the positions."""
     stride = getattr(case, "stride", 1)
+    grown = case._replace(H=case.H + stride, W=case.W + stride)
+    found = _forward_output(impl, grown)
+    if found is None or found[1].shape != grown.out_shape[:2] + (case.KH, case.KW):
+        return False
+    x, out = found
     view = np.lib.stride_tricks.sliding_window_view(x, (case.KH, case.KW), axis=(2, 3))[:, :, ::stride, ::stride]
     return any(np.allclose(out, reduce(view, axis=(2, 3)), rtol=1e-9, atol=1e-12) for reduce in (np.max, np.mean))
 

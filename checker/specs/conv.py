@@ -383,8 +383,9 @@ CONV_HINTS = {
     "filters": Hint("channels", "right for one filter at a time, wrong with several: the F axis of your output is "
                                 "mixed with another axis (a (N*Ho*Wo, F) product must be reshaped to (N, Ho, Wo, F) "
                                 "and transposed to (N, F, Ho, Wo), not reshaped straight to (N, F, Ho, Wo))"),
-    "batch": Hint("batch", "right for one image at a time, wrong with several: the batch axis N is mixed with another "
-                           "axis; each image's output depends on that image only"),
+    "batch": Hint("batch", "right for one image at a time, wrong with several: each image's output must come from that "
+                           "image only (x[n], not x[0] or a window of another image), with the N axis kept apart "
+                           "from the others in every reshape"),
     "channels": Hint("channels", "right with one input channel, wrong with several: out[n, f] sums W[f, c] times the "
                                  "window of channel c over every c; if you flatten windows into rows (im2col), "
                                  "flatten them in the same order as W.reshape(F, -1), which is (c, p, q)"),

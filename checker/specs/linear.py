@@ -148,6 +148,12 @@ def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarra
     N, D = x.shape[0], int(np.prod(x.shape[1:]))
     if N < 2 or out.shape != (N, W.shape[1]):
         return None
+    M = W.shape[1]
+    added = out - x.reshape(N, D) @ W
+    if M > 1 and np.any(b) and np.allclose(added, np.repeat(b, N).reshape(N, M), rtol=1e-9, atol=1e-12):
+        return Hint("bias", "your output adds the bias laid out by np.repeat(b, N).reshape(N, M), each value repeated "
+                            "along a row, where every row needs all of b: np.tile(b, (N, 1)), or plain broadcasting, "
+                            "x @ W + b")
     orders = {"x.reshape(D, -1).T (features first)": x.reshape(D, N).T,
               "x.T.reshape(N, -1) (transposed first)": x.T.reshape(N, D),
               "x.reshape(N, -1, order='F') (column order)": x.reshape(N, D, order="F"),

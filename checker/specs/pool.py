@@ -334,9 +334,13 @@ def check_ties(impl: Implementation, case: Case) -> None:
         if off_max.any():
             near = np.all(window_x.max() - window_x[off_max] <= 2 * NEAR_TIE)
             corner = bool(np.argwhere(window_dx != 0).tolist() == [[0, 0]]) and _always_lands(impl, case, _first)
-            minimum = (not corner and np.all(window_x[window_dx != 0] == window_x.min())
+            mirrored = not corner and _always_lands(impl, case, _mirrored_argmax)
+            minimum = (not corner and not mirrored and np.all(window_x[window_dx != 0] == window_x.min())
                        and _always_lands(impl, case, np.argmin))
-            why = ("it went to the window's first (top-left) cell, and so it does wherever the maximum is: the position "
+            why = ("it went to the mirror image of the maximum's place: the argmax of a reversed window (window[::-1], "
+                   "np.flip) indexes the reversed order; map it back, index = size - 1 - i, or take the argmax of the "
+                   "window itself" if mirrored else
+                   "it went to the window's first (top-left) cell, and so it does wherever the maximum is: the position "
                    "is never updated (the comparison that records it never holds, e.g. a value compared with the "
                    "running maximum after that was already raised to it; or it is set once, outside the scan): record "
                    "the position in the same step as every new maximum" if corner else
@@ -367,8 +371,10 @@ def check_ties(impl: Implementation, case: Case) -> None:
                 hint, why = "pool_all_ties", ("when several cells tie for the maximum, send the gradient to one of them "
                                               "(or split it evenly), not a full copy to each")
             elif abs(times) < 1e-9 and case.overlapping and _later_window_shares_the_maximum(case, x[n, c], i, j):
-                hint, why = "overlap", ("this window overlaps its neighbours: a neighbour's step that assigns into dx "
-                                        "(=) wipes out the gradient that had arrived; add into dx (+=)")
+                hint, why = "overlap", ("this window overlaps its neighbours, and another window's step wiped out the "
+                                        "gradient that had arrived: an assignment into dx (=), or a += through "
+                                        "fancy indexing with repeated indices (dx[rows, cols] += g keeps one share "
+                                        "per cell); add in a loop over the windows, or use np.add.at")
             elif abs(times) < 1e-9:
                 hint, why = None, ("nothing arrived from this window: is it skipped (a loop over the columns that runs "
                                    "over range(H_out), or stops early), or does it reuse a flag or mask an earlier "
@@ -387,30 +393,46 @@ def _first(window: np.ndarray) -> int:
     return 0
 
 
+def _mirrored_argmax(window: np.ndarray) -> int:
+    """The flat index of the maximum counted from the window's end: the argmax of window.ravel()[::-1] not mapped back."""
+    return window.size - 1 - int(np.argmax(window))
+
+
 def _always_lands(impl: Implementation, case: Case, cell: Any) -> bool:
-    """Whether, on distinct values, the gradient of each of a few windows lands whole on the flat cell `cell(window)`
-    (the first cell, the minimum) where that is not the maximum."""
+    """Whether, on distinct values, the gradient of every window that can tell lands whole on the flat cell
+    `cell(window)`: the first cell, the mirror of the maximum's place, or the minimum. A window counts where that cell
+    is neither the maximum nor another reading's cell (in a 2-cell window the minimum is also the mirror); the case is
+    grown to at least 2 images, 2 channels, 4-cell windows and 3x3 outputs, and two such windows are needed."""
+    probe = _reading_case(case)
     rng = np.random.default_rng(case.seed + 1)
-    x = inputs.distinct(rng, case.x_shape)
-    layer = construct(impl.MaxPool2D, (case.KH, case.KW), case.stride)
-    out = checked_forward(layer, x, case.out_shape, case.out_formula)
+    x = inputs.distinct(rng, probe.x_shape)
+    out = checked_forward(construct(impl.MaxPool2D, (probe.KH, probe.KW), probe.stride), x, probe.out_shape,
+                          probe.out_formula)
     seen = 0
-    for n, c, i, j in np.argwhere(np.ones(out.shape, dtype=bool))[:8]:
-        rows, cols = _tie_window(case, i, j)
+    for n, c, i, j in np.argwhere(np.ones(out.shape, dtype=bool))[:36]:
+        rows, cols = _tie_window(probe, i, j)
         window = x[n, c, rows, cols]
         target = int(cell(window))
-        if window.size < 2 or np.argmax(window) == target:
-            continue
+        if target == int(np.argmax(window)) or [0, _mirrored_argmax(window), int(np.argmin(window))].count(target) > 1:
+            continue  # this window cannot tell this reading from another
         dout = np.zeros(out.shape)
         dout[n, c, i, j] = 1.0
-        fresh = construct(impl.MaxPool2D, (case.KH, case.KW), case.stride)
-        checked_forward(fresh, x, case.out_shape, case.out_formula)
+        fresh = construct(impl.MaxPool2D, (probe.KH, probe.KW), probe.stride)
+        checked_forward(fresh, x, probe.out_shape, probe.out_formula)
         dx, _ = checked_backward(fresh, dout, x)
         r, q = np.unravel_index(target, window.shape)
         if dx[n, c, rows.start + r, cols.start + q] != 1.0 or np.count_nonzero(dx) != 1:
             return False
         seen += 1
-    return seen > 0
+    return seen >= 2
+
+
+def _reading_case(case: Case) -> Case:
+    """`case` grown to at least 2 images, 2 channels, 3x3 outputs and windows of 4 cells (2x2 where smaller)."""
+    grown = case._replace(N=max(case.N, 2), C=max(case.C, 2))
+    H_out, W_out = grown.out_shape[2:]
+    grown = grown._replace(H=grown.H + grown.stride * max(0, 3 - H_out), W=grown.W + grown.stride * max(0, 3 - W_out))
+    return resized(grown, 2, 2, grown.stride) if grown.KH * grown.KW < 4 else grown
 
 
 def _later_window_shares_the_maximum(case: Case, image: np.ndarray, i: int, j: int) -> bool:

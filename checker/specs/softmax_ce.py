@@ -138,6 +138,9 @@ def _wrong_losses(scores: np.ndarray, y: np.ndarray) -> list[tuple[float, Hint]]
         (-log_p.sum(axis=1).mean(), "indexing",
          "your loss sums -log p over all K classes of each row: only the true class counts, -log p[n, y[n]]"),
     ]
+    candidates.append((float(np.mean(shifted.sum(axis=1) - shifted[rows, y])), "no_softmax",
+                       "your log-sum-exp is the sum of the logs, sum(log(exp(shifted))) = sum(shifted): the log of a "
+                       "sum is not the sum of the logs; use np.log(np.exp(shifted).sum(axis=1))"))
     candidates.append((float(np.mean(np.log1p(np.exp(shifted).sum(axis=1)) - shifted[rows, y])), "no_softmax",
                        "your log-sum-exp is np.log1p(sum(exp(shifted))), the log of 1 + the sum: np.log1p(a) is "
                        "log(1 + a), so every row's loss gains log(1 + 1 / sum); use np.log(np.exp(shifted).sum(axis=1))"))
