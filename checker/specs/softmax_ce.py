@@ -463,21 +463,22 @@ def check_huge_scores(impl: Implementation, case: Case) -> None:
     loss_fn = construct(impl.SoftmaxCrossEntropy)
     base = checked_loss(loss_fn, scores, y)
     d_base = checked_dscores(loss_fn, scores)
-    losses_finite = False  # set once every loss on huge scores came back finite: then only a dscores failed
+    moved = construct(impl.SoftmaxCrossEntropy)  # its own layer, so both losses come before either dscores
+    losses_finite = False  # set once both losses on huge scores came back finite: then only a dscores failed
     try:
         checked_loss(loss_fn, scores * HUGE, y)
-        checked_loss(construct(impl.SoftmaxCrossEntropy), scores + HUGE, y)
+        shifted = checked_loss(moved, scores + HUGE, y)
         losses_finite = True
         checked_dscores(loss_fn, scores * HUGE)
-        shifted = checked_loss(loss_fn, scores + HUGE, y)
-        d_shifted = checked_dscores(loss_fn, scores + HUGE)
+        d_shifted = checked_dscores(moved, scores + HUGE)
     except CheckFailure as failure:
         what = str(failure).replace(f": {NOT_FINITE_ADVICE}", "")  # the hint below says what to do, and why
         if losses_finite and failure.tensor == "dscores":  # the forward's shift holds; backward breaks on its own
             raise CheckFailure(
                 f"with scores of about 1e4: {what}\n  hint: your loss stays finite on these scores and your dscores "
-                "does not, so backward breaks on its own: it divides by (or takes the log of) a probability that "
-                "underflows to 0 here; dscores = (softmax(scores) - one_hot(y)) / N has no such division",
+                "does not, so backward breaks on its own: it divides by a probability that underflows to 0 here, or "
+                "recomputes exp of the raw scores, which overflows; dscores = (softmax(scores) - one_hot(y)) / N, "
+                "from the probabilities forward computed stably, needs neither",
                 tensor="dscores", hint="overflow") from None
         raise CheckFailure(f"with scores of about 1e4: {what}\n  hint: {_overflow_advice(impl, scores * HUGE, y)}",
                            tensor="loss", hint="overflow") from None
