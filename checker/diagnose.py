@@ -263,17 +263,20 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
     if (hint is None or hint.id == "scale") and factor is not None and hasattr(spec, "scale_hint"):
         hint = spec.scale_hint(case, tensor, factor) or hint  # a factor the spec can name tells, even on one entry
     if hint is not None and hint.id == "zeros":  # all zeros here, right once a feature is removed: name that
-        hint = counterfactual_hint(impl, case, tensor) or (None if nested else _beyond_zeros(impl, case, tensor)) or hint
+        zeros_hint = getattr(spec, "zeros_hint", None)
+        hint = (counterfactual_hint(impl, case, tensor) or (zeros_hint(impl, case) if zeros_hint else None)
+                or (None if nested else _beyond_zeros(impl, case, tensor)) or hint)
+    probe_hint = None
     if tensor == "x" and hasattr(spec, "window"):
         probe_lines, probe_hint = _probe(layer, x, out.shape, forward, params, case)
         lines += probe_lines
-        hint = hint or probe_hint
+    if tensor == "x" and hasattr(spec, "dx_against_true_hint"):  # a reading of the whole dx tells more than one probe
+        hint = hint or spec.dx_against_true_hint(case, mine, v, x, numerical)
+    hint = hint or probe_hint
     hint = (hint or hints.rotated(mine, numerical, name) or hints.transposed(mine, numerical, name)
             or hints.clipped(mine, numerical, name))
     if tensor == "x" and hasattr(spec, "dx_hint"):
         hint = hint or spec.dx_hint(mine, v, x)
-    if tensor == "x" and hasattr(spec, "dx_against_true_hint"):
-        hint = hint or spec.dx_against_true_hint(case, mine, x, numerical)
     if tensor != "x" and hasattr(spec, "param_grad_hint"):
         hint = hint or spec.param_grad_hint(tensor, mine, v, x)
     hint = (hint

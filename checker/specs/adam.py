@@ -164,7 +164,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                         shared: str = "none", decay: str = "l2", decay_min_ndim: int = 0,
                         kept: bool = True, root: str = "of v_hat",
                         corrected_kept: str = "none", skip_zero: bool = False,
-                        v_kept_at_max: bool = False, v_from_m: bool = False, seeded: bool = False,
+                        v_kept_at_max: bool = False, v_from_m: bool = False, v_centered: str = "",
+                        seeded: bool = False,
                         infinity_norm: bool = False, lr_over_sqrt_t: bool = False,
                         betas_swapped: bool = False, m_without_decay: bool = False,
                         numerator: str = "m_hat") -> list[dict[str, np.ndarray]]:
@@ -187,6 +188,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
     corrects m itself in place) and `skip_zero` (a parameter whose gradient is all zero is left alone that step:
     no update of m, v or w) and `v_kept_at_max` (v never decreases: the larger of the old v and the new average,
     as AMSGrad keeps for v_hat) and `v_from_m` (v averages m * m, the new first moment squared, not g * g) and
+    `v_centered` ("new m", "old m": v averages (g - m) ** 2, AdaBelief's centred second moment, with this step's m
+    or the previous one) and
     `seeded` (m and v start as the first gradient and its square, not zero; the corrections are still applied) and
     `infinity_norm` (AdaMax: v = max(beta2 * v, |g|), uncorrected, and w -= lr * m_hat / (v + eps)) and
     `lr_over_sqrt_t` (the step's rate divided by sqrt(t), a decay the contract does not have) and `betas_swapped` (m
@@ -222,6 +225,9 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                     first = decay1 * (mean.get(slot, zero) if kept else zero) + (1 - decay1) * (
                         gl[k] if m_without_decay else grad)
                     raw = first * first if v_from_m else grad * grad if square else grad
+                    if v_centered:
+                        centre = first if v_centered == "new m" else mean.get(slot, zero) if kept else zero
+                        raw = (grad - centre) ** 2
                     second = decay2 * (square_mean.get(slot, zero) if kept else zero) + (1 - decay2) * raw
                     if infinity_norm:
                         second = np.maximum(case.beta2 * (square_mean.get(slot, zero) if kept else zero), np.abs(grad))
@@ -328,6 +334,12 @@ def _alternatives(case: AdamCase) -> list[tuple[str, str, AdamCase, dict[str, ob
         ("second_moment", "your parameters moved exactly as with v averaging m * m (the first moment squared) "
                           "instead of the squared gradient: v = beta2 * v + (1 - beta2) * g * g", case,
          {"v_from_m": True}),
+        ("second_moment", "your parameters moved exactly as with v averaging (g - m) ** 2 (AdaBelief's centred "
+                          "second moment, m after this step's update) instead of the squared gradient: v = beta2 * v "
+                          "+ (1 - beta2) * g * g", case, {"v_centered": "new m"}),
+        ("second_moment", "your parameters moved exactly as with v averaging (g - m) ** 2, m being the previous "
+                          "step's first moment, instead of the squared gradient: v = beta2 * v + (1 - beta2) * g * g",
+         case, {"v_centered": "old m"}),
         ("second_moment", "your parameters moved exactly as if v never decreased (the larger of the old v and the "
                           "new average, as AMSGrad keeps): v = beta2 * v + (1 - beta2) * g * g must shrink when the "
                           "gradients get smaller", case, {"v_kept_at_max": True}),

@@ -300,20 +300,65 @@ def formula(config: dict[str, int], x_shape: tuple[int, ...]) -> str:
     return _config_case(config, x_shape).out_formula
 
 
-def dx_against_true_hint(case: Case, dx: np.ndarray, x: np.ndarray, expected: np.ndarray) -> Hint | None:
-    """Your dx (N, C, H, W) is the true one (`expected`) divided by the number of windows covering each cell
-    (overlapping windows averaged); x, the input, is not needed here."""
-    if not case.overlapping or dx.shape != expected.shape:
+def dx_against_true_hint(case: Case, dx: np.ndarray, dout: np.ndarray, x: np.ndarray,
+                         expected: np.ndarray) -> Hint | None:
+    """Your dx (N, C, H, W) against the true one (`expected`, numerical; dout: (N, C, H_out, W_out)): averaged
+    where windows overlap, or spread over blocks that are not the windows (x is not needed here)."""
+    if case.global_pool or dx.shape != expected.shape:
         return None
-    count = np.zeros(case.x_shape)
-    _, _, H_out, W_out = case.out_shape
+    if case.overlapping:
+        count = _spread(np.ones(case.out_shape), case, (case.KH, case.KW), case.stride)
+        if np.allclose(dx * np.maximum(count, 1), expected, rtol=1e-6, atol=1e-12):
+            return Hint("overlap", "your dx at a cell that several windows cover is the true one divided by their "
+                                   "number: the gradients of overlapping windows were averaged; add them up instead "
+                                   "(each window sends dout / (KH*KW) to each of its cells)")
+    return _block_hint(case, dx, dout, expected)
+
+
+def _spread(dout: np.ndarray, case: Case, block: tuple[int, int], step: int, end: bool = False) -> np.ndarray:
+    """dout (N, C, H_out, W_out) added onto x's shape, output (i, j) over the block of `block` cells starting at
+    (i*step, j*step), cut at the image's edge; `end`: the blocks' grid is aligned with the bottom right corner
+    instead (its leftover rows at the top and left)."""
+    _, _, H_out, W_out = dout.shape
+    out = np.zeros(case.x_shape)
+    top = case.H - ((H_out - 1) * step + block[0]) if end else 0
+    left = case.W - ((W_out - 1) * step + block[1]) if end else 0
     for i in range(H_out):
         for j in range(W_out):
-            count[:, :, i * case.stride:i * case.stride + case.KH, j * case.stride:j * case.stride + case.KW] += 1
-    if np.allclose(dx * np.maximum(count, 1), expected, rtol=1e-6, atol=1e-12):
-        return Hint("overlap", "your dx at a cell that several windows cover is the true one divided by their number: "
-                               "the gradients of overlapping windows were averaged; add them up instead (each window "
-                               "sends dout / (KH*KW) to each of its cells)")
+            r, c = top + i * step, left + j * step
+            if r < 0 or c < 0:
+                return np.full(case.x_shape, np.nan)  # blocks that do not fit: no such reading
+            out[:, :, r:r + block[0], c:c + block[1]] += dout[:, :, i:i + 1, j:j + 1]
+    return out
+
+
+def _block_hint(case: Case, dx: np.ndarray, dout: np.ndarray, expected: np.ndarray) -> Hint | None:
+    """Your dx is dout / (KH*KW) (or / stride^2) spread over stride x stride blocks (np.repeat by the stride),
+    or over windows whose grid starts at the bottom right: right only where the window equals the stride and
+    tiles the image."""
+    if dout.shape != case.out_shape:
+        return None
+    area, s = case.KH * case.KW, case.stride
+    readings = [
+        (dout / area, (s, s), s, False,
+         f"each dout / (KH*KW) was spread over a stride x stride block ({s}x{s}, np.repeat by the stride) instead "
+         f"of its own {case.KH}x{case.KW} window: the two agree only when the window equals the stride; add dout / "
+         f"(KH*KW) to x[..., i*stride:i*stride+KH, j*stride:j*stride+KW] for each output (i, j)"),
+        (dout / (s * s), (s, s), s, False,
+         f"each dout / (stride*stride) was spread over a stride x stride block ({s}x{s}, np.repeat by the stride) "
+         f"instead of dout / (KH*KW) over its own {case.KH}x{case.KW} window: they agree only when the window "
+         f"equals the stride"),
+        (dout / area, (case.KH, case.KW), s, True,
+         "the windows' gradients were placed from the bottom right corner (the rows and columns no window "
+         "reaches, which belong at the bottom and right, were put at the top and left, e.g. np.pad on the wrong "
+         "side): window (i, j) covers x[..., i*stride:i*stride+KH, j*stride:j*stride+KW]"),
+    ]
+    for source, block, step, end, meaning in readings:
+        with np.errstate(all="ignore"):
+            reading = _spread(source, case, block, step, end)
+        if (np.all(np.isfinite(reading)) and not np.allclose(reading, expected, rtol=1e-6, atol=1e-12)
+                and np.allclose(dx, reading, rtol=1e-6, atol=1e-12)):
+            return Hint("window", "your dx: " + meaning)
     return None
 
 

@@ -220,6 +220,37 @@ def dx_hint(dx: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:
     return None
 
 
+def zeros_hint(impl: Any, case: Case) -> Hint | None:
+    """Your dx is all zeros on `case`, where every row (image, slice along an axis) has a negative entry: the mask
+    may be taken per slice, not per entry. Read on an input whose first slice along each axis is all positive."""
+    for shape in ((3, 4), (2, 2, 3, 3)):
+        x = inputs.distinct(np.random.default_rng(7), shape)
+        for axis in range(len(shape)):
+            x = np.moveaxis(x, axis, 0)
+            x[0] = np.abs(x[0])  # one slice with nothing to mask: a slice-wise mask keeps it whole
+            x = np.moveaxis(x, 0, axis)
+        dout = inputs.distinct(np.random.default_rng(8), shape)
+        try:
+            layer = construct(impl.ReLU)
+            call(layer, "forward", x.copy())
+            dx = np.asarray(call(layer, "backward", dout.copy()), dtype=np.float64)
+        except (CheckFailure, ValueError, TypeError):
+            return None
+        if dx.shape != shape:
+            return None
+        for axis in range(len(shape)):
+            others = tuple(a for a in range(len(shape)) if a != axis)
+            kept = np.all(x > 0, axis=others, keepdims=True)
+            reading = dout * kept
+            if not np.allclose(reading, dout * (x > 0)) and np.allclose(dx, reading, rtol=1e-9, atol=0):
+                return Hint("indexing", f"your dx is all zeros here because it zeroes whole slices along axis {axis}: "
+                                        f"wherever a slice (index i of axis {axis}) has any entry <= 0, your dx is 0 "
+                                        f"on all of it; an index array for one axis alone (dx[np.where(x <= 0)"
+                                        f"[{axis}]] = 0, or np.nonzero(...)[{axis}]) selects whole slices. Mask entry "
+                                        f"by entry: dx[x <= 0] = 0, or dout * (x > 0)")
+    return None
+
+
 def _slopes(dx: np.ndarray, dout: np.ndarray, where: np.ndarray) -> float | None:
     """The one slope dx / dout shared by every entry of `where` with dout != 0, or None (none, or several)."""
     seen = where & (dout != 0)

@@ -43,7 +43,7 @@ HINTS = {
     "unbiased_var", "momentum_convention", "eval_updates", "running_stats", "mean_terms", "eps", "mode",
     "bias_correction", "step_count", "eps", "second_moment", "betas", "xhat", "swapped",  # adam, batchnorm
     "memory_order", "params_replaced", "ceiling", "cancellation", "zero_grad", "stale_cache", "keys", "clip",
-    "hyperparameter", "call_state", "affine", "clipped",
+    "hyperparameter", "call_state", "affine", "clipped", "window",
 }
 # Tensor names as the checker reports them (CheckFailure.tensor); params['<key>'] is matched by pattern.
 TENSORS = {
