@@ -32,7 +32,7 @@ from gradkit.release.catalogue import course_including, submission_with  # noqa:
 CHILD_ARGS = ("-p", "no:benchmark", "-p", "no:anyio", "-p", "no:xdist")
 # What the manifest calls a wrong output, and the names the checker may report for it (None: any params[...]).
 BLAME = {"out": {"out", "shape"}, "loss": {"loss"}, "init": {"init", "defaults"}, "params": None, "velocity": None,
-         "grads": {"grads (mutated)", "dW", "db"}}
+         "grads": {"grads (mutated)", "dW", "db"}, "running": {"running_mean", "running_var"}}
 # Kinds of mistake the checker names by kind rather than by tensor, and words of the manifest that say so.
 KINDS = {"dtype": ("float64", "dtype", "float32", "int", "bool"), "shape": ("shape",),
          "defaults": ("default",), "x (mutated)": ("in place", "overwrit", "modif"),

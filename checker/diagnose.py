@@ -271,7 +271,7 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
         probe_lines, probe_hint = _probe(layer, x, out.shape, forward, params, case)
         lines += probe_lines
     if tensor == "x" and hasattr(spec, "dx_against_true_hint"):  # a reading of the whole dx tells more than one probe
-        hint = hint or spec.dx_against_true_hint(case, mine, v, x, numerical)
+        hint = hint or spec.dx_against_true_hint(impl, case, mine, v, x, numerical)
     hint = hint or probe_hint
     hint = (hint or hints.rotated(mine, numerical, name) or hints.transposed(mine, numerical, name)
             or hints.clipped(mine, numerical, name))
@@ -283,13 +283,42 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
             or _quadratic_hint(layer, x, v, tensor, out.shape)
             or _other_gradient_hint(mine, tensor, forward, x, params, v, right)
             or _masked_dx_hint(layer, x, v, tensor, out.shape, forward, params, mine, numerical)
-            or _skipped_example_hint(mine, numerical, forward, x, params, v, tensor))
+            or _skipped_example_hint(mine, numerical, forward, x, params, v, tensor)
+            or (_one_share_hint(mine, forward, x, params, v) if tensor == "x" and hasattr(spec, "window") else None))
     hint = hint or counterfactual_hint(impl, case, tensor)
     if alias:  # the weights themselves were overwritten: whatever known mistake the numbers resemble, this is why
         lines.append(f"  hint: {alias}")
     else:
         hint = _known_bug(impl, type(case).exercise, name, hint, lines)
     return Diagnosis(lines, hint, {name: {"yours": mine, "numerical": numerical}})
+
+
+ONE_SHARE_LIMIT = 16  # output positions (H_out * W_out) a diagnosis splits dx into, one numerical gradient each
+
+
+def _one_share_hint(mine: np.ndarray, forward: Callable[..., np.ndarray], x: np.ndarray,
+                    params: dict[str, np.ndarray], v: np.ndarray) -> Hint | None:
+    """Your dx (N, C, H, W) holds, at every cell, the share of one window that covers it, not the sum of them all:
+    where windows overlap, all but one share was lost. Each window's share is the numerical gradient of the output
+    at its position (i, j) alone (v, dout: (N, F, H_out, W_out), kept at (i, j) only)."""
+    if v.ndim != 4 or mine.shape != x.shape or v.shape[2] * v.shape[3] > ONE_SHARE_LIMIT:
+        return None
+    shares = []
+    for i, j in np.ndindex(*v.shape[2:]):
+        alone = np.zeros_like(v)
+        alone[:, :, i, j] = v[:, :, i, j]
+        shares.append(numerical_gradient(layer_loss(forward, x, params, alone, "x"), x.shape))
+    shares = np.stack(shares)  # (positions, N, C, H, W)
+    scale = max(float(np.abs(shares).max(initial=0)), 1e-12)
+    touched = np.abs(shares) > 1e-7 * scale
+    some_share = np.any(np.abs(shares - mine) <= 1e-6 * scale, axis=0) | (~touched.any(axis=0) & (np.abs(mine) <= 1e-6 * scale))
+    lost = (touched.sum(axis=0) >= 2) & (np.abs(shares.sum(axis=0) - mine) > 1e-6 * scale)
+    if not (some_share.all() and lost.any()):
+        return None
+    return Hint("overlap", "where windows overlap, your dx holds the share of one window only, not the sum of all the "
+                           "windows covering the cell: `dx[rows, cols] += values` with repeated indices (fancy indexing, "
+                           "as in a col2im) adds only once per index, and `=` overwrites; use np.add.at(dx, (rows, "
+                           "cols), values), or loop over the kernel offsets adding slices")
 
 
 def _narrow_cache_hint(layer: Any, x: np.ndarray, v: np.ndarray, tensor: str, forward: Callable[..., np.ndarray],

@@ -65,8 +65,8 @@ def _forward_shape(impl: Implementation, case: LayerCase) -> tuple[int, ...] | N
 
 def _shape_reading(impl: Implementation, case: LayerCase) -> tuple[str, str] | None:
     """(hint id, text) when your output's wrong shape is one a known slip gives: the padding of a 'same' convolution
-    assumed instead of the layer's own, or the shape of one window (a maximum or mean taken over the window
-    positions' axes of a window view, not the window's own)."""
+    assumed instead of the layer's own, the shape of one window (a maximum or mean taken over the window positions'
+    axes of a window view, not the window's own), or one side's size computed from the other side's number."""
     padding, KH = getattr(case, "padding", None), getattr(case, "KH", None)
     if KH is None:
         return None
@@ -83,7 +83,56 @@ def _shape_reading(impl: Implementation, case: LayerCase) -> tuple[str, str] | N
         return "axis", ("your output has the shape of one window, (N, C, KH, KW): the maximum (or mean) was taken over "
                         "the window positions' axes (2, 3) of a window view (N, C, H_out, W_out, KH, KW); take it over "
                         "the window's own axes, (4, 5) (axis=(-2, -1))")
+    return _size_mixup(impl, case, shape) or _blocks_shape(impl, case, shape)
+
+
+# One side's size taken from the other side's number: (the case's fields to replace, the slip in words).
+SIDE_MIXUPS = [
+    (lambda c: dict(KW=c.KH), "W_out is computed with KH where KW belongs (the window's width)"),
+    (lambda c: dict(KH=c.KW), "H_out is computed with KW where KH belongs (the window's height)"),
+    (lambda c: dict(W=c.H), "W_out is computed from H, the image's height, where W belongs"),
+    (lambda c: dict(H=c.W), "H_out is computed from W, the image's width, where H belongs"),
+]
+
+
+def _size_mixup(impl: Implementation, case: LayerCase, shape: tuple[int, ...]) -> tuple[str, str] | None:
+    """(hint id, text) when your output has the size one side's number used for the other side gives, on the case
+    and on a larger one, grown by 2 rows and 3 columns, its window's sides swapped or not (where a coincidence of
+    the small case breaks; a slip may raise on one of them, but the other must answer with the reading's shape)."""
+    if getattr(case, "KW", None) is None or not hasattr(case, "W"):
+        return None
+    grown = case._replace(H=case.H + 2, W=case.W + 3)
+    larger = [grown, grown._replace(KH=case.KW, KW=case.KH)] if case.KH != case.KW else [grown]
+    for fields, slip in SIDE_MIXUPS:
+        try:
+            if case._replace(**fields(case)).out_shape != shape:
+                continue
+            readings = [(c._replace(**fields(c)).out_shape, c) for c in larger]
+        except Exception:  # noqa: BLE001 - a case the mix-up makes invalid: no reading
+            continue
+        answers = [(_forward_shape(impl, c), want) for want, c in readings if want != c.out_shape]
+        if any(got == want for got, want in answers) and all(got in (None, want) for got, want in answers):
+            return "square", (f"your output has the size it would have if {slip}: somewhere one side's number stands "
+                              f"for the other's (a copy-pasted line); a window is KH rows by KW columns of an H x W image")
     return None
+
+
+def _blocks_shape(impl: Implementation, case: LayerCase, shape: tuple[int, ...]) -> tuple[str, str] | None:
+    """(hint id, text) when your output is (N, C, H // KH, W // KW), on the case and on a grown one: the image cut
+    into adjacent blocks (a reshape), which is the window pool only when the stride equals the window."""
+    if getattr(case, "padding", None) is not None or not hasattr(case, "stride") or len(shape) != 4:
+        return None
+
+    def blocks(c: LayerCase) -> tuple[int, ...]:
+        return c.out_shape[:2] + (c.H // c.KH, c.W // c.KW)
+
+    grown = case._replace(H=case.H + 2 * case.KH + 1, W=case.W + 2 * case.KW + 1)
+    if blocks(case) != shape or blocks(grown) == grown.out_shape or _forward_shape(impl, grown) != blocks(grown):
+        return None
+    return "stride", (f"your output is (N, C, H // KH, W // KW): the image was cut into adjacent {case.KH}x{case.KW} "
+                      f"blocks (a reshape into blocks), which is the pool only when the stride equals the window; with "
+                      f"stride {case.stride} window (i, j) starts at (i*stride, j*stride), so H_out = (H - KH) // stride "
+                      f"+ 1 (windows may overlap or leave gaps)")
 
 
 def _window_positions_reduced(impl: Implementation, case: LayerCase) -> bool:

@@ -300,7 +300,7 @@ def formula(config: dict[str, int], x_shape: tuple[int, ...]) -> str:
     return _config_case(config, x_shape).out_formula
 
 
-def dx_against_true_hint(case: Case, dx: np.ndarray, dout: np.ndarray, x: np.ndarray,
+def dx_against_true_hint(impl: Implementation, case: Case, dx: np.ndarray, dout: np.ndarray, x: np.ndarray,
                          expected: np.ndarray) -> Hint | None:
     """Your dx (N, C, H, W) against the true one (`expected`, numerical; dout: (N, C, H_out, W_out)): averaged
     where windows overlap, or spread over blocks that are not the windows (x is not needed here)."""
@@ -312,7 +312,7 @@ def dx_against_true_hint(case: Case, dx: np.ndarray, dout: np.ndarray, x: np.nda
             return Hint("overlap", "your dx at a cell that several windows cover is the true one divided by their "
                                    "number: the gradients of overlapping windows were averaged; add them up instead "
                                    "(each window sends dout / (KH*KW) to each of its cells)")
-    return _block_hint(case, dx, dout, expected)
+    return _block_hint(impl, case, dx, dout, expected)
 
 
 def _spread(dout: np.ndarray, case: Case, block: tuple[int, int], step: int, end: bool = False) -> np.ndarray:
@@ -332,33 +332,65 @@ def _spread(dout: np.ndarray, case: Case, block: tuple[int, int], step: int, end
     return out
 
 
-def _block_hint(case: Case, dx: np.ndarray, dout: np.ndarray, expected: np.ndarray) -> Hint | None:
-    """Your dx is dout / (KH*KW) (or / stride^2) spread over stride x stride blocks (np.repeat by the stride),
-    or over windows whose grid starts at the bottom right: right only where the window equals the stride and
-    tiles the image."""
+def _block_readings(case: Case, dout: np.ndarray) -> list[tuple[np.ndarray, str]]:
+    """(dx, the slip in words) for backwards that spread dout over blocks other than the windows; dout:
+    (N, C, H_out, W_out). Each is right on some cases (a window equal to the stride, square, tiling the image)."""
+    area, s, KH, KW = case.KH * case.KW, case.stride, case.KH, case.KW
+    found = [
+        (dout / area, (s, s), False, "each dout / (KH*KW) was spread over a stride x stride block (np.repeat by the "
+                                     "stride) instead of its own KH x KW window: the two agree only when the window "
+                                     "equals the stride"),
+        (dout / (s * s), (s, s), False, "each dout / (stride*stride) was spread over a stride x stride block (np.repeat "
+                                        "by the stride) instead of dout / (KH*KW) over its own KH x KW window: they "
+                                        "agree only when the window equals the stride"),
+        (dout / area, (KH, KH), False, "each window's gradient reached a KH x KH block: its columns run over range(KH) "
+                                       "where range(KW) belongs (a window is KH rows by KW columns)"),
+        (dout / area, (KW, KW), False, "each window's gradient reached a KW x KW block: its rows run over range(KW) "
+                                       "where range(KH) belongs (a window is KH rows by KW columns)"),
+        (dout / area, (KH, KW), True, "the windows' gradients were placed from the bottom right corner (the rows and "
+                                      "columns no window reaches, which belong at the bottom and right, were put at "
+                                      "the top and left, e.g. np.pad on the wrong side)"),
+    ]
+    readings = []
+    for source, block, end, slip in found:
+        with np.errstate(all="ignore"):
+            readings.append((_spread(source, case, block, s, end), slip))
+    return readings
+
+
+# A case where every reading of _block_readings differs from the others and from the truth: window 3x4, stride 2,
+# rows and columns left over.
+BLOCK_CASE = AvgPoolCase(N=1, C=2, H=8, W=9, KH=3, KW=4, stride=2, seed=0)
+
+
+def _block_hint(impl: Implementation, case: Case, dx: np.ndarray, dout: np.ndarray,
+                expected: np.ndarray) -> Hint | None:
+    """Your dx is one of _block_readings' on the failing case and on BLOCK_CASE (where no two readings coincide, as
+    they may on a small case), and right on neither."""
+    def reading_of(case: Case, dx: np.ndarray, dout: np.ndarray, expected: np.ndarray) -> set[str]:
+        return {slip for reading, slip in _block_readings(case, dout)
+                if np.all(np.isfinite(reading)) and not np.allclose(reading, expected, rtol=1e-6, atol=1e-12)
+                and np.allclose(dx, reading, rtol=1e-6, atol=1e-12)}
+
     if dout.shape != case.out_shape:
         return None
-    area, s = case.KH * case.KW, case.stride
-    readings = [
-        (dout / area, (s, s), s, False,
-         f"each dout / (KH*KW) was spread over a stride x stride block ({s}x{s}, np.repeat by the stride) instead "
-         f"of its own {case.KH}x{case.KW} window: the two agree only when the window equals the stride; add dout / "
-         f"(KH*KW) to x[..., i*stride:i*stride+KH, j*stride:j*stride+KW] for each output (i, j)"),
-        (dout / (s * s), (s, s), s, False,
-         f"each dout / (stride*stride) was spread over a stride x stride block ({s}x{s}, np.repeat by the stride) "
-         f"instead of dout / (KH*KW) over its own {case.KH}x{case.KW} window: they agree only when the window "
-         f"equals the stride"),
-        (dout / area, (case.KH, case.KW), s, True,
-         "the windows' gradients were placed from the bottom right corner (the rows and columns no window "
-         "reaches, which belong at the bottom and right, were put at the top and left, e.g. np.pad on the wrong "
-         "side): window (i, j) covers x[..., i*stride:i*stride+KH, j*stride:j*stride+KW]"),
-    ]
-    for source, block, step, end, meaning in readings:
-        with np.errstate(all="ignore"):
-            reading = _spread(source, case, block, step, end)
-        if (np.all(np.isfinite(reading)) and not np.allclose(reading, expected, rtol=1e-6, atol=1e-12)
-                and np.allclose(dx, reading, rtol=1e-6, atol=1e-12)):
-            return Hint("window", "your dx: " + meaning)
+    here = reading_of(case, dx, dout, expected)
+    if not here:
+        return None
+    rng = np.random.default_rng(0)
+    x, dout = inputs.gaussian(rng, BLOCK_CASE.x_shape), inputs.gaussian(rng, BLOCK_CASE.out_shape)
+    try:
+        layer = build(impl, BLOCK_CASE, rng)
+        call(layer, "forward", x.copy())
+        mine = np.asarray(call(layer, "backward", dout.copy()), dtype=np.float64)
+    except (CheckFailure, ValueError, TypeError):
+        return None
+    if mine.shape != BLOCK_CASE.x_shape:
+        return None
+    there = reading_of(BLOCK_CASE, mine, dout, _spread(dout / (3 * 4), BLOCK_CASE, (3, 4), 2))
+    for slip in here & there:
+        return Hint("window", f"your dx: {slip}; window (i, j) covers x[..., i*stride:i*stride+KH, j*stride:j*stride+KW] "
+                              f"and each of its cells gets dout[..., i, j] / (KH*KW)")
     return None
 
 

@@ -403,7 +403,7 @@ def _std_readings(variance: np.ndarray, count: int) -> list[tuple[np.ndarray, st
     ]
 
 
-def dx_against_true_hint(case: Case, dx: np.ndarray, dout: np.ndarray, x: np.ndarray,
+def dx_against_true_hint(impl: Any, case: Case, dx: np.ndarray, dout: np.ndarray, x: np.ndarray,
                          expected: np.ndarray) -> Hint | None:
     """Your dx (N, C, H, W) is the true one (`expected`, numerical) times one factor per channel that a slip in
     backward's 1 / sqrt(var + eps) explains, e.g. sqrt((var + eps) / var) when backward leaves eps out.

@@ -283,8 +283,11 @@ def check_ties(impl: Implementation, case: Case) -> None:
     x += NEAR_TIE * (rng.random(case.x_shape) < 0.25)
     # Right maxima on distinct values too: on ties a forward that reads the wrong windows can still be right by chance,
     # and its backward, true to its own forward, would then be blamed.
-    distinct = inputs.distinct(rng, case.x_shape)
-    usable = _right_maxima(checked_forward(layer, distinct, case.out_shape, case.out_formula), distinct, case)
+    # Ramps too, rising and falling along rows and columns: their maxima sit at a window's last and first cell, so a
+    # window placed or sized wrongly shows there, not only by chance.
+    ramp = np.arange(float(np.prod(case.x_shape))).reshape(case.x_shape)
+    usable = all(_right_maxima(checked_forward(layer, probe, case.out_shape, case.out_formula), probe, case)
+                 for probe in (inputs.distinct(rng, case.x_shape), ramp, -ramp))
     out = checked_forward(layer, x, case.out_shape, case.out_formula)
     if not (usable and _right_maxima(out, x, case)):
         unjudged = CheckFailure(f"MaxPool2D.forward gives wrong maxima on this input (see the forward tests), so where "

@@ -9,7 +9,7 @@ import numpy as np
 
 from solutions.avgpool import AvgPool2D as Reference
 
-EXPECT = dict(exercise="avgpool", tensor="shape", hint="shape")
+EXPECT = dict(exercise="avgpool", tensor="shape", hint="stride")
 
 
 class AvgPool2D(Reference):
