@@ -277,6 +277,8 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
             or hints.clipped(mine, numerical, name))
     if tensor == "x" and hasattr(spec, "dx_hint"):
         hint = hint or spec.dx_hint(mine, v, x)
+    if tensor == "x" and hasattr(spec, "dx_param_hint"):
+        hint = hint or spec.dx_param_hint(mine, v, x, params)
     if tensor != "x" and hasattr(spec, "param_grad_hint"):
         hint = hint or spec.param_grad_hint(tensor, mine, v, x)
     hint = (hint

@@ -60,7 +60,8 @@ def load(exercise: str) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, Kno
 
 
 def match(impl: Implementation, exercise: str, tensor: str) -> KnownBug | None:
-    """The known bug whose `tensor` ("dx", "dW", ...) equals yours on every probe case, if any.
+    """The known bug whose `tensor` ("dx", "dW", ...) equals yours on every probe case, if any, and that raised on
+    exactly the probe cases where yours raises (a bug seen on one case only may match code that differs elsewhere).
 
     GRADKIT_FINGERPRINTS=0 turns matching off (to measure what the patterns alone find).
     """
@@ -71,15 +72,17 @@ def match(impl: Implementation, exercise: str, tensor: str) -> KnownBug | None:
                   if any(key.endswith(f"/{tensor}") for key in entries)}
     if not candidates:
         return None
-    yours = []
+    yours: list[dict[str, np.ndarray] | None] = []
     for case in spec(exercise).PROBE_CASES:
         try:
             yours.append(tensors_on(impl, case))
         except CheckFailure:
-            return None
+            yours.append(None)  # raised here: only a bug that raised here too can be yours
     for bug, entries in sorted(candidates.items()):
         keys = [(int(k.split("/")[0]), k) for k in entries if k.endswith(f"/{tensor}")]
-        if all(_same(yours[i][tensor], entries[k]) for i, k in keys):
+        raised = {int(k.split("/")[0]) for k in entries if k.endswith("/raised")}
+        if all((yours[i] is None) == (i in raised) for i in range(len(yours))) and all(
+                yours[i] is not None and _same(yours[i][tensor], entries[k]) for i, k in keys):
             return bugs.get(bug)
     return None
 

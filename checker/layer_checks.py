@@ -179,8 +179,10 @@ def _same_in_any_memory_order(impl: Implementation, case: LayerCase, row_major: 
         raise CheckFailure(
             f"{cls}.forward gives another out for the same x stored column-major (np.asfortranarray(x); a transposed "
             f"or sliced array is not row-major either): out{list(index)} = {out[index]:+.6g}, with x row-major "
-            f"{row_major[index]:+.6g} ({int(wrong.sum())} of {wrong.size} entries differ)\n  hint: take strides "
-            f"from x.strides, or call np.ascontiguousarray(x) first, never work them out from the shape and itemsize",
+            f"{row_major[index]:+.6g} ({int(wrong.sum())} of {wrong.size} entries differ)\n  hint: your forward reads "
+            f"memory through strides that do not fit the array it views: take them from that very array (x.strides "
+            f"for x; a padded copy, np.pad's result, has its own: x_pad.strides), or call np.ascontiguousarray first; "
+            f"never work them out from the shape and itemsize",
             tensor="out", hint="memory_order")
 
 

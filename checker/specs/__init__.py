@@ -9,9 +9,10 @@ checks, diagnosis, stored examples, fingerprints, plots) never names an exercise
   `make_input(case, rng)` and optionally `param_shapes(case)` (the contract's shape of each parameter); for
   diagnosis, optionally `variants(case)` (counterfactual cases, one feature removed), `valid(case)`,
   `squares(case)`, `window(case, position)` (the input cells of one output, for the probe), `probe_hint(yours,
-  expected)`, `probe_landing_hint(mine, expected)`, `dx_hint(dx, dout, x)`, `dx_against_true_hint(impl, case, dx,
-  dout, x, expected)` (expected: the numerical dx), `scale_hint(case, tensor, ratio)`, `zeros_hint(impl, case)` (a
-  gradient all zeros on `case`, read on an input the spec builds), `param_grad_hint(tensor, grad, dout, x)`,
+  expected)`, `probe_landing_hint(mine, expected)`, `dx_hint(dx, dout, x)`, `dx_param_hint(dx, dout, x, params)`,
+  `dx_against_true_hint(impl, case, dx, dout, x, expected)` (expected: the numerical dx), `scale_hint(case, tensor,
+  ratio)`, `zeros_hint(impl, case)` (a gradient all zeros on `case`, read on an input the spec builds),
+  `param_grad_hint(tensor, grad, dout, x)`,
   `forward_hint(impl, config, example)` and `COUNTERFACTUAL_HINTS` ({(feature, tensor): Hint}, worded for one tensor);
 * stored examples: `CONFIG_FIELDS`, `build_from_config(impl, config)`, `formula(config, x_shape)`, and optionally
   `stores_gradients(config)` (False: the example holds the output only, for a mode whose backward is not graded);

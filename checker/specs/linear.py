@@ -115,6 +115,22 @@ CONFIG_FIELDS = ("D", "M")
 EXAMPLES = [((4, 5), dict(D=5, M=3)), ((1, 3), dict(D=3, M=1))]
 
 
+def dx_param_hint(dx: np.ndarray, dout: np.ndarray, x: np.ndarray, params: dict[str, np.ndarray]) -> Hint | None:
+    """Your dx (N, D) is dout (N, M) times W (D, M) reshaped to (M, D), not transposed: the same numbers in memory
+    order, which equals W.T only when D == 1 or M == 1."""
+    W = params.get("W")
+    if W is None or W.ndim != 2 or dx.shape != x.shape or dout.shape[-1] != W.shape[1]:
+        return None
+    reshaped = dout @ W.reshape(W.shape[1], W.shape[0])
+    if not close(dx, reshaped) or close(reshaped, dout @ W.T):
+        return None
+    if W.shape[0] == W.shape[1]:  # a square W reshaped is W itself: either reading fits
+        return Hint("transpose", "your dx is dout @ W, not dout @ W.T (W as it is, or W.reshape(M, D), which for a "
+                                 "square W is the same array; a reshape does not transpose): dx = dout @ W.T")
+    return Hint("transpose", "your dx is dout @ W.reshape(M, D): a reshape keeps the entries in memory order and "
+                             "does not transpose; dx = dout @ W.T")
+
+
 def param_grad_hint(tensor: str, grad: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:
     """dW or db (x: (N, D), dout: (N, M)) that holds one row's contribution only: a loop over the rows that assigns
     (=) where it must add (+=)."""

@@ -39,7 +39,8 @@ def compute() -> tuple[dict[str, dict[str, np.ndarray]], dict[str, dict]]:
             for i, case in enumerate(probes[exercise]):
                 try:
                     found = tensors_on(impl, case)
-                except CheckFailure:
+                except CheckFailure:  # kept as a fact: code that runs on this case is not this bug
+                    per_exercise[exercise][f"{path.stem}/{i}/raised"] = np.ones(1)
                     continue
                 for name, value in found.items():
                     right = truth[exercise][i][name]
