@@ -208,7 +208,9 @@ def checked_backward(layer: Any, dout: np.ndarray, x: np.ndarray, only: str | No
         )
     shorter = dx.ndim == x.ndim == 4 and dx.shape[:2] == x.shape[:2] and all(
         a <= b for a, b in zip(dx.shape[2:], x.shape[2:]))
-    one_per_channel = shorter and dx.shape[2:] == (1, 1)  # a whole-image reduction's gradient, never spread out
+    # A whole-image reduction's gradient, never spread out: only where the output dropped H and W (a global pool);
+    # a dx cut short by a buffer sized from the output can be 1x1 too.
+    one_per_channel = shorter and dx.shape[2:] == (1, 1) and dout.ndim == 2
     require_shape(dx, x.shape, label, f"the shape of x, {x.shape}" + (
         "\n  hint: your dx holds one number per image and channel: every pixel of x needs its own gradient; spread "
         "it back over the pixels it came from (a global average sends dout / (H*W) to each: np.broadcast_to(dout"

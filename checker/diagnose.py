@@ -102,12 +102,21 @@ FEATURE_WORDS = {"square": "a window (or kernel) that is not square", "overlap":
                  "spatial": "several positions per channel"}
 
 
+def stale_params_hint(impl: Implementation, case: LayerCase, tensor: str) -> Hint | None:
+    """STALE_PARAMS_HINT when d{tensor} is right on three draws of the case with the parameters the constructor
+    gave (three: one may pass by chance, a mask or a sign), though wrong with the values a check sets."""
+    if spec_of(case).PARAMS and all(_passes(impl, case._replace(seed=case.seed + i), tensor, fill_params=False)
+                                    for i in range(3)):
+        return STALE_PARAMS_HINT
+    return None
+
+
 def counterfactual_hint(impl: Implementation, case: LayerCase, tensor: str) -> Hint | None:
     if layer_directional(impl, case, tensor).passed:
         return None  # nothing to explain
-    if spec_of(case).PARAMS and all(_passes(impl, case._replace(seed=case.seed + i), tensor, fill_params=False)
-                                    for i in range(3)):  # three draws: one may pass by chance (a mask, a sign)
-        return STALE_PARAMS_HINT
+    stale = stale_params_hint(impl, case, tensor)
+    if stale is not None:
+        return stale
     passing = []
     for feature, variant in variants(case):
         if not _valid(variant):
@@ -275,6 +284,8 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
     hint = hint or probe_hint
     hint = (hint or hints.rotated(mine, numerical, name) or hints.transposed(mine, numerical, name)
             or hints.clipped(mine, numerical, name))
+    # Right with the constructor's parameters: a copy or an overwritten cache, before any reading of the formula.
+    hint = hint or (stale_params_hint(impl, case, tensor) if wrong.any() else None)
     if tensor == "x" and hasattr(spec, "dx_hint"):
         hint = hint or spec.dx_hint(mine, v, x)
     if tensor == "x" and hasattr(spec, "dx_param_hint"):

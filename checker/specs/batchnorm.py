@@ -211,6 +211,17 @@ MIXED = ("x.reshape(-1, C) on an (N, C, H, W) array puts values of different cha
 FLATTENED = Hint("axis", f"your output mixes channels: {MIXED}")
 
 
+CHANNEL_ROWS = ("x.reshape(C, -1) on an (N, C, H, W) array does not give one row per channel: memory runs image by "
+                "image, so a row holds parts of several images and channels (right only when N = 1); move C first, "
+                "x.transpose(1, 0, 2, 3).reshape(C, -1), or reduce with axis=(0, 2, 3)")
+ROWS_OF_C = Hint("axis", f"your output mixes channels and images: {CHANNEL_ROWS}")
+
+
+def _channel_rows(x: np.ndarray) -> np.ndarray:
+    """x (N, C, H, W) as the C rows of `x.reshape(C, -1)`, the other usual mistake (rows of mixed channels)."""
+    return np.asarray(x, dtype=np.float64).reshape(x.shape[1], -1)
+
+
 def _flattened(x: np.ndarray) -> np.ndarray:
     """x (N, C, H, W) as the (N*H*W, C) rows of `x.reshape(-1, C)`: the usual mistake, not a per-channel layout."""
     return np.asarray(x, dtype=np.float64).reshape(-1, x.shape[1])
@@ -241,6 +252,10 @@ def _training_mistakes(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray) -> It
     whitened = (rows - rows.mean(axis=0)) / np.sqrt(rows.var(axis=0) + EPS)
     yield FLATTENED, (np.ravel(gamma) * whitened + np.ravel(beta)).reshape(x.shape)
     yield FLATTENED, _affine(whitened.reshape(x.shape), gamma, beta)
+    if x.shape[0] > 1:
+        rows = _channel_rows(x)
+        whitened = (rows - rows.mean(axis=1, keepdims=True)) / np.sqrt(rows.var(axis=1, keepdims=True) + EPS)
+        yield ROWS_OF_C, (np.ravel(gamma)[:, None] * whitened + np.ravel(beta)[:, None]).reshape(x.shape)
     C = x.shape[1]
     for start_mean, start_var, when in ((np.zeros(C), np.ones(C), "before"), (None, None, "after")):
         if start_mean is None:  # a fresh layer's running statistics after this forward's update
@@ -273,6 +288,10 @@ def _eval_mistakes(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, mean: np.
                                                                        gamma, beta))
     rows = _flattened(x)
     yield FLATTENED, (np.ravel(gamma) * (rows - mean) / np.sqrt(var + EPS) + np.ravel(beta)).reshape(x.shape)
+    if x.shape[0] > 1:
+        rows = _channel_rows(x)
+        yield ROWS_OF_C, (np.ravel(gamma)[:, None] * (rows - mean[:, None]) / np.sqrt(var[:, None] + EPS)
+                          + np.ravel(beta)[:, None]).reshape(x.shape)
     count = x.size // x.shape[1]
     moved_mean = (1 - MOMENTUM) * mean + MOMENTUM * centre.ravel()
     moved_var = (1 - MOMENTUM) * var + MOMENTUM * spread.ravel() * count / (count - 1)
@@ -296,6 +315,26 @@ def variants(case: Case) -> Iterator[tuple[str, Case]]:
         yield "batch", case._replace(N=1, W=case.N * case.W)
     if case.C > 1:
         yield "channels", case._replace(C=1)
+
+
+def crash_hint(impl: Any, case: Case) -> Hint | None:
+    """Your forward raises on one image (N = 1) whose channels still hold N*H*W >= 2 values, and runs on the same
+    values laid out as two images: a division by N - 1, the batch size, where N*H*W - 1 belongs."""
+    if case.N != 1 or case.H * case.W < 2:
+        return None
+    halves = case._replace(N=2, H=case.H // 2, W=case.W) if case.H % 2 == 0 else case._replace(N=2, W=case.W // 2)
+    if halves.H * halves.W == 0 or halves.N * halves.H * halves.W != case.H * case.W:
+        halves = case._replace(N=2)
+    try:
+        layer = construct(impl.BatchNorm2D, case.C, momentum=MOMENTUM, eps=EPS)
+        call(layer, "forward", make_input(halves, np.random.default_rng(case.seed)))
+    except CheckFailure:
+        return None
+    M = case.H * case.W
+    return Hint("unbiased_var", f"your forward raises with one image although its {M} values per channel make a valid "
+                                f"batch, and runs with two images: it divides by N - 1 = 0 somewhere (an unbiased factor "
+                                f"N / (N - 1) from the batch size?); a channel's values number M = N*H*W, so the "
+                                f"unbiased variance for running_var is var * M / (M - 1)")
 
 
 def _counterfactuals() -> dict[tuple[str, str], Hint]:
@@ -638,15 +677,20 @@ def _accurate_for_a_large_mean(impl: Implementation) -> None:
 
 
 def _moved(mean: np.ndarray, var: np.ndarray, batches: list[np.ndarray], momentum: float, *, reverse: bool = False,
-           ddof: int = 1, root: bool = False, flattened: bool = False) -> tuple[np.ndarray, np.ndarray]:
+           ddof: int = 1, root: bool = False, flattened: bool = False,
+           channel_rows: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Running statistics after training-mode forwards on `batches`: the contract's update, or (options) a known
     mistake: `reverse` (momentum weighs the old value), `ddof=0` (biased variance), `root` (the standard deviation),
-    `flattened` (batch statistics of `x.reshape(-1, C)`, which mixes channels)."""
+    `flattened` (batch statistics of `x.reshape(-1, C)`, which mixes channels), `channel_rows` (of the rows of
+    `x.reshape(C, -1)`, which mix channels and images)."""
     keep, take = (momentum, 1 - momentum) if reverse else (1 - momentum, momentum)
     for batch in batches:
         if flattened:
             rows = _flattened(batch)
             centre, spread = rows.mean(axis=0), rows.var(axis=0, ddof=ddof)
+        elif channel_rows:
+            rows = _channel_rows(batch)
+            centre, spread = rows.mean(axis=1), rows.var(axis=1, ddof=ddof)
         else:
             centre, spread = _batch_moments(batch, ddof=ddof)
         new_var = np.sqrt(spread) if root else spread
@@ -676,6 +720,8 @@ def _mistakes() -> list[tuple[str, str, dict[str, Any]]]:
         ("running_stats", "never changed: every training-mode forward updates them", {"momentum": 0.0}),
         ("axis", f"moved exactly as with the batch statistics of x.reshape(-1, C), which mix channels: {MIXED}",
          {"flattened": True}),
+        ("axis", f"moved exactly as with the statistics of the rows of x.reshape(C, -1), which mix channels and "
+                 f"images: {CHANNEL_ROWS}", {"channel_rows": True}),
     ]
 
 
@@ -697,7 +743,7 @@ def check_running_statistics(impl: Implementation, case: RunningCase) -> None:
         try:
             call(layer, "forward", batch.copy())  # the output is the forward tests' business
         except StudentCodeError as failure:
-            if case.N * case.H * case.W == 2:
+            if case.N * case.H * case.W == 2 and case.N > 1:  # one image: crash_hint tells more
                 failure.message += ("\n  hint: two values per channel (N*H*W = 2) are a valid training batch: the "
                                     "unbiased variance divides by N*H*W - 1 = 1; only N*H*W < 2 may be refused")
             failure.tensor = failure.tensor or "out"  # forward gave no output, so no running statistics either

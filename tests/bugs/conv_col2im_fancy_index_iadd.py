@@ -1,5 +1,8 @@
-"""Conv backward scatters the columns' gradients back with fancy-indexed `+=` (`dx_pad[:, k, i, j] += dcols`), which
-adds only once per index: where windows overlap, each cell keeps one window's share instead of their sum.
+"""Conv backward keeps one window's share per cell where windows overlap: it assigns (`=`), or adds through fancy
+indexing with repeated indices (`dx_pad[:, k, i, j] += dcols` adds once per index), instead of adding every share
+(np.add.at, or `+=` on slices in a loop).
+
+Here the columns' gradients are scattered back with fancy-indexed `+=`.
 
 NumPy evaluates `a[idx] += v` as `a[idx] = a[idx] + v`, so repeated indices are written, not accumulated;
 np.add.at(dx_pad, (slice(None), k, i, j), dcols) accumulates. Right whenever no two windows share a cell (stride

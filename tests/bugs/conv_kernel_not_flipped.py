@@ -1,6 +1,8 @@
-"""dx is computed as a full convolution of dout with the kernel, but the kernel is not rotated by 180 degrees.
+"""dx spreads each output's gradient with the kernel mirrored (rotated by 180 degrees): written as a full convolution
+of dout the kernel must be rotated (W[:, :, ::-1, ::-1]), written as a scatter (dx_pad[window] += dout * W[f]) it
+must not be; here it is the other way round.
 
-The student dilates dout by the stride, pads it by K - 1 and slides W over it (a correlation). The textbook formula
+Here dx is a full convolution of dout with the kernel not rotated: the student dilates dout by the stride, pads it by K - 1 and slides W over it (a correlation). The textbook formula
 slides the *rotated* kernel W[:, :, ::-1, ::-1]; without it every output's gradient is spread with a mirrored
 window. Mirrors the `flip` mutant of the research note (gradcheck.md, 3.1).
 """
