@@ -330,11 +330,21 @@ def crash_hint(impl: Any, case: Case) -> Hint | None:
         call(layer, "forward", make_input(halves, np.random.default_rng(case.seed)))
     except CheckFailure:
         return None
+    try:
+        call(construct(impl.BatchNorm2D, case.C, momentum=MOMENTUM, eps=EPS), "forward",
+             make_input(case, np.random.default_rng(case.seed)))
+        return None  # it runs here after all: not this
+    except CheckFailure as failure:
+        by_zero = "ZeroDivisionError" in failure.message
     M = case.H * case.W
+    if not by_zero:
+        return Hint("batch", f"your forward raises with one image although its {M} values per channel make a valid "
+                             f"batch, and runs with two images: something in it needs N > 1 (a division by N - 1, or "
+                             f"an axis that .squeeze() drops when N = 1)")
     return Hint("unbiased_var", f"your forward raises with one image although its {M} values per channel make a valid "
-                                f"batch, and runs with two images: it divides by N - 1 = 0 somewhere (an unbiased factor "
-                                f"N / (N - 1) from the batch size?); a channel's values number M = N*H*W, so the "
-                                f"unbiased variance for running_var is var * M / (M - 1)")
+                                f"batch, and runs with two images: it divides by N - 1 = 0 (an unbiased factor N / "
+                                f"(N - 1) from the batch size?); a channel's values number M = N*H*W, so the unbiased "
+                                f"variance for running_var is var * M / (M - 1)")
 
 
 def _counterfactuals() -> dict[tuple[str, str], Hint]:

@@ -190,7 +190,7 @@ def check_dx_uses_the_forward_mask(impl: Implementation, case: Case) -> None:
         fate = "kept" if _kept(one.out)[worst] else "dropped"
         failure = CheckFailure(
             f"Dropout.backward: the gradient with respect to x (dx) is wrong\n"
-            f"  smallest failing case: {case} (two layers in a network; the {which} one is wrong)\n"
+            f"  smallest failing case: {case} (two layers run as in a network; this is the {which} layer's dx)\n"
             f"  {wrong} of {err.size} entries of dx are wrong; worst dx[{fmt_index(worst)}]: yours "
             f"{one.dx[worst]:+.6g}, expected {want[worst]:+.6g} (dout there {one.dout[worst]:+.6g}; your forward "
             f"{fate} that entry)\n"
