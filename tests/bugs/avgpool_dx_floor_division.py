@@ -1,4 +1,5 @@
-"""backward shares each window's gradient out with //, as the index arithmetic next to it does.
+"""Average-pool backward rounds each cell's share of the gradient down to a whole number, e.g. dout // (KH * KW),
+written with // like the index arithmetic next to it (or np.floor of the quotient); the share is dout / (KH * KW).
 
 dout // (KH * KW) rounds every share down to a whole number: a gradient of 0.3 over a 2x2 window sends 0 (and -0.3
 sends -1) to each cell.

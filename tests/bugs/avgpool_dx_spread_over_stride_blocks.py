@@ -1,5 +1,5 @@
-"""Average-pool backward spreads each output's gradient over a stride x stride block (np.repeat by the stride)
-instead of over its KH x KW window.
+"""Average-pool backward spreads each output's gradient over the stride x stride block at (i*stride, j*stride) instead
+of over its KH x KW window, as repeating dout by the stride (np.repeat) does.
 
 `np.repeat(np.repeat(dout, s, axis=2), s, axis=3) / (KH*KW)` puts dout[i, j] on x[i*s:(i+1)*s, j*s:(j+1)*s]: the
 window's cells when the window equals the stride, and the wrong cells (too few where windows overlap, too many

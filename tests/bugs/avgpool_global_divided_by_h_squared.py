@@ -1,6 +1,8 @@
-"""The global average pool divides the sum over the image by H * H (a W typed as H), forward and backward alike.
+"""The global average pool divides by H * H where H * W belongs (a W typed as H): each cell's gradient is dout / (H * H)
+instead of dout / (H * W); check forward's mean for the same slip.
 
-Square images hide it; on an H x W image with H != W the output is W / H times the mean (set I).
+Here forward and backward make the same slip. Square images hide it; on an H x W image with H != W the output is W / H
+times the mean (set I).
 """
 
 import numpy as np

@@ -1,5 +1,6 @@
-"""The global average pool takes `x[:, c].mean()`, which averages over the batch too: every image gets the same
-number for channel c.
+"""The global average pool mixes the images of a batch: each channel is averaged over N as well as H and W
+(e.g. `x[:, c].mean()` without an axis), so every image gets the same number for channel c and each cell's gradient is
+dout[:, c].sum() / (N * H * W); average each image on its own, x.mean(axis=(2, 3)).
 
 x[:, c] has shape (N, H, W), and .mean() without an axis averages all of it. The global pool averages each image
 on its own, over H and W only: x.mean(axis=(2, 3)). Right for one image, so a batch of one never shows it.

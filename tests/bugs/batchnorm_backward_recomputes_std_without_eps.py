@@ -1,4 +1,6 @@
-"""BatchNorm's backward recomputes the standard deviation from xhat's pieces and forgets eps there.
+"""BatchNorm's backward scales by 1 / sqrt(var) without eps where forward normalised by 1 / sqrt(var + eps), e.g. a
+standard deviation recomputed in backward from xhat's pieces (or cached before eps was added); backward must use
+forward's own sqrt(var + eps).
 
 The student keeps the centred input from forward and, in backward, divides by np.sqrt(var) of it, the textbook
 formula without the stabiliser that forward used. The forward is right; dx is the true one times

@@ -1,4 +1,6 @@
-"""BatchNorm flattens x with x.reshape(C, -1) to get one row per channel, without moving the channel axis first.
+"""BatchNorm's statistics mix images and channels: channel c is taken as the c-th of C equal blocks of x in memory order
+instead of x[:, c] over N, H and W, as x.reshape(C, -1) without moving the channel axis first gives; use
+x.transpose(1, 0, 2, 3).reshape(C, -1).
 
 Memory runs image by image (N is the first axis), so row c holds parts of several images and channels: the
 statistics, the output and the running statistics are those of mixed rows. Right only for one image (N = 1);

@@ -1,4 +1,4 @@
-"""dgamma and dbeta average over N, H and W (.mean) instead of summing.
+"""dgamma and dbeta average over N, H and W (e.g. .mean, or a sum divided by N*H*W) instead of summing.
 
 The student thought of them as "per-example" gradients to be averaged; the loss is already a mean over the batch,
 so the layer's gradients must sum what each position contributes.

@@ -1,4 +1,6 @@
-"""Statistics taken over the rows of x.reshape(-1, C), as BatchNorm1D code does, without moving C last first.
+"""BatchNorm's statistics mix channels: channel c is taken as every C-th value of x in memory order
+(column c of x.reshape(-1, C), as BatchNorm1D code has it) instead of x[:, c] over N, H and W; move C last first,
+x.transpose(0, 2, 3, 1).reshape(-1, C).
 
 On (N, C, H, W) memory, reshape(-1, C) puts values of different channels in one column: the means, variances and
 running statistics mix channels. Right only when C = 1. A backward written in the same layout is consistent with

@@ -1,4 +1,5 @@
-"""forward loops over the images and caches each image's columns in one attribute, so backward sees the last only.
+"""dW pairs every image's dout with the last image's input (its im2col columns) instead of each image's own, e.g. when
+forward loops over the images and caches each image's columns in one attribute, so backward sees the last only.
 
 dW = sum over n of dout[n] @ cols.T then pairs every image's gradient with the last image's columns. Right for a
 batch of one.

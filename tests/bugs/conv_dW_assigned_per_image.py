@@ -1,5 +1,5 @@
-"""dW is computed image by image with `=` instead of `+=`, so only the last image's gradient survives; sum over the
-batch.
+"""dW holds only the last image's gradient instead of the sum over the batch, e.g. a loop over the images that assigns
+each image's dW with `=` where `+=` belongs.
 
 The student loops over the batch, forms each image's dW with one matrix product and assigns it; the gradient of the
 weights is the sum over every image. Right only for N = 1 (the `dw_assign` mutant of the research note, 3.1).

@@ -1,5 +1,5 @@
-"""dW is multiplied in the wrong order and the shape then forced with a reshape, which scrambles the entries;
-transpose instead.
+"""dW's entries are scrambled: the (C*KH*KW, F) matrix of filter gradients is reshaped straight to (F, C, KH, KW), e.g.
+`cols @ dout_cols.T` forced into shape; transpose it first (or multiply dout_cols @ cols.T).
 
 `cols @ dout_cols.T` has shape (C*KH*KW, F); reshaping it straight to (F, C, KH, KW) scrambles the entries (a
 transpose was needed). Same size, so no error is raised; right only when F == 1 or C*KH*KW == 1.

@@ -1,4 +1,5 @@
-"""db is accumulated inside the loop over input channels, so every bias gradient is added C times.
+"""db is C times too large (C input channels): each filter's bias gradient is added once per input channel, e.g.
+`db[f] += ...` inside the loop over c; add it once per filter.
 
 A loop over filters f and input channels c computes dW[f, c], and the student put `db[f] += ...` in the same inner
 loop, so every bias gradient is added C times. Exact for one input channel, C times too large otherwise. Source:

@@ -1,4 +1,5 @@
-"""Backward reshapes dout (N, F, Ho, Wo) straight to (F, N*Ho*Wo), mixing images with filters; transpose it first.
+"""Backward pairs dout with the wrong images and filters: dout's (N, F, Ho, Wo) memory is read as if it were
+(F, N, Ho, Wo), e.g. dout.reshape(F, -1) without a transpose; transpose it to (F, N, Ho, Wo) first.
 
 The columns of the im2col matrix are ordered (n, i, j), so dout must become (F, N, Ho, Wo) before the reshape:
 `dout.transpose(1, 0, 2, 3).reshape(F, -1)`. A plain `dout.reshape(F, -1)` gives the same numbers in the right

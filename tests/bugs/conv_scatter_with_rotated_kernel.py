@@ -1,8 +1,9 @@
-"""Conv backward scatters each output's gradient onto its window with the kernel rotated by 180 degrees,
-dx_pad[window] += dout[n, f, i, j] * W[f, :, ::-1, ::-1]: the rotation belongs to the full-convolution form of dx,
-not to the scatter, which uses W as forward does.
+"""dx spreads each output's gradient with the kernel mirrored (rotated by 180 degrees), e.g. a scatter dx_pad[window] +=
+dout[n, f, i, j] * W[f, :, ::-1, ::-1], or a full convolution of dout with W not rotated: the rotation belongs to the
+full-convolution form of dx only; the scatter uses W as forward does.
 
-Right for 1x1 kernels (and kernels symmetric under the rotation).
+Here dx is the scatter, with W[f, :, ::-1, ::-1] in place of W[f]. Right for 1x1 kernels
+(and kernels symmetric under the rotation).
 """
 
 import numpy as np

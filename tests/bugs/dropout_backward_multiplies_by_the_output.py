@@ -1,4 +1,5 @@
-"""Dropout's forward writes its output into the array that held the mask, and backward uses it as the mask.
+"""Dropout's backward multiplies dout by forward's output, x * mask / (1 - p), instead of by the scaled mask, mask /
+(1 - p): e.g. forward wrote its output into the mask's array and backward still reads it as the mask.
 
 `np.multiply(self.mask, x, out=self.mask)` saves an allocation, but afterwards self.mask holds x * mask / (1 - p),
 so backward returns dout * out instead of dout * mask / (1 - p).

@@ -1,4 +1,5 @@
-"""Dropout caches a boolean mask; backward returns dout where the mask is True, without the factor 1 / (1 - p).
+"""Dropout's backward passes dout through the kept entries without the factor 1 / (1 - p) that forward applied, e.g.
+np.where(mask, dout, 0) with a cached boolean mask; dx = dout * mask / (1 - p).
 
 np.where(mask, x / (1 - p), 0) is a right forward, but the gradient of x / (1 - p) is dout / (1 - p), not dout.
 """

@@ -1,4 +1,6 @@
-"""Dropout computes its factor 1 / (1 - p) once as an np.float32, "to keep the arithmetic cheap".
+"""Dropout scales the kept entries by 1 / (1 - p) rounded to float32
+(e.g. the factor computed once as an np.float32, "to keep the arithmetic cheap"), so float64 values are wrong from the
+eighth digit; compute the factor in the data's dtype.
 
 Multiplied into float64 data the factor stays rounded to float32: kept entries are x * 1.4285714626312256 instead
 of x / 0.7 = x * 1.4285714285714286, wrong from the eighth digit on. Backward uses the same cached mask, so only the

@@ -1,5 +1,6 @@
-"""Linear's backward uses a transposed copy of W made once in __init__, so dx is computed with the initial
-weights forever.
+"""Linear's backward computes dx with the initial weights, not the current params["W"]
+(e.g. a transposed copy of W made once in __init__), so dx goes wrong after the first update; read self.params["W"] in
+every call.
 
 Right before the first update, wrong after it: the optimizer changes params["W"] in place, the copy stays.
 """

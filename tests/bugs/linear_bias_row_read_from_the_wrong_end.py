@@ -1,4 +1,6 @@
-"""Linear uses the bias trick: x gets a column of ones appended last, W and b stacked into one (D + 1, M) matrix.
+"""Linear's bias gradient and weight rows are read off by one: db gets x[:, 0] @ dout, the gradient of W's first row,
+and dW gets W's rows 1 to D - 1 followed by db, as when a bias row stacked last
+(the bias trick, ones appended last to x) is read as if it came first; db = dout.sum(axis=0), dW = x.T @ dout.
 
 Backward computes the stacked gradient right, x_aug.T @ dout, but splits it as if the bias row came first:
 db = dW_aug[0] and dW = dW_aug[1:]. With one input feature the two are simply exchanged; with more, dW is also

@@ -1,4 +1,5 @@
-"""dW built in a loop over the rows that assigns each row's outer product instead of adding it.
+"""dW holds only the last example's outer product, np.outer(x[-1], dout[-1]), instead of the sum over the batch, x.T @
+dout: e.g. a loop over the rows that assigns (`=`) each row's outer product where `+=` belongs.
 
 `for n in range(N): dW = np.outer(x[n], dout[n])` keeps the last row's contribution only: right for a batch of one,
 as the first test a learner runs.

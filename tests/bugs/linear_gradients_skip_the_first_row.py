@@ -1,4 +1,5 @@
-"""dW and db are summed by a loop over the batch that starts at 1: the first example never contributes.
+"""dW and db leave out the first example's contribution (np.outer(x[0], dout[0]) and dout[0]), e.g. a loop over the
+batch that starts at 1; sum over every row.
 
 A batch of one gives all zeros; larger batches are short by the first row's x[0]^T dout[0] and dout[0].
 """

@@ -1,5 +1,6 @@
-"""backward finds each window's maximum as the argmax of the flipped flat window (to favour the last of tied maxima)
-and uses that index as it is, never mapped back.
+"""Max-pool backward sends each window's gradient to the mirror image of its maximum
+(flat cell KH*KW - 1 - k instead of k), as when the argmax of the flipped flat window
+(taken to favour the last of tied maxima) is used without mapping it back.
 
 Index i of window.ravel()[::-1] is cell size - 1 - i of the window: the gradient lands on the mirror image of the
 maximum's place.

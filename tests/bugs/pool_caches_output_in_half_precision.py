@@ -1,8 +1,10 @@
-"""Max-pool keeps its output in float16 to save memory, and backward finds the maxima by comparing x with it.
+"""Max-pool backward misses the maxima, so dx is 0 almost everywhere: it looks for them by comparing x with a rounded
+copy of the output (e.g. cached in float16 to save memory), which no longer equals the x it came from; compare with
+values in x's own dtype, or keep the argmax.
 
-float16 holds about three decimal digits: a float64 maximum rounded to float16 no longer equals the x it came
-from, so `x == out` is false almost everywhere and dx is zero where the gradient belongs (the forward output
-returned to the caller is right; only the cached copy is rounded).
+Here the cached copy of the output is float16, "to save memory". float16 holds about three decimal digits: a float64
+maximum rounded to float16 no longer equals the x it came from, so `x == out` is false almost everywhere and dx is zero
+where the gradient belongs (the forward output returned to the caller is right; only the cached copy is rounded).
 """
 
 import numpy as np

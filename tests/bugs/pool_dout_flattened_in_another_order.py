@@ -1,4 +1,5 @@
-"""im2col max-pool backward whose columns are ordered (i, j, n, c) but whose dout is flattened as (n, c, i, j).
+"""Max-pool backward gives each window's maximum the gradient of another output: dout is flattened in (n, c, i, j) order
+while the windows are listed in (i, j, n, c) order (e.g. im2col columns); flatten dout in the windows' order.
 
 Each column's maximum then receives the gradient of another output: the windows and the argmax are right, the
 pairing with dout is not. Positions whose two flat indices coincide (the first and the last) still land home.

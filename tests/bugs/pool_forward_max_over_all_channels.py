@@ -1,5 +1,5 @@
-"""Max-pool forward takes one maximum over all channels of a window instead of one per channel (`max()` without
-`axis=`).
+"""Max-pool forward takes one maximum over all channels of a window instead of one per channel
+(e.g. `max()` without `axis=`).
 
 The student meant the maximum of each channel's window but wrote the max without `axis=`, so it runs over the
 channel axis too and broadcasts one number into out[n, :, i, j]. Right only for a single channel.

@@ -1,6 +1,9 @@
-"""The running maximum of each window starts at 0 (np.zeros) instead of -inf or the window's first entry.
+"""Max-pool treats 0 as a candidate in every window, so a window whose entries are all negative outputs 0 and passes no
+gradient on: e.g. a running maximum that starts at 0 (np.zeros), or a maximum with 0; start from -inf or the window's
+first entry.
 
-After a ReLU every input is >= 0 and nothing shows; a window whose entries are all negative outputs 0.
+Here each window's running maximum starts at 0 (np.zeros). After a ReLU every input is >= 0 and nothing shows; a window
+whose entries are all negative outputs 0.
 """
 
 import numpy as np

@@ -1,4 +1,5 @@
-"""Backward undoes the window flattening with the wrong transpose: the gradient lands at (q, p) of the window.
+"""Max-pool backward sends each window's gradient to the transposed position (q, p) of its maximum at (p, q) inside the
+window, e.g. a wrong transpose when undoing the window flattening.
 
 A reshape fast path for square windows: the maximum's position (p, q) inside a window comes back transposed, so
 the gradient reaches a cell that is not the maximum (unless p == q).

@@ -1,5 +1,6 @@
-"""Max-pool forward takes the first H_out x W_out windows of sliding_window_view(x, (KH, KW)) and forgets the
-stride: the view holds a window at every position, so [::stride, ::stride] is needed to keep every stride-th one.
+"""Max-pool's windows ignore the stride: window (i, j) is taken at (i, j) instead of (i*stride, j*stride), so dout[i, j]
+goes to the maximum of the wrong patch, e.g. the first H_out x W_out windows of sliding_window_view(x, (KH, KW)), which
+holds a window at every position, taken without [::stride, ::stride] (check forward's windows as well as backward's).
 
 With stride 1 it is right; with the default stride (= the kernel size) the windows overlap where they should tile
 the image. The cached argmax follows these windows, so backward is right for this forward.

@@ -1,4 +1,5 @@
-"""ReLU's backward starts dx as a copy of the cached input and then overwrites only the entries where x > 0.
+"""ReLU's backward leaves the input x itself in dx where x <= 0, where the gradient is 0: e.g. dx starts as a copy of
+the cached x and only the entries where x > 0 are overwritten with dout.
 
 `dx = self.x.copy(); dx[self.x > 0] = dout[self.x > 0]` leaves x itself where x <= 0, where the gradient is 0.
 """

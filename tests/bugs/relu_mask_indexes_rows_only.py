@@ -1,5 +1,6 @@
-"""ReLU backward zeroes whole rows: `dx[np.where(x <= 0)[0]] = 0` keeps only the first array of np.where (the row
-indices), so every row with any entry <= 0 loses its whole gradient.
+"""ReLU backward zeroes whole rows: every row with any entry <= 0 loses its whole gradient, as
+`dx[np.where(x <= 0)[0]] = 0` does (np.where's first array alone holds the row indices); zero the entries only,
+dx[x <= 0] = 0.
 
 np.where(mask) returns one index array per axis; indexing with the first alone selects rows, not entries. On
 Gaussian inputs nearly every row has a negative entry, so dx is all zeros; a row that is all positive keeps dout.

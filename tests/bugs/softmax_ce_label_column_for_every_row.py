@@ -1,4 +1,5 @@
-"""The one-hot is subtracted with `dscores[:, y]`, which hits every row, instead of `dscores[np.arange(N), y]`.
+"""dscores subtracts the one-hot's 1 in every row at each label column of the batch (once per distinct label), not only
+at each row's own label: e.g. `dscores[:, y] -= 1` where `dscores[np.arange(N), y] -= 1` belongs.
 
 `dscores[:, y] -= 1` subtracts 1 in *every row* at each label column (once per distinct label), so rows no longer
 sum to zero. Right for a batch of one, which is how the student tested it.

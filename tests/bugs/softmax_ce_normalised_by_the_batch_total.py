@@ -1,4 +1,5 @@
-"""The softmax divides each row's exponentials by np.sum(exps), the total over the whole batch, forgetting axis=1.
+"""The softmax divides each row's exponentials by the total over the whole batch instead of the row's own sum
+(e.g. np.sum(exps), forgetting axis=1).
 
 For N = 1 that is the row's own sum; for a batch each row's "probabilities" sum to less than 1 and the loss is too
 large. backward starts from the same cached probabilities (p - one_hot) / N, so only the forward is wrong.

@@ -1,4 +1,5 @@
-"""backward puts -1/N at each label, then divides the whole matrix by N again.
+"""dscores divides the one-hot term by N twice, (probs - one_hot / N) / N: each label gets -1/N**2 instead of -1/N, e.g.
+when the 1/N is folded into the one-hot and the final division by N is kept.
 
 The student folded the 1/N into the one-hot term first (it is "part of the mean") and then kept the usual final
 division: the softmax term is right, the one-hot term is 1/N**2, and rows no longer sum to 0.

@@ -1,4 +1,5 @@
-"""forward scores each class with its own sigmoid and a binary cross-entropy, one-vs-rest.
+"""dscores is (sigmoid(scores) - one_hot) / N: each class is scored by its own sigmoid with a binary cross-entropy,
+one-vs-rest, instead of by a softmax over the row's K classes.
 
 That is a multi-label loss; softmax cross-entropy normalises each row over its K classes and keeps -log p[n, y[n]].
 backward, (sigmoid(s) - one_hot) / N, is right for this forward: only the loss is charged.
