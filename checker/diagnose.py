@@ -297,7 +297,8 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
             or _other_gradient_hint(mine, tensor, forward, x, params, v, right)
             or _masked_dx_hint(layer, x, v, tensor, out.shape, forward, params, mine, numerical)
             or _skipped_example_hint(mine, numerical, forward, x, params, v, tensor)
-            or (_one_share_hint(mine, forward, x, params, v) if tensor == "x" and hasattr(spec, "window") else None))
+            or (_window_shares_hint(mine, forward, x, params, v, case) if tensor == "x" and hasattr(spec, "window")
+                else None))
     hint = hint or counterfactual_hint(impl, case, tensor)
     if alias:  # the weights themselves were overwritten: whatever known mistake the numbers resemble, this is why
         lines.append(f"  hint: {alias}")
@@ -306,32 +307,59 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
     return Diagnosis(lines, hint, {name: {"yours": mine, "numerical": numerical}})
 
 
-ONE_SHARE_LIMIT = 16  # output positions (H_out * W_out) a diagnosis splits dx into, one numerical gradient each
+SHARES_LIMIT = 6000  # output positions (H_out * W_out) times x.size: each position costs one numerical gradient
 
 
-def _one_share_hint(mine: np.ndarray, forward: Callable[..., np.ndarray], x: np.ndarray,
-                    params: dict[str, np.ndarray], v: np.ndarray) -> Hint | None:
-    """Your dx (N, C, H, W) holds, at every cell, the share of one window that covers it, not the sum of them all:
-    where windows overlap, all but one share was lost. Each window's share is the numerical gradient of the output
-    at its position (i, j) alone (v, dout: (N, F, H_out, W_out), kept at (i, j) only)."""
-    if v.ndim != 4 or mine.shape != x.shape or v.shape[2] * v.shape[3] > ONE_SHARE_LIMIT:
+def _window_shares_hint(mine: np.ndarray, forward: Callable[..., np.ndarray], x: np.ndarray,
+                        params: dict[str, np.ndarray], v: np.ndarray, case: LayerCase) -> Hint | None:
+    """Your dx (N, C, H, W) read against each window's share, the numerical gradient of the output at one position
+    (i, j) alone (v, dout: (N, F, H_out, W_out), kept at (i, j) only): one share per cell where windows overlap,
+    or only each window's first cell (or first row) served, as a return inside the loop over kernel offsets does."""
+    if v.ndim != 4 or mine.shape != x.shape or v.shape[2] * v.shape[3] * x.size > SHARES_LIMIT:
         return None
+    positions = list(np.ndindex(*v.shape[2:]))
     shares = []
-    for i, j in np.ndindex(*v.shape[2:]):
+    for i, j in positions:
         alone = np.zeros_like(v)
         alone[:, :, i, j] = v[:, :, i, j]
         shares.append(numerical_gradient(layer_loss(forward, x, params, alone, "x"), x.shape))
     shares = np.stack(shares)  # (positions, N, C, H, W)
     scale = max(float(np.abs(shares).max(initial=0)), 1e-12)
+    whole = shares.sum(axis=0)
+
+    def reads(reading: np.ndarray) -> bool:
+        return (np.abs(reading - mine).max(initial=0) <= 1e-6 * scale
+                and np.abs(reading - whole).max(initial=0) > 1e-6 * scale)
+
+    if getattr(case, "padding", 0) == 0:  # unpadded: a window's first cell is where its slice starts
+        window = spec_of(case).window
+        first_cell, first_row = np.zeros_like(shares), np.zeros_like(shares)
+        for k, position in enumerate(positions):
+            rows, cols = window(case, (0, 0, *position))
+            first_cell[k, :, :, rows.start, cols.start] = shares[k, :, :, rows.start, cols.start]
+            first_row[k, :, :, rows.start, cols] = shares[k, :, :, rows.start, cols]
+        for reading, what in ((first_cell, "its first cell (kernel offset (0, 0))"),
+                              (first_row, "its first row (kernel offsets (0, q))")):
+            if reads(reading.sum(axis=0)):
+                return Hint("indexing", f"your dx holds each window's gradient at {what} only, the other cells of "
+                                        f"the window get nothing: the loop over the kernel offsets stops after its "
+                                        f"first pass (a return or break indented inside it?); every offset (p, q) of "
+                                        f"the window adds its part")
+    # One share kept per cell, the same window's everywhere: the first window covering the cell or the last (in
+    # the order of the positions), as `=` in a loop over them keeps the last and a col2im's fancy `+=` the first.
     touched = np.abs(shares) > 1e-7 * scale
-    some_share = np.any(np.abs(shares - mine) <= 1e-6 * scale, axis=0) | (~touched.any(axis=0) & (np.abs(mine) <= 1e-6 * scale))
-    lost = (touched.sum(axis=0) >= 2) & (np.abs(shares.sum(axis=0) - mine) > 1e-6 * scale)
-    if not (some_share.all() and lost.any()):
-        return None
-    return Hint("overlap", "where windows overlap, your dx holds the share of one window only, not the sum of all the "
-                           "windows covering the cell: `dx[rows, cols] += values` with repeated indices (fancy indexing, "
-                           "as in a col2im) adds only once per index, and `=` overwrites; use np.add.at(dx, (rows, "
-                           "cols), values), or loop over the kernel offsets adding slices")
+    equal = np.abs(shares - mine) <= 1e-6 * scale
+    empty = ~touched.any(axis=0) & (np.abs(mine) <= 1e-6 * scale)
+    first = np.argmax(touched, axis=0)
+    last = len(positions) - 1 - np.argmax(touched[::-1], axis=0)
+    lost = (touched.sum(axis=0) >= 2) & (np.abs(whole - mine) > 1e-6 * scale)
+    kept_one = [empty | np.take_along_axis(equal, end[None], axis=0)[0] for end in (first, last)]
+    if lost.any() and any(kept.all() for kept in kept_one):
+        return Hint("overlap", "where windows overlap, your dx holds the share of one window only, not the sum of all "
+                               "the windows covering the cell: `dx[rows, cols] += values` with repeated indices (fancy "
+                               "indexing, as in a col2im) adds only once per index, and `=` overwrites; use "
+                               "np.add.at(dx, (rows, cols), values), or loop over the kernel offsets adding slices")
+    return None
 
 
 def _narrow_cache_hint(layer: Any, x: np.ndarray, v: np.ndarray, tensor: str, forward: Callable[..., np.ndarray],

@@ -315,17 +315,19 @@ def dx_against_true_hint(impl: Implementation, case: Case, dx: np.ndarray, dout:
     return _block_hint(impl, case, dx, dout, expected)
 
 
-def _spread(dout: np.ndarray, case: Case, block: tuple[int, int], step: int, end: bool = False) -> np.ndarray:
+def _spread(dout: np.ndarray, case: Case, block: tuple[int, int], step: int | tuple[int, int],
+            end: bool = False) -> np.ndarray:
     """dout (N, C, H_out, W_out) added onto x's shape, output (i, j) over the block of `block` cells starting at
-    (i*step, j*step), cut at the image's edge; `end`: the blocks' grid is aligned with the bottom right corner
-    instead (its leftover rows at the top and left)."""
+    (i*step, j*step) (a pair: a step per axis), cut at the image's edge; `end`: the blocks' grid is aligned with the
+    bottom right corner instead (its leftover rows at the top and left)."""
     _, _, H_out, W_out = dout.shape
+    down, across = step if isinstance(step, tuple) else (step, step)
     out = np.zeros(case.x_shape)
-    top = case.H - ((H_out - 1) * step + block[0]) if end else 0
-    left = case.W - ((W_out - 1) * step + block[1]) if end else 0
+    top = case.H - ((H_out - 1) * down + block[0]) if end else 0
+    left = case.W - ((W_out - 1) * across + block[1]) if end else 0
     for i in range(H_out):
         for j in range(W_out):
-            r, c = top + i * step, left + j * step
+            r, c = top + i * down, left + j * across
             if r < 0 or c < 0:
                 return np.full(case.x_shape, np.nan)  # blocks that do not fit: no such reading
             out[:, :, r:r + block[0], c:c + block[1]] += dout[:, :, i:i + 1, j:j + 1]
@@ -336,25 +338,31 @@ def _block_readings(case: Case, dout: np.ndarray) -> list[tuple[np.ndarray, str]
     """(dx, the slip in words) for backwards that spread dout over blocks other than the windows; dout:
     (N, C, H_out, W_out). Each is right on some cases (a window equal to the stride, square, tiling the image)."""
     area, s, KH, KW = case.KH * case.KW, case.stride, case.KH, case.KW
-    found = [
-        (dout / area, (s, s), False, "each dout / (KH*KW) was spread over a stride x stride block (np.repeat by the "
-                                     "stride) instead of its own KH x KW window: the two agree only when the window "
-                                     "equals the stride"),
-        (dout / (s * s), (s, s), False, "each dout / (stride*stride) was spread over a stride x stride block (np.repeat "
-                                        "by the stride) instead of dout / (KH*KW) over its own KH x KW window: they "
-                                        "agree only when the window equals the stride"),
-        (dout / area, (KH, KH), False, "each window's gradient reached a KH x KH block: its columns run over range(KH) "
-                                       "where range(KW) belongs (a window is KH rows by KW columns)"),
-        (dout / area, (KW, KW), False, "each window's gradient reached a KW x KW block: its rows run over range(KW) "
-                                       "where range(KH) belongs (a window is KH rows by KW columns)"),
-        (dout / area, (KH, KW), True, "the windows' gradients were placed from the bottom right corner (the rows and "
-                                      "columns no window reaches, which belong at the bottom and right, were put at "
-                                      "the top and left, e.g. np.pad on the wrong side)"),
+    repeat = "np.repeat by the stride"
+    found = [  # (what each block gets, the block, the step between blocks, aligned bottom right, the slip)
+        (dout / area, (KH, KW), (KH, KW), False,
+         "each window's gradient was placed at (i*KH, j*KW), the windows side by side as np.repeat by the window "
+         "size lays them: that ignores the stride (right only when it equals the window)"),
+        (dout / area, (s, s), s, False,
+         f"each dout / (KH*KW) was spread over a stride x stride block ({repeat}) instead of its own KH x KW window: "
+         "the two agree only when the window equals the stride"),
+        (dout / (s * s), (s, s), s, False,
+         f"each dout / (stride*stride) was spread over a stride x stride block ({repeat}) instead of dout / (KH*KW) "
+         "over its own KH x KW window: they agree only when the window equals the stride"),
+        (dout / area, (KH, KH), s, False,
+         "each window's gradient reached a KH x KH block: its columns run over range(KH) where range(KW) belongs (a "
+         "window is KH rows by KW columns)"),
+        (dout / area, (KW, KW), s, False,
+         "each window's gradient reached a KW x KW block: its rows run over range(KW) where range(KH) belongs (a "
+         "window is KH rows by KW columns)"),
+        (dout / area, (KH, KW), s, True,
+         "the windows' gradients were placed from the bottom right corner (the rows and columns no window reaches, "
+         "which belong at the bottom and right, were put at the top and left, e.g. np.pad on the wrong side)"),
     ]
     readings = []
-    for source, block, end, slip in found:
+    for source, block, step, end, slip in found:
         with np.errstate(all="ignore"):
-            readings.append((_spread(source, case, block, s, end), slip))
+            readings.append((_spread(source, case, block, step, end), slip))
     return readings
 
 

@@ -519,6 +519,14 @@ def _terms_hint(dx: np.ndarray, terms: list[np.ndarray], variance: np.ndarray) -
         if abs(k + values / (values - 1)) < 1e-6:
             return (f" (M / (M - 1) of it, M = N*H*W = {values}: a mean divided by M - 1 where it divides by M; the "
                     "biased variance, and every mean in backward, divide by M)")
+        N, _, H, W = dx.shape
+        counts = {}
+        for label, count in (("N", N), ("N*H", N * H), ("N*W", N * W), ("H*W", H * W)):
+            if count != values and abs(k + values / count) < 1e-6:
+                counts.setdefault(count, []).append(label)
+        for count, labels in counts.items():
+            return (f" ({values / count:g} times the true one: its sums are divided by {' or '.join(labels)} = {count} "
+                    f"where a channel holds M = N*H*W = {values} values; every mean in backward divides by N*H*W)")
         if channels > 1 and abs(k + 1 / channels) < 1e-6:
             return (f" (1 / C of it, C = {channels}: the count includes the channels, N*C*H*W (dout.size) where each "
                     "channel's mean divides by N*H*W)")

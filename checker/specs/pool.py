@@ -380,8 +380,9 @@ def check_ties(impl: Implementation, case: Case) -> None:
                                         "per cell); add in a loop over the windows, or use np.add.at")
             elif abs(times) < 1e-9:
                 hint, why = None, ("nothing arrived from this window: is it skipped (a loop over the columns that runs "
-                                   "over range(H_out), or stops early), or does it reuse a flag or mask an earlier "
-                                   "window set (create it anew for every window)?")
+                                   "over range(H_out), or stops early), does a loop over the kernel offsets stop "
+                                   "before it reaches the maximum's (a return or break inside it), or does it reuse a "
+                                   "flag or mask an earlier window set (create it anew for every window)?")
             else:
                 hint, why = None, "the gradient of each output must arrive in its window exactly once, at a maximum"
             raise CheckFailure(
