@@ -167,7 +167,7 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                         v_kept_at_max: bool = False, v_from_m: bool = False, v_centered: str = "",
                         seeded: bool = False,
                         infinity_norm: bool = False, lr_over_sqrt_t: bool = False,
-                        betas_swapped: bool = False, m_without_decay: bool = False,
+                        betas_swapped: bool = False, m_without_decay: bool = False, v_without_decay: bool = False,
                         numerator: str = "m_hat") -> list[dict[str, np.ndarray]]:
     """The contract's update, applied step by step to copies (the oracle).
 
@@ -194,7 +194,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
     `infinity_norm` (AdaMax: v = max(beta2 * v, |g|), uncorrected, and w -= lr * m_hat / (v + eps)) and
     `lr_over_sqrt_t` (the step's rate divided by sqrt(t), a decay the contract does not have) and `betas_swapped` (m
     averages with beta2 and v with beta1; the corrections keep theirs) and `m_without_decay` (m averages the raw
-    gradient, only v sees weight_decay * w) and `numerator` ("m_hat"; "g": the step's numerator is the fresh g, as
+    gradient, only v sees weight_decay * w) and `v_without_decay` (v averages the raw gradient squared, only m
+    sees it) and `numerator` ("m_hat"; "g": the step's numerator is the fresh g, as
     RMSProp's) and `correction="multiplied"` (m and v multiplied by 1 - beta**t instead of divided).
     """
     weights = [{k: a.copy() for k, a in p.items()} for p in start]
@@ -225,6 +226,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
                     first = decay1 * (mean.get(slot, zero) if kept else zero) + (1 - decay1) * (
                         gl[k] if m_without_decay else grad)
                     raw = first * first if v_from_m else grad * grad if square else grad
+                    if v_without_decay:
+                        raw = gl[k] * gl[k]
                     if v_centered:
                         centre = first if v_centered == "new m" else mean.get(slot, zero) if kept else zero
                         raw = (grad - centre) ** 2
@@ -394,6 +397,9 @@ def _alternatives(case: AdamCase) -> list[tuple[str, str, AdamCase, dict[str, ob
             ("weight_decay", "your parameters moved exactly as with m averaging the raw gradient and only v seeing "
                              "the decay: compute g = grad + weight_decay * w once and use it for both m and v", case,
              {"m_without_decay": True}),
+            ("weight_decay", "your parameters moved exactly as with v averaging the raw gradient squared and only m "
+                             "seeing the decay: compute g = grad + weight_decay * w once and use it for both m and v "
+                             "(v = beta2 * v + (1 - beta2) * g * g)", case, {"v_without_decay": True}),
             ("weight_decay", "your parameters moved exactly as with weight decay of the opposite sign: "
                              "g = grad + weight_decay * w", case._replace(weight_decay=-case.weight_decay), {}),
         ]

@@ -373,16 +373,15 @@ def check_ties(impl: Implementation, case: Case) -> None:
             elif times > 1 and ties > 1:
                 hint, why = "pool_all_ties", ("when several cells tie for the maximum, send the gradient to one of them "
                                               "(or split it evenly), not a full copy to each")
-            elif abs(times) < 1e-9 and case.overlapping and _later_window_shares_the_maximum(case, x[n, c], i, j):
+            elif abs(times) < 1e-9 and case.overlapping and _other_window_shares_the_maximum(case, x[n, c], i, j):
                 hint, why = "overlap", ("this window overlaps its neighbours, and another window's step wiped out the "
                                         "gradient that had arrived: an assignment into dx (=), or a += through "
                                         "fancy indexing with repeated indices (dx[rows, cols] += g keeps one share "
                                         "per cell); add in a loop over the windows, or use np.add.at")
             elif abs(times) < 1e-9:
-                hint, why = None, ("nothing arrived from this window: is it skipped (a loop over the columns that runs "
-                                   "over range(H_out), or stops early), does a loop over the kernel offsets stop "
-                                   "before it reaches the maximum's (a return or break inside it), or does it reuse a "
-                                   "flag or mask an earlier window set (create it anew for every window)?")
+                hint, why = None, ("nothing of it arrived in its window, and nothing arrived anywhere else either: it "
+                                   "was lost (never written, or written and then overwritten); the gradient test's "
+                                   "hint names the cause where it can")
             else:
                 hint, why = None, "the gradient of each output must arrive in its window exactly once, at a maximum"
             raise CheckFailure(
@@ -439,14 +438,17 @@ def _reading_case(case: Case) -> Case:
     return resized(grown, 2, 2, grown.stride) if grown.KH * grown.KW < 4 else grown
 
 
-def _later_window_shares_the_maximum(case: Case, image: np.ndarray, i: int, j: int) -> bool:
-    """Whether a window after (i, j) in row-major order has a maximum on a cell that is a maximum of window (i, j)
-    (image: (H, W)): only then can that later window's step, assigning its zero gradient with =, wipe out (i, j)'s."""
+def _other_window_shares_the_maximum(case: Case, image: np.ndarray, i: int, j: int) -> bool:
+    """Whether another window has a maximum on a cell that is a maximum of window (i, j) (image: (H, W)): only then
+    can that window's step, assigning its zero gradient with =, wipe out (i, j)'s (a loop over the windows runs
+    later ones after it, a loop over the kernel offsets may run earlier ones after it)."""
     rows, cols = _tie_window(case, i, j)
     mine = np.zeros(image.shape, dtype=bool)
     mine[rows, cols] = image[rows, cols] == image[rows, cols].max()
     _, _, H_out, W_out = case.out_shape
-    for k in range(i * W_out + j + 1, H_out * W_out):
+    for k in range(H_out * W_out):
+        if k == i * W_out + j:
+            continue
         rows, cols = _tie_window(case, *divmod(k, W_out))
         theirs = np.zeros(image.shape, dtype=bool)
         theirs[rows, cols] = image[rows, cols] == image[rows, cols].max()
