@@ -395,7 +395,8 @@ def _block_hint(impl: Implementation, case: Case, dx: np.ndarray, dout: np.ndarr
         return None
     if mine.shape != BLOCK_CASE.x_shape:
         return None
-    there = reading_of(BLOCK_CASE, mine, dout, _spread(dout / (3 * 4), BLOCK_CASE, (3, 4), 2))
+    b = BLOCK_CASE
+    there = reading_of(b, mine, dout, _spread(dout / (b.KH * b.KW), b, (b.KH, b.KW), b.stride))
     for slip in here & there:
         return Hint("window", f"your dx: {slip}; window (i, j) covers x[..., i*stride:i*stride+KH, j*stride:j*stride+KW] "
                               f"and each of its cells gets dout[..., i, j] / (KH*KW)")
