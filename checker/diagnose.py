@@ -111,10 +111,12 @@ def stale_params_hint(impl: Implementation, case: LayerCase, tensor: str) -> Hin
     return None
 
 
-def counterfactual_hint(impl: Implementation, case: LayerCase, tensor: str) -> Hint | None:
+def counterfactual_hint(impl: Implementation, case: LayerCase, tensor: str, stale_asked: bool = False) -> Hint | None:
+    """A hint when d{tensor}, wrong on `case`, is right once one feature of the case is removed (the spec's
+    `variants`), or right with the constructor's parameters (unless `stale_asked`: the caller asked already)."""
     if layer_directional(impl, case, tensor).passed:
         return None  # nothing to explain
-    stale = stale_params_hint(impl, case, tensor)
+    stale = None if stale_asked else stale_params_hint(impl, case, tensor)
     if stale is not None:
         return stale
     passing = []
@@ -144,6 +146,8 @@ def _feature_hint(impl: Implementation, case: LayerCase, tensor: str, feature: s
     if feature == "positions":
         return POSITIONS_HINT
     spec = spec_of(case)
+    if feature == "square" and _fails_on_one_sided_stride(case, lambda other: _passes_variant(impl, other, tensor)):
+        return hints.one_sided_stride(case.KH, case.KW, case.stride, crashed=False)
     refine = getattr(spec, "refine_counterfactual", None)
     if refine is not None:
         refined = refine(case, feature, tensor, lambda other: _passes_variant(impl, other, tensor))
@@ -166,6 +170,19 @@ def diagnose_crash(impl: Implementation, case: object) -> Diagnosis:
     """After your code raised on `case`: a hint when removing one feature lets it run."""
     hint = crash_hint(impl, case)
     return Diagnosis([f"  hint: {hint.text}"] if hint else [], hint)
+
+
+def _fails_on_one_sided_stride(case: LayerCase, works: Callable[[LayerCase], bool]) -> bool:
+    """Whether a window case whose stride equals KH or KW (not both) `works` with a stride equal to neither.
+
+    Only for specs that can resize a window case (`resized`: the pooling layers); a conv kernel has no shortcut
+    for a stride equal to its size."""
+    resized = getattr(spec_of(case), "resized", None)
+    KH, KW, stride = getattr(case, "KH", 0), getattr(case, "KW", 0), getattr(case, "stride", 0)
+    if resized is None or getattr(case, "global_pool", False) or KH == KW or stride not in (KH, KW):
+        return False
+    other = resized(case, KH, KW, max(KH, KW) + 1)
+    return _valid(other) and works(other)
 
 
 def _runs(impl: Implementation, case: LayerCase) -> bool:
@@ -191,6 +208,8 @@ def crash_hint(impl: Implementation, case: object) -> Hint | None:
     spec = spec_of(case)
     squares = spec.squares(case) if hasattr(spec, "squares") else []
     if squares and all(_valid(variant) and _runs(impl, variant) for variant in squares) and not _runs(impl, case):
+        if _fails_on_one_sided_stride(case, lambda other: _runs(impl, other)):
+            return hints.one_sided_stride(case.KH, case.KW, case.stride, crashed=True)
         return hints.SQUARE_CRASH
     if hasattr(spec, "variants") and not _runs(impl, case):
         removed = dict(spec.variants(case))
@@ -260,14 +279,20 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
         lines.append(f"  numerical {name}:\n{np.array2string(numerical, precision=4)}")
 
     alias = aliased_grads_hint(layer)  # grads that are the params' own arrays: that explains everything else
+    spec = spec_of(case)
+    windowed = tensor == "x" and hasattr(spec, "window")
+    wrong_forward = (_wrong_forward_line(impl, case, layer, x, out, setup)
+                     or (_reach_line(forward, x, params, case) if windowed else None))
+    if wrong_forward:  # backward works from what forward computed: no reading of the backward can be trusted
+        lines.append(wrong_forward)
     hint = ((Hint("mutation", alias) if alias else None)
+            or (hints.FORWARD_FIRST if wrong_forward else None)
             or _rounding_hint(layer, x, v, tensor, out.shape, numerical)
             or _narrow_cache_hint(layer, x, v, tensor, forward, params, out.shape)
             or hints.zeros(mine, numerical, name)
             or hints.rounded(mine, numerical, name)
             or _times_param_hint(mine, numerical, params, name)
             or hints.ratio(mine, numerical, name, batch=getattr(case, "N", None)))
-    spec = spec_of(case)
     factor = hints.multiple(mine, numerical)
     if (hint is None or hint.id == "scale") and factor is not None and hasattr(spec, "scale_hint"):
         hint = spec.scale_hint(case, tensor, factor) or hint  # a factor the spec can name tells, even on one entry
@@ -276,7 +301,7 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
         hint = (counterfactual_hint(impl, case, tensor) or (zeros_hint(impl, case) if zeros_hint else None)
                 or (None if nested else _beyond_zeros(impl, case, tensor)) or hint)
     probe_hint = None
-    if tensor == "x" and hasattr(spec, "window"):
+    if windowed and not wrong_forward:  # a probe compares with your forward's gradient: no use when that is wrong
         probe_lines, probe_hint = _probe(layer, x, out.shape, forward, params, case)
         lines += probe_lines
     if tensor == "x" and hasattr(spec, "dx_against_true_hint"):  # a reading of the whole dx tells more than one probe
@@ -297,9 +322,8 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
             or _other_gradient_hint(mine, tensor, forward, x, params, v, right)
             or _masked_dx_hint(layer, x, v, tensor, out.shape, forward, params, mine, numerical)
             or _skipped_example_hint(mine, numerical, forward, x, params, v, tensor)
-            or (_window_shares_hint(mine, forward, x, params, v, case) if tensor == "x" and hasattr(spec, "window")
-                else None))
-    hint = hint or counterfactual_hint(impl, case, tensor)
+            or (_window_shares_hint(mine, forward, x, params, v, case) if windowed else None))
+    hint = hint or counterfactual_hint(impl, case, tensor, stale_asked=bool(wrong.any()))
     if alias:  # the weights themselves were overwritten: whatever known mistake the numbers resemble, this is why
         lines.append(f"  hint: {alias}")
     else:
@@ -307,7 +331,49 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
     return Diagnosis(lines, hint, {name: {"yours": mine, "numerical": numerical}})
 
 
+def _wrong_forward_line(impl: Implementation, case: LayerCase, layer: Any, x: np.ndarray, out: np.ndarray,
+                        setup: Any) -> str | None:
+    """Your forward's output `out` on `case` against the trusted reference's with the same parameters (when
+    `impl.reference` is set): a line naming the worst entry if they differ, else None."""
+    twin = reference_twin(impl, case, layer)
+    if twin is None:
+        return None
+    expected = checked_forward(twin, x, setup.out_shape, setup.formula, keep_input=False)
+    if expected.shape != out.shape:
+        return f"  your forward is wrong on this case too: out has shape {out.shape}, expected {expected.shape}"
+    scale = max(1.0, float(np.abs(expected).max(initial=0)))
+    if np.allclose(out, expected, rtol=1e-9, atol=1e-9 * scale):
+        return None
+    worst = np.unravel_index(int(np.argmax(np.abs(out - expected))), out.shape)
+    return f"  your forward is wrong on this case too; worst out[{fmt_index(worst)}]: {yours_and(out[worst], expected[worst])}"
+
+
 SHARES_LIMIT = 6000  # output positions (H_out * W_out) times x.size: each position costs one numerical gradient
+
+
+def _reach_line(forward: Callable[..., np.ndarray], x: np.ndarray, params: dict[str, np.ndarray],
+                case: LayerCase) -> str | None:
+    """A line when your forward's output at some position (i, j) changes as x (N, C, H, W) changes outside the
+    window that position covers (the spec's `window`): a forward that reads the wrong cells, for which no reading
+    of dx should be blamed. One forward call per output position."""
+    if x.ndim != 4:
+        return None
+    base = forward(x, params)
+    if base.ndim != 4:  # a global pool: its window is the whole image
+        return None
+    noise = np.random.default_rng(0).standard_normal(x.shape)
+    window = spec_of(case).window
+    for i, j in np.ndindex(*base.shape[2:]):
+        rows, cols = window(case, (0, 0, i, j))
+        moved = x + noise
+        moved[:, :, rows, cols] = x[:, :, rows, cols]
+        again = forward(moved, params)
+        scale = max(1.0, float(np.abs(base[:, :, i, j]).max(initial=0)))
+        if not np.allclose(again[:, :, i, j], base[:, :, i, j], rtol=1e-9, atol=1e-9 * scale):
+            return (f"  your forward is wrong on this case: its output at position ({i}, {j}) changes when x changes "
+                    f"outside the window rows {rows.start}:{rows.stop}, columns {cols.start}:{cols.stop} that "
+                    f"position covers (window (i, j) starts at (i*stride, j*stride))")
+    return None
 
 
 def _window_shares_hint(mine: np.ndarray, forward: Callable[..., np.ndarray], x: np.ndarray,

@@ -176,6 +176,25 @@ SQUARE_CRASH = Hint("square", "your code runs with the square kernels (or window
                               "columns running over range(KH), or a flat window index unravelled with KH (for a "
                               "KH x KW window, row = idx // KW and col = idx % KW)")
 
+
+
+FORWARD_FIRST = Hint("forward", "your forward is wrong on this case (see the line above), and your backward works "
+                                "from what it computed and cached: fix the forward first, then see whether this "
+                                "gradient still fails")
+
+
+def one_sided_stride(KH: int, KW: int, stride: int, crashed: bool) -> Hint:
+    """Your code fails for a KH x KW window whose stride equals one side only, and works with a stride equal to
+    neither: a shortcut for windows that tile the image, taken on half its condition."""
+    side = "KH" if stride == KH else "KW"
+    other = "KW" if side == "KH" else "KH"
+    fails = "raises" if crashed else "goes wrong"
+    return Hint("stride", f"your code {fails} for this {KH}x{KW} window when the stride equals {side} = {stride} but "
+                          f"not {other}, and works with a stride equal to neither: a shortcut for windows that tile "
+                          f"the image (a reshape into blocks) needs stride == KH and stride == KW; test both, or take "
+                          f"the general path")
+
+
 # Your code raised, and runs once one feature is removed. Removing channels is no evidence (size-1 axes broadcast
 # and hide shape mistakes), so it names nothing; the order is the order the features are tried in.
 CRASH: dict[str, Hint] = {

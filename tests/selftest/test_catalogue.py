@@ -34,7 +34,7 @@ CHILD_ARGS = ("-p", "no:benchmark", "-p", "no:anyio", "-p", "no:xdist")
 # Hint ids the diagnosis gives (None: no specific hint applies).
 HINTS = {
     "flip", "transpose", "scale", "sign", "zeros", "border", "stride", "pool_non_max", "pool_all_ties", "overlap",
-    "rows_not_zero", "overflow", "mutation", "accumulate", "momentum_sign", "momentum_state", "weight_decay",
+    "rows_not_zero", "overflow", "mutation", "forward", "accumulate", "momentum_sign", "momentum_state", "weight_decay",
     "not_in_place", "dtype", "shape", "batch", "channels", "sum", "mask", "ignores_dout", "bias", "shared_state",
     "init_rng", "init_scale", "defaults", "stale_grads", "lr_schedule", "order", "nesterov", "skip_layers", "stale_params", "axis",
     "layout", "clip_zero", "order", "square", "unwritten", "cache_written", "cache_consumed", "labels", "indexing",
