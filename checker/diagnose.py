@@ -304,8 +304,9 @@ def diagnose_layer(impl: Implementation, case: LayerCase, tensor: str, verbose: 
     if windowed and not wrong_forward:  # a probe compares with your forward's gradient: no use when that is wrong
         probe_lines, probe_hint = _probe(layer, x, out.shape, forward, params, case)
         lines += probe_lines
-    if tensor == "x" and hasattr(spec, "dx_against_true_hint"):  # a reading of the whole dx tells more than one probe
-        hint = hint or spec.dx_against_true_hint(impl, case, mine, v, x, numerical)
+    if tensor == "x" and hasattr(spec, "dx_against_true_hint") and (hint is None or hint.id == "scale"):
+        # a reading of the whole dx tells more than one probe, or than a factor alone
+        hint = spec.dx_against_true_hint(impl, case, mine, v, x, numerical) or hint
     hint = hint or probe_hint
     hint = (hint or hints.rotated(mine, numerical, name) or hints.transposed(mine, numerical, name)
             or hints.clipped(mine, numerical, name))

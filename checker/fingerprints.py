@@ -1,8 +1,8 @@
 """Known-bug fingerprints: is your wrong gradient exactly what a known mistake produces?
 
 The kit's catalogue of buggy implementations (`tests/bugs/`, never released: each contains the
-reference) is run on a few fixed probe cases per exercise, and what each bug gets wrong is stored
-as data (`checker/fingerprints/<exercise>.npz` and `explanations.json`), written by
+reference) is run on a few fixed probe cases per exercise, and each gradient a bug gets wrong is stored
+as data, on every probe case (`checker/fingerprints/<exercise>.npz` and `explanations.json`), written by
 `python -m gradkit.release.fingerprints`. After a failed check, your implementation runs on the
 same probe cases; if its wrong tensor equals a bug's on every probe case, that bug's explanation
 is printed.

@@ -201,17 +201,18 @@ CRASH: dict[str, Hint] = {
     "leftover": Hint("output_size", "your code runs when the windows cover the image exactly and raises when rows or "
                                     "columns are left over past the last window: no window may run past the border, "
                                     "so the output size rounds down, H_out = (H - KH) // stride + 1 (not a ceil)"),
-    "padding": Hint("border", "your code runs without padding and raises with it: look at the padded x's shape, "
+    "padding": Hint("border", "your code raises with this padding and runs without it: look at the padded x's shape, "
                               "(N, C, H + 2p, W + 2p) wherever x is padded, in backward as in forward (by `padding`, "
                               "not another number; np.pad(x, p) would pad N and C too: np.pad(x, ((0, 0), (0, 0), "
                               "(p, p), (p, p))))"),
-    "overlap": Hint("stride", "your code runs when the stride equals the window size and raises otherwise: window "
+    "overlap": Hint("stride", "your code raises on this case, whose windows overlap (stride < window), and runs on the "
+                              "same windows with the stride equal to the window size: window "
                               "(i, j) starts at (i*stride, j*stride), in backward as in forward (not at (i*KH, j*KW)), "
                               "and the output is (H - KH) // stride + 1 by (W - KW) // stride + 1"),
-    "stride": Hint("stride", "your code runs with stride 1 and raises with stride > 1: the output is "
+    "stride": Hint("stride", "your code raises with this stride and runs with stride 1: the output is "
                              "(H + 2p - KH) // stride + 1 by (W + 2p - KW) // stride + 1, and window (i, j) starts at "
                              "(i*stride, j*stride), in forward and backward alike"),
-    "kernel": Hint("flip", "your code runs with a 1x1 kernel and raises with a larger one: check the window slices "
+    "kernel": Hint("flip", "your code raises with this kernel and runs with a 1x1 one: check the window slices "
                            "x[..., i*s:i*s+KH, j*s:j*s+KW] and the kernel's axes (F, C, KH, KW)"),
     "batch": Hint("batch", "your code runs for one image and raises for several: check the shapes along the batch "
                            "axis N (a reshape, a sum or a product that drops or mixes it)"),

@@ -30,7 +30,8 @@ Contract (the checker tests each point)
   ``training = True``. ``eval()`` sets ``training`` to False, ``train()`` back to True; ``forward``
   reads ``self.training`` on every call.
 * In training mode each entry is kept independently with probability ``1 - p`` (one random number per
-  entry), and every kept entry is exactly ``x / (1 - p)``. With ``p = 0`` nothing is dropped.
+  entry), and every kept entry is ``x / (1 - p)`` (up to rounding: ``x * mask / (1 - p)`` and a cached mask
+  already divided by ``1 - p`` are both fine). With ``p = 0`` nothing is dropped.
 * Every forward call draws a new mask from ``self.rng``; never from ``np.random``'s global functions.
 * ``backward`` uses the mask of the last forward call (it draws nothing). After a forward in eval mode
   ``dx`` equals ``dout``.

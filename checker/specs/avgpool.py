@@ -335,8 +335,9 @@ def _spread(dout: np.ndarray, case: Case, block: tuple[int, int], step: int | tu
 
 
 def _block_readings(case: Case, dout: np.ndarray) -> list[tuple[np.ndarray, str]]:
-    """(dx, the slip in words) for backwards that spread dout over blocks other than the windows; dout:
-    (N, C, H_out, W_out). Each is right on some cases (a window equal to the stride, square, tiling the image)."""
+    """(dx, the slip in words) for backwards that spread dout over blocks other than the windows, or another share
+    of it over the windows; dout: (N, C, H_out, W_out). Each is right on some cases (a window equal to the stride,
+    square, tiling the image, 1x1)."""
     area, s, KH, KW = case.KH * case.KW, case.stride, case.KH, case.KW
     repeat = "np.repeat by the stride"
     found = [  # (what each block gets, the block, the step between blocks, aligned bottom right, the slip)
@@ -355,6 +356,13 @@ def _block_readings(case: Case, dout: np.ndarray) -> list[tuple[np.ndarray, str]
         (dout / area, (KW, KW), s, False,
          "each window's gradient reached a KW x KW block: its rows run over range(KW) where range(KH) belongs (a "
          "window is KH rows by KW columns)"),
+        (dout, (KH, KW), s, False,
+         "each cell of a window got dout itself: dout / (KH*KW) belongs there, the window's mean taking 1 / (KH*KW) "
+         "of each cell"),
+        (dout / (KH * KH), (KH, KW), s, False,
+         "each cell of a window got dout / (KH*KH): the window's area is KH*KW (KH is used where KW belongs)"),
+        (dout / (KW * KW), (KH, KW), s, False,
+         "each cell of a window got dout / (KW*KW): the window's area is KH*KW (KW is used where KH belongs)"),
         (dout / area, (KH, KW), s, True,
          "the windows' gradients were placed from the bottom right corner (the rows and columns no window reaches, "
          "which belong at the bottom and right, were put at the top and left, e.g. np.pad on the wrong side)"),

@@ -88,9 +88,10 @@ def build(impl: Any, case: Case, rng: np.random.Generator) -> Any:
     return layer
 
 
-EVAL_CRASH = Hint("eval", "your code raises in evaluation mode but runs in training mode: in eval mode forward is the "
-                         "identity and draws no mask, so backward must return dout itself (no mask from an earlier "
-                         "training call applies); check self.training in backward too")
+EVAL_CRASH = Hint("eval", "your code raises on this case in evaluation mode and runs it in training mode: in eval "
+                         "mode forward is the identity and draws no mask, so backward must return dout itself (a mask "
+                         "left from an earlier training call does not apply either); check self.training in backward "
+                         "too")
 
 
 def crash_hint(impl: Implementation, case: Case) -> Hint | None:

@@ -1,7 +1,7 @@
 """Write the known-bug fingerprints (`checker/fingerprints/`) from the catalogue in `tests/bugs/`.
 
-For every catalogue entry and probe case, store each tensor the bug gets wrong (compared with the
-reference); the bug's docstring headline becomes the explanation a student sees on a match.
+For every catalogue entry, store each gradient the bug gets wrong on some probe case (compared with the
+reference), on every probe case; the bug's docstring headline becomes the explanation a student sees on a match.
 Run `python -m gradkit.release.fingerprints` after changing the catalogue; a self-test fails while
 the stored files are out of date.
 """
@@ -35,19 +35,21 @@ def compute() -> tuple[dict[str, dict[str, np.ndarray]], dict[str, dict]]:
             continue
         with tempfile.TemporaryDirectory() as tmp:
             impl = load_implementation(str(submission_with(path, exercise, Path(tmp))))
-            stored = 0
+            found: dict[int, dict[str, np.ndarray]] = {}
             for i, case in enumerate(probes[exercise]):
                 try:
-                    found = tensors_on(impl, case)
+                    found[i] = tensors_on(impl, case)
                 except CheckFailure:  # kept as a fact: code that runs on this case is not this bug
                     per_exercise[exercise][f"{path.stem}/{i}/raised"] = np.ones(1)
-                    continue
-                for name, value in found.items():
-                    right = truth[exercise][i][name]
-                    if name.startswith("d") and not _close(value, right):
-                        per_exercise[exercise][f"{path.stem}/{i}/{name}"] = value
-                        stored += 1
-        if stored:
+        # A gradient the bug gets wrong on some probe case is stored on every case it ran on, right ones too: a
+        # match then needs the same values everywhere, not only where this bug goes wrong (a global pool's
+        # mistake must not be matched by code whose window pool is wrong as well).
+        wrong = {name for i, tensors in found.items() for name, value in tensors.items()
+                 if name.startswith("d") and not _close(value, truth[exercise][i][name])}
+        for i, tensors in found.items():
+            for name in wrong & set(tensors):
+                per_exercise[exercise][f"{path.stem}/{i}/{name}"] = tensors[name]
+        if wrong:
             explanations[path.stem] = {"exercise": exercise, "hint": expect.get("hint"), "explanation": headline}
     return per_exercise, explanations
 
