@@ -463,18 +463,23 @@ def _narrow_cache_hint(layer: Any, x: np.ndarray, v: np.ndarray, tensor: str, fo
 
 def _times_param_hint(mine: np.ndarray, numerical: np.ndarray, params: dict[str, np.ndarray],
                       name: str) -> Hint | None:
-    """Your {name} is the true one times (or divided by) a parameter of its shape, entry by entry: that parameter
-    enters the chain once too often (or is missing). Only where the parameter is not all ones, and an entry that
-    is not zero tells."""
+    """Your {name} is the true one times (or divided by) a parameter of its shape, entry by entry, or of one value
+    per channel (a (C,) parameter against an (N, C, H, W) gradient, as BatchNorm's gamma): that parameter enters
+    the chain once too often (or is missing). Only where the parameter is not all ones, and an entry that is not
+    zero tells."""
     for key, value in params.items():
-        if value.shape != mine.shape or np.allclose(value, 1) or not np.any(numerical):
+        per_channel = value.ndim == 1 and mine.ndim == 4 and value.size == mine.shape[1] and value.shape != mine.shape
+        if (value.shape != mine.shape and not per_channel) or np.allclose(value, 1) or not np.any(numerical):
             continue
+        how = "channel by channel" if per_channel else "entry by entry"
+        value = value.reshape(1, -1, 1, 1) if per_channel else value
         if close(mine, numerical * value):
-            return Hint("scale", f"your {name} is exactly the true one times {key}, entry by entry: a factor {key} "
-                                 f"too many in its chain (where the output is linear in a parameter, out = a * z + b, "
-                                 f"the gradients hold no factor of it: da = sum of dout * z, db = sum of dout)")
+            why = "" if per_channel else (" (where the output is linear in a parameter, out = a * z + b, the gradients "
+                                          "hold no factor of it: da = sum of dout * z, db = sum of dout)")
+            return Hint("scale", f"your {name} is exactly the true one times {key}, {how}: a factor {key} "
+                                 f"too many in its chain{why}")
         if np.all(value != 0) and close(mine, numerical / value):
-            return Hint("scale", f"your {name} is exactly the true one divided by {key}, entry by entry: a factor "
+            return Hint("scale", f"your {name} is exactly the true one divided by {key}, {how}: a factor "
                                  f"{key} is missing from its chain")
     return None
 

@@ -118,8 +118,9 @@ def _size_mixup(impl: Implementation, case: LayerCase, shape: tuple[int, ...]) -
 
 
 def _blocks_shape(impl: Implementation, case: LayerCase, shape: tuple[int, ...]) -> tuple[str, str] | None:
-    """(hint id, text) when your output is (N, C, H // KH, W // KW), on the case and on a grown one: the image cut
-    into adjacent blocks (a reshape), which is the window pool only when the stride equals the window."""
+    """(hint id, text) when your output is (N, C, H // KH, W // KW), on the case and on a grown one: the count of
+    adjacent blocks (H // KH, or a reshape into blocks), the window pool's size only when the stride equals the
+    window."""
     if getattr(case, "padding", None) is not None or not hasattr(case, "stride") or len(shape) != 4:
         return None
 
@@ -129,10 +130,11 @@ def _blocks_shape(impl: Implementation, case: LayerCase, shape: tuple[int, ...])
     grown = case._replace(H=case.H + 2 * case.KH + 1, W=case.W + 2 * case.KW + 1)
     if blocks(case) != shape or blocks(grown) == grown.out_shape or _forward_shape(impl, grown) != blocks(grown):
         return None
-    return "stride", (f"your output is (N, C, H // KH, W // KW): the image was cut into adjacent {case.KH}x{case.KW} "
-                      f"blocks (a reshape into blocks), which is the pool only when the stride equals the window; with "
-                      f"stride {case.stride} window (i, j) starts at (i*stride, j*stride), so H_out = (H - KH) // stride "
-                      f"+ 1 (windows may overlap or leave gaps)")
+    return "stride", (f"your output is (N, C, H // KH, W // KW), as many rows and columns as the image holds "
+                      f"adjacent {case.KH}x{case.KW} blocks (a size written H // KH, or a reshape into blocks): that is "
+                      f"the pool's size only when the stride equals the window; with stride {case.stride} window (i, j) "
+                      f"starts at (i*stride, j*stride), so H_out = (H - KH) // stride + 1 (windows may overlap or leave "
+                      f"gaps)")
 
 
 def _window_positions_reduced(impl: Implementation, case: LayerCase) -> bool:

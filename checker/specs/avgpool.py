@@ -451,19 +451,27 @@ DEFAULT_AREA = DEFAULT_KERNEL * DEFAULT_KERNEL
 
 
 FORWARD_HINTS = {
-    "channels": Hint("channels", "right for one channel at a time, wrong with several: each channel is averaged on "
-                                 "its own; x[n].mean() (or a mean over axis 1) also averages over the channels: "
-                                 "average over the window's two axes only"),
-    "batch": Hint("batch", "right for one image at a time, wrong with several: each image is averaged on its own; "
-                           "x[:, c].mean() (or a mean over axis 0) also averages over the images: average over the "
-                           "window's two axes only"),
+    "channels": Hint("channels", "right on this example for one channel at a time, wrong with several: values of "
+                                 "different channels meet in one average (a mean over axis 1, x[n].mean(), or a "
+                                 "reshape that moves values between channels); each channel is averaged on its own, "
+                                 "over the window's two axes only"),
+    "batch": Hint("batch", "right on this example for one image at a time, wrong with several: values of different "
+                           "images meet in one average (a mean over axis 0, x[:, c].mean(), or a reshape that moves "
+                           "values between images); each image is averaged on its own, over the window's two axes "
+                           "only"),
     "stride": Hint("stride", "right with stride 1, wrong with a larger stride: window (i, j) starts at "
                              "(i*stride, j*stride)"),
 }
 
 
+CHANNELS_LAST = Hint("channels", "your global pool is x.reshape(N, H*W, C).mean(axis=1), a channels-last habit: on an "
+                                 "(N, C, H, W) array that reshape puts values of several channels in each column; "
+                                 "average over axes (2, 3), or move C last first (x.transpose(0, 2, 3, 1))")
+
+
 def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarray]) -> Hint | None:
-    """The feature whose splitting-away makes a wrong forward right on a stored example.
+    """A global pool computed channels-last, or the feature whose splitting-away makes a wrong forward right on a
+    stored example.
 
     Pooling splits exactly: the example's correct output is also *your* forward on one channel at a time, on one
     image at a time, and (for stride s > 1) every s-th output of your forward at stride 1. If your forward gets
@@ -475,6 +483,14 @@ def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarra
     def forward(changed: dict[str, int], part: np.ndarray) -> np.ndarray:
         return np.asarray(call(build_from_config(impl, changed), "forward", part.copy()))
 
+    if config["global_pool"] and C > 1:
+        try:
+            mine = forward(config, x)
+        except (CheckFailure, ValueError, TypeError, IndexError):
+            mine = None
+        channels_last = x.reshape(N, -1, C).mean(axis=1)  # (N, C, H, W) read as if it were (N, H, W, C)
+        if mine is not None and not forward_hints.same(channels_last, expected) and forward_hints.same(mine, channels_last):
+            return CHANNELS_LAST
     rebuilt: dict[str, Callable[[], np.ndarray]] = {}
     if C > 1:
         rebuilt["channels"] = lambda: np.concatenate([forward(config, x[:, c:c + 1]) for c in range(C)], axis=1)

@@ -206,8 +206,8 @@ AXIS_WORDS = {
 ADVICE = "batch normalisation normalises each channel over N, H and W: reduce with axis=(0, 2, 3)"
 
 
-MIXED = ("x.reshape(-1, C) on an (N, C, H, W) array puts values of different channels in one column (right only "
-         "when C = 1); move C last first, x.transpose(0, 2, 3, 1).reshape(-1, C), or reduce with axis=(0, 2, 3)")
+MIXED = ("x.reshape(-1, C) on an (N, C, H, W) array puts values of different channels in one column (unless C = 1 "
+         "or H = W = 1); move C last first, x.transpose(0, 2, 3, 1).reshape(-1, C), or reduce with axis=(0, 2, 3)")
 FLATTENED = Hint("axis", f"your output mixes channels: {MIXED}")
 
 

@@ -380,9 +380,10 @@ CONV_HINTS = {
                               "positions, the output size, the shape and strides of an as_strided view)"),
     "stride": Hint("stride", "right with stride 1, wrong with a larger stride: window (i, j) starts at "
                              "(i*stride, j*stride) of the (padded) input"),
-    "filters": Hint("channels", "right for one filter at a time, wrong with several: the F axis of your output is "
-                                "mixed with another axis (a (N*Ho*Wo, F) product must be reshaped to (N, Ho, Wo, F) "
-                                "and transposed to (N, F, Ho, Wo), not reshaped straight to (N, F, Ho, Wo))"),
+    "filters": Hint("channels", "right on this example when each filter's output is computed on its own, wrong "
+                                "when they are computed together: the F axis of your output is mixed with another "
+                                "axis (a (N*Ho*Wo, F) product must be reshaped to (N, Ho, Wo, F) and transposed to "
+                                "(N, F, Ho, Wo), not reshaped straight to (N, F, Ho, Wo))"),
     "batch": Hint("batch", "right for one image at a time, wrong with several: each image's output must come from that "
                            "image only (x[n], not x[0] or a window of another image), with the N axis kept apart "
                            "from the others in every reshape"),
@@ -392,6 +393,12 @@ CONV_HINTS = {
     "kernel": Hint("flip", "right for a 1x1 kernel, wrong for larger ones: kernel offset (p, q) must meet input pixel "
                            "(i*stride + p, j*stride + q), with the kernel not flipped (a cross-correlation)"),
 }
+IMAGES_AND_FILTERS_HINT = Hint("channels", "right on this example for one image at a time, and for one filter at a "
+                                           "time, wrong only with several of both: your output's N and F axes are "
+                                           "mixed. A product laid out (F, N*Ho*Wo) must be reshaped to (F, N, Ho, Wo) "
+                                           "and transposed (1, 0, 2, 3); one laid out (N*Ho*Wo, F) reshaped to (N, Ho, "
+                                           "Wo, F) and transposed (0, 3, 1, 2); neither reshaped straight to (N, F, "
+                                           "Ho, Wo); backward must read dout in the same layout")
 ORDER_HINT = Hint("order", "right with one input channel, and right with a 1x1 kernel, wrong only with both: the "
                            "window entries are flattened in another order than the weights. W.reshape(F, -1) orders "
                            "them (c, p, q), channel slowest; your im2col rows must use the same (c, p, q) order "
@@ -410,6 +417,8 @@ def conv_counterfactual(make: Callable[[dict[str, int]], Any], config: dict[str,
             continue  # your forward cannot run the simpler problem either: no evidence
     if {"channels", "kernel"} <= set(passing) and len(passing) == 2:
         return ORDER_HINT
+    if {"filters", "batch"} <= set(passing):
+        return IMAGES_AND_FILTERS_HINT
     for feature in CONV_HINTS:  # most specific first
         if feature in passing:
             return CONV_HINTS[feature]

@@ -371,8 +371,12 @@ def check_ties(impl: Implementation, case: Case) -> None:
                                       "division // where / belongs, or a cast to an integer type (astype(int), int(), "
                                       "an integer buffer), rounds the gradient")
             elif times > 1 and ties > 1:
+                copies = int(np.sum(np.isclose(window_dx, g, rtol=1e-9, atol=0)))
+                some = (f"; here {copies} of the {ties} tied cells got a full copy, so whatever marks a window as "
+                        "served (a mask or flag) forgot it between kernel offsets" if 1 < copies < ties
+                        and abs(times - copies) < 1e-9 else "")
                 hint, why = "pool_all_ties", ("when several cells tie for the maximum, send the gradient to one of them "
-                                              "(or split it evenly), not a full copy to each")
+                                              f"(or split it evenly), not a full copy to each{some}")
             elif abs(times) < 1e-9 and case.overlapping and _other_window_shares_the_maximum(case, x[n, c], i, j):
                 hint, why = "overlap", ("this window overlaps its neighbours, and another window's step wiped out the "
                                         "gradient that had arrived: an assignment into dx (=), or a += through "

@@ -226,3 +226,30 @@ def test_a_crash_names_the_feature_whose_removal_lets_the_code_run(tmp_path):
     assert crash_hint(ceil, leftover).id == "output_size"
     assert crash_hint(ceil, leftover._replace(W=5)) is None  # covered exactly: it runs
     assert crash_hint(load_implementation("solutions"), leftover) is None
+
+
+def test_a_forward_that_reads_outside_its_window_is_named_before_any_reading_of_dx(tmp_path):
+    """A max pool whose reshape shortcut is taken when the stride equals KW alone: on a 1x2 window with stride 2
+    its forward reads the wrong rows, so its dx (the reference's backward) disagrees with finite differences of its
+    own forward. The message says the forward is wrong here, and gives no reading of the backward."""
+    bug = ROOT / "tests" / "bugs" / "pool_reshape_shortcut_checks_one_side.py"
+    impl = load_implementation(str(submission_with(bug, "pool", tmp_path / "shortcut")))
+    diagnosis = diagnose_layer(impl, PoolCase(N=1, C=1, H=3, W=2, KH=1, KW=2, stride=2, seed=0), "x")
+    text = "\n".join(diagnosis.lines)
+    assert diagnosis.hint == hints.FORWARD_FIRST, text
+    assert "your forward is wrong on this case: its output at position (1, 0) changes" in text
+    assert "probe:" not in text  # a probe compares with the gradient of a forward known to be wrong
+
+    reference = load_implementation("solutions")
+    right = diagnose_layer(reference, PoolCase(N=1, C=1, H=3, W=2, KH=1, KW=2, stride=2, seed=0), "x")
+    assert not any("your forward is wrong" in line for line in right.lines)
+
+
+def test_a_crash_on_a_stride_equal_to_one_side_of_the_window_names_the_shortcut(tmp_path):
+    from gradkit.checker.diagnose import crash_hint
+
+    bug = ROOT / "tests" / "bugs" / "pool_reshape_shortcut_checks_one_side.py"
+    impl = load_implementation(str(submission_with(bug, "pool", tmp_path / "shortcut")))
+    hint = crash_hint(impl, PoolCase(N=1, C=1, H=3, W=2, KH=2, KW=1, stride=1, seed=0))
+    assert hint is not None and hint.id == "stride"
+    assert "when the stride equals KW = 1 but not KH" in hint.text
