@@ -215,9 +215,12 @@ def checked_backward(layer: Any, dout: np.ndarray, x: np.ndarray, only: str | No
         "\n  hint: your dx holds one number per image and channel: every pixel of x needs its own gradient; spread "
         "it back over the pixels it came from (a global average sends dout / (H*W) to each: np.broadcast_to(dout"
         "[:, :, None, None] / (H * W), x.shape))" if one_per_channel else
-        "\n  hint: every pixel of x has a gradient, also rows and columns that no window reaches (theirs is 0): "
-        "size dx, or the padded dx, from x's shape (H + 2*padding, W + 2*padding), not from the output size, and "
-        "crop the padding with [:, :, p:p+H, p:p+W] (H for the rows, W for the columns)"
+        ("\n  hint: every pixel of x has a gradient, also rows and columns that no window reaches (theirs is 0): "
+         "size dx, or the padded dx, from x's shape (H + 2*padding, W + 2*padding), not from the output size, and "
+         "crop the padding with [:, :, p:p+H, p:p+W] (H for the rows, W for the columns)" if hasattr(layer, "padding")
+         else "\n  hint: every pixel of x has a gradient, also rows and columns that no window reaches (theirs is "
+              "0): size dx from x's shape (np.zeros_like(x)), not from the output size ((H_out - 1) * stride + KH "
+              "falls short where rows or columns are left over)")
         if shorter else ""), tensor=named)
     require_dtype(dx, x.dtype, label, "dx", tensor="dx" if only else "dtype")
     try:

@@ -134,6 +134,11 @@ def counterfactual_hint(impl: Implementation, case: LayerCase, tensor: str, stal
             passing.append(feature)
     if not passing:
         return None
+    combined = getattr(spec_of(case), "combined_counterfactual", None)
+    if len(passing) > 1 and combined is not None:  # a spec may know what some features together mean
+        found = combined(case, passing, tensor, lambda other: _passes_variant(impl, other, tensor))
+        if found is not None:
+            return found
     if len(passing) > 1:  # several features each fix it: none is proven the culprit, so none is named as it
         return Hint(None, "your d{t} is right on this case once any one of these is removed: {f}; the mistake lies "
                           "where they meet (each alone is not proven the cause)".format(

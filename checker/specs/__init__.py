@@ -13,7 +13,9 @@ checks, diagnosis, stored examples, fingerprints, plots) never names an exercise
   `dx_against_true_hint(impl, case, dx, dout, x, expected)` (expected: the numerical dx), `scale_hint(case, tensor,
   ratio)`, `zeros_hint(impl, case)` (a gradient all zeros on `case`, read on an input the spec builds),
   `param_grad_hint(tensor, grad, dout, x)`,
-  `forward_hint(impl, config, example)` and `COUNTERFACTUAL_HINTS` ({(feature, tensor): Hint}, worded for one tensor);
+  `forward_hint(impl, config, example)`, `COUNTERFACTUAL_HINTS` ({(feature, tensor): Hint}, worded for one tensor),
+  `refine_counterfactual(case, feature, tensor, passes)` (one feature removed fixes it) and
+  `combined_counterfactual(case, features, tensor, passes)` (each of several does; `passes(other_case)` asks);
 * stored examples: `CONFIG_FIELDS`, `build_from_config(impl, config)`, `formula(config, x_shape)`, and optionally
   `stores_gradients(config)` (False: the example holds the output only, for a mode whose backward is not graded);
 * `SMOOTH = True` for a layer without kinks or ties (gradient checks then keep every example);

@@ -175,7 +175,8 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
     known wrong variants, used to name a mistake: `correction` ("both"; "none", "m", "v": which averages are
     bias-corrected; "swapped": m by 1 - beta2**t and v by 1 - beta1**t; "beta1 for both", "beta2 for both": one
     correction for both), `clock` ("per step"; "frozen": t stays at
-    `first_t`; "per parameter", "per layer": t advances before every parameter's, or every layer's, update;
+    `first_t`; "per parameter", "per layer", "per any layer": t advances before every parameter's update, every
+    parameter-holding layer's, or every layer's, with parameters or not;
     "lagging": the corrections use the previous step's t, at least 1),
     `first_t` (the t of the first step; 0 divides by zero), `eps_at` ("outside": sqrt(v_hat) + eps; "inside":
     sqrt(v_hat + eps); "uncorrected": the paper's efficient form lr * sqrt(1 - beta2**t) / (1 - beta1**t) * m /
@@ -208,7 +209,7 @@ def expected_trajectory(start: list[dict[str, np.ndarray]], grads: list[list[dic
             if clock in ("per step", "lagging"):
                 count += 1
             for i, (wl, gl) in enumerate(zip(weights, step_grads)):
-                if clock == "per layer":
+                if clock == "per layer" and wl or clock == "per any layer":
                     count += 1
                 for k in wl:
                     if skip_zero and not gl[k].any():
@@ -321,6 +322,9 @@ def _alternatives(case: AdamCase) -> list[tuple[str, str, AdamCase, dict[str, ob
         ("step_count", "your parameters moved exactly as if t advanced once per layer (self.t += 1 inside the loop "
                        "over layers): t counts steps; advance it once per call of step, before the loop",
          case, {"clock": "per layer"}),
+        ("step_count", "your parameters moved exactly as if t advanced once per layer, those without parameters "
+                       "included (self.t += 1 inside the loop over layers): t counts steps; advance it once per call "
+                       "of step, before the loop", case, {"clock": "per any layer"}),
         ("step_count", "your parameters moved exactly as with t = 0 at the first step: 1 - beta1**0 is 0, so the "
                        "bias correction divides by zero (NaN); advance t before using it, so it is 1 at the first step",
          case, {"first_t": 0}),
@@ -694,10 +698,12 @@ def _step_factors(seen: dict[str, list[np.ndarray]], case: AdamCase) -> tuple[st
     if np.allclose(factors, factors[0], rtol=1e-6):
         return "scale", (f"your m and v follow the contract, but every move of w is {factors[0]:.4g} x the contract's: "
                          "a constant factor in the step, lr applied twice or missing, say")
-    return "bias_correction", (f"your m and v follow the contract, but each move of w is the contract's times "
-                               f"{', '.join(f'{c:.4g}' for c in factors)} at steps 1 to {len(factors)} (one number "
-                               "per step, the same for every entry): a factor that changes with t sits in the bias "
-                               "corrections, m_hat = m / (1 - beta1**t) and v_hat = v / (1 - beta2**t)")
+    return "bias_correction", (f"your m and v of the first layer's first parameter follow the contract, but each "
+                               f"of its moves is the contract's times {', '.join(f'{c:.4g}' for c in factors)} at "
+                               f"steps 1 to {len(factors)} (one number per step, the same for all its entries): a "
+                               "factor that changes from step to step, so look at what depends on t: the bias "
+                               "corrections, m_hat = m / (1 - beta1**t) and v_hat = v / (1 - beta2**t), and t itself "
+                               "(one count, advanced once per step, before any loop)")
 
 
 def _eps_on_the_step(seen: dict[str, list[np.ndarray]], case: AdamCase) -> bool:

@@ -157,6 +157,20 @@ def refine_counterfactual(case: Case, feature: str, tensor: str, passes: Any) ->
     return None
 
 
+def combined_counterfactual(case: Case, passing: list[str], tensor: str, passes: Any) -> Hint | None:
+    """Right with one channel, and right with a 1x1 kernel, wrong with both (and right with one channel but all the
+    filters): the (c, p, q) entries of a window or of W are flattened or unflattened in another order."""
+    if set(passing) != {"channels", "kernel"} or (case.F > 1 and not passes(case._replace(C=1))):
+        return None
+    if tensor == "W":
+        return Hint("order", "your dW is right with one channel, and right with a 1x1 kernel, wrong with both: its "
+                             "entries come back in another order than W's (F, C, KH, KW). A gradient computed against "
+                             "im2col rows in (p, q, c) order must be reshaped to (F, KH, KW, C) and transposed "
+                             "(0, 3, 1, 2); against rows in (c, p, q) order (as W.reshape(F, -1) has them), reshaped "
+                             "straight to (F, C, KH, KW)")
+    return ORDER_HINT._replace(text=f"your d{tensor} is " + ORDER_HINT.text)
+
+
 def square(case: Case, side: int) -> Case:
     """The case with a side x side kernel, the image changed to keep the output size."""
     return case._replace(KH=side, KW=side, H=max((case.H_out - 1) * case.stride + side - 2 * case.padding, 1),
