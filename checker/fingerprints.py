@@ -2,10 +2,10 @@
 
 The kit's catalogue of buggy implementations (`tests/bugs/`, never released: each contains the
 reference) is run on a few fixed probe cases per exercise, and each gradient a bug gets wrong is stored
-as data, on every probe case (`checker/fingerprints/<exercise>.npz` and `explanations.json`), written by
-`python -m gradkit.release.fingerprints`. After a failed check, your implementation runs on the
-same probe cases; if its wrong tensor equals a bug's on every probe case, that bug's explanation
-is printed.
+as data, with the bug's forward outputs, on every probe case (`checker/fingerprints/<exercise>.npz` and
+`explanations.json`), written by `python -m gradkit.release.fingerprints`. After a failed check, your
+implementation runs on the same probe cases; if its wrong tensor and its forward equal a bug's on every probe
+case, that bug's explanation is printed.
 """
 
 from __future__ import annotations
@@ -60,8 +60,9 @@ def load(exercise: str) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, Kno
 
 
 def match(impl: Implementation, exercise: str, tensor: str) -> KnownBug | None:
-    """The known bug whose `tensor` ("dx", "dW", ...) equals yours on every probe case, if any, and that raised on
-    exactly the probe cases where yours raises (a bug seen on one case only may match code that differs elsewhere).
+    """The known bug whose `tensor` ("dx", "dW", ...) and forward outputs equal yours on every probe case, if any,
+    and that raised on exactly the probe cases where yours raises (a bug seen on one case only may match code that
+    differs elsewhere).
 
     GRADKIT_FINGERPRINTS=0 turns matching off (to measure what the patterns alone find).
     """
@@ -79,14 +80,18 @@ def match(impl: Implementation, exercise: str, tensor: str) -> KnownBug | None:
         except CheckFailure:
             yours.append(None)  # raised here: only a bug that raised here too can be yours
     for bug, entries in sorted(candidates.items()):
-        keys = [(int(k.split("/")[0]), k) for k in entries if k.endswith(f"/{tensor}")]
+        # the tensor asked about, and the forward's outputs (stored as facts: the same forward is part of a match)
+        keys = [(int(k.split("/")[0]), k) for k in entries
+                if k.endswith(f"/{tensor}") or not k.split("/")[-1].startswith(("d", "raised"))]
         raised = {int(k.split("/")[0]) for k in entries if k.endswith("/raised")}
         if all((yours[i] is None) == (i in raised) for i in range(len(yours))) and all(
-                yours[i] is not None and _same(yours[i][tensor], entries[k]) for i, k in keys):
+                yours[i] is not None and k.split("/")[-1] in yours[i] and _same(yours[i][k.split("/")[-1]], entries[k])
+            for i, k in keys):
             return bugs.get(bug)
     return None
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     scale = max(float(np.abs(b).max(initial=0)), 1e-12)
     return a.shape == b.shape and float(np.abs(a - b).max(initial=0)) <= 1e-8 * scale

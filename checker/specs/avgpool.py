@@ -427,8 +427,15 @@ def scale_hint(case: Case, tensor: str, ratio: float) -> Hint | None:
 
 
 def forward_scale_hint(config: dict[str, int], x_shape: tuple[int, ...], ratio: float) -> Hint | None:
-    """Your output is `ratio` x the true one on a stored example: a global average divided by the wrong count."""
+    """Your output is `ratio` x the true one on a stored example: an average divided by the wrong count (the
+    window's area KH*KW, or H*W for the global pool)."""
     if not config.get("global_pool"):
+        KH, KW = config["KH"], config["KW"]
+        for count, what in ((KH * KH, f"KH*KH = {KH * KH}"), (KW * KW, f"KW*KW = {KW * KW}"), (1, "nothing (a sum)")):
+            if count != KH * KW and abs(ratio - KH * KW / count) < 1e-6 * ratio:
+                return Hint("scale", f"your window average is divided by {what}; a {KH}x{KW} window holds KH*KW = "
+                                     f"{KH * KW} cells: divide its sum by KH*KW (in backward too: each cell gets "
+                                     f"dout / (KH*KW))")
         return None
     C, H, W = x_shape[1:]
     precedence = "sum / H * W is (sum / H) * W: parenthesise, sum / (H * W)"

@@ -1,7 +1,8 @@
 """Write the known-bug fingerprints (`checker/fingerprints/`) from the catalogue in `tests/bugs/`.
 
 For every catalogue entry, store each gradient the bug gets wrong on some probe case (compared with the
-reference), on every probe case; the bug's docstring headline becomes the explanation a student sees on a match.
+reference), and its forward's outputs, on every probe case; the bug's docstring headline becomes the explanation
+a student sees on a match.
 Run `python -m gradkit.release.fingerprints` after changing the catalogue; a self-test fails while
 the stored files are out of date.
 """
@@ -46,8 +47,11 @@ def compute() -> tuple[dict[str, dict[str, np.ndarray]], dict[str, dict]]:
         # mistake must not be matched by code whose window pool is wrong as well).
         wrong = {name for i, tensors in found.items() for name, value in tensors.items()
                  if name.startswith("d") and not _close(value, truth[exercise][i][name])}
+        # Its forward's outputs too, right or wrong: a match also needs the same forward (a bug whose forward and
+        # backward divide by KH*KH must not be named for code whose backward alone does).
+        forward = {name for tensors in found.values() for name in tensors if not name.startswith("d")}
         for i, tensors in found.items():
-            for name in wrong & set(tensors):
+            for name in (wrong | forward) & set(tensors) if wrong else ():
                 per_exercise[exercise][f"{path.stem}/{i}/{name}"] = tensors[name]
         if wrong:
             explanations[path.stem] = {"exercise": exercise, "hint": expect.get("hint"), "explanation": headline}
