@@ -288,6 +288,9 @@ def _shape_advice(key: str, got: tuple[int, ...], want: tuple[int, ...]) -> str:
         return " (yours is transposed: for out = x @ W, dW = x.T @ dout)"
     reshaped = (f"; or params[{key!r}] itself was reshaped (by forward, say), while it must keep the shape the "
                 f"constructor gave it: reshape a local copy" if len(got) > len(want) else "")
+    if len(got) == len(want) and sorted(got) == sorted(want):
+        return (" (the right axes in another order: a transpose, or an einsum's output subscripts, puts them where "
+                "the parameter's order does not have them; reshape cannot fix the order of the axes)")
     if tuple(n for n in got if n != 1) == tuple(n for n in want if n != 1):
         return (f" (an extra axis of length 1: sum without keepdims=True, or reshape to the parameter's shape"
                 f"{reshaped}; or a sum that misses axes which happen to have length 1 here: sum over every axis the "

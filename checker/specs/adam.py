@@ -618,6 +618,11 @@ def _averages_hint(impl: Implementation, case: AdamCase) -> tuple[str, str] | No
                                  "denominator, sqrt(v_hat) + eps): np.sqrt(v, out=v) (or v **= 0.5, then /= and += "
                                  "on it) writes into the state, and the next step averages that; keep v = beta2 * v "
                                  "+ (1 - beta2) * g * g and compute the denominator into a new array")
+    if case.weight_decay and _averages_follow(seen, case, seen["grad"]):
+        return "weight_decay", ("your m and v (in self.m and self.v) follow the contract's averages of the raw "
+                                "gradient: weight_decay * w never entered them. This Adam uses L2 weight decay, as "
+                                "torch.optim.Adam does: g = grad + weight_decay * w, then m and v average g (not "
+                                "AdamW's separate w -= lr * weight_decay * w)")
     wants = {"m": (case.beta1, 1 - case.beta1), "v": (case.beta2, 1 - case.beta2)}
     fresh = {"m": seen["g"], "v": [g * g for g in seen["g"]]}
     said = []
@@ -645,6 +650,17 @@ def _averages_hint(impl: Implementation, case: AdamCase) -> tuple[str, str] | No
     return "step", ("your m and v (in self.m and self.v) follow the contract at every step, so the mistake is in the "
                     "move of w from them: w -= lr * m_hat / (sqrt(v_hat) + eps), with m_hat = m / (1 - beta1**t) and "
                     "v_hat = v / (1 - beta2**t), both new this step")
+
+
+def _averages_follow(seen: dict[str, list[np.ndarray]], case: AdamCase, grads: list[np.ndarray]) -> bool:
+    """Whether the recorded m and v (one array per step) are the contract's moving averages of `grads`."""
+    m, v = np.zeros_like(grads[0]), np.zeros_like(grads[0])
+    for g, mine_m, mine_v in zip(grads, seen["m"], seen["v"]):
+        m = case.beta1 * m + (1 - case.beta1) * g
+        v = case.beta2 * v + (1 - case.beta2) * g * g
+        if not (np.allclose(mine_m, m, rtol=1e-9, atol=1e-15) and np.allclose(mine_v, v, rtol=1e-9, atol=1e-15)):
+            return False
+    return True
 
 
 def _step_factors(seen: dict[str, list[np.ndarray]], case: AdamCase) -> tuple[str, str] | None:
