@@ -367,12 +367,12 @@ def _reach_line(forward: Callable[..., np.ndarray], x: np.ndarray, params: dict[
     base = forward(x, params)
     if base.ndim != 4:  # a global pool: its window is the whole image
         return None
-    noise = np.random.default_rng(0).standard_normal(x.shape)
+    elsewhere = x + np.random.default_rng(0).standard_normal(x.shape)  # every cell moved
     window = spec_of(case).window
     for i, j in np.ndindex(*base.shape[2:]):
         rows, cols = window(case, (0, 0, i, j))
-        moved = x + noise
-        moved[:, :, rows, cols] = x[:, :, rows, cols]
+        moved = elsewhere.copy()
+        moved[:, :, rows, cols] = x[:, :, rows, cols]  # all but the window of (i, j)
         again = forward(moved, params)
         scale = max(1.0, float(np.abs(base[:, :, i, j]).max(initial=0)))
         if not np.allclose(again[:, :, i, j], base[:, :, i, j], rtol=1e-9, atol=1e-9 * scale):

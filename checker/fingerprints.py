@@ -59,6 +59,11 @@ def load(exercise: str) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, Kno
     return stored, {name: KnownBug(name, e["hint"], e["explanation"]) for name, e in explanations.items()}
 
 
+def is_forward_output(name: str) -> bool:
+    """Whether a key of `tensors_on` is a forward output ("out", "loss"), not a gradient ("dx", "dW", ...)."""
+    return not name.startswith("d")
+
+
 def match(impl: Implementation, exercise: str, tensor: str) -> KnownBug | None:
     """The known bug whose `tensor` ("dx", "dW", ...) and forward outputs equal yours on every probe case, if any,
     and that raised on exactly the probe cases where yours raises (a bug seen on one case only may match code that
@@ -81,12 +86,12 @@ def match(impl: Implementation, exercise: str, tensor: str) -> KnownBug | None:
             yours.append(None)  # raised here: only a bug that raised here too can be yours
     for bug, entries in sorted(candidates.items()):
         # the tensor asked about, and the forward's outputs (stored as facts: the same forward is part of a match)
-        keys = [(int(k.split("/")[0]), k) for k in entries
-                if k.endswith(f"/{tensor}") or not k.split("/")[-1].startswith(("d", "raised"))]
+        compared = [(int(case), name, entries[key]) for key in entries for case, name in [key.split("/")]
+                    if name == tensor or (name != "raised" and is_forward_output(name))]
         raised = {int(k.split("/")[0]) for k in entries if k.endswith("/raised")}
         if all((yours[i] is None) == (i in raised) for i in range(len(yours))) and all(
-                yours[i] is not None and k.split("/")[-1] in yours[i] and _same(yours[i][k.split("/")[-1]], entries[k])
-            for i, k in keys):
+                yours[i] is not None and name in yours[i] and _same(yours[i][name], stored)
+                for i, name, stored in compared):
             return bugs.get(bug)
     return None
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gradkit.checker.fingerprints import FINGERPRINT_DIR, probe_cases, tensors_on
+from gradkit.checker.fingerprints import FINGERPRINT_DIR, is_forward_output, probe_cases, tensors_on
 from gradkit.checker.impl import load_implementation
 from gradkit.checker.results import CheckFailure
 from gradkit.release.catalogue import bug_files, explanation, read_expect, submission_with
@@ -46,10 +46,10 @@ def compute() -> tuple[dict[str, dict[str, np.ndarray]], dict[str, dict]]:
         # match then needs the same values everywhere, not only where this bug goes wrong (a global pool's
         # mistake must not be matched by code whose window pool is wrong as well).
         wrong = {name for i, tensors in found.items() for name, value in tensors.items()
-                 if name.startswith("d") and not _close(value, truth[exercise][i][name])}
+                 if not is_forward_output(name) and not _close(value, truth[exercise][i][name])}
         # Its forward's outputs too, right or wrong: a match also needs the same forward (a bug whose forward and
         # backward divide by KH*KH must not be named for code whose backward alone does).
-        forward = {name for tensors in found.values() for name in tensors if not name.startswith("d")}
+        forward = {name for tensors in found.values() for name in tensors if is_forward_output(name)}
         for i, tensors in found.items():
             for name in (wrong | forward) & set(tensors) if wrong else ():
                 per_exercise[exercise][f"{path.stem}/{i}/{name}"] = tensors[name]
