@@ -117,3 +117,41 @@ def last_row_or_column(out: np.ndarray, expected: np.ndarray) -> Hint | None:
     return Hint("output_size", f"your output is right except its {where} of windows: a loop over the window positions "
                                "stops one short (range(0, H_in - KH, stride), H_in the (padded) input's height, leaves "
                                "out the last start; the starts are i * stride for i in range(H_out))")
+
+
+def window_size(out: np.ndarray, x: np.ndarray, expected: np.ndarray, stride: int, KH: int, KW: int,
+                reduce: str) -> Hint | None:
+    """Your pooled output is the `reduce` ("max" or "mean") of windows of another size, each starting at the right
+    place (i*stride, j*stride): one row and column larger (a slice's end taken as inclusive), stride x stride (the
+    stride used as the window's size), KW x KH (the kernel's sides swapped) or square (one side used for both).
+
+    out, expected: (N, C, H_out, W_out); x: (N, C, H, W). A window past the input's edge is cut there, as a slice is.
+    """
+    if out.ndim != 4 or out.shape != expected.shape or same(out, expected):
+        return None
+    H_out, W_out = expected.shape[2:]
+    s = stride
+    readings = [  # (window height, width, hint id, why)
+        (KH + 1, KW + 1, "output_size", "one row and one column larger, x[i*s : i*s + KH + 1, j*s : j*s + KW + 1]: "
+                                        "a slice's end is exclusive"),
+        (s, s, "window", f"of the stride's size, {s} x {s} (x[i*s : i*s + s, j*s : j*s + s]): the window's size is "
+                         "the kernel's, whatever the stride"),
+        (KW, KH, "window", f"{KW} x {KH}, the kernel's sides swapped: kernel_size is (KH, KW), KH rows by KW columns"),
+        (KH, KH, "window", f"{KH} x {KH}: KH is used where KW belongs"),
+        (KW, KW, "window", f"{KW} x {KW}: KW is used where KH belongs"),
+    ]
+    pool = np.max if reduce == "max" else np.mean
+    matches: list[tuple[str, str]] = []
+    for h, w, hint_id, why in readings:
+        if (h, w) == (KH, KW):
+            continue
+        windows = np.stack([pool(x[:, :, i * s:i * s + h, j * s:j * s + w], axis=(2, 3))
+                            for i in range(H_out) for j in range(W_out)], axis=-1).reshape(expected.shape)
+        if same(out, windows):
+            matches.append((hint_id, why))
+    if not matches:
+        return None
+    # Two readings can give the same numbers (a 2 x 3 kernel at stride 2 read as 2 x 2): each is named.
+    whats = "; or of windows ".join(why for _, why in matches)
+    return Hint(matches[0][0], f"your output holds the {'maxima' if reduce == 'max' else 'averages'} of windows "
+                               f"{whats}; window (i, j) is x[i*s : i*s + KH, j*s : j*s + KW], KH x KW = {KH} x {KW}")

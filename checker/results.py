@@ -97,9 +97,11 @@ class Skipped:
 
 # Set per test by the grading plugin (`gradkit.checker.grading`).
 UNJUDGED: ContextVar[Skipped | None] = ContextVar("gradkit_unjudged", default=None)
-# After this many examples skipped and none judged, the rest are skipped without running your code: hypothesis
-# would try ten times max_examples before giving up, each a run of a forward that cannot be used.
+# Once GIVE_UP_AFTER + SKIPS_PER_JUDGED x judged examples were skipped (about 99% sure that fewer than one case in ten
+# can be judged), the rest are skipped without running your code: hypothesis itself tries until it is as sure of
+# one in a hundred, thousands of runs of a forward that cannot be used. The test's verdict is that of the cases judged.
 GIVE_UP_AFTER = 50
+SKIPS_PER_JUDGED = 10
 
 
 def judged_where_possible(check: Callable[..., None]) -> Callable[..., None]:
@@ -114,7 +116,7 @@ def judged_where_possible(check: Callable[..., None]) -> Callable[..., None]:
     def wrapper(*args: Any, **kwargs: Any) -> None:
         in_test = currently_in_test_context()
         seen = UNJUDGED.get() if in_test else None
-        if seen is not None and not seen.judged and seen.skipped >= GIVE_UP_AFTER:
+        if seen is not None and seen.skipped >= GIVE_UP_AFTER + SKIPS_PER_JUDGED * seen.judged:
             reject()
         try:
             check(*args, **kwargs)

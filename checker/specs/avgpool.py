@@ -477,8 +477,8 @@ CHANNELS_LAST = Hint("channels", "your global pool is x.reshape(N, H*W, C).mean(
 
 
 def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarray]) -> Hint | None:
-    """A global pool computed channels-last, or the feature whose splitting-away makes a wrong forward right on a
-    stored example.
+    """A global pool computed channels-last, windows of another size (`forward_hints.window_size`), or the feature
+    whose splitting-away makes a wrong forward right on a stored example.
 
     Pooling splits exactly: the example's correct output is also *your* forward on one channel at a time, on one
     image at a time, and (for stride s > 1) every s-th output of your forward at stride 1. If your forward gets
@@ -498,6 +498,15 @@ def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarra
         channels_last = x.reshape(N, -1, C).mean(axis=1)  # (N, C, H, W) read as if it were (N, H, W, C)
         if mine is not None and not forward_hints.same(channels_last, expected) and forward_hints.same(mine, channels_last):
             return CHANNELS_LAST
+    if not config["global_pool"]:
+        try:
+            mine = forward(config, x)
+        except (CheckFailure, ValueError, TypeError, IndexError):
+            mine = None
+        found = None if mine is None else forward_hints.window_size(
+            np.asarray(mine, dtype=np.float64), x, expected, config["stride"], config["KH"], config["KW"], "mean")
+        if found is not None:
+            return found
     rebuilt: dict[str, Callable[[], np.ndarray]] = {}
     if C > 1:
         rebuilt["channels"] = lambda: np.concatenate([forward(config, x[:, c:c + 1]) for c in range(C)], axis=1)

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from hypothesis import strategies as st
 
-from gradkit.checker import inputs
+from gradkit.checker import forward_hints, inputs
 from gradkit.checker.construction import same_forward
 from gradkit.checker.contract import checked_backward, checked_forward
 from gradkit.checker.impl import Implementation
@@ -195,9 +195,9 @@ def build_from_config(impl: Any, config: dict[str, int]) -> Any:
 
 
 def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarray]) -> Hint | None:
-    """Your output on a stored example read, exactly, as the maxima of windows one row and column larger (a slice's
-    end taken as inclusive), or of the first H_out x W_out windows at stride 1 (stride left out of where each window
-    starts)."""
+    """Your output on a stored example read, exactly, as the maxima of windows of another size
+    (`forward_hints.window_size`), or of the first H_out x W_out windows at stride 1 (stride left out of where each
+    window starts)."""
     x, expected = example["x"], example["out"]
     s, KH, KW = config["stride"], config["KH"], config["KW"]
     try:
@@ -207,12 +207,9 @@ def forward_hint(impl: Any, config: dict[str, int], example: dict[str, np.ndarra
     H_out, W_out = expected.shape[2:]
     if out.shape != expected.shape:
         return None
-    larger = np.stack([x[:, :, i * s:i * s + KH + 1, j * s:j * s + KW + 1].max(axis=(2, 3))
-                       for i in range(H_out) for j in range(W_out)], axis=-1).reshape(expected.shape)
-    if np.array_equal(out, larger) and not np.array_equal(larger, expected):
-        return Hint("output_size", f"your output holds the maxima of windows one row and one column larger, "
-                                   f"x[i*s : i*s + KH + 1, j*s : j*s + KW + 1]: a slice's end is exclusive, so the "
-                                   f"window of (i, j) is x[i*s : i*s + KH, j*s : j*s + KW]")
+    found = forward_hints.window_size(out, x, expected, s, KH, KW, "max")
+    if found is not None:
+        return found
     if s == 1:
         return None
     stepped = np.lib.stride_tricks.sliding_window_view(x, (KH, KW), axis=(2, 3)).max(axis=(4, 5))[:, :, :H_out, :W_out]
