@@ -140,12 +140,12 @@ def window_size(out: np.ndarray, x: np.ndarray, expected: np.ndarray, stride: in
         (KH, KH, "window", f"{KH} x {KH}: KH is used where KW belongs"),
         (KW, KW, "window", f"{KW} x {KW}: KW is used where KH belongs"),
     ]
-    pool = np.max if reduce == "max" else np.mean
+    summarise = np.max if reduce == "max" else np.mean
     matches: list[tuple[str, str]] = []
     for h, w, hint_id, why in readings:
         if (h, w) == (KH, KW):
             continue
-        windows = np.stack([pool(x[:, :, i * s:i * s + h, j * s:j * s + w], axis=(2, 3))
+        windows = np.stack([summarise(x[:, :, i * s:i * s + h, j * s:j * s + w], axis=(2, 3))
                             for i in range(H_out) for j in range(W_out)], axis=-1).reshape(expected.shape)
         if same(out, windows):
             matches.append((hint_id, why))
