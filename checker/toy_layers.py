@@ -63,6 +63,15 @@ def make_layers(shapes: tuple[tuple[int, ...], ...], rng: np.random.Generator, w
     return [layer(shapes[:half]), ToyLayer({}), *bare, layer(shapes[half:])]
 
 
+def check_layers_without_params_skipped(make: Callable[[list[Any]], Any], step: Callable[[Any, list[Any]], None],
+                                        shapes: tuple[tuple[int, ...], ...], seed: int) -> None:
+    """One step over layers that include one with no params or grads attributes (a Flatten layer), which the
+    optimizer must skip: `step` raises the failure if it trips over that layer. The trainer-use tests run it last,
+    so that a mistake in the update itself (a learning-rate schedule not followed, say) is named first."""
+    layers = make_layers(shapes, np.random.default_rng(seed), with_bare=True)
+    step(make(layers), layers)
+
+
 def move_alike(build: Callable[[list[Any], dict[str, float]], Any], step: Callable[[Any, list[Any]], None],
                same: Callable[[list[Any], list[Any]], bool], shapes: tuple[tuple[int, ...], ...], seed: int,
                first: dict[str, float], second: dict[str, float], scale: float = 1.0) -> bool:

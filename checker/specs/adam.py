@@ -27,7 +27,7 @@ from gradkit.checker.specs import plural
 from gradkit.checker.strategies import seeds
 from gradkit.checker.toy_layers import (GRADS_WRITTEN, Bare, ToyLayer, move_alike, settings_changed, check_any_memory_order,
                                         check_any_parameter_names, check_grads_left_alone, check_grads_read_by_key,
-                                        check_optimizers_independent,
+                                        check_layers_without_params_skipped, check_optimizers_independent,
                                         grads_of as _grads, make_layers, params_of as _params, replayed,
                                         stalled_layer)
 
@@ -841,9 +841,8 @@ def _twin_runs(impl: Implementation, case: AdamCase, modes: list[str]) -> tuple[
     the two disagree (or after the last step).
     """
     rng = np.random.default_rng(case.seed)
-    plain = make_layers(case.shapes, rng, with_bare=True)
-    other = [ToyLayer({k: v.copy() for k, v in _params(layer).items()}) if hasattr(layer, "params") else Bare()
-             for layer in plain]
+    plain = make_layers(case.shapes, rng)
+    other = [ToyLayer({k: v.copy() for k, v in _params(layer).items()}) for layer in plain]
     start = _copies(plain)
     optimizers = [_optimizer(impl, layers, case) for layers in (plain, other)]
     history = []
@@ -868,14 +867,21 @@ def _twin_runs(impl: Implementation, case: AdamCase, modes: list[str]) -> tuple[
 def check_trainer_use(impl: Implementation, case: AdamCase) -> None:
     """Used as a trainer uses it, each step uses the gradients and the learning rate of that moment.
 
-    The layers include one without params or grads attributes (skipped by the contract), grads dicts may list
-    their keys in another order than params, parameters may be column-major arrays or named otherwise than
-    W and b, and a second optimizer follows a first. A backward may rebind
-    `grads[k]` to a new array or write into it (the contract allows both), and a step may come without new
-    gradients: your optimizer must move the same way in every case, whatever its update is. A schedule changes
-    `optimizer.lr` between steps (as `gradkit train` does): checked only when your update is right at a constant lr
-    (otherwise the tests of the update already charge the mistake).
+    Grads dicts may list their keys in another order than params, parameters may be column-major arrays or named
+    otherwise than W and b, and a second optimizer follows a first. A backward may rebind `grads[k]` to a new array
+    or write into it (the contract allows both), and a step may come without new gradients: your optimizer must move
+    the same way in every case, whatever its update is. A schedule changes `optimizer.lr` between steps (as `gradkit
+    train` does): checked only when your update is right at a constant lr (otherwise the tests of the update already
+    charge the mistake). Last, a step over layers that include one without params or grads attributes (a Flatten
+    layer: the optimizer skips it).
     """
+    _trainer_use_with_parameters(impl, case)
+    check_layers_without_params_skipped(lambda layers: _optimizer(impl, layers, case), _step, case.shapes,
+                                        case.seed + 7)
+
+
+def _trainer_use_with_parameters(impl: Implementation, case: AdamCase) -> None:
+    """`check_trainer_use` but for the layer without params: every layer here has them (or empty dicts)."""
     make = lambda layers: _optimizer(impl, layers, case)  # noqa: E731 - the same optimizer for every twin
     check_optimizers_independent(make, _step, case.shapes, case.seed + 4, "Adam")
     check_grads_read_by_key(make, _step, case.shapes, case.seed + 2, "Adam")

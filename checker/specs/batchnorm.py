@@ -11,6 +11,7 @@ dtype contract (`check_forward_extra`), and two checks of the running statistics
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -823,7 +824,13 @@ def _blended(name: str, mine: float, starts: tuple[float, float, float], values:
         "the biased batch variance + eps": biased + EPS, "(the biased batch variance + eps) * M / (M - 1)":
         (biased + EPS) * count / (count - 1), "the unbiased batch variance + eps": biased * count / (count - 1) + EPS,
         "the batch standard deviation": float(np.sqrt(biased))})
-    named = [what for what, value in readings.items() if abs(took - value) <= 1e-9 * max(1.0, abs(value))]
+    images = values.shape[0]
+    if name == "running_var" and images != count:  # Bessel's correction counted in images, not values per channel
+        readings[f"the biased batch variance * N / (N - 1), Bessel's correction with the batch size N = {images} "
+                 f"where the count per channel M = N*H*W = {count} belongs"] = (
+            biased * images / (images - 1) if images > 1 else math.inf)
+    named = [what for what, value in readings.items()
+             if abs(took - value) <= 1e-9 * max(1.0, abs(value)) or math.isinf(took) and took == value]
     right = "the batch mean" if name == "running_mean" else "the unbiased batch variance"
     if named == [right]:
         return None  # the statistic is right: the blend itself is not

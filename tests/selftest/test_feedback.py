@@ -253,3 +253,31 @@ def test_a_crash_on_a_stride_equal_to_one_side_of_the_window_names_the_shortcut(
     hint = crash_hint(impl, PoolCase(N=1, C=1, H=3, W=2, KH=2, KW=1, stride=1, seed=0))
     assert hint is not None and hint.id == "stride"
     assert "when the stride equals KW = 1 but not KH" in hint.text
+
+
+def test_the_update_s_own_mistake_is_named_before_a_layer_without_params_trips_the_step(tmp_path):
+    """PyTorch's velocity convention in a step that also reads layer.params of every layer: the trainer-use test
+    names the schedule mistake (lr applied outside the velocity), not only the crash on a Flatten-like layer, which
+    is checked last; with the convention fixed, the crash is what it names."""
+    from gradkit.checker.results import CheckFailure
+    from gradkit.checker.specs.sgd_momentum import SGDCase, check_trainer_use
+
+    both = tmp_path / "sgd_momentum_both.py"
+    both.write_text('"""Two mistakes."""\n\nfrom solutions.sgd_momentum import SGDMomentum as Reference\n\n'
+                    'EXPECT = None\n\n\nclass SGDMomentum(Reference):\n    def step(self):\n'
+                    '        for layer, velocities in zip(self.layers, self.velocities):\n'
+                    '            for k in layer.params:\n'
+                    '                w, g, v = layer.params[k], layer.grads[k], velocities[k]\n'
+                    '                v *= self.momentum\n                v += g + self.weight_decay * w\n'
+                    '                w -= self.lr * v\n')
+    case = SGDCase(shapes=((2, 3), (3,)), lr=0.1, momentum=0.9, weight_decay=0.0, steps=3, seed=0)
+    impl = load_implementation(str(submission_with(both, "sgd_momentum", tmp_path / "both")))
+    with pytest.raises(CheckFailure) as failure:
+        check_trainer_use(impl, case)
+    assert failure.value.hint == "lr_schedule", failure.value.message
+
+    crash_only = ROOT / "tests" / "bugs" / "sgd_momentum_assumes_every_layer_has_params.py"
+    impl = load_implementation(str(submission_with(crash_only, "sgd_momentum", tmp_path / "crash")))
+    with pytest.raises(CheckFailure) as failure:
+        check_trainer_use(impl, case)
+    assert failure.value.hint == "skip_layers", failure.value.message
