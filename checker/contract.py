@@ -399,6 +399,7 @@ def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_sha
     given = x.copy()
     out = unusable_if_failing(lambda: call(layer, "forward", given))
     unchanged_by_forward = np.array_equal(given, x)  # else forward's own test charges it
+    returned = out.copy() if isinstance(out, np.ndarray) else None
     params = {k: p.copy() for k, p in (getattr(layer, "params", None) or {}).items() if isinstance(p, np.ndarray)}
     dx1, g1 = checked_backward(layer, dout, x, after=out)
     if unchanged_by_forward and not np.array_equal(given, x):
@@ -407,6 +408,12 @@ def check_backward_contract(layer: Any, x: np.ndarray, dout: np.ndarray, out_sha
             "\n  hint: forward may keep a reference to x for backward, but backward must not write into it "
             "(`self.x[self.x <= 0] = 0` does): build the mask or any other array as a new one, e.g. self.x > 0",
             tensor="x (mutated)", hint="mutation")
+    if returned is not None and not np.array_equal(returned, out, equal_nan=True):
+        raise CheckFailure(
+            f"{label} changed the output that forward returned (a network still holds it: the next layer's input)"
+            "\n  hint: forward may keep a reference to its output for backward, but backward must not write into it "
+            "(`self.out[self.out > 0] = 1` does): build the mask or any other array as a new one, e.g. self.out > 0",
+            tensor="out (mutated)", hint="mutation")
     for key, before in params.items():
         after = layer.params.get(key)
         if not isinstance(after, np.ndarray) or after.shape != before.shape or not np.array_equal(after, before):

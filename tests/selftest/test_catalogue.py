@@ -47,7 +47,7 @@ HINTS = {
 }
 # Tensor names as the checker reports them (CheckFailure.tensor); params['<key>'] is matched by pattern.
 TENSORS = {
-    "dx", "dW", "db", "dscores", "out", "loss", "shape", "dtype", "x (mutated)", "dout (mutated)",
+    "dx", "dW", "db", "dscores", "out", "loss", "shape", "dtype", "x (mutated)", "dout (mutated)", "out (mutated)",
     "scores (mutated)", "y (mutated)", "params", "params (in place)", "grads (mutated)", "init", "defaults",
     "dgamma", "dbeta", "running_mean", "running_var",
 }
