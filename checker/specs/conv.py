@@ -159,7 +159,13 @@ def refine_counterfactual(case: Case, feature: str, tensor: str, passes: Any) ->
 
 def combined_counterfactual(case: Case, passing: list[str], tensor: str, passes: Any) -> Hint | None:
     """Right with one channel, and right with a 1x1 kernel, wrong with both (and right with one channel but all the
-    filters): the (c, p, q) entries of a window or of W are flattened or unflattened in another order."""
+    filters): the (c, p, q) entries of a window or of W are flattened or unflattened in another order. Right with
+    stride 1, and right with one output position, wrong with both: the windows are placed without the stride."""
+    if set(passing) == {"stride", "positions"}:  # one position's window starts at 0 whatever the stride
+        return Hint("stride", f"your d{tensor} is right with stride 1, and right with one output position, wrong with "
+                              "both: where the stride places the windows. Window (i, j) covers the padded x from "
+                              "(i * stride, j * stride), KH x KW cells, in backward as in forward; one read (for dW) "
+                              "or written (for dx) at (i, j), or a scatter that steps by 1, ignores the stride")
     if set(passing) != {"channels", "kernel"} or (case.F > 1 and not passes(case._replace(C=1))):
         return None
     if tensor == "W":

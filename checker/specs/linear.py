@@ -132,10 +132,16 @@ def dx_param_hint(dx: np.ndarray, dout: np.ndarray, x: np.ndarray, params: dict[
 
 
 def param_grad_hint(tensor: str, grad: np.ndarray, dout: np.ndarray, x: np.ndarray) -> Hint | None:
-    """dW or db (x: (N, D), dout: (N, M)) that holds one row's contribution only: a loop over the rows that assigns
-    (=) where it must add (+=)."""
+    """dW or db (x: (N, D), dout: (N, M)) that holds one row's contribution only (a loop over the rows that assigns
+    (=) where it must add (+=)), or a dW (D, M) of x reshaped to (D, N) where x.T belongs."""
     if len(x) < 2:
         return None
+    N, D = x.shape
+    reshaped = x.reshape(D, N) @ dout
+    if tensor == "W" and grad.shape == reshaped.shape and close(grad, reshaped) and not close(reshaped, x.T @ dout):
+        square = " (for N = D, x itself)" if N == D else ""
+        return Hint("transpose", f"your dW is x.reshape(D, N) @ dout{square}: a reshape keeps the entries in memory "
+                                 "order and does not transpose; dW = x.T @ dout")
     whole = "dW = x.T @ dout" if tensor == "W" else "db = dout.sum(axis=0)"
     for n, how in ((len(x) - 1, "the last row's contribution alone: a loop over the rows that assigns (=) each "
                                 "row's term where it must add (+=) them"),
