@@ -15,7 +15,6 @@ import re
 from pathlib import Path
 
 import pytest
-from blas_threads import one_blas_thread
 
 from gradkit.checker.specs import EXERCISES
 from gradkit.checker.runner import run_suite
@@ -94,7 +93,7 @@ def describe(run) -> str:
 def grade(folder: Path, exercises: list[str] | None):
     # fork: a fork of the grading zygote, a second of CPU less for each of the ~270 runs here
     run = run_suite(str(folder), exercises, extra=CHILD_ARGS, timeout=RUN_TIMEOUT,
-                    course=course_including(exercises or []), fork=True, env=one_blas_thread())
+                    course=course_including(exercises or []), fork=True)
     assert run.outcomes, f"the graded suite produced no outcomes:\n{describe(run)}"
     return run
 

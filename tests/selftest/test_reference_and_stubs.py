@@ -1,7 +1,6 @@
 """The grader's two anchors: the reference scores 100% on every run, the untouched stubs exactly 0."""
 
 import pytest
-from blas_threads import one_blas_thread
 
 from gradkit.checker.runner import run_suite
 from gradkit.checker.scoring import NOT_IMPLEMENTED
@@ -24,7 +23,7 @@ def test_reference_scores_full_marks_when_graded():
 @pytest.mark.parametrize("seed", FLAKE_HUNT_SEEDS)
 def test_reference_scores_full_marks_with_random_hypothesis_seeds(seed):
     run = run_suite("solutions", extra=["--hypothesis-profile", "gradkit-thorough", f"--hypothesis-seed={seed}"],
-                    fork=True, env=one_blas_thread())
+                    fork=True)
     assert run.score == run.max_score == 100, describe(run)
 
 
